@@ -1,0 +1,64 @@
+/**
+ * Everything the functions read from their environment, in one place. The CDK stack sets these on
+ * each function; the local gateway sets them on its own process before it loads the handlers.
+ */
+export interface DynamoDbConfig {
+  /** Only for DynamoDB Local; unset in AWS. */
+  dynamoDbEndpoint: string | undefined;
+  region: string;
+}
+
+export interface ServiceConfig extends DynamoDbConfig {
+  tableName: string;
+  cursorSecret: string;
+  deletedRetentionDays: number;
+  batchConcurrency: number;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  tenantClaim: string;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`Environment variable ${name} must be a positive integer`);
+  return value;
+}
+
+function dynamoDbConfig(): DynamoDbConfig {
+  return { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined, region: process.env.AWS_REGION || 'us-east-1' };
+}
+
+export function tenantRegistryConfig(): DynamoDbConfig & { tenantsTableName: string } {
+  return { ...dynamoDbConfig(), tenantsTableName: required('TENANTS_TABLE_NAME') };
+}
+
+export function serviceConfig(): ServiceConfig {
+  return {
+    ...dynamoDbConfig(),
+    tableName: required('TABLE_NAME'),
+    cursorSecret: required('CURSOR_SECRET'),
+    deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
+    batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
+  };
+}
+
+export function authConfig(): AuthConfig {
+  return {
+    issuer: required('JWT_ISSUER'),
+    audience: required('JWT_AUDIENCE'),
+    jwksUrl: required('JWKS_URL'),
+    tenantClaim: process.env.TENANT_CLAIM || 'tenant_id',
+  };
+}

@@ -1,0 +1,71 @@
+/** One problem with one field of the input, as it appears in a 400 response's `details`. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The base of every error the service answers on purpose. The error middleware maps an instance to
+ * its status and `{"message", "details"?}` body; anything else becomes a 500 that hides its cause.
+ */
+export abstract class ServiceError extends Error {
+  abstract readonly statusCode: number;
+  readonly details: FieldIssue[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    message: string,
+    options: { details?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export class ValidationFailed extends ServiceError {
+  readonly statusCode = 400;
+}
+
+export class Unauthenticated extends ServiceError {
+  readonly statusCode = 401;
+  constructor(message = 'Unauthorized') {
+    super(message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+}
+
+export class Forbidden extends ServiceError {
+  readonly statusCode = 403;
+}
+
+export class RecordLocked extends ServiceError {
+  readonly statusCode = 403;
+  constructor(id: string) {
+    super(`Billing run action '${id}' is locked (sys_locked is true) and cannot be changed`);
+  }
+}
+
+export class NotFound extends ServiceError {
+  readonly statusCode = 404;
+}
+
+export class Conflict extends ServiceError {
+  readonly statusCode = 409;
+}
+
+export class PayloadTooLarge extends ServiceError {
+  readonly statusCode = 413;
+}
+
+export class TooManyRequests extends ServiceError {
+  readonly statusCode = 429;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+  }
+}
+
+export const notFound = (id: string): NotFound => new NotFound(`Billing run action '${id}' was not found`);
+
+/** A conditional write lost a race against another writer. Patch and delete retry on it; update does not. */
+export class VersionConflict extends Conflict {}

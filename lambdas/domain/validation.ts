@@ -1,0 +1,84 @@
+import * as z from 'zod';
+import { type FieldIssue, ValidationFailed } from './errors.ts';
+
+// A missing field reads "is required" rather than "expected string, received undefined".
+z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined) });
+
+/** DynamoDB nests maps and lists at most 32 levels deep; the record itself is the first. */
+const MAX_DEPTH = 32;
+/** DynamoDB's number range (SPEC of the service it stores into). */
+const MAX_MAGNITUDE = 1e126;
+const MIN_MAGNITUDE = 1e-130;
+
+export function pathOf(segments: readonly PropertyKey[], fallback = 'body'): string {
+  return segments.length === 0 ? fallback : segments.map(String).join('.');
+}
+
+export function issuesOf(error: z.ZodError, fallback = 'body'): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: pathOf([...issue.path, key]), message: 'unknown field' });
+      }
+    } else {
+      issues.push({ path: pathOf(issue.path, fallback), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/** Parses `value` with `schema`, or throws a 400 naming every offending field. */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  fallbackPath = 'body',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = issuesOf(result.error, fallbackPath);
+    throw new ValidationFailed(`Invalid ${what}: ${details.map((d) => d.path).join(', ')}`, { details });
+  }
+  return result.data;
+}
+
+/**
+ * Finds values that are valid JSON but that DynamoDB cannot store (too deep, numbers out of its range,
+ * strings that are not well-formed UTF-16, empty map keys), so that they are a 400 and never a 5xx.
+ */
+export function unstorableIssues(value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const visit = (node: unknown, path: PropertyKey[], depth: number): void => {
+    if (typeof node === 'string') {
+      if (!node.isWellFormed()) issues.push({ path: pathOf(path), message: 'contains an unpaired surrogate' });
+    } else if (typeof node === 'number') {
+      const magnitude = Math.abs(node);
+      if (!Number.isFinite(node) || (magnitude !== 0 && (magnitude < MIN_MAGNITUDE || magnitude >= MAX_MAGNITUDE))) {
+        issues.push({ path: pathOf(path), message: 'number is outside the storable range (1e-130 to 1e125)' });
+      }
+    } else if (node !== null && typeof node === 'object') {
+      if (depth > MAX_DEPTH) {
+        issues.push({ path: pathOf(path), message: `nested deeper than ${MAX_DEPTH} levels` });
+        return;
+      }
+      const entries = Array.isArray(node) ? node.entries() : Object.entries(node);
+      for (const [key, child] of entries) {
+        if (key === '') issues.push({ path: pathOf([...path, key]), message: 'object keys must not be empty' });
+        else if (typeof key === 'string' && !key.isWellFormed()) {
+          issues.push({ path: pathOf(path), message: 'an object key contains an unpaired surrogate' });
+        }
+        visit(child, [...path, key], depth + 1);
+      }
+    }
+  };
+  visit(value, [], 1);
+  return issues;
+}
+
+export function assertStorable(value: unknown): void {
+  const details = unstorableIssues(value);
+  if (details.length > 0) {
+    throw new ValidationFailed(`Invalid body: ${details.map((d) => d.path).join(', ')}`, { details });
+  }
+}

@@ -1,0 +1,6 @@
+import { createHandler } from '../middleware/handler-factory.ts';
+import { batchBillingRunActions } from '../use-cases/batch-billing-run-actions.ts';
+
+export const handler = createHandler('batchBillingRunActions', {
+  run: ({ body }, caller, deps) => batchBillingRunActions(deps, caller, body),
+});

@@ -1,0 +1,9 @@
+import * as z from 'zod';
+import { createHandler } from '../middleware/handler-factory.ts';
+import { idParameter } from '../middleware/request-parameters.ts';
+import { deleteBillingRunAction } from '../use-cases/delete-billing-run-action.ts';
+
+export const handler = createHandler('deleteBillingRunAction', {
+  params: z.object({ id: idParameter }),
+  run: ({ params }, caller, deps) => deleteBillingRunAction(deps, caller, { id: params.id }),
+});

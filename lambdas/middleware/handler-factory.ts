@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type * as z from 'zod';
+import type { Caller } from '../domain/caller.ts';
+import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
+import { issuesOf } from '../domain/validation.ts';
+import { type OperationName, routeOf } from '../routes.ts';
+import { actionDependencies } from '../runtime.ts';
+import type { ActionDependencies } from '../use-cases/dependencies.ts';
+import { accessLog } from './access-log.ts';
+import { type CallerContext, authorization } from './authorization.ts';
+import { bodySizeLimit } from './body-size-limit.ts';
+import { errorResponses } from './error-responses.ts';
+import { type HttpEvent, type HttpResult, jsonResult } from './http-event.ts';
+
+export interface OperationInput<P, Q> {
+  params: P;
+  query: Q;
+  body: unknown;
+}
+
+export interface OperationSpec<P, Q> {
+  /** Path parameters besides tenantId (which authorization checks). */
+  params?: z.ZodType<P, Record<string, string | undefined>>;
+  query?: z.ZodType<Q, Record<string, string | undefined>>;
+  run: (input: OperationInput<P, Q>, caller: Caller, deps: ActionDependencies) => Promise<unknown>;
+}
+
+function parseParameters<T>(schema: z.ZodType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(values ?? {});
+  if (result.success) return result.data;
+  issues.push(...issuesOf(result.error, 'parameters'));
+  return undefined as T;
+}
+
+/**
+ * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
+ * for every operation: access log, error mapping, body size, JSON body, authorization, then the
+ * parameters are validated and the use case runs; its result is the 200 body.
+ */
+export function createHandler<P = undefined, Q = undefined>(operation: OperationName, spec: OperationSpec<P, Q>) {
+  const route = routeOf(operation);
+  const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
+    .use(accessLog(operation))
+    .use(errorResponses())
+    .use(bodySizeLimit())
+    .use(authorization(route.scope));
+  if (route.hasBody) handler.use(httpJsonBodyParser());
+  return handler.handler(async (event, context) => {
+    if (!context.caller) throw new Unauthenticated();
+    const issues: FieldIssue[] = [];
+    const params = parseParameters(spec.params, event.pathParameters, issues);
+    const query = parseParameters(spec.query, event.queryStringParameters, issues);
+    if (issues.length > 0) {
+      throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
+    }
+    const result = await spec.run({ params, query, body: event.body }, context.caller, actionDependencies());
+    return jsonResult(200, result);
+  });
+}

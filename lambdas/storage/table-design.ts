@@ -1,0 +1,39 @@
+import { LOOKUPS, type Lookup } from '../domain/billing-run-action.ts';
+
+/**
+ * The key design, shared by the adapters, the CDK stack and the local table set-up.
+ *
+ * Records: partition key `pk = <tenantId>#<id>`; ids are time-ordered, so writes spread over
+ * partitions and no tenant has a hot one. Each lookup has a GSI keyed by `<tenantId>#<value>` with
+ * the record id as sort key, which gives creation order. A soft-deleted record loses its index keys,
+ * so it drops out of every index, and gains `expires_at` for DynamoDB TTL.
+ */
+export const PARTITION_KEY = 'pk';
+export const TTL_ATTRIBUTE = 'expires_at';
+export const INDEX_SORT_KEY = 'id';
+
+export interface LookupIndex {
+  indexName: string;
+  partitionKey: string;
+  field: (typeof LOOKUPS)[Lookup];
+}
+
+export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
+  certification: { indexName: 'byCertification', partitionKey: 'certification_key', field: LOOKUPS.certification },
+  application: { indexName: 'byApplication', partitionKey: 'application_key', field: LOOKUPS.application },
+  trainingProvider: { indexName: 'byTrainingProvider', partitionKey: 'training_provider_key', field: LOOKUPS.trainingProvider },
+  billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun },
+};
+
+/** Attributes that exist for storage only and never reach a client. */
+export const STORAGE_ATTRIBUTES: readonly string[] = [
+  PARTITION_KEY,
+  TTL_ATTRIBUTE,
+  ...Object.values(LOOKUP_INDEXES).map((index) => index.partitionKey),
+];
+
+export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
+export const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
+
+/** The tenant registry is its own small table, keyed by tenant id. */
+export const TENANT_PARTITION_KEY = 'tenant_id';

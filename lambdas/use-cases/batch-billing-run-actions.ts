@@ -1,0 +1,81 @@
+import pLimit from 'p-limit';
+import * as z from 'zod';
+import { type BillingRunAction, ID_PATTERN } from '../domain/billing-run-action.ts';
+import type { Caller } from '../domain/caller.ts';
+import { type FieldIssue, ServiceError } from '../domain/errors.ts';
+import { parseOrThrow } from '../domain/validation.ts';
+import { deleteBillingRunAction } from './delete-billing-run-action.ts';
+import type { ActionDependencies } from './dependencies.ts';
+import { patchBillingRunAction } from './patch-billing-run-action.ts';
+
+export const MAX_BATCH_OPERATIONS = 100;
+
+const id = z.string().regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` });
+/** The envelope only; each patch document is checked by the patch operation itself, as on its own endpoint. */
+export const batchEnvelopeSchema = z.strictObject({
+  operations: z
+    .array(
+      z.discriminatedUnion(
+        'op',
+        [
+          z.strictObject({ op: z.literal('patch'), id, patch: z.array(z.unknown(), { error: 'must be a JSON Patch array' }) }),
+          z.strictObject({ op: z.literal('delete'), id }),
+        ],
+        { error: 'op must be patch or delete' },
+      ),
+    )
+    .min(1)
+    .max(MAX_BATCH_OPERATIONS),
+});
+type BatchOperation = z.infer<typeof batchEnvelopeSchema>['operations'][number];
+
+export interface BatchOperationResult {
+  id: string;
+  op: BatchOperation['op'];
+  status: number;
+  record?: BillingRunAction;
+  error?: { message: string; details?: FieldIssue[] };
+}
+
+export interface BatchResult {
+  success_count: number;
+  error_count: number;
+  results: BatchOperationResult[];
+}
+
+/**
+ * Runs patch and delete operations in parallel, at most `batchConcurrency` at once; operations on the
+ * same id run one after another in the order given. Each answers as its own endpoint would.
+ */
+export async function batchBillingRunActions(deps: ActionDependencies, caller: Caller, body: unknown): Promise<BatchResult> {
+  const { operations } = parseOrThrow(batchEnvelopeSchema, body, 'batch');
+  const results: BatchOperationResult[] = new Array(operations.length);
+  const byId = Map.groupBy(operations.map((operation, index) => ({ operation, index })), ({ operation }) => operation.id);
+  const limit = pLimit(deps.batchConcurrency);
+  await Promise.all(
+    [...byId.values()].map((sequence) =>
+      limit(async () => {
+        for (const { operation, index } of sequence) results[index] = await runOne(deps, caller, operation);
+      }),
+    ),
+  );
+  const success_count = results.filter((result) => result.status === 200).length;
+  return { success_count, error_count: results.length - success_count, results };
+}
+
+async function runOne(deps: ActionDependencies, caller: Caller, operation: BatchOperation): Promise<BatchOperationResult> {
+  const { op, id } = operation;
+  try {
+    if (op === 'patch') {
+      return { id, op, status: 200, record: await patchBillingRunAction(deps, caller, { id, patch: operation.patch }) };
+    }
+    await deleteBillingRunAction(deps, caller, { id });
+    return { id, op, status: 200 };
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      return { id, op, status: error.statusCode, error: { message: error.message, ...(error.details && { details: error.details }) } };
+    }
+    deps.reportError(error, { id, op });
+    return { id, op, status: 500, error: { message: `Internal server error (request id ${caller.requestId})` } };
+  }
+}

@@ -1,0 +1,19 @@
+import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
+
+/** What the use cases need from the outside world; built once per process by `runtime.ts`. */
+export interface ActionDependencies {
+  repository: BillingRunActionRepository;
+  clock: () => Date;
+  newId: () => string;
+  /** Signs list cursors so that clients cannot forge or move them. */
+  cursorSecret: string;
+  /** How long a soft-deleted record is kept before DynamoDB TTL may purge it. */
+  deletedRetentionDays: number;
+  /** How many batch operations run at once. */
+  batchConcurrency: number;
+  /** Where an unexpected error inside a batch operation is reported (the batch itself still answers). */
+  reportError: (error: unknown, context: Record<string, unknown>) => void;
+}
+
+/** Conditional writes that lose a race are read again and retried this many times in all. */
+export const WRITE_ATTEMPTS = 3;

@@ -1,0 +1,36 @@
+import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import type { Caller } from '../domain/caller.ts';
+import { Conflict, ValidationFailed } from '../domain/errors.ts';
+import { nextVersion } from '../domain/record-stamp.ts';
+import { assertStorable, parseOrThrow } from '../domain/validation.ts';
+import { readForChange } from './changeable-record.ts';
+import type { ActionDependencies } from './dependencies.ts';
+
+/** Full replacement of the writable fields, conditional on the version read: a lost race is a 409. */
+export async function updateBillingRunAction(
+  deps: ActionDependencies,
+  caller: Caller,
+  input: { id: string; body: unknown },
+): Promise<BillingRunAction> {
+  const body = parseOrThrow(writableRecordSchema, input.body, 'billing run action');
+  if (body.id !== undefined && body.id !== input.id) {
+    throw new ValidationFailed(`Body id '${body.id}' does not match the path id '${input.id}'`, {
+      details: [{ path: 'id', message: 'must equal the id in the path' }],
+    });
+  }
+  assertStorable(body);
+  const current = await readForChange(deps, caller, input.id);
+  if (body.sys_version !== undefined && body.sys_version !== current.sys_version) {
+    throw new Conflict(
+      `sys_version ${body.sys_version} does not match the stored version ${current.sys_version}; read the record again`,
+      { details: [{ path: 'sys_version', message: `stored version is ${current.sys_version}` }] },
+    );
+  }
+  const record = nextVersion(current, clientFieldsOf(body), {
+    caller,
+    operation: 'updateBillingRunAction',
+    at: deps.clock().toISOString(),
+  });
+  await deps.repository.replace(caller.tenantId, record, current.sys_version);
+  return record;
+}

@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
+import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
+
+/** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  /** Served at /.well-known/jwks.json: the local issuer's public keys. */
+  jwks?: unknown;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+interface Match {
+  route: Route;
+  pathParameters: Record<string, string>;
+}
+
+const compiled = ROUTES.map((route) => ({ route: route as Route, segments: route.path.split('/').slice(1) }));
+
+function match(method: string, pathname: string): Match | undefined {
+  const segments = pathname.replace(/\/$/, '').split('/').slice(1);
+  for (const { route, segments: template } of compiled) {
+    if (route.method !== method || template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = template.every((part, index) => {
+      const actual = segments[index] as string;
+      if (part.startsWith('{')) {
+        if (actual === '') return false;
+        pathParameters[part.slice(1, -1)] = decodeURIComponent(actual);
+        return true;
+      }
+      return part === actual;
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+async function loadHandler<T>(entry: string): Promise<T> {
+  const module = (await import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href)) as { handler: T };
+  return module.handler;
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(response: ServerResponse, statusCode: number, body: string, headers: Record<string, string | number | boolean> = {}): void {
+  response.writeHead(statusCode, { 'Content-Type': 'application/json', ...headers });
+  response.end(body);
+}
+
+const sendMessage = (response: ServerResponse, statusCode: number, message: string, headers: Record<string, string> = {}): void =>
+  send(response, statusCode, JSON.stringify({ message }), headers);
+
+/** Reads the body; undefined when it exceeds what API Gateway accepts. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headersOf(request: IncomingMessage): { single: Record<string, string>; multi: Record<string, string[]> } {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i] as string;
+    const value = request.rawHeaders[i + 1] as string;
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+function queryOf(url: URL): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
+  if ([...url.searchParams.keys()].length === 0) return { single: null, multi: null };
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+function wildcardMatches(pattern: string, value: string): boolean {
+  const expression = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${expression}$`).test(value);
+}
+
+/** Evaluates the authorizer's policy for this method ARN as API Gateway does: an explicit Deny wins. */
+function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  let allowed = false;
+  for (const statement of result.policyDocument.Statement) {
+    const resources: string[] = 'Resource' in statement ? [statement.Resource].flat().filter((r): r is string => typeof r === "string") : [];
+    if (!resources.some((resource) => wildcardMatches(resource, methodArn))) continue;
+    if (statement.Effect === 'Deny') return false;
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed;
+}
+
+/**
+ * A local stand-in for the API Gateway REST API, built from the same route table as the CDK stack:
+ * it matches the route, runs the same REQUEST authorizer, evaluates its policy, and invokes the
+ * same handler module with a REST proxy event, as API Gateway would.
+ */
+export async function startLocalGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const host = options.host ?? '127.0.0.1';
+  const authorizer = await loadHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
+  const handlers = new Map<string, ProxyHandler>();
+  for (const route of ROUTES) handlers.set(route.operation, await loadHandler<ProxyHandler>(route.entry));
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/.well-known/jwks.json' && options.jwks) {
+      send(response, 200, JSON.stringify(options.jwks) as string);
+      return;
+    }
+    let found: Match | undefined;
+    try {
+      found = match(method, url.pathname);
+    } catch {
+      sendMessage(response, 400, `Malformed URL path: ${url.pathname}`);
+      return;
+    }
+    if (!found) {
+      sendMessage(response, 404, `No operation matches ${method} ${url.pathname}`);
+      return;
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      sendMessage(response, 413, `Request body exceeds ${GATEWAY_MAX_BODY_BYTES} bytes`);
+      return;
+    }
+    const { route, pathParameters } = found;
+    const headers = headersOf(request);
+    const query = queryOf(url);
+    const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const methodArn = `arn:aws:execute-api:local:000000000000:local/local/${method}${url.pathname}`;
+    const requestContext = {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null as Record<string, unknown> | null,
+      httpMethod: method,
+      identity: { sourceIp, userAgent: headers.single['User-Agent'] ?? headers.single['user-agent'] ?? null },
+      path: `/local${url.pathname}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.operation,
+      resourcePath: route.path,
+      stage: 'local',
+    };
+    const common = {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: method,
+      headers: headers.single,
+      multiValueHeaders: headers.multi,
+      queryStringParameters: query.single,
+      multiValueQueryStringParameters: query.multi,
+      pathParameters,
+      stageVariables: null,
+    };
+
+    let decision: APIGatewayAuthorizerResult;
+    try {
+      decision = await authorizer(
+        { type: 'REQUEST', methodArn, ...common, requestContext } as unknown as APIGatewayRequestAuthorizerEvent,
+        lambdaContext('authorizer'),
+      );
+    } catch (error) {
+      if ((error as Error).message === UNAUTHORIZED) {
+        sendMessage(response, 401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+      } else {
+        sendMessage(response, 500, `Internal server error (request id ${requestId})`);
+      }
+      return;
+    }
+    if (!policyAllows(decision, methodArn)) {
+      const reason = decision.context?.reason;
+      sendMessage(response, 403, typeof reason === 'string' ? reason : 'User is not authorized to access this resource');
+      return;
+    }
+    requestContext.authorizer = { ...decision.context, principalId: decision.principalId, integrationLatency: 0 };
+
+    const event = {
+      ...common,
+      requestContext,
+      body: body.length > 0 ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEvent;
+    const handler = handlers.get(route.operation) as ProxyHandler;
+    let result: APIGatewayProxyResult;
+    try {
+      result = await handler(event, lambdaContext(route.operation));
+    } catch {
+      sendMessage(response, 502, `Internal server error (request id ${requestId})`);
+      return;
+    }
+    send(response, result.statusCode, result.body, {
+      ...(result.headers as Record<string, string>),
+      'x-amzn-RequestId': requestId,
+    });
+  };
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch(() => {
+      if (!response.headersSent) sendMessage(response, 500, 'Internal server error');
+      else response.end();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    stop: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}

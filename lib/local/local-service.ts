@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import type { TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type RunningGateway, startLocalGateway } from './gateway.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
+import { type TableNames, ensureTables } from './tables.ts';
+import { provisionTenant } from './tenants.ts';
+
+export const DEFAULT_TABLES: TableNames = { tableName: 'billing-run-actions', tenantsTableName: 'billing-run-actions-tenants' };
+const REGION = 'us-east-1';
+
+export interface LocalServiceOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  /** Keep DynamoDB in memory instead of under the data directory (tests). */
+  inMemory?: boolean;
+  /** Use this DynamoDB endpoint rather than starting DynamoDB Local. */
+  dynamoDbEndpoint?: string;
+  tables?: TableNames;
+  /** Tenants to provision at start. */
+  tenants?: string[];
+}
+
+export interface LocalService {
+  url: string;
+  dynamoDbEndpoint: string;
+  issuer: LocalIssuer;
+  tenants: TenantRegistry;
+  stop(): Promise<void>;
+}
+
+/** What a running instance leaves under its data directory for `npm run token` and `npm run tenants`. */
+export interface InstanceFile extends TableNames {
+  pid: number;
+  url: string;
+  dynamoDbEndpoint: string;
+}
+
+export const instanceFilePath = (dataDir: string): string => join(resolve(dataDir), 'instance.json');
+
+export function readInstanceFile(dataDir: string): InstanceFile | undefined {
+  const file = instanceFilePath(dataDir);
+  if (!existsSync(file)) return undefined;
+  const instance = JSON.parse(readFileSync(file, 'utf8')) as InstanceFile;
+  try {
+    process.kill(instance.pid, 0);
+    return instance;
+  } catch {
+    return undefined;
+  }
+}
+
+function cursorSecret(dataDir: string): string {
+  const file = join(dataDir, 'cursor-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The whole service on one machine: DynamoDB Local, the tables, the local issuer, and the local
+ * gateway running the real handlers. The functions are configured through the same environment
+ * variables the CDK stack sets on them.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const tables = options.tables ?? DEFAULT_TABLES;
+  const host = options.host ?? '127.0.0.1';
+
+  let dynamoDb: RunningDynamoDb | undefined;
+  const endpoint =
+    options.dynamoDbEndpoint ??
+    (dynamoDb = await startDynamoDbLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') })).endpoint;
+  const client = createDocumentClient({ region: REGION, endpoint });
+  let gateway: RunningGateway | undefined;
+  try {
+    await ensureTables(client, tables);
+    const issuer = await localIssuer(dataDir);
+    const tenants = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
+    for (const tenantId of options.tenants ?? []) await provisionTenant(tenants, tenantId, { keepExisting: true });
+
+    Object.assign(process.env, {
+      TABLE_NAME: tables.tableName,
+      TENANTS_TABLE_NAME: tables.tenantsTableName,
+      DYNAMODB_ENDPOINT: endpoint,
+      AWS_REGION: process.env.AWS_REGION ?? REGION,
+      CURSOR_SECRET: cursorSecret(dataDir),
+      JWT_ISSUER: LOCAL_ISSUER,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
+      JWKS_URL: `http://${host}:${options.port}/.well-known/jwks.json`,
+    });
+    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks });
+    const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
+    if (!options.inMemory) writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
+
+    const running = gateway;
+    return {
+      url: gateway.url,
+      dynamoDbEndpoint: endpoint,
+      issuer,
+      tenants,
+      stop: async () => {
+        await running.stop();
+        client.destroy();
+        if (!options.inMemory) rmSync(instanceFilePath(dataDir), { force: true });
+        await dynamoDb?.stop();
+      },
+    };
+  } catch (error) {
+    await gateway?.stop();
+    client.destroy();
+    await dynamoDb?.stop();
+    throw error;
+  }
+}
