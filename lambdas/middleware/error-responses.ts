@@ -10,6 +10,9 @@ const MIDDY_ERRORS: Record<number, string> = {
   422: 'Request body is not valid JSON',
 };
 
+/** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
+const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
 function isMiddyHttpError(error: unknown): error is { statusCode: number; message: string } {
   return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 }
@@ -23,6 +26,10 @@ export function toErrorResult(error: unknown, requestId: string): HttpResult {
       ? 'Request body contains a forbidden key (__proto__ or constructor.prototype)'
       : (MIDDY_ERRORS[error.statusCode] ?? error.message);
     return jsonResult(400, { message });
+  }
+  if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {
+    logger.warn('storage throttled the request', { requestId, error: error.name });
+    return jsonResult(429, { message: 'Too Many Requests: storage is throttling; retry after a pause' }, { 'Retry-After': '1' });
   }
   logger.error('unexpected error', { requestId, error: error as Error });
   return jsonResult(500, { message: `Internal server error (request id ${requestId})` });
