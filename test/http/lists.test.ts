@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validBody } from '../support/fixtures.ts';
+import { type TestService, startTestService } from '../support/http-service.ts';
+
+let service: TestService;
+let tokenA: string;
+let tokenBoth: string;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  service = await startTestService();
+  tokenA = await service.issuer.sign({ tenant: 'tenant-a' });
+  tokenBoth = await service.issuer.sign({ tenant: ['tenant-a', 'tenant-b'] });
+  for (let i = 0; i < 7; i++) {
+    const response = await service.call('POST', '/billingRunActions/tenant-a', {
+      token: tokenA,
+      body: validBody({ name: `action ${i}`, certification_id: 'cert-list', application_id: `app-${i % 2}`, training_provider_id: 'tp-list', billing_run_id: 'run-list' }),
+    });
+    ids.push(response.body.id);
+  }
+  // The same lookup value in another tenant must never show up.
+  await service.call('POST', '/billingRunActions/tenant-b', { token: tokenBoth, body: validBody({ certification_id: 'cert-list' }) });
+});
+afterAll(() => service.stopAll());
+
+const list = (path: string, token = tokenA) => service.call('GET', `/billingRunActions/tenant-a${path}`, { token });
+
+describe('lists', () => {
+  it.each([
+    ['certification', '/certification/cert-list', 7],
+    ['application', '/application/app-0', 4],
+    ['training provider', '/trainingProvider/tp-list', 7],
+    ['billing run', '/billingRun/run-list', 7],
+  ])('by %s return the tenant’s records in creation order', async (_name, path, count) => {
+    const response = await list(path);
+    expect(response.status).toBe(200);
+    expect(response.body.Count).toBe(count);
+    const returned = response.body.Items.map((item: { id: string }) => item.id);
+    expect(returned).toEqual(ids.filter((id) => returned.includes(id)));
+    expect(response.body).not.toHaveProperty('LastEvaluatedKey');
+    expect(response.body.Items[0]).not.toHaveProperty('pk');
+  });
+
+  it('pages with limit and an opaque cursor, and gives no cursor on the last page', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const query = `?limit=3${cursor ? `&exclusiveStartKey=${encodeURIComponent(cursor)}` : ''}`;
+      const response = await list(`/certification/cert-list${query}`);
+      expect(response.status).toBe(200);
+      seen.push(...response.body.Items.map((item: { id: string }) => item.id));
+      cursor = response.body.LastEvaluatedKey;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+    expect(pages).toBe(3);
+    const exact = await list('/certification/cert-list?limit=7');
+    expect(exact.body.Count).toBe(7);
+    expect(exact.body).not.toHaveProperty('LastEvaluatedKey');
+  });
+
+  it('returns only the requested fields', async () => {
+    const response = await list('/billingRun/run-list?fields=name&limit=1');
+    expect(response.body.Items).toEqual([{ id: ids[0], name: 'action 0' }]);
+  });
+
+  it('answers an empty 200 when nothing matches', async () => {
+    expect((await list('/certification/nothing')).body).toEqual({ Count: 0, Items: [] });
+  });
+
+  it('refuses a tampered cursor, or one from another list or tenant', async () => {
+    const first = await list('/certification/cert-list?limit=2');
+    const cursor: string = first.body.LastEvaluatedKey;
+    const [payload, signature] = cursor.split('.') as [string, string];
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    decoded[3] = ids[5];
+    const forged = `${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
+    const flipped = `${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const bad of [forged, flipped, 'garbage', `${payload}`, `${payload}.${signature}.x`]) {
+      const response = await list(`/certification/cert-list?exclusiveStartKey=${encodeURIComponent(bad)}`);
+      expect(response.status).toBe(400);
+      expect(response.body.details[0].path).toBe('exclusiveStartKey');
+    }
+    const otherValue = await list(`/certification/cert-other?exclusiveStartKey=${encodeURIComponent(cursor)}`);
+    expect(otherValue.status).toBe(400);
+    const otherLookup = await list(`/trainingProvider/cert-list?exclusiveStartKey=${encodeURIComponent(cursor)}`);
+    expect(otherLookup.status).toBe(400);
+    const otherTenant = await service.call('GET', `/billingRunActions/tenant-b/certification/cert-list?exclusiveStartKey=${encodeURIComponent(cursor)}`, { token: tokenBoth });
+    expect(otherTenant.status).toBe(400);
+  });
+
+  it.each(['0', '1001', 'abc', '-1', '2.5', ''])('refuses limit=%s', async (limit) => {
+    const response = await list(`/certification/cert-list?limit=${limit}`);
+    expect(response.status).toBe(400);
+    expect(response.body.details[0].path).toBe('limit');
+  });
+
+  it('refuses a malformed lookup value and unknown fields', async () => {
+    const response = await list(`/certification/${encodeURIComponent('a b')}?fields=nope`);
+    expect(response.status).toBe(400);
+    expect(response.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['certification_id', 'fields']);
+  });
+
+  it('never shows another tenant’s records', async () => {
+    const b = await service.call('GET', '/billingRunActions/tenant-b/certification/cert-list', { token: tokenBoth });
+    expect(b.body.Count).toBe(1);
+    expect(ids).not.toContain(b.body.Items[0].id);
+    expect((await service.call('GET', `/billingRunActions/tenant-b/${ids[0]}`, { token: tokenBoth })).status).toBe(404);
+  });
+});
