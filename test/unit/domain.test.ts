@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
+import { Conflict, ValidationFailed } from '../../lambdas/domain/errors.ts';
+import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
+import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
+import { decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
+import { parseOrThrow, unstorableIssues } from '../../lambdas/domain/validation.ts';
+import { validBody } from '../support/fixtures.ts';
+
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('the record schema', () => {
+  it('accepts a complete record with every optional field', () => {
+    const body = validBody({
+      last_refresh_date: '2026-11-29T10:00:00.123+02:00',
+      outcome_of_last_refresh: 'added',
+      error_stack: 'x'.repeat(32 * 1024),
+      email_training_provider_invoice: true,
+      sys_calculated_field_errors: [{ field: 'name', error: 'too long' }],
+      sys_bulk_load_record_no: 4,
+    });
+    expect(writableRecordSchema.parse(body)).toEqual(body);
+  });
+
+  it('names a missing field as required and an unknown one as unknown', () => {
+    const error = thrown(() => parseOrThrow(writableRecordSchema, { ...validBody({ name: undefined }), extra: 1 }, 'record')) as ValidationFailed;
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect(error.details).toEqual([
+      { path: 'name', message: 'is required' },
+      { path: 'extra', message: 'unknown field' },
+    ]);
+  });
+
+  it('limits error_stack to 32 KiB of UTF-8, not characters', () => {
+    const result = writableRecordSchema.safeParse(validBody({ error_stack: 'é'.repeat(16 * 1024 + 1) }));
+    expect(result.success).toBe(false);
+  });
+
+  it.each(['2026-11-29', '2026-11-29T10:00:00', 'yesterday', '2026-13-01T00:00:00Z'])('refuses the date %s', (date) => {
+    expect(writableRecordSchema.safeParse(validBody({ date })).success).toBe(false);
+  });
+});
+
+describe('unstorableIssues', () => {
+  it('finds what DynamoDB cannot store', () => {
+    expect(unstorableIssues({ a: [1e-200, 1e130, -0, 0, 5] })).toEqual([
+      { path: 'a.0', message: expect.stringMatching(/range/) },
+      { path: 'a.1', message: expect.stringMatching(/range/) },
+    ]);
+    expect(unstorableIssues({ a: '\ud800' })).toEqual([{ path: 'a', message: 'contains an unpaired surrogate' }]);
+    expect(unstorableIssues({ a: { '': 1 } })).toEqual([{ path: 'a.', message: 'object keys must not be empty' }]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 33; i++) deep = [deep]; // the 33rd level: DynamoDB stops at 32, the item itself included
+    expect(unstorableIssues(deep)).toHaveLength(1);
+    expect(unstorableIssues({ fine: [{ nested: { deep: ['ok', 1.5, null, true] } }] })).toEqual([]);
+  });
+});
+
+describe('JSON Patch', () => {
+  const doc = { id: 'a', name: 'n', sys_version: 1, list: [{ x: 1 }] };
+
+  it('applies to a copy and leaves the original alone', () => {
+    const patch = patchDocumentSchema.parse([{ op: 'replace', path: '/name', value: 'm' }]);
+    expect(applyPatch(doc, patch)).toEqual({ ...doc, name: 'm' });
+    expect(doc.name).toBe('n');
+  });
+
+  it('turns a failed test into a Conflict and an unresolvable path into a 400 that does not echo the document', () => {
+    const failed = thrown(() => applyPatch(doc, patchDocumentSchema.parse([{ op: 'test', path: '/name', value: 'zzz' }])));
+    expect(failed).toBeInstanceOf(Conflict);
+    const unresolvable = thrown(() => applyPatch(doc, patchDocumentSchema.parse([{ op: 'remove', path: '/nope' }]))) as ValidationFailed;
+    expect(unresolvable).toBeInstanceOf(ValidationFailed);
+    expect(JSON.stringify({ message: unresolvable.message, details: unresolvable.details })).not.toContain('"n"');
+  });
+
+  it('allows tests of protected fields but not changes to them', () => {
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'test', path: '/sys_version', value: 1 }]))).not.toThrow();
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'copy', from: '/id', path: '/error_message' }]))).not.toThrow();
+    const refused = thrown(() =>
+      assertPatchAllowed(
+        patchDocumentSchema.parse([
+          { op: 'add', path: '/sys_deleted_by_id', value: 'x' },
+          { op: 'move', from: '/id', path: '/name' },
+          { op: 'add', path: '/a~1b/__proto__', value: 1 },
+        ]),
+      ),
+    ) as ValidationFailed;
+    expect(refused.details?.map((d) => d.path)).toEqual(['body.0', 'body.1', 'body.2']);
+  });
+
+  it('decodes ~0 and ~1 before judging a path', () => {
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/~0~1prototype', value: 1 }]))).not.toThrow();
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/proto~1type', value: 1 }]))).not.toThrow();
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/constructor', value: 1 }]))).toThrow(ValidationFailed);
+  });
+});
+
+describe('list cursors', () => {
+  const list = { tenantId: 't1', lookup: 'certification' as const, value: 'c1' };
+
+  it('round-trips and refuses anything else', () => {
+    const cursor = encodeCursor('secret', { ...list, lastId: 'id-9' });
+    expect(decodeCursor('secret', cursor, list)).toBe('id-9');
+    expect(() => decodeCursor('another secret', cursor, list)).toThrow(/altered/);
+    expect(() => decodeCursor('secret', cursor, { ...list, tenantId: 't2' })).toThrow(/another list/);
+    expect(() => decodeCursor('secret', cursor, { ...list, lookup: 'application' })).toThrow(/another list/);
+    expect(() => decodeCursor('secret', cursor, { ...list, value: 'c2' })).toThrow(/another list/);
+    expect(() => decodeCursor('secret', `${cursor}x`, list)).toThrow(ValidationFailed);
+  });
+});
+
+describe('field selection', () => {
+  it('keeps id and the named fields', () => {
+    const fields = fieldsParameter.parse('name, status');
+    expect(selectFields({ id: '1', name: 'n', status: 's', date: 'd' }, fields)).toEqual({ id: '1', name: 'n', status: 's' });
+    expect(fieldsParameter.safeParse('name,pk').success).toBe(false);
+    expect(fieldsParameter.safeParse('').success).toBe(false);
+  });
+});
