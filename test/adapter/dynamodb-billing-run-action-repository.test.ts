@@ -1,0 +1,110 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import { Conflict, NotFound, VersionConflict } from '../../lambdas/domain/errors.ts';
+import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { validBody } from '../support/fixtures.ts';
+
+const documentClient = createDocumentClient({ region: 'eu-west-1' });
+const ddb = mockClient(DynamoDBDocumentClient);
+const repository = new DynamoDbBillingRunActionRepository(documentClient, 'actions');
+
+const record = { ...validBody(), id: 'id-1', sys_version: 3 } as unknown as BillingRunAction;
+const indexKeys = {
+  certification_key: 't1#cert-1',
+  application_key: 't1#app-1',
+  training_provider_key: 't1#tp-1',
+  billing_run_key: 't1#run-1',
+};
+
+const conditionFailed = (item?: Record<string, unknown>) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, Item: item && marshall(item) });
+
+beforeEach(() => ddb.reset());
+
+describe('DynamoDbBillingRunActionRepository', () => {
+  it('gets by tenant-scoped key, with the read consistency asked for, and strips storage attributes', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...record, pk: 't1#id-1', ...indexKeys } });
+    expect(await repository.get('t1', 'id-1', { consistentRead: true })).toEqual(record);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: 'actions', Key: { pk: 't1#id-1' }, ConsistentRead: true });
+  });
+
+  it('treats a soft-deleted item as absent', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...record, pk: 't1#id-1', sys_deleted_by_id: 'u', expires_at: 1 } });
+    expect(await repository.get('t1', 'id-1')).toBeUndefined();
+  });
+
+  it('creates only where no item exists, with every index key built from the tenant', async () => {
+    ddb.on(PutCommand).resolves({});
+    await repository.create('t1', record);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+      TableName: 'actions',
+      Item: { ...record, pk: 't1#id-1', ...indexKeys },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('replaces on the version read and tells a lost race from a vanished record', async () => {
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed({ ...record, pk: 't1#id-1', sys_version: 4 })).rejectsOnce(conditionFailed()).rejectsOnce(
+      conditionFailed({ ...record, pk: 't1#id-1', sys_deleted_by_id: 'u' }),
+    );
+    await repository.replace('t1', record, 2);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
+      ExpressionAttributeValues: { ':expectedVersion': 2 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(VersionConflict);
+    await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(NotFound);
+    await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('reports a create collision as a conflict', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed(record));
+    await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('soft-deletes by writing the item without index keys and with a TTL', async () => {
+    ddb.on(PutCommand).resolves({});
+    const deleted = { ...record, sys_version: 4, sys_deleted_by_id: 'u' } as BillingRunAction;
+    await repository.softDelete('t1', { record: deleted, expiresAt: 1_900_000_000 }, 3);
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.Item).toEqual({ ...deleted, pk: 't1#id-1', expires_at: 1_900_000_000 });
+    expect(input?.ConditionExpression).toBe('sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)');
+    expect(input?.ExpressionAttributeValues).toEqual({ ':expectedVersion': 3 });
+  });
+
+  it('queries the lookup index for one item past the page to know whether more exist', async () => {
+    const items = [1, 2, 3].map((n) => ({ ...record, id: `id-${n}`, pk: `t1#id-${n}`, ...indexKeys }));
+    ddb.on(QueryCommand).resolves({ Items: items, LastEvaluatedKey: { pk: 't1#id-3' } });
+    const page = await repository.list('t1', 'certification', 'cert-1', { limit: 2, afterId: 'id-0' });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: 'actions',
+      IndexName: 'byCertification',
+      KeyConditionExpression: '#partition = :partition',
+      ExpressionAttributeNames: { '#partition': 'certification_key' },
+      ExpressionAttributeValues: { ':partition': 't1#cert-1' },
+      ScanIndexForward: true,
+      Limit: 3,
+      ExclusiveStartKey: { pk: 't1#id-0', certification_key: 't1#cert-1', id: 'id-0' },
+    });
+    expect(page).toEqual({ items: [{ ...record, id: 'id-1' }, { ...record, id: 'id-2' }], lastId: 'id-2' });
+  });
+
+  it('keeps querying past DynamoDB’s 1 MB pages until the page is full, and gives no cursor at the end', async () => {
+    const item = (n: number) => ({ ...record, id: `id-${n}`, pk: `t1#id-${n}`, ...indexKeys });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1)], LastEvaluatedKey: { pk: 't1#id-1' } })
+      .resolvesOnce({ Items: [item(2)] });
+    const page = await repository.list('t1', 'billingRun', 'run-1', { limit: 5 });
+    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit)).toEqual([6, 5]);
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: 't1#id-1' });
+    expect(page).toEqual({ items: [{ ...record, id: 'id-1' }, { ...record, id: 'id-2' }] });
+  });
+});

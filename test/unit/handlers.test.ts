@@ -1,0 +1,121 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { validBody } from '../support/fixtures.ts';
+import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+Object.assign(process.env, {
+  TABLE_NAME: 'actions',
+  TENANTS_TABLE_NAME: 'tenants',
+  CURSOR_SECRET: 'unit-test-secret',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+});
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const stored = { ...validBody(), id: 'id-1', sys_version: 1, sys_created_at: '2026-01-01T00:00:00.000Z', sys_created_by_id: 'u0', sys_last_modified_at: '2026-01-01T00:00:00.000Z', sys_last_modified_by_id: 'u0', sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'createBillingRunAction' } };
+
+let get: Handler;
+let patch: Handler;
+let create: Handler;
+let output: string[];
+
+beforeAll(async () => {
+  get = (await import('../../lambdas/handlers/get-billing-run-action.ts')).handler as unknown as Handler;
+  patch = (await import('../../lambdas/handlers/patch-billing-run-action.ts')).handler as unknown as Handler;
+  create = (await import('../../lambdas/handlers/create-billing-run-action.ts')).handler as unknown as Handler;
+});
+
+beforeEach(() => {
+  ddb.reset();
+  output = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
+      output.push(String(chunk));
+      return true;
+    });
+  }
+});
+afterEach(() => vi.restoreAllMocks());
+
+const getEvent = (overrides: Partial<Parameters<typeof proxyEvent>[0]> = {}) =>
+  proxyEvent({ method: 'GET', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, ...overrides });
+const patchEvent = (body: unknown) =>
+  proxyEvent({ method: 'PATCH', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, body });
+
+describe('handlers fed API Gateway events', () => {
+  it('serve a get with the tenant-scoped key and log one line without token or body', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
+    const result = await get(getEvent(), lambdaContext());
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(result.body)).toEqual(stored);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 't1#id-1' });
+    const lines = output.join('').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'request', operation: 'getBillingRunAction', tenant: 't1', principal: 'user-1', status: 200, requestId: 'lambda-request-1' }),
+    ]);
+    expect(output.join('')).not.toContain('secret-token-value');
+    expect(output.join('')).not.toContain(stored.name);
+  });
+
+  it('hide the cause of an unexpected failure behind the request id', async () => {
+    ddb.on(GetCommand).rejects(new Error('socket hang up at 10.0.0.1 with table actions'));
+    const result = await get(getEvent(), lambdaContext('req-500'));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error (request id req-500)' });
+    expect(output.join('')).toContain('socket hang up');
+  });
+
+  it('turn DynamoDB throttling into 429 with Retry-After', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    ddb.on(GetCommand).rejects(throttled);
+    const result = await get(getEvent(), lambdaContext());
+    expect(result.statusCode).toBe(429);
+    expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+  });
+
+  it('answer 401 when no authorizer context reached them, and 403 for a tenant or scope it does not grant', async () => {
+    expect((await get(getEvent({ authorizer: null }), lambdaContext())).statusCode).toBe(401);
+    const otherTenant = await get(getEvent({ pathParameters: { tenantId: 't2', id: 'id-1' } }), lambdaContext());
+    expect(otherTenant.statusCode).toBe(403);
+    const readOnly = { principalId: 'user-1', tenants: '["t1"]', scope: 'billing-run-actions:read' };
+    const write = await patch({ ...patchEvent([]), requestContext: { ...patchEvent([]).requestContext, authorizer: readOnly } }, lambdaContext());
+    expect(write.statusCode).toBe(403);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answer 413 above 256 KiB before touching storage', async () => {
+    const result = await create(
+      proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody({ error_message: 'é'.repeat(140_000) }) }),
+      lambdaContext(),
+    );
+    expect(result.statusCode).toBe(413);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('retry a patch that lost a version race, then give up with 409', async () => {
+    const lostRace = () =>
+      new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, Item: marshall({ ...stored, pk: 't1#id-1', sys_version: 2 }) });
+    ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
+    ddb.on(PutCommand).rejectsOnce(lostRace()).resolves({});
+    const retried = await patch(patchEvent([{ op: 'replace', path: '/name', value: 'new' }]), lambdaContext());
+    expect(retried.statusCode).toBe(200);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true)).toBe(true);
+
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
+    ddb.on(PutCommand).callsFake(() => Promise.reject(lostRace()));
+    const gaveUp = await patch(patchEvent([{ op: 'replace', path: '/name', value: 'new' }]), lambdaContext());
+    expect(gaveUp.statusCode).toBe(409);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(3);
+  });
+});
