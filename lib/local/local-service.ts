@@ -96,7 +96,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
     gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks });
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
-    if (!options.inMemory) writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
+    writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 
     const running = gateway;
     return {
@@ -107,7 +107,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       stop: async () => {
         await running.stop();
         client.destroy();
-        if (!options.inMemory) rmSync(instanceFilePath(dataDir), { force: true });
+        rmSync(instanceFilePath(dataDir), { force: true });
         await dynamoDb?.stop();
       },
     };

@@ -1,4 +1,4 @@
-import { SignJWT, generateKeyPair } from 'jose';
+import { type CryptoKey, SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../lib/local/issuer.ts';

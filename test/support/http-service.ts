@@ -7,6 +7,7 @@ import { type LocalService, startLocalService } from '../../lib/local/local-serv
 import { uniqueName } from './fixtures.ts';
 
 export interface TestService extends LocalService {
+  dataDir: string;
   /** fetch against the service with JSON in and out. */
   call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
   stopAll(): Promise<void>;
@@ -28,6 +29,7 @@ export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-
   });
   return {
     ...service,
+    dataDir,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.Authorization = `Bearer ${options.token}`;

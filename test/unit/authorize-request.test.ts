@@ -1,5 +1,5 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { type JWK, SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
+import { type CryptoKey, type JWK, SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeRequest } from '../../lambdas/auth/authorize-request.ts';
 import { JoseTokenVerifier } from '../../lambdas/auth/token-verifier.ts';

@@ -20,7 +20,7 @@ Object.assign(process.env, {
 });
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const stored = { ...validBody(), id: 'id-1', sys_version: 1, sys_created_at: '2026-01-01T00:00:00.000Z', sys_created_by_id: 'u0', sys_last_modified_at: '2026-01-01T00:00:00.000Z', sys_last_modified_by_id: 'u0', sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'createBillingRunAction' } };
+const stored: Record<string, unknown> = { ...validBody(), id: 'id-1', sys_version: 1, sys_created_at: '2026-01-01T00:00:00.000Z', sys_created_by_id: 'u0', sys_last_modified_at: '2026-01-01T00:00:00.000Z', sys_last_modified_by_id: 'u0', sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'createBillingRunAction' } };
 
 let get: Handler;
 let patch: Handler;
@@ -63,7 +63,7 @@ describe('handlers fed API Gateway events', () => {
       expect.objectContaining({ message: 'request', operation: 'getBillingRunAction', tenant: 't1', principal: 'user-1', status: 200, requestId: 'lambda-request-1' }),
     ]);
     expect(output.join('')).not.toContain('secret-token-value');
-    expect(output.join('')).not.toContain(stored.name);
+    expect(output.join("")).not.toContain(String(stored.name));
   });
 
   it('hide the cause of an unexpected failure behind the request id', async () => {

@@ -1,0 +1,81 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../lib/local/dynamodb-local.ts';
+import { type TestService, startTestService } from '../support/http-service.ts';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+
+/** Runs one of the project's command-line entry points as `npm run` would, with this Node. */
+const command = (script: string, args: string[], env: Record<string, string>) =>
+  run(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env: { ...process.env, ...env } });
+
+describe('npm run tenants and npm run token against a running instance', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService(['tenant-a']);
+  });
+  afterAll(() => service.stopAll());
+
+  it('provision a tenant, sign a token for it, list it and remove it', async () => {
+    const env = { DATA_DIR: service.dataDir };
+    const { stdout: token } = await command('token.ts', ['--tenant', 'newcomer', '--sub', 'cli-user', '--expires-in', '600'], env);
+    const bearer = token.trim().split('\n').at(-1) as string;
+    const path = '/billingRunActions/newcomer/certification/c1';
+    expect((await service.call('GET', path, { token: bearer })).status).toBe(403);
+
+    const added = await command('tenants.ts', ['add', 'newcomer', '--tier', 'standard', '--max-actions', '500'], env);
+    expect(added.stdout).toMatch(/Tenant 'newcomer' provisioned: tier standard, max actions 500/);
+    expect((await service.call('GET', path, { token: bearer })).body).toEqual({ Count: 0, Items: [] });
+
+    const listed = await command('tenants.ts', ['list'], env);
+    expect(listed.stdout).toMatch(/^newcomer\tstandard\tmax 500/m);
+    expect(listed.stdout).toMatch(/^tenant-a\t/m);
+
+    await command('tenants.ts', ['remove', 'newcomer'], env);
+    expect((await service.call('GET', path, { token: bearer })).status).toBe(403);
+  });
+
+  it('refuse bad arguments with usage and exit code 2', async () => {
+    const env = { DATA_DIR: service.dataDir };
+    await expect(command('tenants.ts', ['add', 'bad tenant'], env)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/usage/) });
+    await expect(command('tenants.ts', ['add', 't', '--tier', 'gold'], env)).rejects.toMatchObject({ code: 2 });
+    await expect(command('token.ts', [], env)).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('npm start', () => {
+  it('starts DynamoDB Local and the gateway, prints a working token and curl line, and stops on Ctrl-C', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bra-start-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(root, 'bin/start.ts')], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('Ctrl-C') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain(`http://127.0.0.1:${port}`);
+      const token = output.match(/^export TOKEN=(\S+)$/m)?.[1];
+      const curlLine = output.match(/^curl .*$/m)?.[0];
+      expect(token).toBeDefined();
+      const { stdout } = await run('sh', ['-c', curlLine as string], { env: { ...process.env, TOKEN: token as string } });
+      expect(JSON.parse(stdout)).toEqual({ Count: 0, Items: [] });
+      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+      expect(jwks.keys).toHaveLength(1);
+    } finally {
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).rejects.toThrow();
+  }, 90_000);
+});

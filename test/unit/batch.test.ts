@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import { VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
+import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
+import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
+import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
+import { caller, validBody } from '../support/fixtures.ts';
+
+/** A repository stand-in that records every call and how many were in flight at once. */
+function instrumentedRepository(ids: string[]) {
+  const records = new Map(ids.map((id) => [id, { ...validBody(), id, sys_version: 1 } as unknown as BillingRunAction]));
+  const log: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const slow = async <T>(entry: string, work: () => T): Promise<T> => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    log.push(entry);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    inFlight--;
+    return work();
+  };
+  const repository: BillingRunActionRepository = {
+    get: (_tenant, id) => slow(`get ${id}`, () => records.get(id)),
+    create: async () => undefined,
+    replace: (_tenant, record, expected) =>
+      slow(`replace ${record.id} ${record.name}`, () => {
+        const current = records.get(record.id);
+        if (!current) throw notFound(record.id);
+        if (current.sys_version !== expected) throw new VersionConflict('raced');
+        records.set(record.id, record);
+      }),
+    softDelete: (_tenant, { record }) => slow(`delete ${record.id}`, () => void records.delete(record.id)),
+    list: async () => ({ items: [] }),
+  };
+  return { repository, log, records, maxInFlight: () => maxInFlight };
+}
+
+const deps = (repository: BillingRunActionRepository, batchConcurrency: number): ActionDependencies => ({
+  repository,
+  clock: () => new Date('2026-11-29T00:00:00Z'),
+  newId: () => 'new-id',
+  cursorSecret: 's',
+  deletedRetentionDays: 30,
+  batchConcurrency,
+  reportError: () => undefined,
+});
+
+describe('batchBillingRunActions', () => {
+  it('never runs more distinct ids at once than its concurrency allows', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `id-${i}`);
+    const stand = instrumentedRepository(ids);
+    const result = await batchBillingRunActions(deps(stand.repository, 7), caller(), {
+      operations: ids.map((id) => ({ op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: `n-${id}` }] })),
+    });
+    expect(result.success_count).toBe(40);
+    expect(stand.maxInFlight()).toBeGreaterThan(1);
+    expect(stand.maxInFlight()).toBeLessThanOrEqual(7);
+  });
+
+  it('runs the operations on one id strictly in order, interleaved with other ids', async () => {
+    const stand = instrumentedRepository(['a', 'b']);
+    const operations = [
+      { op: 'patch', id: 'a', patch: [{ op: 'replace', path: '/name', value: 'a1' }] },
+      { op: 'patch', id: 'b', patch: [{ op: 'replace', path: '/name', value: 'b1' }] },
+      { op: 'patch', id: 'a', patch: [{ op: 'replace', path: '/name', value: 'a2' }] },
+      { op: 'delete', id: 'a' },
+      { op: 'patch', id: 'a', patch: [{ op: 'replace', path: '/name', value: 'a3' }] },
+    ];
+    const result = await batchBillingRunActions(deps(stand.repository, 10), caller(), { operations });
+    expect(result.results.map((r) => [r.id, r.op, r.status])).toEqual([
+      ['a', 'patch', 200],
+      ['b', 'patch', 200],
+      ['a', 'patch', 200],
+      ['a', 'delete', 200],
+      ['a', 'patch', 404],
+    ]);
+    const writesOfA = stand.log.filter((entry) => /^(replace|delete) a/.test(entry));
+    expect(writesOfA).toEqual(['replace a a1', 'replace a a2', 'delete a']);
+  });
+
+  it('reports an unexpected failure of one operation as its 500 and finishes the rest', async () => {
+    const stand = instrumentedRepository(['ok', 'boom']);
+    const failing: BillingRunActionRepository = {
+      ...stand.repository,
+      get: (tenant, id, options) => (id === 'boom' ? Promise.reject(new Error('network down')) : stand.repository.get(tenant, id, options)),
+    };
+    const reported: unknown[] = [];
+    const result = await batchBillingRunActions({ ...deps(failing, 5), reportError: (error) => reported.push(error) }, caller({ requestId: 'r-9' }), {
+      operations: [{ op: 'delete', id: 'boom' }, { op: 'delete', id: 'ok' }],
+    });
+    expect(result.results).toEqual([
+      { id: 'boom', op: 'delete', status: 500, error: { message: 'Internal server error (request id r-9)' } },
+      { id: 'ok', op: 'delete', status: 200 },
+    ]);
+    expect(reported).toHaveLength(1);
+  });
+});
