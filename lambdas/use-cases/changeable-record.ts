@@ -1,6 +1,7 @@
-import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { RecordLocked, VersionConflict, notFound } from '../domain/errors.ts';
+import { nextVersion } from '../domain/record-stamp.ts';
 import { WRITE_ATTEMPTS, type ActionDependencies } from './dependencies.ts';
 
 /** The current record, read strongly consistent, which the caller is about to change. */
@@ -29,4 +30,17 @@ export async function changeWithRetries<T>(
       if (!(error instanceof VersionConflict) || attempt >= WRITE_ATTEMPTS) throw error;
     }
   }
+}
+
+/** Writes `fields` as the next version of `current`, conditional on `current` still being the stored version. */
+export async function replaceFields(
+  deps: ActionDependencies,
+  caller: Caller,
+  operation: string,
+  current: BillingRunAction,
+  fields: Record<string, unknown>,
+): Promise<BillingRunAction> {
+  const record = nextVersion(current, clientFieldsOf(fields), { caller, operation, at: deps.clock().toISOString() });
+  await deps.repository.replace(caller.tenantId, record, current.sys_version);
+  return record;
 }

@@ -1,9 +1,8 @@
-import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { type BillingRunAction, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../domain/json-patch.ts';
-import { nextVersion } from '../domain/record-stamp.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
-import { changeWithRetries } from './changeable-record.ts';
+import { changeWithRetries, replaceFields } from './changeable-record.ts';
 import type { ActionDependencies } from './dependencies.ts';
 
 /** RFC 6902 patch of one record; the result must still be a valid record. */
@@ -17,12 +16,6 @@ export async function patchBillingRunAction(
   return changeWithRetries(deps, caller, input.id, async (current) => {
     const patched = parseOrThrow(writableRecordSchema, applyPatch(current, patch), 'patched billing run action');
     assertStorable(patched);
-    const record = nextVersion(current, clientFieldsOf(patched), {
-      caller,
-      operation: 'patchBillingRunAction',
-      at: deps.clock().toISOString(),
-    });
-    await deps.repository.replace(caller.tenantId, record, current.sys_version);
-    return record;
+    return replaceFields(deps, caller, 'patchBillingRunAction', current, patched);
   });
 }

@@ -1,9 +1,8 @@
-import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { type BillingRunAction, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { Conflict, ValidationFailed } from '../domain/errors.ts';
-import { nextVersion } from '../domain/record-stamp.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
-import { readForChange } from './changeable-record.ts';
+import { readForChange, replaceFields } from './changeable-record.ts';
 import type { ActionDependencies } from './dependencies.ts';
 
 /** Full replacement of the writable fields, conditional on the version read: a lost race is a 409. */
@@ -26,11 +25,5 @@ export async function updateBillingRunAction(
       { details: [{ path: 'sys_version', message: `stored version is ${current.sys_version}` }] },
     );
   }
-  const record = nextVersion(current, clientFieldsOf(body), {
-    caller,
-    operation: 'updateBillingRunAction',
-    at: deps.clock().toISOString(),
-  });
-  await deps.repository.replace(caller.tenantId, record, current.sys_version);
-  return record;
+  return replaceFields(deps, caller, 'updateBillingRunAction', current, body);
 }
