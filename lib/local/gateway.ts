@@ -11,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
+import type { LocalUsagePlans } from './usage-plans.ts';
 
 /** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   host?: string;
   /** Served at /.well-known/jwks.json: the local issuer's public keys. */
   jwks?: unknown;
+  /** The usage plans that meter allowed requests by the authorizer's usage identifier key. */
+  usagePlans: LocalUsagePlans;
 }
 
 export interface RunningGateway {
@@ -143,8 +146,9 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
 
 /**
  * A local stand-in for the API Gateway REST API, built from the same route table as the CDK stack:
- * it matches the route, runs the same REQUEST authorizer, evaluates its policy, and invokes the
- * same handler module with a REST proxy event, as API Gateway would.
+ * it matches the route, runs the same REQUEST authorizer, evaluates its policy, meters the request
+ * against the tenant's usage plan, and invokes the same handler module with a REST proxy event, as
+ * API Gateway would.
  */
 export async function startLocalGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
@@ -224,6 +228,16 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     if (!policyAllows(decision, methodArn)) {
       const reason = decision.context?.reason;
       sendMessage(response, 403, typeof reason === 'string' ? reason : 'User is not authorized to access this resource');
+      return;
+    }
+    // API keys are required and come from the authorizer (apiKeySourceType AUTHORIZER).
+    const admission = decision.usageIdentifierKey ? await options.usagePlans.admit(decision.usageIdentifierKey) : undefined;
+    if (!admission) {
+      sendMessage(response, 403, 'Forbidden: no API key of a usage plan is associated with this tenant');
+      return;
+    }
+    if (!admission.admitted) {
+      sendMessage(response, 429, admission.message, { 'Retry-After': String(admission.retryAfterSeconds) });
       return;
     }
     requestContext.authorizer = { ...decision.context, principalId: decision.principalId, integrationLatency: 0 };

@@ -9,6 +9,8 @@ import { type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from './tenants.ts';
+import { type Tiers, tiersFrom } from '../tiers.ts';
+import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
 export const DEFAULT_TABLES: TableNames = { tableName: 'billing-run-actions', tenantsTableName: 'billing-run-actions-tenants' };
 const REGION = 'us-east-1';
@@ -24,6 +26,8 @@ export interface LocalServiceOptions {
   tables?: TableNames;
   /** Tenants to provision at start. */
   tenants?: string[];
+  /** The tiers' limits; by default those of lib/tiers.ts with the TIERS environment variable applied. */
+  tiers?: Tiers;
 }
 
 export interface LocalService {
@@ -94,7 +98,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       JWT_AUDIENCE: LOCAL_AUDIENCE,
       JWKS_URL: `http://${host}:${options.port}/.well-known/jwks.json`,
     });
-    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks });
+    const usagePlans = new LocalUsagePlans(
+      options.tiers ?? tiersFrom(process.env.TIERS),
+      cachedTierLookup(async () => new Map((await tenants.list()).map((tenant) => [tenant.usageIdentifierKey, tenant.tier]))),
+    );
+    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks, usagePlans });
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 

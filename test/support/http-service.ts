@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, startLocalService } from '../../lib/local/local-service.ts';
+import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
+import type { Tiers } from '../../lib/tiers.ts';
 import { uniqueName } from './fixtures.ts';
 
 export interface TestService extends LocalService {
@@ -17,7 +19,12 @@ export interface TestService extends LocalService {
  * The local service as `npm start` runs it (gateway, authorizer, handlers, issuer), on a free port, with
  * its own tables in the test run's DynamoDB Local. Tenants listed are provisioned.
  */
-export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-b']): Promise<TestService> {
+/** Limits high enough that only the tests about throttling meet them. */
+export const UNTHROTTLED: Tiers = Object.fromEntries(
+  TIERS.map((tier) => [tier, { rateLimit: 1_000_000, burstLimit: 1_000_000, monthlyQuota: null }]),
+) as Tiers;
+
+export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-b'], tiers: Tiers = UNTHROTTLED): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
     dataDir,
@@ -26,6 +33,7 @@ export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
+    tiers,
   });
   return {
     ...service,
