@@ -7,7 +7,7 @@ import { TIERS, type TierName } from '../lambdas/storage/tenant-registry.ts';
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { DEFAULT_TABLES, readInstanceFile } from '../lib/local/local-service.ts';
 import { ensureTables } from '../lib/local/tables.ts';
-import { provisionTenant } from '../lib/local/tenants.ts';
+import { provisionTenant } from '../lib/tenant-provisioning.ts';
 
 const usage = `usage:
   npm run tenants -- add <tenantId> [--tier ${TIERS.join('|')}] [--max-actions N]

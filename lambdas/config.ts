@@ -10,6 +10,7 @@ export interface DynamoDbConfig {
 
 export interface ServiceConfig extends DynamoDbConfig {
   tableName: string;
+  tenantsTableName: string;
   cursorSecret: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
@@ -48,6 +49,7 @@ export function serviceConfig(): ServiceConfig {
   return {
     ...dynamoDbConfig(),
     tableName: required('TABLE_NAME'),
+    tenantsTableName: required('TENANTS_TABLE_NAME'),
     cursorSecret: required('CURSOR_SECRET'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),

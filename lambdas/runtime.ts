@@ -13,7 +13,7 @@ export function actionDependencies(): ActionDependencies {
     const config = serviceConfig();
     const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
     dependencies = {
-      repository: new DynamoDbBillingRunActionRepository(client, config.tableName),
+      repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
       clock: () => new Date(),
       newId: uuidv7,
       cursorSecret: config.cursorSecret,

@@ -69,3 +69,11 @@ export const notFound = (id: string): NotFound => new NotFound(`Billing run acti
 
 /** A conditional write lost a race against another writer. Patch and delete retry on it; update does not. */
 export class VersionConflict extends Conflict {}
+
+/** The tenant holds as many records as its limit allows; deleting some makes room. */
+export class TenantLimitReached extends ServiceError {
+  readonly statusCode = 429;
+  constructor(tenantId: string, maxActions: number) {
+    super(`Tenant '${tenantId}' has reached its limit of ${maxActions} billing run actions; delete some to make room`);
+  }
+}

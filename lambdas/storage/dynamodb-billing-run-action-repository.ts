@@ -1,13 +1,21 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
-import { Conflict, VersionConflict, notFound } from '../domain/errors.ts';
+import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import type { BillingRunActionRepository, ListPage, SoftDeletion } from './billing-run-action-repository.ts';
 import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
   STORAGE_ATTRIBUTES,
+  TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
   lookupKey,
   recordKey,
@@ -17,7 +25,12 @@ import {
 const condition = {
   isNew: `attribute_not_exists(${PARTITION_KEY})`,
   isLiveAtVersion: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
+  tenantIsProvisioned: 'attribute_exists(usage_identifier_key)',
+  tenantHasRoom: 'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
 };
+
+/** Transactions on one tenant's counter collide under concurrency; they are retried this often, with jittered backoff. */
+const TRANSACTION_ATTEMPTS = 8;
 
 type Item = Record<string, unknown>;
 
@@ -35,13 +48,28 @@ function toItem(tenantId: string, record: BillingRunAction): Item {
   return item;
 }
 
+const oldItemOf = (reason: { Item?: Record<string, unknown> } | undefined): Item | undefined =>
+  reason?.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0]) : undefined;
+
+/** Why a conditional write on a record failed, told apart by the item as it was (ALL_OLD). */
+function recordConditionError(id: string, old: Item | undefined, expectedVersion: number | undefined, cause: unknown): Error {
+  if (expectedVersion === undefined) return new Conflict(`Billing run action '${id}' already exists`, { cause });
+  if (!old || old.sys_deleted_by_id !== undefined) return notFound(id);
+  return new VersionConflict(
+    `Billing run action '${id}' was changed by another request (version ${String(old.sys_version)}); read it again and retry`,
+    { cause },
+  );
+}
+
 export class DynamoDbBillingRunActionRepository implements BillingRunActionRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly tenantsTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string) {
     this.client = client;
     this.tableName = tableName;
+    this.tenantsTableName = tenantsTableName;
   }
 
   async get(tenantId: string, id: string, options: { consistentRead?: boolean } = {}): Promise<BillingRunAction | undefined> {
@@ -56,21 +84,78 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     return toRecord(Item);
   }
 
+  /** Puts the record and counts it against the tenant's limit in one transaction. */
   async create(tenantId: string, record: BillingRunAction): Promise<void> {
-    await this.conditionalPut(toItem(tenantId, record), condition.isNew, undefined, record.id);
+    await this.transact(tenantId, record.id, undefined, {
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.tenantsTableName,
+            Key: { [TENANT_PARTITION_KEY]: tenantId },
+            UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
+            ConditionExpression: condition.tenantHasRoom,
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(tenantId, record),
+            ConditionExpression: condition.isNew,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+    });
   }
 
   async replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void> {
-    await this.conditionalPut(toItem(tenantId, record), condition.isLiveAtVersion, expectedVersion, record.id);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(tenantId, record),
+          ConditionExpression: condition.isLiveAtVersion,
+          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw recordConditionError(record.id, error.Item ? unmarshall(error.Item) : undefined, expectedVersion, error);
+    }
   }
 
+  /** Writes the deleted item (no index keys, a TTL) and frees its place in the tenant's count, in one transaction. */
   async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
-    const item: Item = {
-      ...deletion.record,
-      [PARTITION_KEY]: recordKey(tenantId, deletion.record.id),
-      [TTL_ATTRIBUTE]: deletion.expiresAt,
-    };
-    await this.conditionalPut(item, condition.isLiveAtVersion, expectedVersion, deletion.record.id);
+    await this.transact(tenantId, deletion.record.id, expectedVersion, {
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.tenantsTableName,
+            Key: { [TENANT_PARTITION_KEY]: tenantId },
+            UpdateExpression: 'SET action_count = if_not_exists(action_count, :one) - :one',
+            ConditionExpression: condition.tenantIsProvisioned,
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...deletion.record,
+              [PARTITION_KEY]: recordKey(tenantId, deletion.record.id),
+              [TTL_ATTRIBUTE]: deletion.expiresAt,
+            },
+            ConditionExpression: condition.isLiveAtVersion,
+            ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+    });
   }
 
   async list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage> {
@@ -103,23 +188,34 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     return more ? { items: pageItems, lastId: pageItems.at(-1)?.id } : { items: pageItems };
   }
 
-  private async conditionalPut(item: Item, conditionExpression: string, expectedVersion: number | undefined, id: string): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: conditionExpression,
-          ExpressionAttributeValues: expectedVersion === undefined ? undefined : { ':expectedVersion': expectedVersion },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ? unmarshall(error.Item) : undefined;
-      if (expectedVersion === undefined) throw new Conflict(`Billing run action '${id}' already exists`, { cause: error });
-      if (!old || old.sys_deleted_by_id !== undefined) throw notFound(id);
-      throw new VersionConflict(`Billing run action '${id}' was changed by another request (version ${String(old.sys_version)}); read it again and retry`, { cause: error });
+  /**
+   * Runs a two-item transaction (the tenant's counter first, the record second) and turns a
+   * cancellation into the domain error of the item that refused. Collisions with concurrent
+   * transactions on the same counter are retried.
+   */
+  private async transact(tenantId: string, id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand(input));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [tenantReason, recordReason] = error.CancellationReasons ?? [];
+        if (recordReason?.Code === 'ConditionalCheckFailed') {
+          throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
+        }
+        if (tenantReason?.Code === 'ConditionalCheckFailed') {
+          const tenant = oldItemOf(tenantReason);
+          if (!tenant?.usage_identifier_key) throw new Forbidden(`Tenant '${tenantId}' is not provisioned`, { cause: error });
+          throw new TenantLimitReached(tenantId, tenant.max_actions as number);
+        }
+        const contended = [tenantReason, recordReason].some((reason) => reason?.Code === 'TransactionConflict');
+        if (!contended) throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS) {
+          throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
     }
   }
 }

@@ -1,16 +1,25 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import type { Tenant, TenantRegistry, TierName } from './tenant-registry.ts';
 
 type Item = Record<string, unknown>;
 
+/**
+ * Tenant items also hold `action_count`, the tenant's live record count, which creates and deletes
+ * change in the same transaction as the record. Removing a tenant marks its item `removed_at` rather
+ * than deleting it, so the count survives a remove and a later add.
+ */
 const toTenant = (item: Item): Tenant => ({
   tenantId: item[TENANT_PARTITION_KEY] as string,
   tier: item.tier as TierName,
   maxActions: item.max_actions as number,
   usageIdentifierKey: item.usage_identifier_key as string,
   createdAt: item.created_at as string,
+  actionCount: (item.action_count as number | undefined) ?? 0,
+  ...(typeof item.api_key_id === 'string' && { apiKeyId: item.api_key_id }),
 });
+
+const isProvisioned = (item: Item | undefined): item is Item => item !== undefined && item.removed_at === undefined;
 
 export class DynamoDbTenantRegistry implements TenantRegistry {
   private readonly client: DynamoDBDocumentClient;
@@ -25,36 +34,51 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId } }),
     );
-    return Item ? toTenant(Item) : undefined;
+    return isProvisioned(Item) ? toTenant(Item) : undefined;
   }
 
-  async put(tenant: Tenant): Promise<void> {
+  async put(tenant: Omit<Tenant, 'actionCount'>): Promise<void> {
     await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: {
-          [TENANT_PARTITION_KEY]: tenant.tenantId,
-          tier: tenant.tier,
-          max_actions: tenant.maxActions,
-          usage_identifier_key: tenant.usageIdentifierKey,
-          created_at: tenant.createdAt,
+        Key: { [TENANT_PARTITION_KEY]: tenant.tenantId },
+        UpdateExpression:
+          'SET tier = :tier, max_actions = :maxActions, usage_identifier_key = :key, created_at = if_not_exists(created_at, :createdAt)' +
+          (tenant.apiKeyId ? ', api_key_id = :apiKeyId REMOVE removed_at' : ' REMOVE removed_at, api_key_id'),
+        ExpressionAttributeValues: {
+          ':tier': tenant.tier,
+          ':maxActions': tenant.maxActions,
+          ':key': tenant.usageIdentifierKey,
+          ':createdAt': tenant.createdAt,
+          ...(tenant.apiKeyId && { ':apiKeyId': tenant.apiKeyId }),
         },
       }),
     );
   }
 
   async remove(tenantId: string): Promise<boolean> {
-    const { Attributes } = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId }, ReturnValues: 'ALL_OLD' }),
-    );
-    return Attributes !== undefined;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TENANT_PARTITION_KEY]: tenantId },
+          UpdateExpression: 'SET removed_at = :now REMOVE usage_identifier_key, api_key_id',
+          ConditionExpression: 'attribute_exists(usage_identifier_key)',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   /** An operator command; the registry holds one small item per tenant. */
   async list(): Promise<Tenant[]> {
     const tenants: Tenant[] = [];
     for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) {
-      tenants.push(...(page.Items ?? []).map(toTenant));
+      tenants.push(...(page.Items ?? []).filter(isProvisioned).map(toTenant));
     }
     return tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }

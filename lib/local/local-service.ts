@@ -8,7 +8,7 @@ import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
-import { provisionTenant } from './tenants.ts';
+import { provisionTenant } from '../tenant-provisioning.ts';
 import { type Tiers, tiersFrom } from '../tiers.ts';
 import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 

@@ -1,17 +1,17 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
-import { Conflict, NotFound, VersionConflict } from '../../lambdas/domain/errors.ts';
+import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
 import { validBody } from '../support/fixtures.ts';
 
 const documentClient = createDocumentClient({ region: 'eu-west-1' });
 const ddb = mockClient(DynamoDBDocumentClient);
-const repository = new DynamoDbBillingRunActionRepository(documentClient, 'actions');
+const repository = new DynamoDbBillingRunActionRepository(documentClient, 'actions', 'tenants');
 
 const record = { ...validBody(), id: 'id-1', sys_version: 3 } as unknown as BillingRunAction;
 const indexKeys = {
@@ -38,15 +38,59 @@ describe('DynamoDbBillingRunActionRepository', () => {
     expect(await repository.get('t1', 'id-1')).toBeUndefined();
   });
 
-  it('creates only where no item exists, with every index key built from the tenant', async () => {
-    ddb.on(PutCommand).resolves({});
-    await repository.create('t1', record);
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
-      TableName: 'actions',
-      Item: { ...record, pk: 't1#id-1', ...indexKeys },
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  const canceled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: reasons.map((reason) => ({ Code: reason.Code, ...(reason.Item && { Item: marshall(reason.Item) }) })),
     });
+
+  it('creates in one transaction: the tenant counter if there is room, the record if its key is new', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await repository.create('t1', record);
+    expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input).toEqual({
+      TransactItems: [
+        {
+          Update: {
+            TableName: 'tenants',
+            Key: { tenant_id: 't1' },
+            UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
+            ConditionExpression: 'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: 'actions',
+            Item: { ...record, pk: 't1#id-1', ...indexKeys },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+    });
+  });
+
+  it('names the limit when the tenant is full, and refuses an unprovisioned tenant', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled([{ Code: 'ConditionalCheckFailed', Item: { tenant_id: 't1', usage_identifier_key: 'k', max_actions: 5, action_count: 5 } }, { Code: 'None' }]))
+      .rejectsOnce(canceled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }]))
+      .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: record }]));
+    await expect(repository.create('t1', record)).rejects.toThrow(new TenantLimitReached('t1', 5));
+    await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Forbidden);
+    await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('retries a transaction that collided with another on the same counter', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled([{ Code: 'TransactionConflict' }, { Code: 'None' }]))
+      .rejectsOnce(canceled([{ Code: 'TransactionConflict' }, { Code: 'None' }]))
+      .resolves({});
+    await repository.create('t1', record);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
   });
 
   it('replaces on the version read and tells a lost race from a vanished record', async () => {
@@ -64,19 +108,30 @@ describe('DynamoDbBillingRunActionRepository', () => {
     await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('reports a create collision as a conflict', async () => {
-    ddb.on(PutCommand).rejects(conditionFailed(record));
-    await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Conflict);
-  });
 
-  it('soft-deletes by writing the item without index keys and with a TTL', async () => {
-    ddb.on(PutCommand).resolves({});
+  it('soft-deletes in one transaction: the deleted item without index keys and with a TTL, and one less in the count', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
     const deleted = { ...record, sys_version: 4, sys_deleted_by_id: 'u' } as BillingRunAction;
     await repository.softDelete('t1', { record: deleted, expiresAt: 1_900_000_000 }, 3);
-    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(input?.Item).toEqual({ ...deleted, pk: 't1#id-1', expires_at: 1_900_000_000 });
-    expect(input?.ConditionExpression).toBe('sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)');
-    expect(input?.ExpressionAttributeValues).toEqual({ ':expectedVersion': 3 });
+    const [counter, put] = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(counter?.Update).toMatchObject({
+      TableName: 'tenants',
+      Key: { tenant_id: 't1' },
+      UpdateExpression: 'SET action_count = if_not_exists(action_count, :one) - :one',
+    });
+    expect(put?.Put?.Item).toEqual({ ...deleted, pk: 't1#id-1', expires_at: 1_900_000_000 });
+    expect(put?.Put?.ConditionExpression).toBe('sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)');
+    expect(put?.Put?.ExpressionAttributeValues).toEqual({ ':expectedVersion': 3 });
+  });
+
+  it('tells a lost race from a vanished record when a delete is refused', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { ...record, sys_version: 9 } }]))
+      .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }]));
+    const deletion = { record: { ...record, sys_deleted_by_id: 'u' } as BillingRunAction, expiresAt: 1 };
+    await expect(repository.softDelete('t1', deletion, 3)).rejects.toBeInstanceOf(VersionConflict);
+    await expect(repository.softDelete('t1', deletion, 3)).rejects.toBeInstanceOf(NotFound);
   });
 
   it('queries the lookup index for one item past the page to know whether more exist', async () => {

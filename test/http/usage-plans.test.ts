@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionTenant } from '../../lib/local/tenants.ts';
+import { provisionTenant } from '../../lib/tenant-provisioning.ts';
 import { tiersFrom } from '../../lib/tiers.ts';
 import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
 

@@ -3,17 +3,24 @@ import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.t
 import { NotFound, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
+import { provisionTenant } from '../../lib/tenant-provisioning.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 const tableName = uniqueName('repo');
-const repository = new DynamoDbBillingRunActionRepository(client, tableName);
+const tenantsTableName = uniqueName('tenants');
+const repository = new DynamoDbBillingRunActionRepository(client, tableName, tenantsTableName);
+const registry = new DynamoDbTenantRegistry(client, tenantsTableName);
 let sequence = 0;
 const record = (overrides: Record<string, unknown> = {}): BillingRunAction =>
   ({ ...validBody(), id: `id-${String(++sequence).padStart(4, '0')}`, sys_version: 1, ...overrides }) as unknown as BillingRunAction;
 
-beforeAll(() => ensureTables(client, { tableName, tenantsTableName: uniqueName('tenants') }));
+beforeAll(async () => {
+  await ensureTables(client, { tableName, tenantsTableName });
+  for (const tenantId of ['t1', 't2']) await provisionTenant(registry, tenantId);
+});
 afterAll(() => client.destroy());
 
 describe('DynamoDbBillingRunActionRepository against DynamoDB Local', () => {
@@ -24,6 +31,7 @@ describe('DynamoDbBillingRunActionRepository against DynamoDB Local', () => {
     expect((await repository.get('t1', shared.id))?.name).toBe('of t1');
     expect((await repository.get('t2', shared.id))?.name).toBe('of t2');
     expect(await repository.get('t3', shared.id)).toBeUndefined();
+    await expect(repository.create('t3', shared)).rejects.toThrow(/not provisioned/);
   });
 
   it('lets exactly one of several concurrent writers of the same version win', async () => {

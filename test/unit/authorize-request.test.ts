@@ -12,7 +12,7 @@ let verifier: JoseTokenVerifier;
 const tenants: TenantRegistry = {
   get: async (tenantId) =>
     tenantId === 'acme' || tenantId === 'globex'
-      ? ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' } satisfies Tenant)
+      ? ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '', actionCount: 0 } satisfies Tenant)
       : undefined,
   put: async () => undefined,
   remove: async () => false,
