@@ -1,6 +1,18 @@
+import * as z from 'zod';
+import { parseOrThrow } from '../domain/validation.ts';
 import { createHandler } from '../middleware/handler-factory.ts';
+import { Reply } from '../middleware/http-event.ts';
 import { createBillingRunAction } from '../use-cases/create-billing-run-action.ts';
 
+const idempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })
+  .optional();
+
 export const handler = createHandler('createBillingRunAction', {
-  run: ({ body }, caller, deps) => createBillingRunAction(deps, caller, body),
+  run: async ({ body, header }, caller, deps) => {
+    const idempotencyKey = parseOrThrow(idempotencyKeyHeader, header('idempotency-key'), 'Idempotency-Key header', 'Idempotency-Key');
+    const { record, replayed } = await createBillingRunAction(deps, caller, { body, idempotencyKey });
+    return replayed ? new Reply(record, { 'Idempotent-Replayed': 'true' }) : record;
+  },
 });

@@ -11,12 +11,13 @@ import { accessLog } from './access-log.ts';
 import { type CallerContext, authorization } from './authorization.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 import { errorResponses } from './error-responses.ts';
-import { type HttpEvent, type HttpResult, jsonResult } from './http-event.ts';
+import { type HttpEvent, type HttpResult, Reply, headerOf, jsonResult } from './http-event.ts';
 
 export interface OperationInput<P, Q> {
   params: P;
   query: Q;
   body: unknown;
+  header: (name: string) => string | undefined;
 }
 
 export interface OperationSpec<P, Q> {
@@ -55,7 +56,8 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
     if (issues.length > 0) {
       throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
     }
-    const result = await spec.run({ params, query, body: event.body }, context.caller, actionDependencies());
-    return jsonResult(200, result);
+    const header = (name: string) => headerOf(event, name);
+    const result = await spec.run({ params, query, body: event.body, header }, context.caller, actionDependencies());
+    return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
   });
 }

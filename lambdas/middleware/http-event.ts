@@ -17,3 +17,13 @@ export function headerOf(event: HttpEvent, name: string): string | undefined {
   }
   return undefined;
 }
+
+/** A 200 body with extra response headers, for a use case result that needs them. */
+export class Reply {
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+  constructor(body: unknown, headers: Record<string, string>) {
+    this.body = body;
+    this.headers = headers;
+  }
+}

@@ -13,6 +13,23 @@ export interface SoftDeletion {
   expiresAt: number;
 }
 
+/** A create's claim on an Idempotency-Key: the first create with the key stores its response for replay. */
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the request body; the same key with another body is a conflict. */
+  bodyHash: string;
+  /** Epoch seconds until which the key holds. */
+  expiresAt: number;
+  /** Epoch seconds of now, before which an older claim on the key has expired. */
+  now: number;
+}
+
+export interface CreateResult {
+  record: BillingRunAction;
+  /** True when an earlier create with the same key and body answered, and nothing was created now. */
+  replayed: boolean;
+}
+
 /**
  * The one port to billing run action storage. Every write is conditional: `create` on the id being
  * new, `replace` and `softDelete` on the version that was read. A failed condition becomes NotFound
@@ -21,7 +38,8 @@ export interface SoftDeletion {
 export interface BillingRunActionRepository {
   /** The live record, or undefined when it never existed or is deleted. */
   get(tenantId: string, id: string, options?: { consistentRead?: boolean }): Promise<BillingRunAction | undefined>;
-  create(tenantId: string, record: BillingRunAction): Promise<void>;
+  /** Creates the record, counted against the tenant's limit; with a claim, at most once per key. */
+  create(tenantId: string, record: BillingRunAction, idempotency?: IdempotencyClaim): Promise<CreateResult>;
   replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void>;
   softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void>;
   list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage>;

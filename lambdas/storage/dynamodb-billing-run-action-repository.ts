@@ -10,13 +10,20 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
 import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
-import type { BillingRunActionRepository, ListPage, SoftDeletion } from './billing-run-action-repository.ts';
+import type {
+  BillingRunActionRepository,
+  CreateResult,
+  IdempotencyClaim,
+  ListPage,
+  SoftDeletion,
+} from './billing-run-action-repository.ts';
 import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
   STORAGE_ATTRIBUTES,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
+  idempotencyKey,
   lookupKey,
   recordKey,
 } from './table-design.ts';
@@ -33,6 +40,15 @@ const condition = {
 const TRANSACTION_ATTEMPTS = 8;
 
 type Item = Record<string, unknown>;
+
+/** Internal: the idempotency claim of a create already exists. */
+class IdempotencyKeyTaken extends Error {
+  readonly claim: Item;
+  constructor(claim: Item) {
+    super('Idempotency key already claimed');
+    this.claim = claim;
+  }
+}
 
 function toRecord(item: Item): BillingRunAction {
   const record: Item = { ...item };
@@ -84,10 +100,29 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     return toRecord(Item);
   }
 
-  /** Puts the record and counts it against the tenant's limit in one transaction. */
-  async create(tenantId: string, record: BillingRunAction): Promise<void> {
-    await this.transact(tenantId, record.id, undefined, {
-      TransactItems: [
+  /**
+   * Puts the record and counts it against the tenant's limit in one transaction; with an idempotency
+   * claim, the claim (holding the response) is a third item, so a retry either creates nothing and
+   * replays, or the first create never happened.
+   */
+  async create(tenantId: string, record: BillingRunAction, idempotency?: IdempotencyClaim): Promise<CreateResult> {
+    const claim = idempotency && {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          [PARTITION_KEY]: idempotencyKey(tenantId, idempotency.key),
+          body_hash: idempotency.bodyHash,
+          response: JSON.stringify(record),
+          [TTL_ATTRIBUTE]: idempotency.expiresAt,
+        },
+        ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
+        ExpressionAttributeValues: { ':now': idempotency.now },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+    try {
+      await this.transact(tenantId, record.id, undefined, {
+        TransactItems: [
         {
           Update: {
             TableName: this.tenantsTableName,
@@ -106,8 +141,17 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
+        ...(claim ? [claim] : []),
       ],
     });
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+      if (error.claim.body_hash !== idempotency.bodyHash) {
+        throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`, { cause: error });
+      }
+      return { record: JSON.parse(error.claim.response as string) as BillingRunAction, replayed: true };
+    }
+    return { record, replayed: false };
   }
 
   async replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void> {
@@ -189,7 +233,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   }
 
   /**
-   * Runs a two-item transaction (the tenant's counter first, the record second) and turns a
+   * Runs a transaction (the tenant's counter, the record, an optional idempotency claim) and turns a
    * cancellation into the domain error of the item that refused. Collisions with concurrent
    * transactions on the same counter are retried.
    */
@@ -200,7 +244,9 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const [tenantReason, recordReason] = error.CancellationReasons ?? [];
+        const [tenantReason, recordReason, claimReason] = error.CancellationReasons ?? [];
+        const claim = oldItemOf(claimReason);
+        if (claimReason?.Code === 'ConditionalCheckFailed' && claim) throw new IdempotencyKeyTaken(claim);
         if (recordReason?.Code === 'ConditionalCheckFailed') {
           throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
         }
@@ -209,7 +255,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
           if (!tenant?.usage_identifier_key) throw new Forbidden(`Tenant '${tenantId}' is not provisioned`, { cause: error });
           throw new TenantLimitReached(tenantId, tenant.max_actions as number);
         }
-        const contended = [tenantReason, recordReason].some((reason) => reason?.Code === 'TransactionConflict');
+        const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
         if (!contended) throw error;
         if (attempt >= TRANSACTION_ATTEMPTS) {
           throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);

@@ -33,6 +33,8 @@ export const STORAGE_ATTRIBUTES: readonly string[] = [
 ];
 
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
+/** Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. */
+export const idempotencyKey = (tenantId: string, key: string): string => `${tenantId}#idempotency#${key}`;
 export const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
 
 /** The tenant registry is its own small table, keyed by tenant id. */

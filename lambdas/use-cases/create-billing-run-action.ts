@@ -1,22 +1,39 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import * as z from 'zod';
-import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { newRecord } from '../domain/record-stamp.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
+import type { CreateResult } from '../storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from './dependencies.ts';
 
 const createSchema = writableRecordSchema.extend({
   id: z.never({ error: 'is assigned by the service; do not send it on create' }).optional(),
 });
 
-export async function createBillingRunAction(deps: ActionDependencies, caller: Caller, body: unknown): Promise<BillingRunAction> {
-  const input = parseOrThrow(createSchema, body, 'billing run action');
-  assertStorable(input);
-  const record = newRecord(deps.newId(), clientFieldsOf(input), {
+/** How long an Idempotency-Key holds. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
+
+/** Semantically equal JSON bodies (key order, white space) hash the same (RFC 8785 canonical form). */
+const bodyHash = (body: unknown): string => createHash('sha256').update(canonicalize(body) ?? '').digest('base64url');
+
+export async function createBillingRunAction(
+  deps: ActionDependencies,
+  caller: Caller,
+  input: { body: unknown; idempotencyKey?: string },
+): Promise<CreateResult> {
+  const body = parseOrThrow(createSchema, input.body, 'billing run action');
+  assertStorable(body);
+  const now = deps.clock();
+  const record = newRecord(deps.newId(), clientFieldsOf(body), {
     caller,
     operation: 'createBillingRunAction',
-    at: deps.clock().toISOString(),
+    at: now.toISOString(),
   });
-  await deps.repository.create(caller.tenantId, record);
-  return record;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const claim = input.idempotencyKey === undefined
+    ? undefined
+    : { key: input.idempotencyKey, bodyHash: bodyHash(input.body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
+  return deps.repository.create(caller.tenantId, record, claim);
 }

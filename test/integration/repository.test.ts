@@ -66,4 +66,15 @@ describe('DynamoDbBillingRunActionRepository against DynamoDB Local', () => {
     expect([...first.items, ...second.items, ...third.items].map((item) => item.id)).toEqual(created.map((item) => item.id));
     expect(third.lastId).toBeUndefined();
   });
+
+  it('lets an expired idempotency claim be taken again even before TTL removes it', async () => {
+    const claim = { key: 'expiring', bodyHash: 'hash-1', now: 1_000, expiresAt: 2_000 };
+    const first = await repository.create('t1', record(), claim);
+    expect(first.replayed).toBe(false);
+    const replay = await repository.create('t1', record(), { ...claim, now: 1_500 });
+    expect(replay).toEqual({ record: first.record, replayed: true });
+    const later = await repository.create('t1', record(), { ...claim, bodyHash: 'hash-2', now: 2_001, expiresAt: 3_000 });
+    expect(later.replayed).toBe(false);
+    expect(later.record.id).not.toBe(first.record.id);
+  });
 });

@@ -22,7 +22,7 @@ function instrumentedRepository(ids: string[]) {
   };
   const repository: BillingRunActionRepository = {
     get: (_tenant, id) => slow(`get ${id}`, () => records.get(id)),
-    create: async () => undefined,
+    create: async (_tenant, record) => ({ record, replayed: false }),
     replace: (_tenant, record, expected) =>
       slow(`replace ${record.id} ${record.name}`, () => {
         const current = records.get(record.id);
