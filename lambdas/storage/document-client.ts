@@ -3,11 +3,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The DocumentClient every adapter shares. With an endpoint (DynamoDB Local) it uses placeholder
- * credentials, since the emulator accepts any; in AWS the function's role provides them.
+ * credentials, since the emulator accepts any; in AWS the function's role provides them. Without a
+ * region the SDK's own chain (AWS_REGION, profile) decides.
  */
-export function createDocumentClient(options: { region: string; endpoint?: string | undefined }): DynamoDBDocumentClient {
+export function createDocumentClient(options: { region?: string | undefined; endpoint?: string | undefined }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    region: options.region,
+    ...(options.region && { region: options.region }),
     ...(options.endpoint && {
       endpoint: options.endpoint,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,0 +1,27 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { TIERS, type TierName } from '../lambdas/storage/tenant-registry.ts';
+
+/** The outputs of the deployed stack that operator commands rely on; the CDK stack emits exactly these. */
+export const OUTPUT_NAMES = {
+  tenantsTableName: 'TenantsTableName',
+  usagePlanId: (tier: TierName) => `UsagePlanId${tier[0]?.toUpperCase()}${tier.slice(1)}`,
+} as const;
+
+export interface DeployedStack {
+  tenantsTableName: string;
+  usagePlanIds: Record<TierName, string>;
+}
+
+export async function readDeployedStack(client: CloudFormationClient, stackName: string): Promise<DeployedStack> {
+  const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+  const required = (name: string): string => {
+    const value = outputs.get(name);
+    if (!value) throw new Error(`Stack ${stackName} has no output ${name}; is it the Billing Run Actions stack?`);
+    return value;
+  };
+  return {
+    tenantsTableName: required(OUTPUT_NAMES.tenantsTableName),
+    usagePlanIds: Object.fromEntries(TIERS.map((tier) => [tier, required(OUTPUT_NAMES.usagePlanId(tier))])) as Record<TierName, string>,
+  };
+}

@@ -1,0 +1,98 @@
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { ensureTables } from '../../lib/local/tables.ts';
+import { readDeployedStack } from '../../lib/stack-outputs.ts';
+import { ApiGatewayUsageKeys } from '../../lib/tenant-provisioning.ts';
+import { UsageError, parseTenantsCommand, runOn } from '../../lib/tenants-command.ts';
+import { uniqueName } from '../support/fixtures.ts';
+
+const apiGateway = mockClient(APIGatewayClient);
+const plans = { basic: 'plan-basic', standard: 'plan-standard', premium: 'plan-premium' };
+const keys = new ApiGatewayUsageKeys(new APIGatewayClient({ region: 'eu-west-1' }), plans);
+const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
+const tenantsTableName = uniqueName('tenants');
+const registry = new DynamoDbTenantRegistry(client, tenantsTableName);
+const printed: string[] = [];
+const run = (argv: string[]) => runOn(registry, keys, parseTenantsCommand(argv, {}), (line) => printed.push(line));
+
+beforeAll(() => ensureTables(client, { tableName: uniqueName('actions'), tenantsTableName }));
+beforeEach(() => {
+  apiGateway.reset();
+  apiGateway.on(CreateApiKeyCommand).resolves({ id: 'key-id-1', value: 'key-value-1' });
+  apiGateway.on(CreateUsagePlanKeyCommand).resolves({});
+  apiGateway.on(DeleteUsagePlanKeyCommand).resolves({});
+  apiGateway.on(DeleteApiKeyCommand).resolves({});
+  printed.length = 0;
+});
+
+describe('npm run tenants against a deployed stack', () => {
+  it('add creates the tenant’s API key, associates it with its tier’s usage plan and registers it', async () => {
+    expect(await run(['add', 'acme', '--tier', 'standard', '--max-actions', '50'])).toBe(0);
+    expect(apiGateway.commandCalls(CreateApiKeyCommand)[0]?.args[0].input).toMatchObject({ name: 'billing-run-actions-acme', enabled: true });
+    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-standard', keyId: 'key-id-1', keyType: 'API_KEY' });
+    expect(await registry.get('acme')).toMatchObject({ tier: 'standard', maxActions: 50, usageIdentifierKey: 'key-value-1', apiKeyId: 'key-id-1' });
+    expect(printed).toEqual(["Tenant 'acme' provisioned: tier standard, max actions 50."]);
+  });
+
+  it('a tier change moves the same key to the other usage plan', async () => {
+    await run(['add', 'acme', '--tier', 'premium']);
+    expect(apiGateway.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
+    expect(apiGateway.commandCalls(DeleteUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-standard', keyId: 'key-id-1' });
+    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-premium', keyId: 'key-id-1', keyType: 'API_KEY' });
+    expect(await registry.get('acme')).toMatchObject({ tier: 'premium', maxActions: 50, usageIdentifierKey: 'key-value-1' });
+  });
+
+  it('list shows tenants with their limit and count; remove deletes the API key and deprovisions', async () => {
+    await run(['list']);
+    expect(printed[0]).toMatch(/^acme\tpremium\tmax 50\tholds 0\tsince /);
+    expect(await run(['remove', 'acme'])).toBe(0);
+    expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-1' });
+    expect(await registry.get('acme')).toBeUndefined();
+    expect(await run(['remove', 'acme'])).toBe(1);
+  });
+
+  it('reads the registry table and usage plans from the stack outputs', async () => {
+    const cloudFormation = mockClient(CloudFormationClient);
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'BillingRunActions',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'TenantsTableName', OutputValue: 'tenants-table' },
+            { OutputKey: 'UsagePlanIdBasic', OutputValue: 'p1' },
+            { OutputKey: 'UsagePlanIdStandard', OutputValue: 'p2' },
+            { OutputKey: 'UsagePlanIdPremium', OutputValue: 'p3' },
+          ],
+        },
+      ],
+    });
+    expect(await readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'BillingRunActions')).toEqual({
+      tenantsTableName: 'tenants-table',
+      usagePlanIds: { basic: 'p1', standard: 'p2', premium: 'p3' },
+    });
+    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    await expect(readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'x')).rejects.toThrow(/has no output TenantsTableName/);
+    cloudFormation.restore();
+  });
+
+  it('parses --stack or STACK_NAME, and refuses bad arguments', () => {
+    expect(parseTenantsCommand(['list', '--stack', 'S'], {}).stack).toBe('S');
+    expect(parseTenantsCommand(['list'], { STACK_NAME: 'T' }).stack).toBe('T');
+    expect(parseTenantsCommand(['list'], {}).stack).toBeUndefined();
+    expect(() => parseTenantsCommand(['add'], {})).toThrow(UsageError);
+    expect(() => parseTenantsCommand(['add', 'a', '--max-actions', '1.5'], {})).toThrow(UsageError);
+    expect(() => parseTenantsCommand(['drop', 'a'], {})).toThrow(UsageError);
+  });
+});
