@@ -14,6 +14,8 @@ export interface ServiceConfig extends DynamoDbConfig {
   cursorSecret: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
+  /** The processor state machine; unset where none runs (locally). */
+  stateMachineArn: string | undefined;
 }
 
 export interface AuthConfig {
@@ -53,6 +55,7 @@ export function serviceConfig(): ServiceConfig {
     cursorSecret: required('CURSOR_SECRET'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
+    stateMachineArn: process.env.STATE_MACHINE_ARN || undefined,
   };
 }
 

@@ -57,7 +57,7 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
       throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
     }
     const header = (name: string) => headerOf(event, name);
-    const result = await spec.run({ params, query, body: event.body, header }, context.caller, actionDependencies());
+    const result = await spec.run({ params, query, body: event.body, header }, context.caller, await actionDependencies());
     return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
   });
 }

@@ -3,6 +3,7 @@ import type { Caller } from '../domain/caller.ts';
 import { RecordLocked, VersionConflict, notFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
 import { WRITE_ATTEMPTS, type ActionDependencies } from './dependencies.ts';
+import { assignExecution, startAssignedExecution } from './processing.ts';
 
 /** The current record, read strongly consistent, which the caller is about to change. */
 export async function readForChange(deps: ActionDependencies, caller: Caller, id: string): Promise<BillingRunAction> {
@@ -32,7 +33,10 @@ export async function changeWithRetries<T>(
   }
 }
 
-/** Writes `fields` as the next version of `current`, conditional on `current` still being the stored version. */
+/**
+ * Writes `fields` as the next version of `current`, conditional on `current` still being the stored
+ * version, and starts processing when the write leaves the record in `processing`.
+ */
 export async function replaceFields(
   deps: ActionDependencies,
   caller: Caller,
@@ -40,7 +44,12 @@ export async function replaceFields(
   current: BillingRunAction,
   fields: Record<string, unknown>,
 ): Promise<BillingRunAction> {
-  const record = nextVersion(current, clientFieldsOf(fields), { caller, operation, at: deps.clock().toISOString() });
+  const record = assignExecution(
+    deps,
+    caller.tenantId,
+    current,
+    nextVersion(current, clientFieldsOf(fields), { caller, operation, at: deps.clock().toISOString() }),
+  );
   await deps.repository.replace(caller.tenantId, record, current.sys_version);
-  return record;
+  return startAssignedExecution(deps, caller, record);
 }

@@ -7,6 +7,7 @@ import { newRecord } from '../domain/record-stamp.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
 import type { CreateResult } from '../storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from './dependencies.ts';
+import { assignExecution, startAssignedExecution } from './processing.ts';
 
 const createSchema = writableRecordSchema.extend({
   id: z.never({ error: 'is assigned by the service; do not send it on create' }).optional(),
@@ -26,14 +27,17 @@ export async function createBillingRunAction(
   const body = parseOrThrow(createSchema, input.body, 'billing run action');
   assertStorable(body);
   const now = deps.clock();
-  const record = newRecord(deps.newId(), clientFieldsOf(body), {
-    caller,
-    operation: 'createBillingRunAction',
-    at: now.toISOString(),
-  });
+  const record = assignExecution(
+    deps,
+    caller.tenantId,
+    undefined,
+    newRecord(deps.newId(), clientFieldsOf(body), { caller, operation: 'createBillingRunAction', at: now.toISOString() }),
+  );
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const claim = input.idempotencyKey === undefined
     ? undefined
     : { key: input.idempotencyKey, bodyHash: bodyHash(input.body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
-  return deps.repository.create(caller.tenantId, record, claim);
+  const created = await deps.repository.create(caller.tenantId, record, claim);
+  // Also on a replay: the start is idempotent per attempt, and it covers a first create that stopped before it.
+  return { ...created, record: await startAssignedExecution(deps, caller, created.record) };
 }

@@ -1,3 +1,4 @@
+import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
 
 /** What the use cases need from the outside world; built once per process by `runtime.ts`. */
@@ -11,6 +12,8 @@ export interface ActionDependencies {
   deletedRetentionDays: number;
   /** How many batch operations run at once. */
   batchConcurrency: number;
+  /** The processor state machine, where one is configured. */
+  processing?: ProcessingStarter;
   /** Where an unexpected error inside a batch operation is reported (the batch itself still answers). */
   reportError: (error: unknown, context: Record<string, unknown>) => void;
 }

@@ -1,50 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
-import { VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
 import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
 import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
-import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
 import { caller, validBody } from '../support/fixtures.ts';
+import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
-/** A repository stand-in that records every call and how many were in flight at once. */
-function instrumentedRepository(ids: string[]) {
-  const records = new Map(ids.map((id) => [id, { ...validBody(), id, sys_version: 1 } as unknown as BillingRunAction]));
-  const log: string[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const slow = async <T>(entry: string, work: () => T): Promise<T> => {
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    log.push(entry);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    inFlight--;
-    return work();
-  };
-  const repository: BillingRunActionRepository = {
-    get: (_tenant, id) => slow(`get ${id}`, () => records.get(id)),
-    create: async (_tenant, record) => ({ record, replayed: false }),
-    replace: (_tenant, record, expected) =>
-      slow(`replace ${record.id} ${record.name}`, () => {
-        const current = records.get(record.id);
-        if (!current) throw notFound(record.id);
-        if (current.sys_version !== expected) throw new VersionConflict('raced');
-        records.set(record.id, record);
-      }),
-    softDelete: (_tenant, { record }) => slow(`delete ${record.id}`, () => void records.delete(record.id)),
-    list: async () => ({ items: [] }),
-  };
-  return { repository, log, records, maxInFlight: () => maxInFlight };
-}
-
-const deps = (repository: BillingRunActionRepository, batchConcurrency: number): ActionDependencies => ({
-  repository,
-  clock: () => new Date('2026-11-29T00:00:00Z'),
-  newId: () => 'new-id',
-  cursorSecret: 's',
-  deletedRetentionDays: 30,
-  batchConcurrency,
-  reportError: () => undefined,
-});
+const instrumentedRepository = (ids: string[]) =>
+  inMemoryRepository(ids.map((id) => ({ ...validBody(), id, sys_version: 1 }) as unknown as BillingRunAction), 2);
+const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
 
 describe('batchBillingRunActions', () => {
   it('never runs more distinct ids at once than its concurrency allows', async () => {

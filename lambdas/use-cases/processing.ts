@@ -1,0 +1,46 @@
+import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
+import type { Caller } from '../domain/caller.ts';
+import { ServiceError } from '../domain/errors.ts';
+import { PROCESSING, processingExecution } from '../domain/processing.ts';
+import { nextVersion } from '../domain/record-stamp.ts';
+import type { ActionDependencies } from './dependencies.ts';
+
+/** Before a write: a record left in `processing` points at the execution of its processing attempt. */
+export function assignExecution(
+  deps: ActionDependencies,
+  tenantId: string,
+  before: BillingRunAction | undefined,
+  after: BillingRunAction,
+): BillingRunAction {
+  if (!deps.processing) return after;
+  const execution = processingExecution(before, after, tenantId, deps.processing);
+  return execution ? { ...after, step_function_execution_arn: execution.arn } : after;
+}
+
+/**
+ * After a write: starts the execution the record points at (idempotent per attempt). If it cannot
+ * start, the record moves to `error` with a message, so it never stays in processing without one.
+ */
+export async function startAssignedExecution(deps: ActionDependencies, caller: Caller, record: BillingRunAction): Promise<BillingRunAction> {
+  const arn = record.step_function_execution_arn;
+  if (!deps.processing || record.status !== PROCESSING || !arn || !deps.processing.owns(arn)) return record;
+  try {
+    await deps.processing.start(arn.slice(arn.lastIndexOf(':') + 1), { tenantId: caller.tenantId, id: record.id, type: record.type });
+    return record;
+  } catch (error) {
+    deps.reportError(error, { id: record.id, step: 'start processing' });
+    const failed = nextVersion(
+      record,
+      clientFieldsOf({ ...record, status: 'error', error_message: `Processing could not start (${(error as Error).name}); request id ${caller.requestId}` }),
+      { caller, operation: 'startProcessing', at: deps.clock().toISOString() },
+    );
+    try {
+      await deps.repository.replace(caller.tenantId, failed, record.sys_version);
+      return failed;
+    } catch (writeError) {
+      // Someone changed the record meanwhile; theirs is the state to report.
+      if (!(writeError instanceof ServiceError)) throw writeError;
+      return (await deps.repository.get(caller.tenantId, record.id, { consistentRead: true })) ?? record;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import { VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
+import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
+import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
+
+/** A repository stand-in with the port's conditional semantics, recording every call and the peak in flight. */
+export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs = 0) {
+  const records = new Map(initial.map((record) => [record.id, record]));
+  const log: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const call = async <T>(entry: string, work: () => T): Promise<T> => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    log.push(entry);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    inFlight--;
+    return work();
+  };
+  const repository: BillingRunActionRepository = {
+    get: (_tenant, id) => call(`get ${id}`, () => records.get(id)),
+    create: (_tenant, record) =>
+      call(`create ${record.id}`, () => {
+        records.set(record.id, record);
+        return { record, replayed: false };
+      }),
+    replace: (_tenant, record, expected) =>
+      call(`replace ${record.id} ${record.name}`, () => {
+        const current = records.get(record.id);
+        if (!current) throw notFound(record.id);
+        if (current.sys_version !== expected) throw new VersionConflict('raced');
+        records.set(record.id, record);
+      }),
+    softDelete: (_tenant, { record }) => call(`delete ${record.id}`, () => void records.delete(record.id)),
+    list: async () => ({ items: [] }),
+  };
+  return { repository, log, records, maxInFlight: () => maxInFlight };
+}
+
+export function dependencies(repository: BillingRunActionRepository, overrides: Partial<ActionDependencies> = {}): ActionDependencies {
+  let sequence = 0;
+  return {
+    repository,
+    clock: () => new Date('2026-11-29T00:00:00Z'),
+    newId: () => `new-${++sequence}`,
+    cursorSecret: 's',
+    deletedRetentionDays: 30,
+    batchConcurrency: 10,
+    reportError: () => undefined,
+    ...overrides,
+  };
+}

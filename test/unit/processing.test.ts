@@ -1,0 +1,95 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import { executionName } from '../../lambdas/domain/processing.ts';
+import { StepFunctionsProcessingStarter } from '../../lambdas/processing/step-functions-processing-starter.ts';
+import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
+import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
+import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';
+import { caller, validBody } from '../support/fixtures.ts';
+import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
+
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
+const EXECUTIONS = 'arn:aws:states:eu-west-1:123456789012:execution:processor';
+const sfn = mockClient(SFNClient);
+const processing = new StepFunctionsProcessingStarter(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+const me = caller({ tenantId: 't1' });
+
+function setUp() {
+  const store = inMemoryRepository();
+  const reported: unknown[] = [];
+  const deps = dependencies(store.repository, { processing, reportError: (error) => reported.push(error) });
+  return { store, deps, reported };
+}
+
+const starts = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+
+beforeEach(() => {
+  sfn.reset();
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'ignored', startDate: new Date() });
+});
+
+describe('processing through Step Functions', () => {
+  it('starts an execution with a deterministic name when a create leaves the record in processing, and records its ARN', async () => {
+    const { deps, store } = setUp();
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
+    const name = executionName('t1', record.id, 1);
+    expect(name).toMatch(/^bra-[0-9a-f]{64}$/);
+    expect(starts()).toEqual([{ stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ tenantId: 't1', id: record.id, type: 'send renewal reminder' }) }]);
+    expect(record.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
+    expect(store.records.get(record.id)?.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
+  });
+
+  it('starts nothing for other statuses', async () => {
+    const { deps } = setUp();
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'pending' }) });
+    expect(starts()).toEqual([]);
+    expect(record).not.toHaveProperty('step_function_execution_arn');
+  });
+
+  it('keeps one attempt while the record stays in processing, even across a PUT that leaves the ARN out', async () => {
+    const { deps } = setUp();
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
+    const patched = await patchBillingRunAction(deps, me, { id: record.id, patch: [{ op: 'replace', path: '/name', value: 'renamed' }] });
+    const replaced = await updateBillingRunAction(deps, me, { id: record.id, body: validBody({ status: 'processing', name: 'again' }) });
+    expect(patched.step_function_execution_arn).toBe(record.step_function_execution_arn);
+    expect(replaced.step_function_execution_arn).toBe(record.step_function_execution_arn);
+    // Every write re-asserts the start; Step Functions runs one execution per name and input.
+    expect(new Set(starts().map((input) => input.name))).toEqual(new Set([executionName('t1', record.id, 1)]));
+  });
+
+  it('begins a new attempt when the record re-enters processing', async () => {
+    const { deps } = setUp();
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
+    await patchBillingRunAction(deps, me, { id: record.id, patch: [{ op: 'replace', path: '/status', value: 'error' }] });
+    const again = await patchBillingRunAction(deps, me, { id: record.id, patch: [{ op: 'replace', path: '/status', value: 'processing' }] });
+    expect(again.step_function_execution_arn).toBe(`${EXECUTIONS}:${executionName('t1', record.id, 3)}`);
+    expect(starts().map((input) => input.name)).toEqual([executionName('t1', record.id, 1), executionName('t1', record.id, 3)]);
+  });
+
+  it('treats an execution that already exists for the attempt as started', async () => {
+    const { deps } = setUp();
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
+    expect(record.status).toBe('processing');
+  });
+
+  it('moves the record to error with a message when the start fails, never leaving it in processing', async () => {
+    const { deps, store, reported } = setUp();
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
+    expect(record).toMatchObject({ status: 'error', sys_version: 2 });
+    expect(record.error_message).toMatch(/^Processing could not start \(AccessDeniedException\); request id req-1$/);
+    expect(store.records.get(record.id)).toEqual(record);
+    expect(reported).toHaveLength(1);
+  });
+
+  it('starts nothing and assigns no ARN where no processor is configured', async () => {
+    const store = inMemoryRepository();
+    const { record } = await createBillingRunAction(dependencies(store.repository), me, { body: validBody({ status: 'processing' }) });
+    expect(record.status).toBe('processing');
+    expect((record as BillingRunAction).step_function_execution_arn).toBeUndefined();
+    expect(starts()).toEqual([]);
+  });
+});
