@@ -1,6 +1,25 @@
+import type { Lookup } from './domain/billing-run-action.ts';
 import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The DynamoDB actions an operation's function is granted, and nothing more. */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem';
+
+export interface Access {
+  /** On the records table; `Query` is granted on the operation's own index only. */
+  records: readonly TableAction[];
+  /** On the tenant registry (its record counter). */
+  tenants: readonly TableAction[];
+  /** Whether its writes can leave a record in processing, so it may start the processor. */
+  startsProcessing: boolean;
+}
+
+const READ_ONE: Access = { records: ['GetItem'], tenants: [], startsProcessing: false };
+const READ_INDEX: Access = { records: ['Query'], tenants: [], startsProcessing: false };
+const CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true };
+const COUNTED_CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true };
+const REMOVE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false };
 
 export interface Route {
   operation: string;
@@ -13,22 +32,25 @@ export interface Route {
   /** The handler module, relative to the project root; it exports `handler`. */
   entry: string;
   summary: string;
+  access: Access;
+  /** For the list operations: the lookup whose index they query. */
+  lookup?: Lookup;
 }
 
 const BASE = '/billingRunActions/{tenantId}';
 
 /** The single list of operations: the CDK stack, the local gateway and the tests are all built from it. */
 export const ROUTES = [
-  { operation: 'createBillingRunAction', method: 'POST', path: BASE, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/create-billing-run-action.ts', summary: 'Create a billing run action' },
-  { operation: 'batchBillingRunActions', method: 'POST', path: `${BASE}/batch`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/batch-billing-run-actions.ts', summary: 'Patch or delete up to 100 billing run actions' },
-  { operation: 'getBillingRunAction', method: 'GET', path: `${BASE}/{id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/get-billing-run-action.ts', summary: 'Get a billing run action' },
-  { operation: 'updateBillingRunAction', method: 'PUT', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/update-billing-run-action.ts', summary: 'Replace a billing run action' },
-  { operation: 'patchBillingRunAction', method: 'PATCH', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/patch-billing-run-action.ts', summary: 'Apply a JSON Patch to a billing run action' },
-  { operation: 'deleteBillingRunAction', method: 'DELETE', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: false, entry: 'lambdas/handlers/delete-billing-run-action.ts', summary: 'Soft-delete a billing run action' },
-  { operation: 'listBillingRunActionsByCertification', method: 'GET', path: `${BASE}/certification/{certification_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-certification.ts', summary: 'List billing run actions of a certification' },
-  { operation: 'listBillingRunActionsByApplication', method: 'GET', path: `${BASE}/application/{application_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-application.ts', summary: 'List billing run actions of an application' },
-  { operation: 'listBillingRunActionsByTrainingProvider', method: 'GET', path: `${BASE}/trainingProvider/{training_provider_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-training-provider.ts', summary: 'List billing run actions of a training provider' },
-  { operation: 'listBillingRunActionsByBillingRun', method: 'GET', path: `${BASE}/billingRun/{billing_run_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-billing-run.ts', summary: 'List billing run actions of a billing run' },
+  { operation: 'createBillingRunAction', method: 'POST', path: BASE, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/create-billing-run-action.ts', summary: 'Create a billing run action', access: COUNTED_CHANGE },
+  { operation: 'batchBillingRunActions', method: 'POST', path: `${BASE}/batch`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/batch-billing-run-actions.ts', summary: 'Patch or delete up to 100 billing run actions', access: COUNTED_CHANGE },
+  { operation: 'getBillingRunAction', method: 'GET', path: `${BASE}/{id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/get-billing-run-action.ts', summary: 'Get a billing run action', access: READ_ONE },
+  { operation: 'updateBillingRunAction', method: 'PUT', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/update-billing-run-action.ts', summary: 'Replace a billing run action', access: CHANGE },
+  { operation: 'patchBillingRunAction', method: 'PATCH', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: true, entry: 'lambdas/handlers/patch-billing-run-action.ts', summary: 'Apply a JSON Patch to a billing run action', access: CHANGE },
+  { operation: 'deleteBillingRunAction', method: 'DELETE', path: `${BASE}/{id}`, scope: WRITE_SCOPE, hasBody: false, entry: 'lambdas/handlers/delete-billing-run-action.ts', summary: 'Soft-delete a billing run action', access: REMOVE },
+  { operation: 'listBillingRunActionsByCertification', method: 'GET', path: `${BASE}/certification/{certification_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-certification.ts', summary: 'List billing run actions of a certification', access: READ_INDEX, lookup: 'certification' },
+  { operation: 'listBillingRunActionsByApplication', method: 'GET', path: `${BASE}/application/{application_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-application.ts', summary: 'List billing run actions of an application', access: READ_INDEX, lookup: 'application' },
+  { operation: 'listBillingRunActionsByTrainingProvider', method: 'GET', path: `${BASE}/trainingProvider/{training_provider_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-training-provider.ts', summary: 'List billing run actions of a training provider', access: READ_INDEX, lookup: 'trainingProvider' },
+  { operation: 'listBillingRunActionsByBillingRun', method: 'GET', path: `${BASE}/billingRun/{billing_run_id}`, scope: READ_SCOPE, hasBody: false, entry: 'lambdas/handlers/list-billing-run-actions-by-billing-run.ts', summary: 'List billing run actions of a billing run', access: READ_INDEX, lookup: 'billingRun' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof ROUTES)[number]['operation'];

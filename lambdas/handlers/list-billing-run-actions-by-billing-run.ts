@@ -1,3 +1,3 @@
 import { createListHandler } from '../middleware/list-handler.ts';
 
-export const handler = createListHandler('listBillingRunActionsByBillingRun', 'billingRun');
+export const handler = createListHandler('listBillingRunActionsByBillingRun');

@@ -1,3 +1,3 @@
 import { createListHandler } from '../middleware/list-handler.ts';
 
-export const handler = createListHandler('listBillingRunActionsByTrainingProvider', 'trainingProvider');
+export const handler = createListHandler('listBillingRunActionsByTrainingProvider');

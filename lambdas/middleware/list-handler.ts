@@ -1,13 +1,14 @@
 import * as z from 'zod';
-import type { Lookup } from '../domain/billing-run-action.ts';
-import type { OperationName } from '../routes.ts';
+import { type OperationName, routeOf } from '../routes.ts';
 import { LOOKUP_INDEXES } from '../storage/table-design.ts';
 import { listBillingRunActions } from '../use-cases/list-billing-run-actions.ts';
 import { createHandler } from './handler-factory.ts';
 import { idParameter, listQuery } from './request-parameters.ts';
 
-/** The four list operations differ only in their lookup, whose field is also their path parameter. */
-export function createListHandler(operation: OperationName, lookup: Lookup) {
+/** The four list operations differ only in their lookup (from the route table), whose field is also their path parameter. */
+export function createListHandler(operation: OperationName) {
+  const lookup = routeOf(operation).lookup;
+  if (!lookup) throw new Error(`Route ${operation} has no lookup`);
   const parameter = LOOKUP_INDEXES[lookup].field;
   return createHandler(operation, {
     params: z.object({ [parameter]: idParameter }) as z.ZodType<Record<string, string>, Record<string, string | undefined>>,

@@ -1,0 +1,14 @@
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BillingRunActionsStack } from './billing-run-actions-stack.ts';
+import { stackConfigFrom } from './stack-config.ts';
+
+export const STACK_NAME = 'BillingRunActions';
+
+/** The CDK app: the service's stack, checked by cdk-nag's AwsSolutions rules at synthesis. */
+export function buildApp(props: AppProps = {}): { app: App; stack: BillingRunActionsStack } {
+  const app = new App(props);
+  const stack = new BillingRunActionsStack(app, STACK_NAME, { description: 'Billing Run Actions service', ...stackConfigFrom(app.node) });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}

@@ -1,0 +1,216 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  Period,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { acknowledge } from './nag.ts';
+import type { Construct } from 'constructs';
+import { UNAUTHORIZED_MESSAGE } from '../lambdas/auth/authorize-request.ts';
+import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/routes.ts';
+import {
+  INDEX_SORT_KEY,
+  LOOKUP_INDEXES,
+  PARTITION_KEY,
+  TENANT_PARTITION_KEY,
+  TTL_ATTRIBUTE,
+} from '../lambdas/storage/table-design.ts';
+import { TIERS } from '../lambdas/storage/tenant-registry.ts';
+import { DefaultProcessor } from './constructs/default-processor.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { OUTPUT_NAMES } from './stack-outputs.ts';
+import type { Tiers } from './tiers.ts';
+
+export interface BillingRunActionsStackProps extends StackProps {
+  /** The JWT issuer (`iss`) and where its keys are published. */
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+  tenantClaim: string;
+  tiers: Tiers;
+  /** An existing processor state machine; without it the stack provisions the default processor. */
+  processorStateMachineArn?: string;
+  processingTimeout: Duration;
+  logRetention: RetentionDays;
+  deletedRetentionDays: number;
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
+export class BillingRunActionsStack extends Stack {
+  readonly api: RestApi;
+  readonly table: Table;
+  readonly tenantsTable: Table;
+  readonly processor: IStateMachine;
+
+  constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
+    super(scope, id, props);
+
+    this.table = new Table(this, 'Records', {
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of Object.values(LOOKUP_INDEXES)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
+      });
+    }
+    this.tenantsTable = new Table(this, 'Tenants', {
+      partitionKey: { name: TENANT_PARTITION_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'HMAC key that signs list cursors (LastEvaluatedKey)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    acknowledge(cursorSecret, {
+      'AwsSolutions-SMG4': 'Rotating the cursor key only invalidates list cursors in flight; operators rotate it by hand if ever needed.',
+    });
+
+    this.processor = props.processorStateMachineArn
+      ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
+      : new DefaultProcessor(this, 'DefaultProcessor', { table: this.table, timeout: props.processingTimeout, logRetention: props.logRetention }).stateMachine;
+
+    const serviceEnvironment = {
+      TABLE_NAME: this.table.tableName,
+      TENANTS_TABLE_NAME: this.tenantsTable.tableName,
+      CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
+      DELETED_RETENTION_DAYS: String(props.deletedRetentionDays),
+      POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+    };
+    const functionFor = (route: Route): ServiceFunction => {
+      const fn = new ServiceFunction(this, route.operation, {
+        entry: route.entry,
+        description: route.summary,
+        logRetention: props.logRetention,
+        environment: {
+          ...serviceEnvironment,
+          ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }),
+        },
+      });
+      fn.grantTable(this.table, route.access.records, route.lookup ? [LOOKUP_INDEXES[route.lookup].indexName] : []);
+      fn.grantTable(this.tenantsTable, route.access.tenants);
+      if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
+      return fn;
+    };
+
+    const authorizerFunction = new ServiceFunction(this, 'Authorizer', {
+      entry: AUTHORIZER_ENTRY,
+      description: 'Verifies the bearer JWT and the tenant; returns the tenant usage identifier key',
+      logRetention: props.logRetention,
+      environment: {
+        TENANTS_TABLE_NAME: this.tenantsTable.tableName,
+        JWT_ISSUER: props.issuer,
+        JWT_AUDIENCE: props.audience,
+        JWKS_URL: props.jwksUrl,
+        TENANT_CLAIM: props.tenantClaim,
+        POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+      },
+    });
+    authorizerFunction.grantTable(this.tenantsTable, ['GetItem']);
+    const authorizer = new RequestAuthorizer(this, 'RequestAuthorizer', {
+      handler: authorizerFunction.function,
+      identitySources: [IdentitySource.header('Authorization'), 'method.request.path.tenantId'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: 'billing-run-actions',
+      description: 'Billing Run Actions service',
+      endpointTypes: [EndpointType.REGIONAL],
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true },
+    });
+    for (const route of ROUTES) {
+      this.api.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new LambdaIntegration(functionFor(route).function), { operationName: route.operation });
+    }
+    this.addGatewayResponses();
+    acknowledge(this.api, {
+      'AwsSolutions-APIG2':
+        'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field (SPEC 2); a gateway validator would answer first, less precisely.',
+      'AwsSolutions-APIG3': 'Per-tenant usage plans throttle the API; attaching a WAF web ACL is left to the operator account policy.',
+      'AwsSolutions-COG4': 'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
+        'The account-level API Gateway CloudWatch role uses this AWS managed policy by design; it only lets API Gateway write its logs.',
+    });
+
+    for (const tier of TIERS) {
+      const limits = props.tiers[tier];
+      const plan = this.api.addUsagePlan(`UsagePlan-${tier}`, {
+        name: `billing-run-actions-${tier}`,
+        description: `Tier ${tier}`,
+        throttle: { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit },
+        ...(limits.monthlyQuota !== null && { quota: { limit: limits.monthlyQuota, period: Period.MONTH } }),
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      new CfnOutput(this, OUTPUT_NAMES.usagePlanId(tier), { value: plan.usagePlanId, description: `Usage plan of tier ${tier}` });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
+    new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
+  }
+
+  /** Gateway-generated errors keep the service's `{"message"}` shape. */
+  private addGatewayResponses(): void {
+    const respond = (type: ResponseType, statusCode: string | undefined, message: string, headers: Record<string, string> = {}) =>
+      this.api.addGatewayResponse(type.responseType, {
+        type,
+        ...(statusCode && { statusCode }),
+        templates: { 'application/json': `{"message":${message}}` },
+        responseHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+      });
+    respond(ResponseType.UNAUTHORIZED, '401', json(UNAUTHORIZED_MESSAGE), { 'WWW-Authenticate': 'Bearer' });
+    respond(ResponseType.ACCESS_DENIED, '403', '"$util.escapeJavaScript($context.authorizer.reason)"');
+    respond(ResponseType.INVALID_API_KEY, '403', json('Forbidden: no API key of a usage plan is associated with this tenant'));
+    respond(ResponseType.THROTTLED, '429', json('Too Many Requests'), { 'Retry-After': '1' });
+    respond(ResponseType.QUOTA_EXCEEDED, '429', json('Limit Exceeded'), { 'Retry-After': '3600' });
+    respond(ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', '"No operation matches $context.httpMethod $context.path"');
+    respond(ResponseType.REQUEST_TOO_LARGE, '413', json('Request body exceeds what API Gateway accepts (10 MB)'));
+    respond(ResponseType.AUTHORIZER_FAILURE, '500', '"Internal server error (request id $context.requestId)"');
+    respond(ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '500', '"Internal server error (request id $context.requestId)"');
+    respond(ResponseType.DEFAULT_4XX, undefined, '$context.error.messageString');
+    respond(ResponseType.DEFAULT_5XX, undefined, '"Internal server error (request id $context.requestId)"');
+  }
+}

@@ -1,0 +1,118 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { acknowledge } from '../nag.ts';
+import { Construct } from 'constructs';
+import { STATUSES } from '../../lambdas/domain/billing-run-action.ts';
+import { PARTITION_KEY } from '../../lambdas/storage/table-design.ts';
+
+export const EVENT_SOURCE = 'billing-run-actions';
+const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
+
+export interface DefaultProcessorProps {
+  table: ITable;
+  /** How long the worker has to call back (SendTaskSuccess / SendTaskFailure). */
+  timeout: Duration;
+  logRetention: RetentionDays;
+}
+
+/**
+ * The default processor (SPEC 2.3): publishes the action to an EventBridge bus, detail-type per action
+ * type, with a task token; waits for the worker's callback; writes the outcome back to the record, on
+ * the condition that the record still points at this execution. A failure or a timeout writes `error`.
+ */
+export class DefaultProcessor extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly bus: EventBus;
+
+  constructor(scope: Construct, id: string, props: DefaultProcessorProps) {
+    super(scope, id);
+    this.bus = new EventBus(this, 'Bus', { description: 'Billing run actions to process; workers answer with the task token' });
+
+    const key = { [PARTITION_KEY]: DynamoAttributeValue.fromString(JsonPath.format('{}#{}', JsonPath.stringAt('$.tenantId'), JsonPath.stringAt('$.id'))) };
+    const superseded = new Succeed(this, 'Record moved on');
+    /** An UpdateItem of the record that only lands while the record still points at this execution. */
+    const writeBack = (name: string, set: string, values: Record<string, DynamoAttributeValue>) =>
+      new DynamoUpdateItem(this, name, {
+        table: props.table,
+        key,
+        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by`,
+        conditionExpression: 'step_function_execution_arn = :execution AND attribute_not_exists(sys_deleted_by_id)',
+        expressionAttributeNames: { '#status': 'status' },
+        expressionAttributeValues: {
+          ...values,
+          ':one': DynamoAttributeValue.fromNumber(1),
+          ':now': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+          ':by': DynamoAttributeValue.fromString(PROCESSOR_PRINCIPAL),
+          ':execution': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Id')),
+        },
+        resultPath: JsonPath.DISCARD,
+      }).addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
+
+    const writeReported = writeBack('Write reported status', '#status = :status', {
+      ':status': DynamoAttributeValue.fromString(JsonPath.stringAt('$.outcome.status')),
+    });
+    const writeCompleted = writeBack('Write completed', '#status = :status', { ':status': DynamoAttributeValue.fromString('completed') });
+    const writeFailure = writeBack('Write error', '#status = :status, error_message = :message, error_stack = :stack', {
+      ':status': DynamoAttributeValue.fromString('error'),
+      ':message': DynamoAttributeValue.fromString(JsonPath.format('Processing failed: {}', JsonPath.stringAt('$.failure.Error'))),
+      ':stack': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Cause')),
+    });
+    const writeUnknownStatus = writeBack('Write unknown status error', '#status = :status, error_message = :message', {
+      ':status': DynamoAttributeValue.fromString('error'),
+      ':message': DynamoAttributeValue.fromString('Processing failed: the worker reported a status this service does not know'),
+    });
+
+    const dispatch = new EventBridgePutEvents(this, 'Dispatch and wait for the worker', {
+      entries: [
+        {
+          eventBus: this.bus,
+          source: EVENT_SOURCE,
+          detailType: JsonPath.stringAt('$.type'),
+          detail: TaskInput.fromObject({
+            tenantId: JsonPath.stringAt('$.tenantId'),
+            id: JsonPath.stringAt('$.id'),
+            type: JsonPath.stringAt('$.type'),
+            executionArn: JsonPath.stringAt('$$.Execution.Id'),
+            taskToken: JsonPath.taskToken,
+          }),
+        },
+      ],
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      taskTimeout: Timeout.duration(props.timeout),
+      resultPath: '$.outcome',
+    }).addCatch(writeFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+    const known = Condition.or(...STATUSES.map((status) => Condition.stringEquals('$.outcome.status', status)));
+    const outcome = new Choice(this, 'Outcome reported?')
+      .when(Condition.and(Condition.isPresent('$.outcome.status'), Condition.isString('$.outcome.status'), known), writeReported)
+      .when(Condition.isPresent('$.outcome.status'), writeUnknownStatus)
+      .otherwise(writeCompleted);
+
+    const logs = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromChainable(dispatch.next(outcome)),
+      timeout: props.timeout.plus(Duration.minutes(15)),
+      tracingEnabled: true,
+      // Execution data would include the task token: not logged.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    acknowledge(this.stateMachine, {
+      'AwsSolutions-IAM5[Resource::*]': 'Only the X-Ray and CloudWatch Logs delivery actions Step Functions needs, which support no resource-level permissions.',
+    });
+  }
+}

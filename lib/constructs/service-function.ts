@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { acknowledge } from '../nag.ts';
+import { Construct } from 'constructs';
+import type { TableAction } from '../../lambdas/routes.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The bundling every function shares: ESM, minified, for Node 24, with the AWS SDK bundled in (not
+ * taken from the runtime) so that what runs is what the lockfile pins.
+ */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  minify: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  externalModules: [],
+  sourceMap: false,
+  // Some bundled CommonJS code calls require(); ESM has none of its own.
+  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+};
+
+export interface ServiceFunctionProps {
+  /** Handler module relative to the project root, exporting `handler`. */
+  entry: string;
+  description: string;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/**
+ * A Lambda function with the service's defaults fixed once: nodejs24.x on arm64, active tracing, its
+ * own log group with retention, a role of its own that may only write that log group, and a typed way
+ * to grant exactly the table actions the function needs.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: resolve(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role: this.role,
+      environment: props.environment,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+      bundling: BUNDLING,
+    });
+    logGroup.grantWrite(this.role);
+    acknowledge(this.role, {
+      'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',
+    });
+  }
+
+  /** Grants exactly these actions on the table (and `Query` on the given indexes only). */
+  grantTable(table: ITable, actions: readonly TableAction[], indexNames: readonly string[] = []): void {
+    if (actions.length === 0) return;
+    const itemActions = actions.filter((action) => action !== 'Query');
+    if (itemActions.length > 0) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: itemActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+    }
+    if (actions.includes('Query')) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexNames.map((name) => `${table.tableArn}/index/${name}`) }),
+      );
+    }
+  }
+}

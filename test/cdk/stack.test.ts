@@ -1,0 +1,259 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { ensureTables } from '../../lib/local/tables.ts';
+import { provisionTenant } from '../../lib/tenant-provisioning.ts';
+import { proxyEvent } from '../support/api-gateway-event.ts';
+import { uniqueName, validBody } from '../support/fixtures.ts';
+import { UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { buildApp } from '../../lib/app.ts';
+
+const run = promisify(execFile);
+
+const BASE_CONTEXT = {
+  issuer: 'https://issuer.example.com/',
+  jwksUrl: 'https://issuer.example.com/.well-known/jwks.json',
+  audience: 'billing-run-actions',
+  tenantClaim: 'tenant_id',
+};
+
+/** Skips esbuild where a test only needs the template. */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+function synth(context: Record<string, unknown> = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'bra-cdk-'));
+  const { app, stack } = buildApp({ outdir, context: { ...BASE_CONTEXT, ...context } });
+  const assembly = app.synth();
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+  return { outdir, assembly, report, stack, template: Template.fromStack(stack) };
+}
+
+let synthesized: ReturnType<typeof synth>;
+let template: Template;
+beforeAll(() => {
+  synthesized = synth();
+  template = synthesized.template;
+}, 120_000);
+afterAll(() => rmSync(synthesized.outdir, { recursive: true, force: true }));
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+const resources = (): Resources => template.toJSON().Resources;
+const ofType = (type: string) => Object.entries(resources()).filter(([, resource]) => resource.Type === type);
+
+/** The DynamoDB actions in a function's policy, per table logical id. */
+function tableActionsOf(operation: string): Record<string, string[]> {
+  const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${operation}Role`)) ?? [];
+  const actions: Record<string, string[]> = {};
+  for (const statement of policy?.Properties.PolicyDocument.Statement ?? []) {
+    const list = [statement.Action].flat().filter((action: string) => action.startsWith('dynamodb:'));
+    if (list.length === 0) continue;
+    const target = JSON.stringify(statement.Resource).match(/"(Records|Tenants)\w*"/)?.[1] as string;
+    (actions[target] ??= []).push(...list);
+  }
+  return actions;
+}
+
+describe('the CDK stack', () => {
+  it('passes every cdk-nag AwsSolutions check (each acknowledgement carries a reason)', () => {
+    expect(synthesized.report.pluginReports).toEqual([]);
+  });
+
+  it('would fail synthesis on a finding nobody acknowledged', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'bra-cdk-'));
+    const { app, stack } = buildApp({ outdir, context: { ...BASE_CONTEXT, ...NO_BUNDLING } });
+    new Secret(stack, 'UnacknowledgedSecret');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SMG4/);
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports[0].violations.map((violation: { ruleName: string }) => violation.ruleName)).toEqual(['AwsSolutions-SMG4']);
+    rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('has the records table: on demand, PITR, deletion protection, TTL and the four lookup GSIs', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      GlobalSecondaryIndexes: ['byCertification', 'byApplication', 'byTrainingProvider', 'byBillingRun'].map((name) =>
+        Match.objectLike({ IndexName: name, KeySchema: [Match.objectLike({ KeyType: 'HASH' }), { AttributeName: 'id', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }),
+      ),
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'tenant_id', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('has one function per operation, plus the authorizer, all nodejs24.x on arm64 with tracing and their own log group', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(ROUTES.length + 1);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    for (const [, logs] of ofType('AWS::Logs::LogGroup')) expect(logs.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('grants each function only the table actions its operation needs', () => {
+    expect(tableActionsOf('getBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem'] });
+    for (const route of ROUTES.filter((candidate) => candidate.operation.startsWith('list'))) {
+      expect(tableActionsOf(route.operation)).toEqual({ Records: ['dynamodb:Query'] });
+    }
+    expect(tableActionsOf('createBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'], Tenants: ['dynamodb:UpdateItem'] });
+    expect(tableActionsOf('updateBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
+    expect(tableActionsOf('deleteBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'], Tenants: ['dynamodb:UpdateItem'] });
+    expect(tableActionsOf('Authorizer')).toEqual({ Tenants: ['dynamodb:GetItem'] });
+    // A list function may query its own index and nothing else.
+    const [, listPolicy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('listBillingRunActionsByCertificationRole')) ?? [];
+    expect(JSON.stringify(listPolicy)).toContain('/index/byCertification');
+    expect(JSON.stringify(listPolicy)).not.toContain('/index/byApplication');
+  });
+
+  it('wires the processor ARN into the writing functions only, with StartExecution on it alone', () => {
+    for (const route of ROUTES) {
+      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${route.operation}Role`)) ?? [];
+      const starts = (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) => JSON.stringify(statement.Action).includes('states:'));
+      if (route.access.startsProcessing) {
+        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toEqual({ Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) });
+        expect(starts).toEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) } }]);
+      } else {
+        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toBeUndefined();
+        expect(starts).toEqual([]);
+      }
+    }
+  });
+
+  it('puts the REQUEST authorizer in front of every method, with API keys from the authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization,method.request.path.tenantId',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const methods = ofType('AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(ROUTES.length);
+    for (const [, method] of methods) expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+    expect(methods.map(([, method]) => method.Properties.OperationName).sort()).toEqual(ROUTES.map((route) => route.operation).sort());
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('has one usage plan per tier with the tiers’ limits, attached to the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      UsagePlanName: 'billing-run-actions-basic',
+      Throttle: { RateLimit: 10, BurstLimit: 20 },
+      Quota: { Limit: 1_000_000, Period: 'MONTH' },
+      ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'billing-run-actions-standard', Throttle: { RateLimit: 50, BurstLimit: 100 } });
+    const premium = ofType('AWS::ApiGateway::UsagePlan').find(([, plan]) => plan.Properties.UsagePlanName === 'billing-run-actions-premium');
+    expect(premium?.[1].Properties).toMatchObject({ Throttle: { RateLimit: 200, BurstLimit: 400 } });
+    expect(premium?.[1].Properties.Quota).toBeUndefined();
+    for (const output of ['TenantsTableName', 'UsagePlanIdBasic', 'UsagePlanIdStandard', 'UsagePlanIdPremium']) template.hasOutput(output, {});
+  });
+
+  it('keeps the {"message"} shape in the gateway’s own 401, 403 and 429 answers', () => {
+    const response = (type: string) => ofType('AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
+    expect(response('UNAUTHORIZED')).toMatchObject({
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': JSON.stringify({ message: UNAUTHORIZED_MESSAGE }) },
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" },
+    });
+    expect(response('ACCESS_DENIED')?.ResponseTemplates['application/json']).toContain('$context.authorizer.reason');
+    expect(response('THROTTLED')).toMatchObject({ StatusCode: '429', ResponseTemplates: { 'application/json': '{"message":"Too Many Requests"}' } });
+    expect(response('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429', ResponseTemplates: { 'application/json': '{"message":"Limit Exceeded"}' } });
+    expect(response('THROTTLED')?.ResponseParameters['gatewayresponse.header.Retry-After']).toBeDefined();
+  });
+
+  it('provisions the default processor: EventBridge dispatch with a task token, conditional write-back, errors to error', () => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0] ?? [];
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(definition).toContain(':states:::events:putEvents.waitForTaskToken');
+    expect(definition).toContain('"TimeoutSeconds\\":86400');
+    expect(definition).toContain('step_function_execution_arn = :execution');
+    expect(definition).toContain('States.ALL');
+    expect(definition).toContain('DynamoDB.ConditionalCheckFailedException');
+    expect(machine?.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+  });
+});
+
+/** Runs one deployed bundle's handler in a fresh Node process, as Lambda would, and returns its result. */
+async function invokeBundle(operation: string, event: unknown, environment: Record<string, string>): Promise<any> {
+  const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${operation}Function`)) ?? [];
+  const assetHash = String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '');
+  const bundle = join(synthesized.outdir, `asset.${assetHash}`, 'index.mjs');
+  const script = `const { handler } = await import(${JSON.stringify(bundle)});
+    const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 });
+    process.stdout.write(JSON.stringify(result));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), POWERTOOLS_LOG_LEVEL: 'SILENT', ...environment },
+  });
+  return JSON.parse(stdout);
+}
+
+describe('the bundles CDK deploys', () => {
+  it('serve a create and a get against DynamoDB with nothing but their own code', async () => {
+    const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
+    const tables = { tableName: uniqueName('bundle-actions'), tenantsTableName: uniqueName('bundle-tenants') };
+    await ensureTables(client, tables);
+    await provisionTenant(new DynamoDbTenantRegistry(client, tables.tenantsTableName), 't1');
+    client.destroy();
+    const environment = {
+      TABLE_NAME: tables.tableName,
+      TENANTS_TABLE_NAME: tables.tenantsTableName,
+      DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
+      AWS_REGION: 'us-east-1',
+      CURSOR_SECRET: 'bundle-secret',
+    };
+    const created = await invokeBundle(
+      'createBillingRunAction',
+      proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody() }),
+      environment,
+    );
+    expect(created.statusCode).toBe(200);
+    const id = JSON.parse(created.body).id;
+    const read = await invokeBundle(
+      'getBillingRunAction',
+      proxyEvent({ method: 'GET', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id } }),
+      environment,
+    );
+    expect(read.statusCode).toBe(200);
+    expect(JSON.parse(read.body)).toEqual(JSON.parse(created.body));
+  }, 60_000);
+});
+
+describe('the CDK stack with an existing processor', () => {
+  it('uses the processorStateMachineArn from context and provisions no processor of its own', () => {
+    const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:their-processor';
+    const { template: withTheirs, outdir } = synth({ processorStateMachineArn: arn, processingTimeoutHours: 2, ...NO_BUNDLING });
+    withTheirs.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    withTheirs.resourceCountIs('AWS::Events::EventBus', 0);
+    withTheirs.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: arn }) } });
+    withTheirs.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: arn }]) },
+    });
+    rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('refuses invalid context with a message naming it', () => {
+    expect(() => buildApp({ context: { ...BASE_CONTEXT, processorStateMachineArn: 'nope' } })).toThrow(/processorStateMachineArn/);
+    expect(() => buildApp({ context: { ...BASE_CONTEXT, logRetentionDays: 31 } })).toThrow(/logRetentionDays/);
+    expect(() => buildApp({ context: { ...BASE_CONTEXT, issuer: '' } })).toThrow(/issuer/);
+    expect(() => buildApp({ context: { ...BASE_CONTEXT, tiers: { basic: { rateLimit: 0 } } } })).toThrow(/tiers/);
+  });
+});
