@@ -29,6 +29,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../lambdas/storage/table-design.ts';
 import { TIERS } from '../lambdas/storage/tenant-registry.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { OUTPUT_NAMES } from './stack-outputs.ts';
@@ -137,7 +138,7 @@ export class BillingRunActionsStack extends Stack {
     const authorizer = new RequestAuthorizer(this, 'RequestAuthorizer', {
       handler: authorizerFunction.function,
       identitySources: [IdentitySource.header('Authorization'), 'method.request.path.tenantId'],
-      resultsCacheTtl: Duration.minutes(5),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });

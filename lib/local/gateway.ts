@@ -27,6 +27,8 @@ export interface GatewayOptions {
   jwks?: unknown;
   /** The usage plans that meter allowed requests by the authorizer's usage identifier key. */
   usagePlans: LocalUsagePlans;
+  /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
+  authorizerCacheTtlSeconds: number;
 }
 
 export interface RunningGateway {
@@ -146,7 +148,7 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
 
 /**
  * A local stand-in for the API Gateway REST API, built from the same route table as the CDK stack:
- * it matches the route, runs the same REQUEST authorizer, evaluates its policy, meters the request
+ * it matches the route, runs the same REQUEST authorizer (caching its decisions the same way), evaluates its policy, meters the request
  * against the tenant's usage plan, and invokes the same handler module with a REST proxy event, as
  * API Gateway would.
  */
@@ -154,6 +156,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
   const host = options.host ?? '127.0.0.1';
   const authorizer = await loadHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
   const handlers = new Map<string, ProxyHandler>();
+  const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; until: number }>();
   for (const route of ROUTES) handlers.set(route.operation, await loadHandler<ProxyHandler>(route.entry));
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -212,11 +215,23 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     };
 
     let decision: APIGatewayAuthorizerResult;
+    const authorization = headers.single.Authorization ?? headers.single.authorization;
+    const cacheKey = `${authorization}\n${pathParameters.tenantId ?? ''}`;
     try {
-      decision = await authorizer(
-        { type: 'REQUEST', methodArn, ...common, requestContext } as unknown as APIGatewayRequestAuthorizerEvent,
-        lambdaContext('authorizer'),
-      );
+      // API Gateway refuses a request that lacks an identity source without asking the authorizer.
+      if (!authorization) throw new Error(UNAUTHORIZED);
+      const cached = decisions.get(cacheKey);
+      if (cached && cached.until > Date.now()) {
+        decision = cached.decision;
+      } else {
+        decision = await authorizer(
+          { type: 'REQUEST', methodArn, ...common, requestContext } as unknown as APIGatewayRequestAuthorizerEvent,
+          lambdaContext('authorizer'),
+        );
+        if (options.authorizerCacheTtlSeconds > 0) {
+          decisions.set(cacheKey, { decision, until: Date.now() + options.authorizerCacheTtlSeconds * 1000 });
+        }
+      }
     } catch (error) {
       if ((error as Error).message === UNAUTHORIZED) {
         sendMessage(response, 401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });

@@ -9,6 +9,7 @@ import { type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from '../tenant-provisioning.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../api-settings.ts';
 import { type Tiers, tiersFrom } from '../tiers.ts';
 import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
@@ -28,6 +29,8 @@ export interface LocalServiceOptions {
   tenants?: string[];
   /** The tiers' limits; by default those of lib/tiers.ts with the TIERS environment variable applied. */
   tiers?: Tiers;
+  /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
+  authorizerCacheTtlSeconds?: number;
 }
 
 export interface LocalService {
@@ -102,7 +105,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.tiers ?? tiersFrom(process.env.TIERS),
       cachedTierLookup(async () => new Map((await tenants.list()).map((tenant) => [tenant.usageIdentifierKey, tenant.tier]))),
     );
-    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks, usagePlans });
+    const authorizerCacheTtlSeconds =
+      options.authorizerCacheTtlSeconds ?? Number(process.env.AUTHORIZER_CACHE_TTL ?? AUTHORIZER_CACHE_TTL_SECONDS);
+    if (!Number.isInteger(authorizerCacheTtlSeconds) || authorizerCacheTtlSeconds < 0) {
+      throw new Error('AUTHORIZER_CACHE_TTL must be a whole number of seconds');
+    }
+    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks, usagePlans, authorizerCacheTtlSeconds });
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 

@@ -24,7 +24,11 @@ export const UNTHROTTLED: Tiers = Object.fromEntries(
   TIERS.map((tier) => [tier, { rateLimit: 1_000_000, burstLimit: 1_000_000, monthlyQuota: null }]),
 ) as Tiers;
 
-export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-b'], tiers: Tiers = UNTHROTTLED): Promise<TestService> {
+export async function startTestService(
+  tenants: string[] = ['tenant-a', 'tenant-b'],
+  tiers: Tiers = UNTHROTTLED,
+  authorizerCacheTtlSeconds = 0,
+): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
     dataDir,
@@ -34,6 +38,8 @@ export async function startTestService(tenants: string[] = ['tenant-a', 'tenant-
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
     tiers,
+    // Most tests change tenants between requests, which a cached decision would hide.
+    authorizerCacheTtlSeconds,
   });
   return {
     ...service,
