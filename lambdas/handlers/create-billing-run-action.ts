@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseOrThrow } from '../domain/validation.ts';
 import { createHandler } from '../middleware/handler-factory.ts';
+import { stepFunctionsProcessing } from '../processing/step-functions-processing.ts';
 import { Reply } from '../middleware/http-event.ts';
 import { createBillingRunAction } from '../use-cases/create-billing-run-action.ts';
 
@@ -10,6 +11,7 @@ const idempotencyKeyHeader = z
   .optional();
 
 export const handler = createHandler('createBillingRunAction', {
+  processing: stepFunctionsProcessing,
   run: async ({ body, header }, caller, deps) => {
     const idempotencyKey = parseOrThrow(idempotencyKeyHeader, header('idempotency-key'), 'Idempotency-Key header', 'Idempotency-Key');
     const { record, replayed } = await createBillingRunAction(deps, caller, { body, idempotencyKey });

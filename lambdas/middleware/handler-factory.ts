@@ -6,6 +6,7 @@ import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/er
 import { issuesOf } from '../domain/validation.ts';
 import { type OperationName, routeOf } from '../routes.ts';
 import { actionDependencies } from '../runtime.ts';
+import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { ActionDependencies } from '../use-cases/dependencies.ts';
 import { accessLog } from './access-log.ts';
 import { type CallerContext, authorization } from './authorization.ts';
@@ -25,6 +26,8 @@ export interface OperationSpec<P, Q> {
   params?: z.ZodType<P, Record<string, string | undefined>>;
   query?: z.ZodType<Q, Record<string, string | undefined>>;
   run: (input: OperationInput<P, Q>, caller: Caller, deps: ActionDependencies) => Promise<unknown>;
+  /** The processor, for the operations whose route says they may start it. */
+  processing?: () => ProcessingStarter | undefined;
 }
 
 function parseParameters<T>(schema: z.ZodType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
@@ -42,6 +45,11 @@ function parseParameters<T>(schema: z.ZodType<T> | undefined, values: Record<str
  */
 export function createHandler<P = undefined, Q = undefined>(operation: OperationName, spec: OperationSpec<P, Q>) {
   const route = routeOf(operation);
+  if (route.access.startsProcessing !== (spec.processing !== undefined)) {
+    throw new Error(`Handler of ${operation} and its route disagree on whether it starts processing`);
+  }
+  let deps: ActionDependencies | undefined;
+  const dependencies = (): ActionDependencies => (deps ??= { ...actionDependencies(), processing: spec.processing?.() });
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())
@@ -57,7 +65,7 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
       throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
     }
     const header = (name: string) => headerOf(event, name);
-    const result = await spec.run({ params, query, body: event.body, header }, context.caller, await actionDependencies());
+    const result = await spec.run({ params, query, body: event.body, header }, context.caller, dependencies());
     return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
   });
 }

@@ -56,7 +56,8 @@ function toRecord(item: Item): BillingRunAction {
   return record as BillingRunAction;
 }
 
-function toItem(tenantId: string, record: BillingRunAction): Item {
+/** The stored item of a live record: its key and its index keys, built from the tenant. */
+export function toItem(tenantId: string, record: BillingRunAction): Item {
   const item: Item = { ...record, [PARTITION_KEY]: recordKey(tenantId, record.id) };
   for (const index of Object.values(LOOKUP_INDEXES)) {
     item[index.partitionKey] = lookupKey(tenantId, record[index.field]);

@@ -8,22 +8,18 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import type { TableAction } from '../../lambdas/routes.ts';
+import { BUNDLE_OPTIONS } from '../bundling.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
-/**
- * The bundling every function shares: ESM, minified, for Node 24, with the AWS SDK bundled in (not
- * taken from the runtime) so that what runs is what the lockfile pins.
- */
-export const BUNDLING = {
+const BUNDLING = {
   format: OutputFormat.ESM,
-  minify: true,
-  target: 'node24',
-  mainFields: ['module', 'main'],
+  minify: BUNDLE_OPTIONS.minify,
+  target: BUNDLE_OPTIONS.target,
+  mainFields: [...BUNDLE_OPTIONS.mainFields],
+  banner: BUNDLE_OPTIONS.banner,
   externalModules: [],
   sourceMap: false,
-  // Some bundled CommonJS code calls require(); ESM has none of its own.
-  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
 };
 
 export interface ServiceFunctionProps {

@@ -60,18 +60,25 @@ describe('handlers fed API Gateway events', () => {
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 't1#id-1' });
     const lines = output.join('').trim().split('\n').map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      // The first invocation builds the dependencies and says, once, that no processor is configured.
-      expect.objectContaining({ level: 'INFO', message: 'STATE_MACHINE_ARN is not set: writes succeed and no processing execution starts' }),
       expect.objectContaining({ message: 'request', operation: 'getBillingRunAction', tenant: 't1', principal: 'user-1', status: 200, requestId: 'lambda-request-1' }),
     ]);
     expect(output.join('')).not.toContain('secret-token-value');
     expect(output.join("")).not.toContain(String(stored.name));
   });
 
-  it('say only once that no processor is configured', async () => {
+  it('that may start processing say once, at their first invocation, that no processor is configured', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
-    await get(getEvent(), lambdaContext());
-    expect(output.join('')).not.toContain('STATE_MACHINE_ARN');
+    ddb.on(PutCommand).resolves({});
+    expect((await patch(patchEvent([{ op: 'replace', path: '/status', value: 'processing' }]), lambdaContext())).statusCode).toBe(200);
+    expect((await patch(patchEvent([{ op: 'replace', path: '/name', value: 'again' }]), lambdaContext())).statusCode).toBe(200);
+    const notices = output.join('').split('\n').filter((line) => line.includes('STATE_MACHINE_ARN is not set'));
+    expect(notices).toHaveLength(1);
+  });
+
+  it('refuse to be built when the handler and its route disagree about processing', async () => {
+    const { createHandler } = await import('../../lambdas/middleware/handler-factory.ts');
+    expect(() => createHandler('getBillingRunAction', { processing: () => undefined, run: async () => ({}) })).toThrow(/disagree/);
+    expect(() => createHandler('patchBillingRunAction', { run: async () => ({}) })).toThrow(/disagree/);
   });
 
   it('hide the cause of an unexpected failure behind the request id', async () => {

@@ -1,0 +1,55 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { BillingRunAction } from '../lambdas/domain/billing-run-action.ts';
+import { newRecord } from '../lambdas/domain/record-stamp.ts';
+import { createDocumentClient } from '../lambdas/storage/document-client.ts';
+import { toItem } from '../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbTenantRegistry } from '../lambdas/storage/dynamodb-tenant-registry.ts';
+import { type TableNames, ensureTables } from '../lib/local/tables.ts';
+import { provisionTenant } from '../lib/tenant-provisioning.ts';
+import { validBody } from '../test/support/fixtures.ts';
+
+export const TENANT = 'bench';
+export const TABLES: TableNames = { tableName: 'bench-actions', tenantsTableName: 'bench-tenants' };
+
+let sequence = 0;
+/** A stored record of the bench tenant, as the service would have written it. */
+export function benchRecord(overrides: Record<string, unknown> = {}): BillingRunAction {
+  const id = `bench-${Date.now().toString(36)}-${(++sequence).toString(36).padStart(6, '0')}`;
+  const caller = { principal: 'bench', tenantId: TENANT, sourceIp: '127.0.0.1', userAgent: 'bench', requestId: 'bench' };
+  return newRecord(id, validBody(overrides) as never, { caller, operation: 'bench', at: new Date().toISOString() });
+}
+
+/** Tables, the bench tenant, and the environment the functions read, on a running DynamoDB Local. */
+export async function prepareStore(endpoint: string): Promise<Record<string, string>> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint });
+  await ensureTables(client, TABLES);
+  await provisionTenant(new DynamoDbTenantRegistry(client, TABLES.tenantsTableName), TENANT, { tier: 'premium', maxActions: 10_000_000 });
+  client.destroy();
+  return {
+    TABLE_NAME: TABLES.tableName,
+    TENANTS_TABLE_NAME: TABLES.tenantsTableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'us-east-1',
+    CURSOR_SECRET: 'bench-cursor-secret',
+  };
+}
+
+/** Writes records straight into the table, 25 per BatchWriteItem. */
+export async function insertRecords(endpoint: string, records: BillingRunAction[]): Promise<void> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint });
+  const batches: BillingRunAction[][] = [];
+  for (let i = 0; i < records.length; i += 25) batches.push(records.slice(i, i + 25));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++] as BillingRunAction[];
+      let requests = batch.map((record) => ({ PutRequest: { Item: toItem(TENANT, record) } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [TABLES.tableName]: requests } }));
+        requests = (UnprocessedItems?.[TABLES.tableName] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  client.destroy();
+}

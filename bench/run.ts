@@ -1,0 +1,276 @@
+import { execFile, fork } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { ROUTES } from '../lambdas/routes.ts';
+import { createDocumentClient } from '../lambdas/storage/document-client.ts';
+import { freePort, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
+import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
+import { validBody } from '../test/support/fixtures.ts';
+import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';
+import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
+import { median, round } from './stats.ts';
+
+/**
+ * `npm run bench`: the performance bars of SPEC section 6, each measured against its baseline in the
+ * same run on this machine, so every figure is a ratio (or a difference) that survives a noisy machine.
+ * Writes bench/results.json and prints a table.
+ */
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  bar: string;
+  baseline: number;
+  details: Record<string, unknown>;
+}
+
+const run = promisify(execFile);
+const started = Date.now();
+const log = (message: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
+const OUT = join(ROOT, 'bench/.out');
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
+const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
+const CONNECTIONS = 10;
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+log('bundling every function as CDK does');
+const bundles = await buildBundles(OUT);
+const baselineBundle = bundles.find((bundle) => bundle.name === BASELINE) as Bundle;
+const sizeRatios = Object.fromEntries(bundles.filter((b) => b !== baselineBundle).map((b) => [b.name, round(b.bytes / baselineBundle.bytes)]));
+
+log('starting DynamoDB Local');
+const dynamoDb = await startDynamoDbLocal();
+const figures: Figure[] = [];
+try {
+  const environment = await prepareStore(dynamoDb.endpoint);
+  const existing = benchRecord({ certification_id: 'cert-bench' });
+  const doomed = Array.from({ length: COLD_RUNS }, () => benchRecord());
+  await insertRecords(dynamoDb.endpoint, [existing, ...doomed]);
+
+  // --- cold start: a fresh process imports the bundle and serves one request -------------------
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' }] };
+  const jwksServer = createServer((_request, response) => response.end(JSON.stringify(jwks)));
+  const jwksPort = await freePort();
+  await new Promise<void>((resolve) => jwksServer.listen(jwksPort, '127.0.0.1', resolve));
+  const token = await new SignJWT({ tenant_id: TENANT, scope: 'billing-run-actions:read billing-run-actions:write' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setIssuer('bench-issuer')
+    .setAudience('bench')
+    .setSubject('bench')
+    .setExpirationTime('1h')
+    .sign(privateKey as CryptoKey);
+  const authEnvironment = { JWT_ISSUER: 'bench-issuer', JWT_AUDIENCE: 'bench', JWKS_URL: `http://127.0.0.1:${jwksPort}/` };
+
+  const one = { tenantId: TENANT, id: existing.id };
+  const authorizer = { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read billing-run-actions:write' };
+  const proxyEvent = (options: Parameters<typeof testProxyEvent>[0]) => testProxyEvent({ authorizer, ...options });
+  const eventFor = (name: string, runIndex: number): unknown => {
+    const resource = ROUTES.find((route) => route.operation === name)?.path ?? '/billingRunActions/{tenantId}/{id}';
+    switch (name) {
+      case BASELINE:
+      case 'getBillingRunAction':
+        return proxyEvent({ method: 'GET', resource, pathParameters: one });
+      case 'createBillingRunAction':
+        return proxyEvent({ method: 'POST', resource, pathParameters: { tenantId: TENANT }, body: validBody() });
+      case 'updateBillingRunAction':
+        return proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody({ certification_id: 'cert-bench' }) });
+      case 'patchBillingRunAction':
+        return proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/name', value: `run ${runIndex}` }] });
+      case 'deleteBillingRunAction':
+        return proxyEvent({ method: 'DELETE', resource, pathParameters: { tenantId: TENANT, id: (doomed[runIndex] as { id: string }).id } });
+      case 'batchBillingRunActions':
+        return proxyEvent({ method: 'POST', resource, pathParameters: { tenantId: TENANT }, body: { operations: [{ op: 'patch', id: existing.id, patch: [{ op: 'replace', path: '/status', value: 'pending' }] }] } });
+      case 'authorizer':
+        return {
+          type: 'REQUEST',
+          methodArn: `arn:aws:execute-api:us-east-1:123456789012:api/v1/GET/billingRunActions/${TENANT}/${existing.id}`,
+          headers: { Authorization: `Bearer ${token}` },
+          pathParameters: one,
+        };
+      default: {
+        const route = ROUTES.find((candidate) => candidate.operation === name);
+        const parameter = (route?.path.match(/\{(\w+_id)\}$/) as RegExpMatchArray)[1] as string;
+        return proxyEvent({ method: 'GET', resource, pathParameters: { tenantId: TENANT, [parameter]: 'cert-bench' } });
+      }
+    }
+  };
+  const coldScript = `const started = performance.now();
+    const { handler } = await import(process.env.BUNDLE);
+    const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
+    const elapsed = performance.now() - started;
+    const status = result?.statusCode ?? (result?.policyDocument ? 200 : 0);
+    process.stderr.write('\\nCOLD ' + JSON.stringify({ elapsed, status }) + '\\n');`;
+  const coldOnce = async (bundle: Bundle, runIndex: number): Promise<number> => {
+    const { stderr } = await run(process.execPath, ['--input-type=module', '-e', coldScript], {
+      env: { PATH: process.env.PATH, BUNDLE: bundle.file, EVENT: JSON.stringify(eventFor(bundle.name, runIndex)), ...environment, ...authEnvironment },
+    });
+    const line = stderr.split('\n').find((candidate) => candidate.startsWith('COLD '));
+    const { elapsed, status } = JSON.parse((line as string).slice(5)) as { elapsed: number; status: number };
+    if (status !== 200) throw new Error(`${bundle.name} answered ${status} on its first request: ${stderr}`);
+    return elapsed;
+  };
+  log(`cold starts: ${bundles.length} bundles x ${COLD_RUNS} fresh processes`);
+  const coldTimes: Record<string, number[]> = Object.fromEntries(bundles.map((bundle) => [bundle.name, []]));
+  for (let runIndex = 0; runIndex < COLD_RUNS; runIndex++) {
+    for (const bundle of bundles) coldTimes[bundle.name]?.push(await coldOnce(bundle, runIndex));
+  }
+  jwksServer.close();
+  const coldMedians = Object.fromEntries(Object.entries(coldTimes).map(([name, times]) => [name, median(times)]));
+  const baselineCold = coldMedians[BASELINE] as number;
+  const coldRatios = Object.fromEntries(Object.entries(coldMedians).filter(([name]) => name !== BASELINE).map(([name, ms]) => [name, round(ms / baselineCold)]));
+
+  figures.push({
+    name: 'bundle_size_ratio_max',
+    value: Math.max(...Object.values(sizeRatios)),
+    unit: 'ratio',
+    bar: '<= 1.6',
+    baseline: baselineBundle.bytes,
+    details: { baseline_bytes: baselineBundle.bytes, bytes: Object.fromEntries(bundles.map((b) => [b.name, b.bytes])), ratios: sizeRatios },
+  });
+  figures.push({
+    name: 'cold_start_ratio_max',
+    value: Math.max(...Object.values(coldRatios)),
+    unit: 'ratio',
+    bar: '<= 1.3',
+    baseline: round(baselineCold),
+    details: { runs: COLD_RUNS, baseline_ms: round(baselineCold), median_ms: Object.fromEntries(Object.entries(coldMedians).map(([n, v]) => [n, round(v)])), ratios: coldRatios },
+  });
+
+  // --- in process, SDK mocked: warm overhead, batch of 100 against a 5 ms stand-in ---------------
+  log('warm overhead and batch, in a child process with the SDK mocked');
+  const inProcess = await new Promise<{ warmMicroseconds: Record<string, number>; batch: { singlePatchMs: number; batch100Ms: number; latencyMs: number } }>(
+    (resolve, reject) => {
+      const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      child.once('message', (message) => resolve(message as never));
+      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));
+    },
+  );
+  const warm = inProcess.warmMicroseconds;
+  figures.push({
+    name: 'warm_get_overhead_us',
+    value: round((warm.get as number) - (warm.bare as number), 1),
+    unit: 'us',
+    bar: '<= 50',
+    baseline: round(warm.bare as number, 1),
+    details: { median_us: { bare: round(warm.bare as number, 1), get: round(warm.get as number, 1) } },
+  });
+  figures.push({
+    name: 'warm_update_overhead_us',
+    value: round((warm.update as number) - (warm.bare as number), 1),
+    unit: 'us',
+    bar: '<= 200',
+    baseline: round(warm.bare as number, 1),
+    details: { median_us: { bare: round(warm.bare as number, 1), update: round(warm.update as number, 1) } },
+  });
+  figures.push({
+    name: 'batch100_vs_single_patch_ratio',
+    value: round(inProcess.batch.batch100Ms / inProcess.batch.singlePatchMs),
+    unit: 'ratio',
+    bar: '<= 4',
+    baseline: round(inProcess.batch.singlePatchMs),
+    details: { stand_in_latency_ms: inProcess.batch.latencyMs, single_patch_ms: round(inProcess.batch.singlePatchMs), batch100_ms: round(inProcess.batch.batch100Ms) },
+  });
+
+  // --- end to end: autocannon through the local gateway vs raw GetItem on the same DynamoDB Local --
+  log(`end to end: ${E2E_SECONDS} s raw GetItem, then ${E2E_SECONDS} s through the gateway, ${CONNECTIONS} at a time`);
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamoDb.endpoint });
+  const rawGet = () => client.send(new GetCommand({ TableName: TABLES.tableName, Key: { pk: `${TENANT}#${existing.id}` } }));
+  const rawThroughput = async (seconds: number): Promise<number> => {
+    let count = 0;
+    const until = Date.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < until) {
+        await rawGet();
+        count++;
+      }
+    }));
+    return count / seconds;
+  };
+  await rawThroughput(2);
+  const raw = await rawThroughput(E2E_SECONDS);
+  client.destroy();
+
+  const port = await freePort();
+  const gateway = fork(join(ROOT, 'bench/gateway-child.ts'), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, PORT: String(port), BENCH_DYNAMODB_ENDPOINT: dynamoDb.endpoint, POWERTOOLS_LOG_LEVEL: 'INFO' },
+  });
+  const { url, token: gatewayToken } = await new Promise<{ url: string; token: string }>((resolve) => gateway.once('message', (m) => resolve(m as never)));
+  const target = { url: `${url}/billingRunActions/${TENANT}/${existing.id}`, headers: { Authorization: `Bearer ${gatewayToken}` }, connections: CONNECTIONS };
+  await autocannon({ ...target, duration: 2 });
+  const result = await autocannon({ ...target, duration: E2E_SECONDS });
+  gateway.disconnect();
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`gateway answered ${result.non2xx} non-2xx and ${result.errors} errors under load`);
+  const gatewayThroughput = result.requests.total / E2E_SECONDS;
+  figures.push({
+    name: 'e2e_get_throughput_ratio',
+    value: round(gatewayThroughput / raw),
+    unit: 'ratio',
+    bar: '>= 0.7',
+    baseline: round(raw, 1),
+    details: { connections: CONNECTIONS, seconds: E2E_SECONDS, raw_getitem_per_s: round(raw, 1), gateway_get_per_s: round(gatewayThroughput, 1), gateway_latency_ms_p50: result.latency.p50, gateway_latency_ms_p99: result.latency.p99 },
+  });
+
+  // --- list page of 100 at 1,000 and at 20,000 records ---------------------------------------------
+  log('list page of 100 at 1,000 records');
+  const listEnvironment = Object.assign(process.env, environment);
+  void listEnvironment;
+  const { handler: list } = (await import('../lambdas/handlers/list-billing-run-actions-by-certification.ts')) as unknown as {
+    handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+  };
+  const listEvent = testProxyEvent({
+    authorizer: { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read' }, method: 'GET', resource: '/billingRunActions/{tenantId}/certification/{certification_id}', pathParameters: { tenantId: TENANT, certification_id: 'cert-list' }, query: { limit: '100' } });
+  const listMedian = async (): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const start = performance.now();
+      const response = await list(listEvent, { awsRequestId: 'list' });
+      if (response.statusCode !== 200 || JSON.parse(response.body).Count !== 100) throw new Error(`list answered ${response.statusCode}`);
+      if (i >= 10) times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  const spread = (count: number, offset: number) =>
+    Array.from({ length: count }, (_, i) => benchRecord({ certification_id: i % 9 === 0 ? 'cert-list' : `cert-${(offset + i) % 400}`, application_id: `app-${(offset + i) % 1000}` }));
+  await insertRecords(dynamoDb.endpoint, spread(1000 - 1 - COLD_RUNS, 0));
+  const small = await listMedian();
+  log('growing the table to 20,000 records');
+  await insertRecords(dynamoDb.endpoint, spread(19_000, 1000));
+  const large = await listMedian();
+  figures.push({
+    name: 'list_growth_ratio',
+    value: round(large / small),
+    unit: 'ratio',
+    bar: '<= 1.3',
+    baseline: round(small),
+    details: { page: 100, at_1000_ms: round(small), at_20000_ms: round(large) },
+  });
+} finally {
+  await dynamoDb.stop();
+}
+
+const passes = (figure: Figure): boolean => {
+  const [operator, limit] = figure.bar.split(' ') as [string, string];
+  return operator === '<=' ? figure.value <= Number(limit) : figure.value >= Number(limit);
+};
+const results = {
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gib: round(totalmem() / 2 ** 30, 1), platform: `${process.platform} ${process.arch}` },
+  node: process.version,
+  date: new Date().toISOString(),
+  figures,
+};
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${'figure'.padEnd(32)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'bar'.padEnd(8)} ${'baseline'.padStart(10)}  ok`);
+for (const figure of figures) {
+  console.log(`${figure.name.padEnd(32)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} ${figure.bar.padEnd(8)} ${String(figure.baseline).padStart(10)}  ${passes(figure) ? 'yes' : 'NO'}`);
+}
+console.log(`\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`);
