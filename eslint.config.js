@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'bench/results.json'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'bench/.out/', 'bench/results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
