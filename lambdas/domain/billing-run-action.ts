@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Patterns of SPEC section 2: path and lookup values. */
 export const TENANT_ID_PATTERN = /^[\w-]{1,128}$/;
@@ -31,12 +31,13 @@ export const OUTCOMES = ['no change', 'added', 'removed'] as const;
 const ERROR_STACK_MAX_BYTES = 32 * 1024;
 
 const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z' });
-const reference = z.string().min(1).max(256);
+const reference = z.string().check(z.minLength(1), z.maxLength(256));
 const text = z.string();
+const optional = z.optional;
 
 /** Fields a client writes and reads. */
 export const businessFields = {
-  name: z.string().min(1).max(1024),
+  name: z.string().check(z.minLength(1), z.maxLength(1024)),
   date: dateTime,
   billing_run_id: reference,
   candidate_service: reference,
@@ -51,40 +52,41 @@ export const businessFields = {
   type: z.enum(TYPES),
   training_provider_billing_records: z
     .array(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))
-    .min(1)
-    .max(1000),
-  last_refresh_date: dateTime.optional(),
-  outcome_of_last_refresh: z.enum(OUTCOMES).optional(),
-  error_message: text.optional(),
-  error_stack: text
-    .refine((value) => Buffer.byteLength(value, 'utf8') <= ERROR_STACK_MAX_BYTES, {
-      error: `must be at most ${ERROR_STACK_MAX_BYTES} bytes`,
-    })
-    .optional(),
-  step_function_execution_arn: text.optional(),
-  expiration_date: text.optional(),
-  application_notice_id: text.optional(),
-  invoice_id: text.optional(),
-  email_training_provider_invoice: z.boolean().optional(),
+    .check(z.minLength(1), z.maxLength(1000)),
+  last_refresh_date: optional(dateTime),
+  outcome_of_last_refresh: optional(z.enum(OUTCOMES)),
+  error_message: optional(text),
+  error_stack: optional(
+    z.string().check(
+      z.refine((value) => Buffer.byteLength(value, 'utf8') <= ERROR_STACK_MAX_BYTES, {
+        error: `must be at most ${ERROR_STACK_MAX_BYTES} bytes`,
+      }),
+    ),
+  ),
+  step_function_execution_arn: optional(text),
+  expiration_date: optional(text),
+  application_notice_id: optional(text),
+  invoice_id: optional(text),
+  email_training_provider_invoice: optional(z.boolean()),
 };
 
 /** Metadata a client may set; stored as given once its type checks. */
 export const clientMetadataFields = {
-  sys_external_id: text.optional(),
-  sys_locked: z.boolean().optional(),
-  sys_directive: text.optional(),
-  sys_bulk_load_pk: text.optional(),
-  sys_bulk_load_at: text.optional(),
-  sys_bulk_load_id: text.optional(),
-  sys_bulk_load_record_no: z.number().optional(),
-  sys_bulk_load_source_file: text.optional(),
-  sys_last_bulk_data_operation_id: text.optional(),
-  sys_last_bulk_data_operation_sys_version: text.optional(),
-  sys_calculated_field_error: text.optional(),
-  sys_calculated_field_errors: z.array(z.strictObject({ field: z.string(), error: z.string() })).optional(),
-  sys_snapshot_base_version: z.number().optional(),
-  sys_has_files_in_s3: z.boolean().optional(),
-  sys_configuration_snapshot_id: text.optional(),
+  sys_external_id: optional(text),
+  sys_locked: optional(z.boolean()),
+  sys_directive: optional(text),
+  sys_bulk_load_pk: optional(text),
+  sys_bulk_load_at: optional(text),
+  sys_bulk_load_id: optional(text),
+  sys_bulk_load_record_no: optional(z.number()),
+  sys_bulk_load_source_file: optional(text),
+  sys_last_bulk_data_operation_id: optional(text),
+  sys_last_bulk_data_operation_sys_version: optional(text),
+  sys_calculated_field_error: optional(text),
+  sys_calculated_field_errors: optional(z.array(z.strictObject({ field: z.string(), error: z.string() }))),
+  sys_snapshot_base_version: optional(z.number()),
+  sys_has_files_in_s3: optional(z.boolean()),
+  sys_configuration_snapshot_id: optional(text),
 };
 
 export const securityContextSchema = z.strictObject({
@@ -100,12 +102,12 @@ export const securityContextSchema = z.strictObject({
 /** Fields only the service writes. */
 export const serverManagedFields = {
   id: z.string(),
-  sys_version: z.number().int().min(1),
+  sys_version: z.int().check(z.minimum(1)),
   sys_created_at: z.string(),
   sys_created_by_id: z.string(),
   sys_last_modified_at: z.string(),
   sys_last_modified_by_id: z.string(),
-  sys_deleted_by_id: z.string().optional(),
+  sys_deleted_by_id: optional(z.string()),
   sys_last_security_context: securityContextSchema,
 };
 
@@ -131,14 +133,14 @@ export type BillingRunAction = z.infer<typeof billingRunActionSchema>;
 export const writableRecordSchema = z.strictObject({
   ...businessFields,
   ...clientMetadataFields,
-  id: z.string().optional(),
-  sys_version: z.number().int().min(1).optional(),
-  sys_created_at: z.unknown().optional(),
-  sys_created_by_id: z.unknown().optional(),
-  sys_last_modified_at: z.unknown().optional(),
-  sys_last_modified_by_id: z.unknown().optional(),
-  sys_deleted_by_id: z.unknown().optional(),
-  sys_last_security_context: z.unknown().optional(),
+  id: optional(z.string()),
+  sys_version: optional(z.int().check(z.minimum(1))),
+  sys_created_at: optional(z.unknown()),
+  sys_created_by_id: optional(z.unknown()),
+  sys_last_modified_at: optional(z.unknown()),
+  sys_last_modified_by_id: optional(z.unknown()),
+  sys_deleted_by_id: optional(z.unknown()),
+  sys_last_security_context: optional(z.unknown()),
 });
 export type WritableRecord = z.infer<typeof writableRecordSchema>;
 

@@ -1,13 +1,13 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Conflict, ValidationFailed } from './errors.ts';
 import { SERVER_MANAGED_FIELDS } from './billing-run-action.ts';
 
 const pointer = z
   .string()
-  .refine((value) => value === '' || value.startsWith('/'), { error: 'must be a JSON Pointer ("" or starting with "/")' });
-const value = z.unknown().refine((v) => v !== undefined, { error: 'value is required' });
+  .check(z.refine((value) => value === '' || value.startsWith('/'), { error: 'must be a JSON Pointer ("" or starting with "/")' }));
+const value = z.unknown().check(z.refine((v) => v !== undefined, { error: 'value is required' }));
 
 /** RFC 6902 operations. Members an operation does not define are ignored, as the RFC requires. */
 export const patchOperationSchema = z.discriminatedUnion(
@@ -26,8 +26,7 @@ export const patchOperationSchema = z.discriminatedUnion(
 export const MAX_PATCH_OPERATIONS = 100;
 export const patchDocumentSchema = z
   .array(patchOperationSchema, { error: 'must be a JSON Patch document (an array of operations)' })
-  .min(1)
-  .max(MAX_PATCH_OPERATIONS);
+  .check(z.minLength(1), z.maxLength(MAX_PATCH_OPERATIONS));
 export type PatchDocument = z.infer<typeof patchDocumentSchema>;
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);

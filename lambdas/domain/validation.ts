@@ -1,8 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { type FieldIssue, ValidationFailed } from './errors.ts';
 
-// A missing field reads "is required" rather than "expected string, received undefined".
-z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined) });
+// zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
+// rather than "expected string, received undefined".
+z.config({
+  ...en(),
+  customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+});
 
 /** DynamoDB nests maps and lists at most 32 levels deep; the record itself is the first. */
 const MAX_DEPTH = 32;
@@ -14,7 +19,7 @@ export function pathOf(segments: readonly PropertyKey[], fallback = 'body'): str
   return segments.length === 0 ? fallback : segments.map(String).join('.');
 }
 
-export function issuesOf(error: z.ZodError, fallback = 'body'): FieldIssue[] {
+export function issuesOf(error: z.core.$ZodError, fallback = 'body'): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -29,7 +34,7 @@ export function issuesOf(error: z.ZodError, fallback = 'body'): FieldIssue[] {
 }
 
 /** Parses `value` with `schema`, or throws a 400 naming every offending field. */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   what: string,

@@ -1,14 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseOrThrow } from '../domain/validation.ts';
 import { createHandler } from '../middleware/handler-factory.ts';
 import { stepFunctionsProcessing } from '../processing/step-functions-processing.ts';
 import { Reply } from '../middleware/http-event.ts';
 import { createBillingRunAction } from '../use-cases/create-billing-run-action.ts';
 
-const idempotencyKeyHeader = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })
-  .optional();
+const idempotencyKeyHeader = z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })));
 
 export const handler = createHandler('createBillingRunAction', {
   processing: stepFunctionsProcessing,

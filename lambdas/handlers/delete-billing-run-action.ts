@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createHandler } from '../middleware/handler-factory.ts';
 import { idParameter } from '../middleware/request-parameters.ts';
 import { deleteBillingRunAction } from '../use-cases/delete-billing-run-action.ts';

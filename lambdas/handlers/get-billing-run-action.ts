@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createHandler } from '../middleware/handler-factory.ts';
 import { consistentReadParameter, fieldsParameter, idParameter } from '../middleware/request-parameters.ts';
 import { getBillingRunAction } from '../use-cases/get-billing-run-action.ts';
 
 export const handler = createHandler('getBillingRunAction', {
   params: z.object({ id: idParameter }),
-  query: z.object({ fields: fieldsParameter.optional(), consistentRead: consistentReadParameter }),
+  query: z.object({ fields: z.optional(fieldsParameter), consistentRead: consistentReadParameter }),
   run: ({ params, query }, caller, deps) =>
     getBillingRunAction(deps, caller, { id: params.id, fields: query.fields, consistentRead: query.consistentRead }),
 });

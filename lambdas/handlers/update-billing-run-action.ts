@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createHandler } from '../middleware/handler-factory.ts';
 import { stepFunctionsProcessing } from '../processing/step-functions-processing.ts';
 import { idParameter } from '../middleware/request-parameters.ts';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
 import { issuesOf } from '../domain/validation.ts';
@@ -23,14 +23,14 @@ export interface OperationInput<P, Q> {
 
 export interface OperationSpec<P, Q> {
   /** Path parameters besides tenantId (which authorization checks). */
-  params?: z.ZodType<P, Record<string, string | undefined>>;
-  query?: z.ZodType<Q, Record<string, string | undefined>>;
+  params?: z.ZodMiniType<P, Record<string, string | undefined>>;
+  query?: z.ZodMiniType<Q, Record<string, string | undefined>>;
   run: (input: OperationInput<P, Q>, caller: Caller, deps: ActionDependencies) => Promise<unknown>;
   /** The processor, for the operations whose route says they may start it. */
   processing?: () => ProcessingStarter | undefined;
 }
 
-function parseParameters<T>(schema: z.ZodType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
+function parseParameters<T>(schema: z.ZodMiniType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(values ?? {});
   if (result.success) return result.data;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type OperationName, routeOf } from '../routes.ts';
 import { LOOKUP_INDEXES } from '../storage/table-design.ts';
 import { listBillingRunActions } from '../use-cases/list-billing-run-actions.ts';
@@ -11,7 +11,7 @@ export function createListHandler(operation: OperationName) {
   if (!lookup) throw new Error(`Route ${operation} has no lookup`);
   const parameter = LOOKUP_INDEXES[lookup].field;
   return createHandler(operation, {
-    params: z.object({ [parameter]: idParameter }) as z.ZodType<Record<string, string>, Record<string, string | undefined>>,
+    params: z.object({ [parameter]: idParameter }) as z.ZodMiniType<Record<string, string>, Record<string, string | undefined>>,
     query: listQuery,
     run: ({ params, query }, caller, deps) =>
       listBillingRunActions(deps, caller, {

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BillingRunAction, ID_PATTERN } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, ServiceError } from '../domain/errors.ts';
@@ -10,7 +10,7 @@ import { patchBillingRunAction } from './patch-billing-run-action.ts';
 
 export const MAX_BATCH_OPERATIONS = 100;
 
-const id = z.string().regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` });
+const id = z.string().check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` }));
 /** The envelope only; each patch document is checked by the patch operation itself, as on its own endpoint. */
 export const batchEnvelopeSchema = z.strictObject({
   operations: z
@@ -24,8 +24,7 @@ export const batchEnvelopeSchema = z.strictObject({
         { error: 'op must be patch or delete' },
       ),
     )
-    .min(1)
-    .max(MAX_BATCH_OPERATIONS),
+    .check(z.minLength(1), z.maxLength(MAX_BATCH_OPERATIONS)),
 });
 type BatchOperation = z.infer<typeof batchEnvelopeSchema>['operations'][number];
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { newRecord } from '../domain/record-stamp.ts';
@@ -9,8 +9,8 @@ import type { CreateResult } from '../storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
 
-const createSchema = writableRecordSchema.extend({
-  id: z.never({ error: 'is assigned by the service; do not send it on create' }).optional(),
+const createSchema = z.extend(writableRecordSchema, {
+  id: z.optional(z.never({ error: 'is assigned by the service; do not send it on create' })),
 });
 
 /** How long an Idempotency-Key holds. */
