@@ -1,5 +1,6 @@
-import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config.ts';
+import { httpJwks } from './http-jwks.ts';
 
 /** Only asymmetric algorithms: a shared-secret or unsigned (`alg: none`) token never verifies. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -30,7 +31,7 @@ export class JoseTokenVerifier implements TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly config: AuthConfig;
 
-  constructor(config: AuthConfig, keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl))) {
+  constructor(config: AuthConfig, keys: JWTVerifyGetKey = httpJwks(new URL(config.jwksUrl))) {
     this.config = config;
     this.keys = keys;
   }

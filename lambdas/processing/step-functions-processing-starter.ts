@@ -1,16 +1,22 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ProcessingInput, ProcessingStarter } from './processing-starter.ts';
 
-/** Starts executions of the processor state machine with deterministic names. */
+type StepFunctions = typeof import('@aws-sdk/client-sfn');
+
+/**
+ * Starts executions of the processor state machine with deterministic names. The Step Functions
+ * client is loaded at the first start, not at cold start: most writes leave no record in processing.
+ */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
-  private readonly client: SFNClient;
   private readonly stateMachineArn: string;
   private readonly executionPrefix: string;
+  private readonly connect: () => Promise<{ client: SFNClient; sdk: StepFunctions }>;
+  private connection: Promise<{ client: SFNClient; sdk: StepFunctions }> | undefined;
 
-  constructor(client: SFNClient, stateMachineArn: string) {
-    this.client = client;
+  constructor(stateMachineArn: string, connect: () => Promise<{ client: SFNClient; sdk: StepFunctions }>) {
     this.stateMachineArn = stateMachineArn;
     this.executionPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+    this.connect = connect;
   }
 
   executionArnFor(name: string): string {
@@ -22,11 +28,16 @@ export class StepFunctionsProcessingStarter implements ProcessingStarter {
   }
 
   async start(name: string, input: ProcessingInput): Promise<void> {
+    this.connection ??= this.connect().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    const { client, sdk } = await this.connection;
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      await client.send(new sdk.StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
     } catch (error) {
       // The execution of this attempt already ran (a running one with the same input is no error at all).
-      if (error instanceof ExecutionAlreadyExists) return;
+      if (error instanceof sdk.ExecutionAlreadyExists) return;
       throw error;
     }
   }

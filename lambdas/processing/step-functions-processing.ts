@@ -1,4 +1,3 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { logger } from '../middleware/logger.ts';
 import type { ProcessingStarter } from './processing-starter.ts';
 import { StepFunctionsProcessingStarter } from './step-functions-processing-starter.ts';
@@ -16,7 +15,10 @@ export function stepFunctionsProcessing(): ProcessingStarter | undefined {
     configured = true;
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (stateMachineArn) {
-      starter = new StepFunctionsProcessingStarter(new SFNClient({ region: process.env.AWS_REGION }), stateMachineArn);
+      starter = new StepFunctionsProcessingStarter(stateMachineArn, async () => {
+        const sdk = await import('@aws-sdk/client-sfn');
+        return { sdk, client: new sdk.SFNClient({ region: process.env.AWS_REGION }) };
+      });
     } else {
       logger.info('STATE_MACHINE_ARN is not set: writes succeed and no processing execution starts');
     }
