@@ -3,9 +3,11 @@ import en from 'zod/v4/locales/en.js';
 import { type FieldIssue, ValidationFailed } from './errors.ts';
 
 // zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
-// rather than "expected string, received undefined".
+// rather than "expected string, received undefined". Jitless: zod would otherwise compile a parser for
+// each object schema with new Function() at its first use, which lands on every cold start.
 z.config({
   ...en(),
+  jitless: true,
   customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
 });
 

@@ -13,7 +13,7 @@ import { dependencies, inMemoryRepository } from '../support/in-memory-repositor
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
 const EXECUTIONS = 'arn:aws:states:eu-west-1:123456789012:execution:processor';
 const sfn = mockClient(SFNClient);
-const processing = new StepFunctionsProcessingStarter(STATE_MACHINE, async () => ({ client: new SFNClient({ region: 'eu-west-1' }), sdk: await import('@aws-sdk/client-sfn') }));
+const processing = new StepFunctionsProcessingStarter(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
 const me = caller({ tenantId: 't1' });
 
 function setUp() {
