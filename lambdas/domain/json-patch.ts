@@ -26,7 +26,10 @@ export const patchOperationSchema = z.discriminatedUnion(
 export const MAX_PATCH_OPERATIONS = 100;
 export const patchDocumentSchema = z
   .array(patchOperationSchema, { error: 'must be a JSON Patch document (an array of operations)' })
-  .check(z.minLength(1), z.maxLength(MAX_PATCH_OPERATIONS));
+  .check(
+    z.minLength(1, { error: `must hold 1 to ${MAX_PATCH_OPERATIONS} operations` }),
+    z.maxLength(MAX_PATCH_OPERATIONS, { error: `must hold 1 to ${MAX_PATCH_OPERATIONS} operations` }),
+  );
 export type PatchDocument = z.infer<typeof patchDocumentSchema>;
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);

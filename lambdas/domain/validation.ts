@@ -3,11 +3,9 @@ import en from 'zod/v4/locales/en.js';
 import { type FieldIssue, ValidationFailed } from './errors.ts';
 
 // zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
-// rather than "expected string, received undefined". Jitless: zod would otherwise compile a parser for
-// each object schema with new Function() at its first use, which lands on every cold start.
+// rather than "expected string, received undefined".
 z.config({
   ...en(),
-  jitless: true,
   customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
 });
 
@@ -16,6 +14,22 @@ const MAX_DEPTH = 32;
 /** DynamoDB's number range (SPEC of the service it stores into). */
 const MAX_MAGNITUDE = 1e126;
 const MIN_MAGNITUDE = 1e-130;
+
+/**
+ * zod compiles a fast parser for each object schema with new Function() at its first use. On a cold
+ * start that compile is pure cost, so the first invocation of a function parses without it; later
+ * invocations compile once and reuse the fast parsers.
+ */
+let coldPath = true;
+const COLD_PATH = { jitless: true } as const;
+
+export function leaveColdPath(): void {
+  coldPath = false;
+}
+
+export function safeParse<S extends z.ZodMiniType>(schema: S, value: unknown) {
+  return schema.safeParse(value, coldPath ? COLD_PATH : undefined);
+}
 
 export function pathOf(segments: readonly PropertyKey[], fallback = 'body'): string {
   return segments.length === 0 ? fallback : segments.map(String).join('.');
@@ -42,7 +56,7 @@ export function parseOrThrow<S extends z.ZodMiniType>(
   what: string,
   fallbackPath = 'body',
 ): z.infer<S> {
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (!result.success) {
     const details = issuesOf(result.error, fallbackPath);
     throw new ValidationFailed(`Invalid ${what}: ${details.map((d) => d.path).join(', ')}`, { details });

@@ -3,7 +3,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
-import { issuesOf } from '../domain/validation.ts';
+import { issuesOf, leaveColdPath, safeParse } from '../domain/validation.ts';
 import { type OperationName, routeOf } from '../routes.ts';
 import { actionDependencies } from '../runtime.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
@@ -32,7 +32,7 @@ export interface OperationSpec<P, Q> {
 
 function parseParameters<T>(schema: z.ZodMiniType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(values ?? {});
+  const result = safeParse(schema, values ?? {});
   if (result.success) return result.data;
   issues.push(...issuesOf(result.error, 'parameters'));
   return undefined as T;
@@ -58,14 +58,18 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
   if (route.hasBody) handler.use(httpJsonBodyParser());
   return handler.handler(async (event, context) => {
     if (!context.caller) throw new Unauthenticated();
-    const issues: FieldIssue[] = [];
-    const params = parseParameters(spec.params, event.pathParameters, issues);
-    const query = parseParameters(spec.query, event.queryStringParameters, issues);
-    if (issues.length > 0) {
-      throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
+    try {
+      const issues: FieldIssue[] = [];
+      const params = parseParameters(spec.params, event.pathParameters, issues);
+      const query = parseParameters(spec.query, event.queryStringParameters, issues);
+      if (issues.length > 0) {
+        throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
+      }
+      const header = (name: string) => headerOf(event, name);
+      const result = await spec.run({ params, query, body: event.body, header }, context.caller, dependencies());
+      return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
+    } finally {
+      leaveColdPath();
     }
-    const header = (name: string) => headerOf(event, name);
-    const result = await spec.run({ params, query, body: event.body, header }, context.caller, dependencies());
-    return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
   });
 }
