@@ -88,6 +88,23 @@ describe('authorization', () => {
     }
   });
 
+  it('answers 403 on every route for an unprovisioned tenant, and no refusal leaks a record', async () => {
+    const record = (await service.call('GET', `/billingRunActions/tenant-a/${recordId}`, { token: await service.issuer.sign({ tenant: 'tenant-a' }) })).body;
+    const identities = {
+      unprovisioned: await service.issuer.sign({ tenant: ['tenant-a', 'tenant-z'] }),
+      other: await service.issuer.sign({ tenant: 'tenant-b' }),
+    };
+    for (const route of ROUTES) {
+      for (const [who, token] of Object.entries(identities)) {
+        const tenant = who === 'unprovisioned' ? 'tenant-z' : 'tenant-a';
+        const response = await service.call(route.method, pathOf(route.path, tenant), { token, ...(route.hasBody && { body: validBody() }) });
+        expect(response.status, `${who} ${route.operation}`).toBe(403);
+        expect(JSON.stringify(response.body)).not.toContain(record.name);
+        expect(JSON.stringify(response.body)).not.toContain(record.sys_created_at);
+      }
+    }
+  });
+
   it('answers 403 for a tenant that is not provisioned', async () => {
     const token = await service.issuer.sign({ tenant: 'tenant-z' });
     const response = await service.call('GET', '/billingRunActions/tenant-z/certification/c', { token });

@@ -1,0 +1,101 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
+import { validBody } from '../support/fixtures.ts';
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+Object.assign(process.env, {
+  TABLE_NAME: 'actions',
+  TENANTS_TABLE_NAME: 'tenants',
+  CURSOR_SECRET: 'faults',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor',
+});
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const stored = {
+  ...validBody(),
+  id: 'id-1',
+  pk: 't1#id-1',
+  sys_version: 1,
+  sys_created_at: '2026-01-01T00:00:00.000Z',
+  sys_created_by_id: 'u0',
+  sys_last_modified_at: '2026-01-01T00:00:00.000Z',
+  sys_last_modified_by_id: 'u0',
+  sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'x' },
+};
+const failure = (name: string, message = 'internal detail 10.0.0.7') => Object.assign(new Error(message), { name, $fault: 'server' });
+
+let create: Handler;
+let update: Handler;
+let patch: Handler;
+let batch: Handler;
+beforeAll(async () => {
+  const load = async (file: string) => (await import(`../../lambdas/handlers/${file}.ts`)).handler as Handler;
+  create = await load('create-billing-run-action');
+  update = await load('update-billing-run-action');
+  patch = await load('patch-billing-run-action');
+  batch = await load('batch-billing-run-actions');
+});
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+});
+
+const one = { tenantId: 't1', id: 'id-1' };
+const resource = '/billingRunActions/{tenantId}/{id}';
+
+describe('faults, with the SDK mocked', () => {
+  it('a failed create transaction is a 500 naming only the request id, and nothing else is written', async () => {
+    ddb.on(TransactWriteCommand).rejects(failure('InternalServerError'));
+    const result = await create(proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody() }), lambdaContext('req-create'));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error (request id req-create)' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])('%s on a write is a 429 with Retry-After', async (name) => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(PutCommand).rejects(failure(name));
+    const result = await update(proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody() }), lambdaContext());
+    expect(result.statusCode).toBe(429);
+    expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+    expect(JSON.parse(result.body).message).toMatch(/Too Many Requests/);
+  });
+
+  it('a failed Step Functions start moves the record to error; if that write fails too, a 500', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(PutCommand).resolves({});
+    sfn.on(StartExecutionCommand).rejects(failure('ServiceUnavailable'));
+    const moved = await patch(proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }), lambdaContext('req-p'));
+    expect(moved.statusCode).toBe(200);
+    expect(JSON.parse(moved.body)).toMatchObject({ status: 'error', error_message: 'Processing could not start (ServiceUnavailable); request id req-p', sys_version: 3 });
+
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(PutCommand).resolvesOnce({}).rejects(failure('InternalServerError'));
+    const failed = await patch(proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }), lambdaContext('req-q'));
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(failed.body)).toEqual({ message: 'Internal server error (request id req-q)' });
+  });
+
+  it('a failed write in a batch fails that operation alone', async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: { ...stored, pk: input.Key.pk, id: input.Key.pk.split('#')[1] } }));
+    ddb.on(PutCommand).callsFake((input: { Item: { id: string } }) => (input.Item.id === 'id-2' ? Promise.reject(failure('InternalServerError')) : Promise.resolve({})));
+    const operations = ['id-1', 'id-2', 'id-3'].map((id) => ({ op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: 'x' }] }));
+    const result = await batch(proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}/batch', pathParameters: { tenantId: 't1' }, body: { operations } }), lambdaContext('req-b'));
+    expect(result.statusCode).toBe(200);
+    const body = JSON.parse(result.body);
+    expect(body.results.map((r: { status: number }) => r.status)).toEqual([200, 500, 200]);
+    expect(body.results[1].error).toEqual({ message: 'Internal server error (request id req-b)' });
+    expect(JSON.stringify(body)).not.toContain('10.0.0.7');
+  });
+});
