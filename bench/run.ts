@@ -35,7 +35,7 @@ const run = promisify(execFile);
 const started = Date.now();
 const log = (message: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
 const OUT = join(ROOT, 'bench/.out');
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 25);
 const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 const CONNECTIONS = 10;
 
