@@ -9,7 +9,7 @@ import type { CreateResult } from '../storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
 
-const createSchema = z.extend(writableRecordSchema, {
+export const createSchema = z.extend(writableRecordSchema, {
   id: z.optional(z.never({ error: 'is assigned by the service; do not send it on create' })),
 });
 
