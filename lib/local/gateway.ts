@@ -29,6 +29,8 @@ export interface GatewayOptions {
   usagePlans: LocalUsagePlans;
   /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
   authorizerCacheTtlSeconds: number;
+  /** Public pages served without authentication: path to content type and body. */
+  pages?: Record<string, { contentType: string; body: string | Buffer }>;
 }
 
 export interface RunningGateway {
@@ -165,6 +167,12 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const method = request.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/.well-known/jwks.json' && options.jwks) {
       send(response, 200, JSON.stringify(options.jwks) as string);
+      return;
+    }
+    const page = method === 'GET' ? options.pages?.[url.pathname] : undefined;
+    if (page) {
+      response.writeHead(200, { 'Content-Type': page.contentType });
+      response.end(page.body);
       return;
     }
     let found: Match | undefined;

@@ -10,6 +10,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './i
 import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from '../tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../api-settings.ts';
+import { referencePages } from './reference-pages.ts';
 import { type Tiers, tiersFrom } from '../tiers.ts';
 import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
@@ -110,7 +111,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!Number.isInteger(authorizerCacheTtlSeconds) || authorizerCacheTtlSeconds < 0) {
       throw new Error('AUTHORIZER_CACHE_TTL must be a whole number of seconds');
     }
-    gateway = await startLocalGateway({ port: options.port, host, jwks: issuer.jwks, usagePlans, authorizerCacheTtlSeconds });
+    gateway = await startLocalGateway({
+      port: options.port,
+      host,
+      jwks: issuer.jwks,
+      usagePlans,
+      authorizerCacheTtlSeconds,
+      pages: referencePages(`http://${host}:${options.port}`),
+    });
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 
