@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext, proxyEvent } from '../test/support/api-gateway-event.ts';
 import { validBody } from '../test/support/fixtures.ts';
+import { useMockedEnvironment } from '../test/support/mocked-environment.ts';
 import { median } from './stats.ts';
 
 /**
@@ -12,14 +13,7 @@ import { median } from './stats.ts';
  */
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-Object.assign(process.env, {
-  TABLE_NAME: 'actions',
-  TENANTS_TABLE_NAME: 'tenants',
-  CURSOR_SECRET: 'bench',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-});
+useMockedEnvironment();
 
 const stored = {
   ...validBody(),

@@ -184,22 +184,18 @@ try {
     },
   );
   const warm = inProcess.warmMicroseconds;
-  figures.push({
-    name: 'warm_get_overhead_us',
-    value: round((warm.get as number) - (warm.bare as number), 1),
-    unit: 'us',
-    bar: '<= 50',
-    baseline: round(warm.bare as number, 1),
-    details: { median_us: { bare: round(warm.bare as number, 1), get: round(warm.get as number, 1) } },
-  });
-  figures.push({
-    name: 'warm_update_overhead_us',
-    value: round((warm.update as number) - (warm.bare as number), 1),
-    unit: 'us',
-    bar: '<= 200',
-    baseline: round(warm.bare as number, 1),
-    details: { median_us: { bare: round(warm.bare as number, 1), update: round(warm.update as number, 1) } },
-  });
+  const bare = warm.bare as number;
+  for (const [operation, bar] of [['get', 50], ['update', 200]] as const) {
+    const measured = warm[operation] as number;
+    figures.push({
+      name: `warm_${operation}_overhead_us`,
+      value: round(measured - bare, 1),
+      unit: 'us',
+      bar: `<= ${bar}`,
+      baseline: round(bare, 1),
+      details: { median_us: { bare: round(bare, 1), [operation]: round(measured, 1) } },
+    });
+  }
   figures.push({
     name: 'batch100_vs_single_patch_ratio',
     value: round(inProcess.batch.batch100Ms / inProcess.batch.singlePatchMs),

@@ -1,22 +1,12 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { validBody } from '../support/fixtures.ts';
+import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-Object.assign(process.env, {
-  TABLE_NAME: 'actions',
-  TENANTS_TABLE_NAME: 'tenants',
-  CURSOR_SECRET: 'faults',
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor',
-});
+useMockedEnvironment({ STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -33,16 +23,15 @@ const stored = {
 };
 const failure = (name: string, message = 'internal detail 10.0.0.7') => Object.assign(new Error(message), { name, $fault: 'server' });
 
-let create: Handler;
-let update: Handler;
-let patch: Handler;
-let batch: Handler;
+let create: ProxyHandler;
+let update: ProxyHandler;
+let patch: ProxyHandler;
+let batch: ProxyHandler;
 beforeAll(async () => {
-  const load = async (file: string) => (await import(`../../lambdas/handlers/${file}.ts`)).handler as Handler;
-  create = await load('create-billing-run-action');
-  update = await load('update-billing-run-action');
-  patch = await load('patch-billing-run-action');
-  batch = await load('batch-billing-run-actions');
+  create = await loadHandler('create-billing-run-action');
+  update = await loadHandler('update-billing-run-action');
+  patch = await loadHandler('patch-billing-run-action');
+  batch = await loadHandler('batch-billing-run-actions');
 });
 beforeEach(() => {
   ddb.reset();

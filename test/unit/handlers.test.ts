@@ -1,36 +1,26 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
+import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-Object.assign(process.env, {
-  TABLE_NAME: 'actions',
-  TENANTS_TABLE_NAME: 'tenants',
-  CURSOR_SECRET: 'unit-test-secret',
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-});
+useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const stored: Record<string, unknown> = { ...validBody(), id: 'id-1', sys_version: 1, sys_created_at: '2026-01-01T00:00:00.000Z', sys_created_by_id: 'u0', sys_last_modified_at: '2026-01-01T00:00:00.000Z', sys_last_modified_by_id: 'u0', sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'createBillingRunAction' } };
 
-let get: Handler;
-let patch: Handler;
-let create: Handler;
+let get: ProxyHandler;
+let patch: ProxyHandler;
+let create: ProxyHandler;
 let output: string[];
 
 beforeAll(async () => {
-  get = (await import('../../lambdas/handlers/get-billing-run-action.ts')).handler as unknown as Handler;
-  patch = (await import('../../lambdas/handlers/patch-billing-run-action.ts')).handler as unknown as Handler;
-  create = (await import('../../lambdas/handlers/create-billing-run-action.ts')).handler as unknown as Handler;
+  get = await loadHandler('get-billing-run-action');
+  patch = await loadHandler('patch-billing-run-action');
+  create = await loadHandler('create-billing-run-action');
 });
 
 beforeEach(() => {
