@@ -17,6 +17,7 @@ const token = await service.issuer.sign({ tenant: DEMO_TENANT, expiresInSeconds:
 console.log(`Billing Run Actions service on ${service.url}
   DynamoDB Local:  ${service.dynamoDbEndpoint} (data in ${dataDir})
   JWKS:            ${service.url}/.well-known/jwks.json
+  API reference:   ${service.url}/docs (OpenAPI at ${service.url}/openapi.json)
   Tenant:          ${DEMO_TENANT} (provisioned)
   Step Functions:  no processor state machine is configured locally; writes succeed and no execution starts
 
