@@ -128,19 +128,22 @@ try {
     if (runIndex < COLD_RUNS) importTimes[bundle.name]?.push(imported);
     return elapsed;
   };
-  log(`cold starts: ${bundles.length - 1} bundles x ${COLD_RUNS} fresh processes, each right after a fresh baseline process`);
+  log(`cold starts: ${bundles.length - 1} bundles x ${COLD_RUNS} fresh processes, each paired with a fresh baseline process`);
   const baseline = bundles.find((bundle) => bundle.name === BASELINE) as Bundle;
   const handlers = bundles.filter((bundle) => bundle !== baseline);
   const coldTimes: Record<string, number[]> = Object.fromEntries(bundles.map((bundle) => [bundle.name, []]));
   const pairRatios: Record<string, number[]> = Object.fromEntries(handlers.map((bundle) => [bundle.name, []]));
   // One untimed round first, so that every bundle's file is in the page cache alike.
   for (const bundle of bundles) await coldOnce(bundle, COLD_RUNS);
-  // Each handler's run is paired with a baseline run just before it, and the figure is the median of the
+  // Each handler's run is paired with a baseline run next to it, and the figure is the median of the
   // pairs' ratios: a machine that slows down or speeds up during the suite moves both sides of a pair.
   for (let runIndex = 0; runIndex < COLD_RUNS; runIndex++) {
     for (const bundle of handlers) {
-      const base = await coldOnce(baseline, runIndex);
-      const time = await coldOnce(bundle, runIndex);
+      // Which of the two goes first alternates, so that neither side gains from going second.
+      const baseFirst = runIndex % 2 === 0;
+      const first = await coldOnce(baseFirst ? baseline : bundle, runIndex);
+      const second = await coldOnce(baseFirst ? bundle : baseline, runIndex);
+      const [base, time] = baseFirst ? [first, second] : [second, first];
       coldTimes[BASELINE]?.push(base);
       coldTimes[bundle.name]?.push(time);
       pairRatios[bundle.name]?.push(time / base);

@@ -4,24 +4,35 @@ import * as z from 'zod/mini';
 import { Conflict, ValidationFailed } from './errors.ts';
 import { SERVER_MANAGED_FIELDS } from './billing-run-action.ts';
 
-const pointer = z
-  .string()
-  .check(z.refine((value) => value === '' || value.startsWith('/'), { error: 'must be a JSON Pointer ("" or starting with "/")' }));
-const value = z.unknown().check(z.refine((v) => v !== undefined, { error: 'value is required' }));
+const isPointer = (value: unknown): value is string => typeof value === 'string' && (value === '' || value.startsWith('/'));
+const pointer = z.string().check(z.refine(isPointer, { error: 'must be a JSON Pointer ("" or starting with "/")' }));
+const OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as const;
+const NEEDS_VALUE = new Set<string>(['add', 'replace', 'test']);
+const NEEDS_FROM = new Set<string>(['move', 'copy']);
 
-/** RFC 6902 operations. Members an operation does not define are ignored, as the RFC requires. */
-export const patchOperationSchema = z.discriminatedUnion(
-  'op',
-  [
-    z.object({ op: z.literal('add'), path: pointer, value }),
-    z.object({ op: z.literal('remove'), path: pointer }),
-    z.object({ op: z.literal('replace'), path: pointer, value }),
-    z.object({ op: z.literal('move'), from: pointer, path: pointer }),
-    z.object({ op: z.literal('copy'), from: pointer, path: pointer }),
-    z.object({ op: z.literal('test'), path: pointer, value }),
-  ],
-  { error: 'op must be one of add, remove, replace, move, copy, test' },
-);
+/**
+ * RFC 6902 operations. Members an operation does not define are ignored, as the RFC requires. One
+ * object schema with the per-op requirements as a check, rather than a union of six: the same answers,
+ * and less to build on every cold start.
+ */
+export const patchOperationSchema = z
+  .object({
+    op: z.enum(OPS, { error: `op must be one of ${OPS.join(', ')}` }),
+    path: pointer,
+    from: z.optional(z.unknown()),
+    value: z.optional(z.unknown()),
+  })
+  .check(
+    z.superRefine((operation, context) => {
+      if (NEEDS_VALUE.has(operation.op) && operation.value === undefined) {
+        context.issues.push({ code: 'custom', input: operation, path: ['value'], message: `value is required for ${operation.op}` });
+      }
+      if (NEEDS_FROM.has(operation.op) && !isPointer(operation.from)) {
+        const message = operation.from === undefined ? `from is required for ${operation.op}` : 'must be a JSON Pointer ("" or starting with "/")';
+        context.issues.push({ code: 'custom', input: operation, path: ['from'], message });
+      }
+    }),
+  );
 
 export const MAX_PATCH_OPERATIONS = 100;
 export const patchDocumentSchema = z
@@ -49,14 +60,14 @@ function segmentsOf(path: string): string[] {
 export function assertPatchAllowed(patch: PatchDocument, field = 'body'): void {
   const details: { path: string; message: string }[] = [];
   patch.forEach((operation, index) => {
-    const pointers = 'from' in operation ? [operation.path, operation.from] : [operation.path];
+    const pointers = NEEDS_FROM.has(operation.op) ? [operation.path, operation.from as string] : [operation.path];
     for (const p of pointers) {
       if (segmentsOf(p).some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
         details.push({ path: `${field}.${index}`, message: `path '${p}' is forbidden (prototype pollution)` });
       }
     }
     if (operation.op === 'test') return;
-    const changed = operation.op === 'move' ? [operation.path, operation.from] : [operation.path];
+    const changed = operation.op === 'move' ? [operation.path, operation.from as string] : [operation.path];
     for (const p of changed) {
       const top = segmentsOf(p)[0];
       if (top === undefined) {
