@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
+import { type BillingRunAction, type Lookup, RECORD_FIELDS } from '../domain/billing-run-action.ts';
 import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import type {
   BillingRunActionRepository,
@@ -20,7 +20,6 @@ import type {
 import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
-  STORAGE_ATTRIBUTES,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
   idempotencyKey,
@@ -50,9 +49,12 @@ class IdempotencyKeyTaken extends Error {
   }
 }
 
+/** The record in an item: its fields only (never a storage attribute), in the schema's order, as writes answer them. */
 function toRecord(item: Item): BillingRunAction {
-  const record: Item = { ...item };
-  for (const attribute of STORAGE_ATTRIBUTES) delete record[attribute];
+  const record: Item = {};
+  for (const field of RECORD_FIELDS) {
+    if (item[field] !== undefined) record[field] = item[field];
+  }
   return record as BillingRunAction;
 }
 

@@ -25,13 +25,6 @@ export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
   billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun },
 };
 
-/** Attributes that exist for storage only and never reach a client. */
-export const STORAGE_ATTRIBUTES: readonly string[] = [
-  PARTITION_KEY,
-  TTL_ATTRIBUTE,
-  ...Object.values(LOOKUP_INDEXES).map((index) => index.partitionKey),
-];
-
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
 /** Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. */
 export const idempotencyKey = (tenantId: string, key: string): string => `${tenantId}#idempotency#${key}`;

@@ -37,6 +37,8 @@ describe('create', () => {
     for (const storage of ['pk', 'expires_at', 'certification_key', 'billing_run_key']) expect(first).not.toHaveProperty(storage);
     const read = await service.call('GET', `${base}/${first.id}`, { token });
     expect(read).toMatchObject({ status: 200, body: first });
+    // Reads answer the fields in the same order as writes do.
+    expect(Object.keys(read.body)).toEqual(Object.keys(first));
   });
 
   it('ignores server-managed fields sent by the client', async () => {
