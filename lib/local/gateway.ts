@@ -23,13 +23,11 @@ type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Cont
 export interface GatewayOptions {
   port: number;
   host?: string;
-  /** Served at /.well-known/jwks.json: the local issuer's public keys. */
-  jwks?: unknown;
   /** The usage plans that meter allowed requests by the authorizer's usage identifier key. */
   usagePlans: LocalUsagePlans;
   /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
   authorizerCacheTtlSeconds: number;
-  /** Public pages served without authentication: path to content type and body. */
+  /** Public pages served without authentication (the issuer's keys, the API reference): path to content type and body. */
   pages?: Record<string, { contentType: string; body: string | Buffer }>;
 }
 
@@ -165,10 +163,6 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const requestId = randomUUID();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
-    if (method === 'GET' && url.pathname === '/.well-known/jwks.json' && options.jwks) {
-      send(response, 200, JSON.stringify(options.jwks) as string);
-      return;
-    }
     const page = method === 'GET' ? options.pages?.[url.pathname] : undefined;
     if (page) {
       response.writeHead(200, { 'Content-Type': page.contentType });

@@ -114,10 +114,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     gateway = await startLocalGateway({
       port: options.port,
       host,
-      jwks: issuer.jwks,
       usagePlans,
       authorizerCacheTtlSeconds,
-      pages: referencePages(`http://${host}:${options.port}`),
+      pages: {
+        '/.well-known/jwks.json': { contentType: 'application/json', body: JSON.stringify(issuer.jwks) },
+        ...referencePages(`http://${host}:${options.port}`),
+      },
     });
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
