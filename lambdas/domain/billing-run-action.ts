@@ -34,6 +34,10 @@ const ERROR_STACK_MAX_BYTES = 32 * 1024;
 // is measurably less work at every cold start.
 const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z' });
 const reference = z.string().check(z.minLength(1), z.maxLength(256));
+/** A lookup value is a path segment of its list route, so it is refused on write unless a list can take it. */
+const lookupValue = z.string().check(
+  z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source} (letters, digits, _ : | -), as its list route requires` }),
+);
 const text = z.string();
 const optional = z.optional;
 const optionalText = optional(text);
@@ -46,12 +50,12 @@ const ignored = optional(z.unknown());
 export const businessFields = {
   name: z.string().check(z.minLength(1), z.maxLength(1024)),
   date: dateTime,
-  billing_run_id: reference,
+  billing_run_id: lookupValue,
   candidate_service: reference,
   candidate_id: reference,
-  certification_id: reference,
-  application_id: reference,
-  training_provider_id: reference,
+  certification_id: lookupValue,
+  application_id: lookupValue,
+  training_provider_id: lookupValue,
   program_id: reference,
   certification_notice_id: reference,
   invoice_template_id: reference,

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
@@ -40,8 +41,8 @@ function parseParameters<T>(schema: z.ZodMiniType<T> | undefined, values: Record
 
 /**
  * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
- * for every operation: access log, error mapping, body size, JSON body, authorization, then the
- * parameters are validated and the use case runs; its result is the 200 body.
+ * for every operation: access log, error mapping, header names lower-cased, body size, authorization,
+ * JSON body; then the parameters are validated and the use case runs; its result is the 200 body.
  */
 export function createHandler<P = undefined, Q = undefined>(operation: OperationName, spec: OperationSpec<P, Q>) {
   const route = routeOf(operation);
@@ -53,6 +54,7 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())
+    .use(httpHeaderNormalizer())
     .use(bodySizeLimit())
     .use(authorization(route.scope));
   if (route.hasBody) handler.use(httpJsonBodyParser());

@@ -9,13 +9,12 @@ export function jsonResult(statusCode: number, body: unknown, headers: Record<st
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-/** Header lookup that ignores case, as HTTP does (API Gateway passes names as the client sent them). */
+/**
+ * A request header by its lower-case name. API Gateway passes names as the client sent them; the
+ * handler factory's first middleware lower-cases them once, so every later reader asks this way.
+ */
 export function headerOf(event: HttpEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
+  return event.headers?.[name.toLowerCase()] ?? undefined;
 }
 
 /** A 200 body with extra response headers, for a use case result that needs them. */

@@ -129,9 +129,39 @@ function queryOf(url: URL): { single: Record<string, string> | null; multi: Reco
   return { single, multi };
 }
 
-function wildcardMatches(pattern: string, value: string): boolean {
-  const expression = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${expression}$`).test(value);
+/**
+ * IAM's `*` wildcard (any run of characters), matched greedily with backtracking to the last star:
+ * at most pattern × value steps. A regular expression built from the pattern would embed the request
+ * path, and a path of stars would make its matching exponential.
+ */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resumeAt = 0;
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resumeAt = v;
+    } else if (p < pattern.length && pattern[p] === value[v]) {
+      p++;
+      v++;
+    } else if (star !== -1) {
+      p = star + 1;
+      v = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** A header as API Gateway reads an identity source: by name, whatever its case. */
+function headerNamed(headers: Record<string, string>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
 }
 
 /** Evaluates the authorizer's policy for this method ARN as API Gateway does: an explicit Deny wins. */
@@ -195,7 +225,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
       apiId: 'local',
       authorizer: null as Record<string, unknown> | null,
       httpMethod: method,
-      identity: { sourceIp, userAgent: headers.single['User-Agent'] ?? headers.single['user-agent'] ?? null },
+      identity: { sourceIp, userAgent: headerNamed(headers.single, 'user-agent') ?? null },
       path: `/local${url.pathname}`,
       protocol: `HTTP/${request.httpVersion}`,
       requestId,
@@ -217,7 +247,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     };
 
     let decision: APIGatewayAuthorizerResult;
-    const authorization = headers.single.Authorization ?? headers.single.authorization;
+    const authorization = headerNamed(headers.single, 'authorization');
     const cacheKey = `${authorization}\n${pathParameters.tenantId ?? ''}`;
     try {
       // API Gateway refuses a request that lacks an identity source without asking the authorizer.

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -11,7 +12,9 @@ import { uniqueName } from './fixtures.ts';
 export interface TestService extends LocalService {
   dataDir: string;
   /** fetch against the service with JSON in and out. */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  /** node:http rather than fetch: header names go out exactly as given (fetch lower-cases them), the answer comes back as text. */
+  rawCall(method: string, path: string, options: { headers: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
   stopAll(): Promise<void>;
 }
 
@@ -60,7 +63,19 @@ export async function startTestService(
       } catch {
         // not JSON: left as text for the assertion to show
       }
-      return { status: response.status, headers: response.headers, body: parsed };
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    rawCall(method, path, options) {
+      return new Promise((resolve, reject) => {
+        const outgoing = httpRequest(`${service.url}${path}`, { method, headers: options.headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        });
+        outgoing.on('error', reject);
+        outgoing.end(options.body);
+      });
     },
     async stopAll() {
       await service.stop();

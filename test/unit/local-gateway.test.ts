@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { wildcardMatches } from '../../lib/local/gateway.ts';
+
+describe('wildcardMatches (IAM resource wildcards in the local gateway)', () => {
+  it.each([
+    ['arn:a/v1/*/billingRunActions/t', 'arn:a/v1/GET/billingRunActions/t', true],
+    ['arn:a/v1/*/billingRunActions/t/*', 'arn:a/v1/GET/billingRunActions/t/x/y', true],
+    ['arn:a/v1/*/billingRunActions/t/*', 'arn:a/v1/GET/billingRunActions/t', false],
+    ['arn:a/v1/*/billingRunActions/t', 'arn:a/v1/GET/billingRunActions/tt', false],
+    ['*', '', true],
+    ['', '', true],
+    ['a*b*c', 'aXbYc', true],
+    ['a*b*c', 'aXbY', false],
+    ['a.b', 'aXb', false],
+    ['(a)+$', '(a)+$', true],
+  ])('%s against %s: %s', (pattern, value, expected) => {
+    expect(wildcardMatches(pattern, value)).toBe(expected);
+  });
+
+  it('matches patterns made of thousands of stars against long values (no regular expression, no backtracking blow-up)', () => {
+    const stars = '*'.repeat(3000);
+    expect(wildcardMatches(`a${stars}b${stars}c`, `a${'x'.repeat(3000)}b${'y'.repeat(3000)}`)).toBe(false);
+    expect(wildcardMatches(`${stars}/${stars}`, `${'*'.repeat(3000)}/${'*'.repeat(3000)}`)).toBe(true);
+  }, 2_000);
+});
