@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { OUTCOMES, STATUSES, TYPES, ID_PATTERN, TENANT_ID_PATTERN, recordSchema, writableRecordSchema } from '../lambdas/domain/billing-run-action.ts';
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
 import { patchDocumentSchema } from '../lambdas/domain/json-patch.ts';
+import { isJsonNumber } from '../lambdas/domain/json-number.ts';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
 import { batchEnvelopeSchema } from '../lambdas/use-cases/batch-billing-run-actions.ts';
 import { createSchema } from '../lambdas/use-cases/create-billing-run-action.ts';
@@ -25,8 +26,13 @@ const ERROR_STATUSES: Record<string, string> = {
   '500': 'Unexpected; the message carries the request id of the log line',
 };
 
+/** Numbers are a custom schema (a JSON number kept exactly, see json-number.ts); in JSON Schema, a number. */
+const describeNumbers = ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void => {
+  if ((zodSchema._zod.def as { fn?: unknown }).fn === isJsonNumber) jsonSchema.type = 'number';
+};
+
 const schema = (zod: z.ZodMiniType, io: 'input' | 'output' = 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: 'any', override: describeNumbers }) as JsonSchema;
   return rest;
 };
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { type JsonNumber, isJsonNumber } from './json-number.ts';
 
 /** Patterns of SPEC section 2: path and lookup values. */
 export const TENANT_ID_PATTERN = /^[\w-]{1,128}$/;
@@ -42,7 +43,9 @@ const text = z.string();
 const optional = z.optional;
 const optionalText = optional(text);
 const optionalBoolean = optional(z.boolean());
-const optionalNumber = optional(z.number());
+/** Any JSON number, kept exactly (see json-number.ts). */
+const anyNumber = z.custom<JsonNumber>(isJsonNumber, { error: 'must be a number' });
+const optionalNumber = optional(anyNumber);
 const version = z.int().check(z.minimum(1));
 const ignored = optional(z.unknown());
 

@@ -77,3 +77,9 @@ export class TenantLimitReached extends ServiceError {
     super(`Tenant '${tenantId}' has reached its limit of ${maxActions} billing run actions; delete some to make room`);
   }
 }
+
+/** A write whose item would pass DynamoDB's item limit; nothing is written. */
+export const itemTooLarge = (what: string, bytes: number, limit: number): PayloadTooLarge =>
+  new PayloadTooLarge(
+    `${what} would take ${bytes.toLocaleString('en-US')} bytes in DynamoDB, past its item limit of 400 KB (${limit.toLocaleString('en-US')} bytes); nothing was written`,
+  );

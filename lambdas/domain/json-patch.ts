@@ -1,7 +1,9 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import * as z from 'zod/mini';
-import { Conflict, ValidationFailed } from './errors.ts';
+import { Conflict, PayloadTooLarge, ValidationFailed } from './errors.ts';
+import { cloneJson } from './json-number.ts';
+import { MAX_ITEM_BYTES, storedSize } from './stored-size.ts';
 import { SERVER_MANAGED_FIELDS } from './billing-run-action.ts';
 
 const isPointer = (value: unknown): value is string => typeof value === 'string' && (value === '' || value.startsWith('/'));
@@ -86,27 +88,86 @@ const FAILURE_MESSAGES: Record<string, string> = {
   OPERATION_PATH_CANNOT_ADD: 'cannot add a value at this path',
   OPERATION_PATH_ILLEGAL_ARRAY_INDEX: 'array index must be an unsigned base-10 integer or "-"',
   OPERATION_VALUE_OUT_OF_BOUNDS: 'array index is past the end of the array',
+  MOVE_INTO_ITSELF: "a value cannot be moved into one of its own members ('from' is a prefix of 'path')",
 };
 
+type Validator = (operation: Operation, index: number, document: unknown, existingPathFragment: string) => void;
+
 /**
- * Applies a patch to a copy of `document`. A failed `test` is a 409; a patch that cannot apply is a 400
- * naming the operation. Error messages never echo the document.
+ * fast-json-patch's checks, except that a `from` is resolved by the patch itself: the library's own
+ * check of it copies the whole document on every move and copy.
+ */
+const validateOperation: Validator = (operation, index, document, existingPathFragment) => {
+  if (operation.op === 'move' || operation.op === 'copy') fastJsonPatch.validator(operation, index);
+  else fastJsonPatch.validator(operation, index, document, existingPathFragment);
+};
+
+function valueAt(document: unknown, from: string, index: number): unknown {
+  const get = { op: '_get', path: from, value: undefined as unknown };
+  try {
+    fastJsonPatch.applyOperation(document, get as unknown as Operation, validateOperation, true, true, index);
+  } catch (error) {
+    if (!(error instanceof fastJsonPatch.JsonPatchError)) throw error;
+    throw new fastJsonPatch.JsonPatchError('from does not resolve', 'OPERATION_FROM_UNRESOLVABLE', index, get as unknown as Operation, undefined);
+  }
+  return get.value;
+}
+
+/**
+ * Applies a patch to a copy of `document`, one operation at a time. What a patch writes (the values
+ * of add and replace, and what copy duplicates) may not pass DynamoDB's item limit in all, so copies
+ * of copies stop long before they cost time or memory (413). Values are copied as they go in, so a
+ * patch can be applied again to a fresh read. A failed `test` is a 409; a patch that cannot apply is
+ * a 400 naming the operation. Error messages never echo the document.
  */
 export function applyPatch<T extends object>(document: T, patch: PatchDocument, field = 'body'): Record<string, unknown> {
-  try {
-    return fastJsonPatch.applyPatch(document, patch as Operation[], true, false, true).newDocument as Record<
-      string,
-      unknown
-    >;
-  } catch (error) {
-    if (error instanceof fastJsonPatch.JsonPatchError) {
-      const where = `${field}.${error.index ?? 0}`;
-      if (error.name === 'TEST_OPERATION_FAILED') {
-        throw new Conflict(`Patch test failed at operation ${error.index ?? 0}`, { details: [{ path: where, message: 'test failed' }] });
-      }
-      const message = FAILURE_MESSAGES[error.name] ?? 'the operation cannot be applied';
-      throw new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: where, message }], cause: error });
+  let patched: unknown = cloneJson(document);
+  let written = 0;
+  const write = (value: unknown, index: number): unknown => {
+    written += storedSize(value);
+    if (written > MAX_ITEM_BYTES) {
+      throw new PayloadTooLarge(
+        `Patch cannot be applied: by operation ${index} it writes more than DynamoDB's item limit of 400 KB (${MAX_ITEM_BYTES} bytes)`,
+        { details: [{ path: `${field}.${index}`, message: 'the values this patch writes pass 400 KB' }] },
+      );
     }
-    throw error;
+    return cloneJson(value);
+  };
+  patch.forEach((operation, index) => {
+    try {
+      let step = operation as Operation;
+      if (operation.op === 'copy') {
+        step = { op: 'add', path: operation.path, value: write(valueAt(patched, operation.from as string, index), index) };
+      } else if (operation.op === 'move') {
+        valueAt(patched, operation.from as string, index);
+        if (operation.path.startsWith(`${operation.from as string}/`)) {
+          const message = FAILURE_MESSAGES.MOVE_INTO_ITSELF as string;
+          throw new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: `${field}.${index}`, message }] });
+        }
+      } else if (operation.op === 'add' || operation.op === 'replace') {
+        step = { op: operation.op, path: operation.path, value: write(operation.value, index) };
+      }
+      patched = fastJsonPatch.applyOperation(patched, step, validateOperation, true, true, index).newDocument;
+    } catch (error) {
+      throw patchError(error, index, field);
+    }
+  });
+  return patched as Record<string, unknown>;
+}
+
+function patchError(error: unknown, index: number, field: string): unknown {
+  const where = `${field}.${index}`;
+  if (error instanceof fastJsonPatch.JsonPatchError) {
+    if (error.name === 'TEST_OPERATION_FAILED') {
+      return new Conflict(`Patch test failed at operation ${index}`, { details: [{ path: where, message: 'test failed' }] });
+    }
+    const message = FAILURE_MESSAGES[error.name] ?? 'the operation cannot be applied';
+    return new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: where, message }], cause: error });
   }
+  // The library writes through the path without checking that its last step is a container ("/name/x" on a string).
+  if (error instanceof TypeError) {
+    const message = 'the path does not lead into an object or array';
+    return new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: where, message }], cause: error });
+  }
+  return error;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { type FieldIssue, ValidationFailed } from './errors.ts';
+import { isJsonNumber, unstorableNumber } from './json-number.ts';
 
 // zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
 // rather than "expected string, received undefined".
@@ -11,9 +12,6 @@ z.config({
 
 /** DynamoDB nests maps and lists at most 32 levels deep; the record itself is the first. */
 const MAX_DEPTH = 32;
-/** DynamoDB's number range (SPEC of the service it stores into). */
-const MAX_MAGNITUDE = 1e126;
-const MIN_MAGNITUDE = 1e-130;
 
 /**
  * zod compiles a fast parser for each object schema with new Function() at its first use. On a cold
@@ -65,7 +63,7 @@ export function parseOrThrow<S extends z.ZodMiniType>(
 }
 
 /**
- * Finds values that are valid JSON but that DynamoDB cannot store (too deep, numbers out of its range,
+ * Finds values that are valid JSON but that DynamoDB cannot store (too deep, numbers out of its range or precision,
  * strings that are not well-formed UTF-16, empty map keys), so that they are a 400 and never a 5xx.
  */
 export function unstorableIssues(value: unknown): FieldIssue[] {
@@ -73,11 +71,9 @@ export function unstorableIssues(value: unknown): FieldIssue[] {
   const visit = (node: unknown, path: PropertyKey[], depth: number): void => {
     if (typeof node === 'string') {
       if (!node.isWellFormed()) issues.push({ path: pathOf(path), message: 'contains an unpaired surrogate' });
-    } else if (typeof node === 'number') {
-      const magnitude = Math.abs(node);
-      if (!Number.isFinite(node) || (magnitude !== 0 && (magnitude < MIN_MAGNITUDE || magnitude >= MAX_MAGNITUDE))) {
-        issues.push({ path: pathOf(path), message: 'number is outside the storable range (1e-130 to 1e125)' });
-      }
+    } else if (isJsonNumber(node)) {
+      const problem = unstorableNumber(node);
+      if (problem) issues.push({ path: pathOf(path), message: problem });
     } else if (node !== null && typeof node === 'object') {
       if (depth > MAX_DEPTH) {
         issues.push({ path: pathOf(path), message: `nested deeper than ${MAX_DEPTH} levels` });

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
@@ -13,6 +12,7 @@ import { accessLog } from './access-log.ts';
 import { type CallerContext, authorization } from './authorization.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 import { errorResponses } from './error-responses.ts';
+import { jsonBody } from './json-body.ts';
 import { type HttpEvent, type HttpResult, Reply, headerOf, jsonResult } from './http-event.ts';
 
 export interface OperationInput<P, Q> {
@@ -57,7 +57,7 @@ export function createHandler<P = undefined, Q = undefined>(operation: Operation
     .use(httpHeaderNormalizer())
     .use(bodySizeLimit())
     .use(authorization(route.scope));
-  if (route.hasBody) handler.use(httpJsonBodyParser());
+  if (route.hasBody) handler.use(jsonBody());
   return handler.handler(async (event, context) => {
     if (!context.caller) throw new Unauthenticated();
     try {

@@ -9,7 +9,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type BillingRunAction, type Lookup, RECORD_FIELDS } from '../domain/billing-run-action.ts';
-import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
+import { parseJson } from '../domain/json-number.ts';
+import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';
+import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, itemTooLarge, notFound } from '../domain/errors.ts';
+import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -58,17 +61,24 @@ function toRecord(item: Item): BillingRunAction {
   return record as BillingRunAction;
 }
 
+/** An item as the DocumentClient must be handed it; one past DynamoDB's item limit is a 413 before any call. */
+function storableItem(item: Item, what: string): Item {
+  const bytes = itemSize(item);
+  if (bytes > MAX_ITEM_BYTES) throw itemTooLarge(what, bytes, MAX_ITEM_BYTES);
+  return storable(item) as Item;
+}
+
 /** The stored item of a live record: its key and its index keys, built from the tenant. */
 export function toItem(tenantId: string, record: BillingRunAction): Item {
   const item: Item = { ...record, [PARTITION_KEY]: recordKey(tenantId, record.id) };
   for (const index of Object.values(LOOKUP_INDEXES)) {
     item[index.partitionKey] = lookupKey(tenantId, record[index.field]);
   }
-  return item;
+  return storableItem(item, `Billing run action '${record.id}'`);
 }
 
 const oldItemOf = (reason: { Item?: Record<string, unknown> } | undefined): Item | undefined =>
-  reason?.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0]) : undefined;
+  reason?.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0], UNMARSHALL_OPTIONS) : undefined;
 
 /** Why a conditional write on a record failed, told apart by the item as it was (ALL_OLD). */
 function recordConditionError(id: string, old: Item | undefined, expectedVersion: number | undefined, cause: unknown): Error {
@@ -112,12 +122,15 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     const claim = idempotency && {
       Put: {
         TableName: this.tableName,
-        Item: {
-          [PARTITION_KEY]: idempotencyKey(tenantId, idempotency.key),
-          body_hash: idempotency.bodyHash,
-          response: JSON.stringify(record),
-          [TTL_ATTRIBUTE]: idempotency.expiresAt,
-        },
+        Item: storableItem(
+          {
+            [PARTITION_KEY]: idempotencyKey(tenantId, idempotency.key),
+            body_hash: idempotency.bodyHash,
+            response: JSON.stringify(record),
+            [TTL_ATTRIBUTE]: idempotency.expiresAt,
+          },
+          'The Idempotency-Key record of this create',
+        ),
         ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
         ExpressionAttributeValues: { ':now': idempotency.now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -152,7 +165,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       if (error.claim.body_hash !== idempotency.bodyHash) {
         throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`, { cause: error });
       }
-      return { record: JSON.parse(error.claim.response as string) as BillingRunAction, replayed: true };
+      return { record: parseJson(error.claim.response as string) as BillingRunAction, replayed: true };
     }
     return { record, replayed: false };
   }
@@ -170,7 +183,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw recordConditionError(record.id, error.Item ? unmarshall(error.Item) : undefined, expectedVersion, error);
+      throw recordConditionError(record.id, error.Item ? unmarshall(error.Item, UNMARSHALL_OPTIONS) : undefined, expectedVersion, error);
     }
   }
 
@@ -191,11 +204,10 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         {
           Put: {
             TableName: this.tableName,
-            Item: {
-              ...deletion.record,
-              [PARTITION_KEY]: recordKey(tenantId, deletion.record.id),
-              [TTL_ATTRIBUTE]: deletion.expiresAt,
-            },
+            Item: storableItem(
+              { ...deletion.record, [PARTITION_KEY]: recordKey(tenantId, deletion.record.id), [TTL_ATTRIBUTE]: deletion.expiresAt },
+              `Billing run action '${deletion.record.id}'`,
+            ),
             ConditionExpression: condition.isLiveAtVersion,
             ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
