@@ -1,8 +1,8 @@
 import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
-import { RecordLocked, VersionConflict, notFound } from '../domain/errors.ts';
+import { RecordLocked, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import { WRITE_ATTEMPTS, type ActionDependencies } from './dependencies.ts';
+import { WRITE_RETRY, type ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
 
 /** The current record, read strongly consistent, which the caller is about to change. */
@@ -13,9 +13,14 @@ export async function readForChange(deps: ActionDependencies, caller: Caller, id
   return current;
 }
 
+/** "Full jitter": a random wait up to a cap that doubles with each attempt, so racing writers spread out. */
+const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(WRITE_RETRY.capMs, WRITE_RETRY.baseMs * 2 ** attempt)));
+
 /**
  * Reads the record, lets `change` write its next version, and starts over when another writer got
- * there first. After the last attempt the VersionConflict reaches the caller as a 409.
+ * there first: a race is not a conflict the caller caused, so it is never a 409. Past the retry
+ * budget the caller is asked to come back (429 with Retry-After).
  */
 export async function changeWithRetries<T>(
   deps: ActionDependencies,
@@ -28,7 +33,11 @@ export async function changeWithRetries<T>(
     try {
       return await change(current);
     } catch (error) {
-      if (!(error instanceof VersionConflict) || attempt >= WRITE_ATTEMPTS) throw error;
+      if (!(error instanceof VersionConflict)) throw error;
+      if (attempt >= WRITE_RETRY.attempts) {
+        throw new TooManyRequests(`Billing run action '${id}' is being changed by many writers at once; retry shortly`, 1);
+      }
+      await backoff(attempt);
     }
   }
 }

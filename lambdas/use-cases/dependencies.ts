@@ -18,5 +18,8 @@ export interface ActionDependencies {
   reportError: (error: unknown, context: Record<string, unknown>) => void;
 }
 
-/** Conditional writes that lose a race are read again and retried this many times in all. */
-export const WRITE_ATTEMPTS = 3;
+/**
+ * A patch or delete that loses a race to another writer reads again and retries, this many times in
+ * all, after a jittered wait that doubles from 10 ms up to 400 ms (about 2 s in all at worst).
+ */
+export const WRITE_RETRY = { attempts: 10, baseMs: 10, capMs: 400 } as const;

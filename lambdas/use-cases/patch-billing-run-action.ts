@@ -1,11 +1,12 @@
-import { type BillingRunAction, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../domain/json-patch.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
 import { changeWithRetries, replaceFields } from './changeable-record.ts';
 import type { ActionDependencies } from './dependencies.ts';
 
-/** RFC 6902 patch of one record; the result must still be a valid record. */
+/** RFC 6902 patch of one record; the result must still be a valid record. A patch that changes nothing writes nothing. */
 export async function patchBillingRunAction(
   deps: ActionDependencies,
   caller: Caller,
@@ -16,6 +17,7 @@ export async function patchBillingRunAction(
   return changeWithRetries(deps, caller, input.id, async (current) => {
     const patched = parseOrThrow(writableRecordSchema, applyPatch(current, patch), 'patched billing run action');
     assertStorable(patched);
+    if (isDeepStrictEqual(clientFieldsOf(patched), clientFieldsOf(current))) return current;
     return replaceFields(deps, caller, 'patchBillingRunAction', current, patched);
   });
 }
