@@ -21,7 +21,7 @@ const ERROR_STATUSES: Record<string, string> = {
   '403': 'Wrong tenant, missing scope, locked record, or tenant not provisioned',
   '404': 'No such record (or it was deleted)',
   '409': 'Version conflict, failed JSON Patch `test`, or an Idempotency-Key reused with another body',
-  '413': 'Body over 256 KiB',
+  '413': 'Body over 256 KiB, or a write whose item would pass DynamoDB’s 400 KB item limit',
   '429': 'Throttled (`Too Many Requests`), over the monthly quota (`Limit Exceeded`) or over the tenant record limit; with `Retry-After` where a wait helps',
   '500': 'Unexpected; the message carries the request id of the log line',
 };
@@ -98,6 +98,7 @@ export function batchResultSchema() {
         op: z.enum(['patch', 'delete']),
         status: z.int(),
         record: z.optional(recordSchema()),
+        record_omitted: z.optional(z.literal(true)),
         error: z.optional(errorSchema()),
       }),
     ),
@@ -105,6 +106,19 @@ export function batchResultSchema() {
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** A page's items are records as get answers them (the Zod schema only says "objects"). */
+function listPage(page: JsonSchema): JsonSchema {
+  const properties = page.properties as Record<string, JsonSchema>;
+  return {
+    ...page,
+    properties: {
+      ...properties,
+      Items: { type: 'array', items: ref('BillingRunActionFields') },
+      LastEvaluatedKey: { ...properties.LastEvaluatedKey, description: 'Present only when more items follow (a page also ends early to stay within 6 MB); pass it back as exclusiveStartKey' },
+    },
+  };
+}
 const json = (body: JsonSchema) => ({ 'application/json': { schema: body } });
 
 const pathParameter = (name: string) => ({
@@ -146,7 +160,17 @@ function successSchema(route: Route): JsonSchema {
   if (route.lookup) return ref('ListPage');
   if (route.operation === 'batchBillingRunActions') return ref('BatchResult');
   if (route.operation === 'deleteBillingRunAction') return { type: 'string', description: 'The id of the deleted record' };
+  if (route.operation === 'getBillingRunAction') return ref('BillingRunActionFields');
   return ref('BillingRunAction');
+}
+
+/** What get and lists answer: the whole record, or with `fields` only those fields and `id`. */
+function projectionSchema(record: JsonSchema): JsonSchema {
+  return {
+    ...record,
+    required: ['id'],
+    description: 'A billing run action as get and lists answer it: every stored field without `fields`; with `fields`, only the named fields (those the record has) and `id`.',
+  };
 }
 
 export function buildOpenApiDocument(): JsonSchema {
@@ -187,12 +211,13 @@ export function buildOpenApiDocument(): JsonSchema {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT of the configured issuer; its tenant claim lists the tenants it may act for' } },
       schemas: {
         BillingRunAction: describeFields(schema(recordSchema())),
+        BillingRunActionFields: projectionSchema(describeFields(schema(recordSchema()))),
         BillingRunActionCreate: describeFields(schema(createSchema, 'input')),
         BillingRunActionReplace: describeFields(schema(writableRecordSchema, 'input')),
         JsonPatch: schema(patchDocumentSchema, 'input'),
         BatchRequest: schema(batchEnvelopeSchema, 'input'),
         BatchResult: schema(batchResultSchema()),
-        ListPage: schema(listPageSchema()),
+        ListPage: listPage(schema(listPageSchema())),
         Error: schema(errorSchema()),
       },
     },

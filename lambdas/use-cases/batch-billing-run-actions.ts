@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { type BillingRunAction, ID_PATTERN } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, ServiceError } from '../domain/errors.ts';
+import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 import { deleteBillingRunAction } from './delete-billing-run-action.ts';
 import type { ActionDependencies } from './dependencies.ts';
@@ -33,6 +34,8 @@ export interface BatchOperationResult {
   op: BatchOperation['op'];
   status: number;
   record?: BillingRunAction;
+  /** True when the operation succeeded but its record would not fit in the response (GET it instead). */
+  record_omitted?: true;
   error?: { message: string; details?: FieldIssue[] };
 }
 
@@ -59,7 +62,19 @@ export async function batchBillingRunActions(deps: ActionDependencies, caller: C
     ),
   );
   const success_count = results.filter((result) => result.status === 200).length;
-  return { success_count, error_count: results.length - success_count, results };
+  return { success_count, error_count: results.length - success_count, results: withinResponseLimit(results) };
+}
+
+/** In request order, the records that fit in a Lambda response; the others are left out, and their results say so. */
+function withinResponseLimit(results: BatchOperationResult[]): BatchOperationResult[] {
+  let bytes = 0;
+  return results.map((result) => {
+    bytes += payloadBytes(result) + 1;
+    if (bytes <= RESPONSE_BUDGET_BYTES || !result.record) return result;
+    const { record, ...rest } = result;
+    bytes -= payloadBytes(record);
+    return { ...rest, record_omitted: true };
+  });
 }
 
 async function runOne(deps: ActionDependencies, caller: Caller, operation: BatchOperation): Promise<BatchOperationResult> {

@@ -2,6 +2,7 @@ import type { Lookup } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldSelection, selectFields } from '../domain/field-selection.ts';
 import { decodeCursor, encodeCursor } from '../domain/list-cursor.ts';
+import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import type { ActionDependencies } from './dependencies.ts';
 
 export interface ListInput {
@@ -18,15 +19,27 @@ export interface ListResult {
   LastEvaluatedKey?: string;
 }
 
-/** One page of a tenant's records with one lookup value, oldest first. */
+/**
+ * One page of a tenant's records with one lookup value, oldest first. A page ends early when its
+ * items would not fit in a Lambda response; its cursor then leads on from the last item it holds.
+ */
 export async function listBillingRunActions(deps: ActionDependencies, caller: Caller, input: ListInput): Promise<ListResult> {
   const list = { tenantId: caller.tenantId, lookup: input.lookup, value: input.value };
   const afterId = input.exclusiveStartKey === undefined ? undefined : decodeCursor(deps.cursorSecret, input.exclusiveStartKey, list);
   const page = await deps.repository.list(caller.tenantId, input.lookup, input.value, { limit: input.limit, afterId });
-  const result: ListResult = {
-    Count: page.items.length,
-    Items: page.items.map((record) => selectFields(record, input.fields)),
-  };
-  if (page.lastId !== undefined) result.LastEvaluatedKey = encodeCursor(deps.cursorSecret, { ...list, lastId: page.lastId });
+  const items: Record<string, unknown>[] = [];
+  let bytes = 0;
+  let lastId = page.lastId;
+  for (const record of page.items) {
+    const item = selectFields(record, input.fields);
+    bytes += payloadBytes(item) + 1;
+    if (bytes > RESPONSE_BUDGET_BYTES && items.length > 0) {
+      lastId = items.at(-1)?.id as string;
+      break;
+    }
+    items.push(item);
+  }
+  const result: ListResult = { Count: items.length, Items: items };
+  if (lastId !== undefined) result.LastEvaluatedKey = encodeCursor(deps.cursorSecret, { ...list, lastId });
   return result;
 }

@@ -10,11 +10,14 @@ import type {
   Context,
 } from 'aws-lambda';
 import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
+import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
 import type { LocalUsagePlans } from './usage-plans.ts';
 
 /** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** API Gateway's integration timeout (REST API default and maximum for most accounts). */
+const INTEGRATION_TIMEOUT_MS = 29_000;
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -27,6 +30,9 @@ export interface GatewayOptions {
   usagePlans: LocalUsagePlans;
   /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
   authorizerCacheTtlSeconds: number;
+  /** As in AWS unless a test needs it smaller: API Gateway's integration timeout and Lambda's response limit. */
+  integrationTimeoutMs?: number;
+  lambdaResponseLimitBytes?: number;
   /** Public pages served without authentication (the issuer's keys, the API reference): path to content type and body. */
   pages?: Record<string, { contentType: string; body: string | Buffer }>;
 }
@@ -68,8 +74,8 @@ async function loadHandler<T>(entry: string): Promise<T> {
   return module.handler;
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 29_000;
+function lambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -184,6 +190,8 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
  */
 export async function startLocalGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const lambdaResponseLimitBytes = options.lambdaResponseLimitBytes ?? LAMBDA_RESPONSE_LIMIT_BYTES;
   const authorizer = await loadHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
   const handlers = new Map<string, ProxyHandler>();
   const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; until: number }>();
@@ -212,7 +220,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     }
     const body = await readBody(request);
     if (body === undefined) {
-      sendMessage(response, 413, `Request body exceeds ${GATEWAY_MAX_BODY_BYTES} bytes`);
+      // The rest of the body is never read: answer, then close the connection.
+      sendMessage(response, 413, `Request Too Long: API Gateway accepts request bodies up to 10 MB (${GATEWAY_MAX_BODY_BYTES} bytes)`, { Connection: 'close' });
       return;
     }
     const { route, pathParameters } = found;
@@ -297,10 +306,28 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     } as unknown as APIGatewayProxyEvent;
     const handler = handlers.get(route.operation) as ProxyHandler;
     let result: APIGatewayProxyResult;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await handler(event, lambdaContext(route.operation));
+      const timedOut = new Promise<'timed out'>((resolveTimeout) => {
+        timer = setTimeout(() => resolveTimeout('timed out'), integrationTimeoutMs);
+      });
+      const outcome = await Promise.race([handler(event, lambdaContext(route.operation, integrationTimeoutMs)), timedOut]);
+      if (outcome === 'timed out') {
+        // API Gateway's answer when the integration passes its timeout; the function may still be running.
+        sendMessage(response, 504, 'Endpoint request timed out');
+        return;
+      }
+      result = outcome;
     } catch {
       sendMessage(response, 502, `Internal server error (request id ${requestId})`);
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    const payloadBytes = Buffer.byteLength(JSON.stringify(result));
+    if (payloadBytes > lambdaResponseLimitBytes) {
+      // Lambda refuses the response and API Gateway answers 502; locally the reason is named.
+      sendMessage(response, 502, `Internal server error: the function's response is ${payloadBytes} bytes, past Lambda's limit of ${lambdaResponseLimitBytes}`);
       return;
     }
     send(response, result.statusCode, result.body, {

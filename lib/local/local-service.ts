@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import type { TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type RunningGateway, startLocalGateway } from './gateway.ts';
+import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from '../tenant-provisioning.ts';
@@ -32,6 +32,8 @@ export interface LocalServiceOptions {
   tiers?: Tiers;
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;
+  /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
+  limits?: Pick<GatewayOptions, 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'>;
 }
 
 export interface LocalService {
@@ -116,6 +118,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       host,
       usagePlans,
       authorizerCacheTtlSeconds,
+      ...options.limits,
       pages: {
         '/.well-known/jwks.json': { contentType: 'application/json', body: JSON.stringify(issuer.jwks) },
         ...referencePages(`http://${host}:${options.port}`),

@@ -64,6 +64,12 @@ describe('the OpenAPI document', () => {
     check('BillingRunAction', created.body);
     const id = created.body.id;
     check('BillingRunAction', (await service.call('GET', `${base}/${id}`, { token })).body);
+    // A projection answers some fields only: the document says so for get and for list items.
+    const projected = (await service.call('GET', `${base}/${id}?fields=status`, { token })).body;
+    check('BillingRunActionFields', projected);
+    expect(ajv.getSchema('openapi#/components/schemas/BillingRunAction')?.(projected)).toBe(false);
+    expect(committed.paths['/billingRunActions/{tenantId}/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(/BillingRunActionFields$/);
+    check('ListPage', (await service.call('GET', `${base}/certification/cert-1?fields=status,name`, { token })).body);
     check('BillingRunAction', (await service.call('PUT', `${base}/${id}`, { token, body: validBody({ status: 'completed' }) })).body);
     check('BillingRunAction', (await service.call('PATCH', `${base}/${id}`, { token, body: [{ op: 'replace', path: '/status', value: 'excluded' }] })).body);
     for (const route of (ROUTES as readonly Route[]).filter((candidate) => candidate.lookup)) {

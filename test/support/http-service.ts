@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
-import { type LocalService, startLocalService } from '../../lib/local/local-service.ts';
+import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
 import type { Tiers } from '../../lib/tiers.ts';
 import { uniqueName } from './fixtures.ts';
@@ -31,6 +31,7 @@ export async function startTestService(
   tenants: string[] = ['tenant-a', 'tenant-b'],
   tiers: Tiers = UNTHROTTLED,
   authorizerCacheTtlSeconds = 0,
+  limits: LocalServiceOptions['limits'] = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
@@ -43,6 +44,7 @@ export async function startTestService(
     tiers,
     // Most tests change tenants between requests, which a cached decision would hide.
     authorizerCacheTtlSeconds,
+    limits,
   });
   return {
     ...service,

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { validBody } from '../support/fixtures.ts';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
+import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO' });
 
@@ -106,7 +107,7 @@ describe('handlers fed API Gateway events', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it('retry a patch that lost a version race, then give up with 409', async () => {
+  it('retry a patch that lost a version race, then give up with 429 and Retry-After, never 409', async () => {
     const lostRace = () =>
       new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, Item: marshall({ ...stored, pk: 't1#id-1', sys_version: 2 }) });
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
@@ -120,7 +121,8 @@ describe('handlers fed API Gateway events', () => {
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
     ddb.on(PutCommand).callsFake(() => Promise.reject(lostRace()));
     const gaveUp = await patch(patchEvent([{ op: 'replace', path: '/name', value: 'new' }]), lambdaContext());
-    expect(gaveUp.statusCode).toBe(409);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(3);
+    expect(gaveUp.statusCode).toBe(429);
+    expect(gaveUp.headers?.['Retry-After']).toBe('1');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(WRITE_RETRY.attempts);
   });
 });

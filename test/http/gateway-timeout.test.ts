@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestService, startTestService } from '../support/http-service.ts';
+
+// One service per test file: the functions read their configuration from the process environment.
+let service: TestService;
+
+beforeAll(async () => {
+  service = await startTestService(['tenant-a'], undefined, 0, { integrationTimeoutMs: 1 });
+});
+afterAll(() => service.stopAll());
+
+describe("API Gateway's integration timeout in the local gateway", () => {
+  it('answers 504 when the function takes longer (the timeout lowered here to 1 ms)', async () => {
+    const response = await service.call('POST', '/billingRunActions/tenant-a/batch', {
+      token: await service.issuer.sign({ tenant: 'tenant-a' }),
+      body: { operations: Array.from({ length: 100 }, (_, i) => ({ op: 'delete', id: `gone-${i}` })) },
+    });
+    expect(response).toMatchObject({ status: 504, body: { message: 'Endpoint request timed out' } });
+  });
+});
