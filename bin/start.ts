@@ -1,20 +1,30 @@
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
+import { CommandFailed, UsageError, runCommand } from '../lib/command-line.ts';
 import { readInstanceFile, startLocalService } from '../lib/local/local-service.ts';
 
-const dataDir = process.env.DATA_DIR ?? '.data';
-const port = Number(process.env.PORT ?? 3000);
+const usage = 'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL; see the README)';
 const DEMO_TENANT = 'demo';
 
-const running = readInstanceFile(dataDir);
-if (running) {
-  console.error(`The service is already running from ${dataDir} (pid ${running.pid}, ${running.url}).`);
-  process.exit(1);
-}
+await runCommand(usage, async () => {
+  const dataDir = process.env.DATA_DIR ?? '.data';
+  const portText = process.env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`PORT must be a port number from 0 to 65535, not '${portText}'.`);
 
-const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT] });
-const token = await service.issuer.sign({ tenant: DEMO_TENANT, expiresInSeconds: 24 * 3600 });
+  const running = readInstanceFile(dataDir);
+  if (running) {
+    throw new CommandFailed(`The service is already running from ${dataDir} (pid ${running.pid}, ${running.url}); stop it first, or start another with another DATA_DIR and PORT.`);
+  }
 
-console.log(`Billing Run Actions service on ${service.url}
+  const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT] }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new CommandFailed(`Port ${port} is in use; stop what uses it, or start on another port: PORT=${port + 1} npm start`);
+    }
+    throw error;
+  });
+  const token = await service.issuer.sign({ tenant: DEMO_TENANT, expiresInSeconds: 24 * 3600 });
+
+  console.log(`Billing Run Actions service on ${service.url}
   DynamoDB Local:  ${service.dynamoDbEndpoint} (data in ${dataDir})
   JWKS:            ${service.url}/.well-known/jwks.json
   API reference:   ${service.url}/docs (OpenAPI at ${service.url}/openapi.json)
@@ -29,12 +39,13 @@ curl -s -H "Authorization: Bearer $TOKEN" ${service.url}/billingRunActions/${DEM
 
 Ctrl-C stops the service and DynamoDB Local.`);
 
-let stopping = false;
-const stop = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  await service.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+});

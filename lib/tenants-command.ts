@@ -9,6 +9,7 @@ import { TIERS, type TenantRegistry, type TierName } from '../lambdas/storage/te
 import { startDynamoDbLocal } from './local/dynamodb-local.ts';
 import { DEFAULT_TABLES, readInstanceFile } from './local/local-service.ts';
 import { ensureTables } from './local/tables.ts';
+import { UsageError } from './command-line.ts';
 import { readDeployedStack } from './stack-outputs.ts';
 import { ApiGatewayUsageKeys, type UsageKeys, localUsageKeys, provisionTenant, removeTenant } from './tenant-provisioning.ts';
 
@@ -19,7 +20,6 @@ export const USAGE = `usage:
 Without --stack (or STACK_NAME) it acts on the local store under DATA_DIR; with it, on the deployed
 stack's tenant registry and API Gateway usage plans (AWS credentials and region from the environment).`;
 
-export class UsageError extends Error {}
 
 export interface ParsedCommand {
   command: 'add' | 'list' | 'remove';

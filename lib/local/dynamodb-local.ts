@@ -22,6 +22,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The last thing DynamoDB Local said, which names why it stopped. */
+const lastLine = (output: string): string => output.trim().split('\n').at(-1)?.trim() || 'no output';
+
 function assertJava(): void {
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });
@@ -49,10 +52,10 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const deadline = Date.now() + 60_000;
   let ready = false;
   while (!ready) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${lastLine(output)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output}`);
+      throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${lastLine(output)}`);
     }
     try {
       await client.send(new ListTablesCommand({}));

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
@@ -78,4 +79,72 @@ describe('npm start', () => {
     }
     await expect(fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).rejects.toThrow();
   }, 90_000);
+});
+
+describe('commands meet bad arguments and failed start-up with one line, no stack trace, and leave nothing running', () => {
+  /** Runs an entry point to its end and gives its exit code and output. */
+  const attempt = async (script: string, args: string[], env: Record<string, string>) => {
+    try {
+      const { stdout, stderr } = await command(script, args, env);
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+  const expectOneLine = (stderr: string, problem: RegExp) => {
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^error: /);
+    expect(lines[0]).toMatch(problem);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  };
+  const javaOf = (dataDir: string) =>
+    run('ps', ['-eo', 'args']).then(({ stdout }) => stdout.split('\n').filter((line) => line.includes(dataDir) && /java/.test(line)));
+
+  it('npm run token: an option without its value, or a bad one, is a usage error (exit 2)', async () => {
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'bra-token-')) };
+    for (const args of [['--tenant'], ['--tenant', 'a', '--expires-in', 'soon'], ['--tenant', 'a', '--colour', 'red']]) {
+      const result = await attempt('token.ts', args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expectOneLine(result.stderr, /./);
+      expect(result.stderr).toMatch(/usage: npm run token/);
+    }
+    rmSync(env.DATA_DIR, { recursive: true, force: true });
+  });
+
+  it('npm start on a port in use names the port and the fix (exit 1), and stops the DynamoDB Local it started', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bra-busy-'));
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((done) => blocker.once('listening', done));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await attempt('start.ts', [], { DATA_DIR: dataDir, PORT: String(port) });
+      expect(result.code).toBe(1);
+      expectOneLine(result.stderr, new RegExp(`Port ${port} is in use.*PORT=`));
+      expect(await javaOf(dataDir)).toEqual([]);
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('npm start without Java says what to install (exit 1)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bra-nojava-'));
+    const result = await attempt('start.ts', [], { DATA_DIR: dataDir, PORT: '0', PATH: dataDir });
+    expect(result.code).toBe(1);
+    expectOneLine(result.stderr, /Java 17 or newer.*apt-get install -y default-jre-headless/);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('npm start with a PORT that is not a port is a usage error (exit 2)', async () => {
+    const result = await attempt('start.ts', [], { DATA_DIR: tmpdir(), PORT: 'http' });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /PORT must be a port number/);
+  });
+
+  it('npm run tenants: an unknown command is a usage error (exit 2)', async () => {
+    const result = await attempt('tenants.ts', ['promote', 'acme'], { DATA_DIR: tmpdir() });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /Unknown command 'promote'/);
+  });
 });

@@ -13,7 +13,8 @@ import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-re
 import { ensureTables } from '../../lib/local/tables.ts';
 import { readDeployedStack } from '../../lib/stack-outputs.ts';
 import { ApiGatewayUsageKeys } from '../../lib/tenant-provisioning.ts';
-import { UsageError, parseTenantsCommand, runOn } from '../../lib/tenants-command.ts';
+import { UsageError } from '../../lib/command-line.ts';
+import { parseTenantsCommand, runOn } from '../../lib/tenants-command.ts';
 import { uniqueName } from '../support/fixtures.ts';
 
 const apiGateway = mockClient(APIGatewayClient);
