@@ -97,26 +97,46 @@ const pointer = fc.oneof(
   fc.constantFrom('', '/', '/__proto__/x', '/constructor/prototype', '/training_provider_billing_records/-', '/training_provider_billing_records/0/amount', '/nope/deeper', '/sys_locked'),
   fc.string({ maxLength: 12 }),
 );
+/**
+ * Numbers JSON can write but a double cannot hold, or DynamoDB cannot store, sent as raw text: a
+ * generated string `§<number>§` is replaced by the bare number when the body is serialized.
+ */
+const RAW_NUMBERS = ['1e16', '9007199254740993', '-9007199254740993', '1e20', '1e125', '1e126', '1e-130', '1e-131', '1e-400', '1e400', '0.1000000000000000055511151231257827', '12345678901234567890123456789012345678', '123456789012345678901234567890123456789', '-0', '5.0000000000000000001'];
+const rawNumber = fc.constantFrom(...RAW_NUMBERS).map((text) => `§${text}§`);
+const serialize = (value: unknown): string => JSON.stringify(value).replace(/"§([^§"]*)§"/g, '$1');
+/** Keys that name JavaScript internals: inside open objects they are data. */
+const internalKey = fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', 'name', 'prototype', '__proto__', 'isPrototypeOf', 'amount');
+const value = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  rawNumber,
+  fc.dictionary(internalKey, fc.oneof(rawNumber, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(internalKey, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })), { maxKeys: 4 }),
+);
+/** Billing records near the 256 KiB body limit, on either side of it, now and then. */
+const billingRecords = fc.oneof(
+  { weight: 8, arbitrary: fc.array(fc.dictionary(internalKey, value, { maxKeys: 4 }), { minLength: 1, maxLength: 3 }) },
+  { weight: 1, arbitrary: fc.constantFrom(250 * 1024, 256 * 1024 - 1500, 256 * 1024 + 1).map((size) => [{ blob: 'x'.repeat(size) }]) },
+);
 const patchOperation = fc.record(
-  { op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'merge'), path: pointer, from: pointer, value: fc.jsonValue({ maxDepth: 2 }) },
+  { op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'merge'), path: pointer, from: pointer, value },
   { requiredKeys: ['op'] },
 );
 const recordBody = fc
   .tuple(
-    fc.dictionary(fc.constantFrom(...RECORD_FIELDS, 'unknown_field', '__proto__'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }),
+    fc.dictionary(fc.constantFrom(...RECORD_FIELDS, 'unknown_field', '__proto__'), value, { maxKeys: 3 }),
     fc.subarray(Object.keys(validBody())),
+    fc.option(billingRecords, { nil: undefined }),
   )
-  .map(([changes, dropped]) => {
-    const body: Record<string, unknown> = { ...validBody(), ...changes };
+  .map(([changes, dropped, records]) => {
+    const body: Record<string, unknown> = { ...validBody(), ...changes, ...(records && { training_provider_billing_records: records }) };
     for (const field of dropped) delete body[field];
     return body;
   });
 const body = fc.oneof(
-  recordBody.map((value) => JSON.stringify(value)),
-  fc.array(patchOperation, { maxLength: 4 }).map((value) => JSON.stringify(value)),
+  recordBody.map(serialize),
+  fc.array(patchOperation, { maxLength: 4 }).map(serialize),
   fc
     .array(fc.record({ op: fc.constantFrom('patch', 'delete', 'create'), id: segment, patch: fc.array(patchOperation, { maxLength: 2 }) }, { requiredKeys: ['op', 'id'] }), { maxLength: 4 })
-    .map((operations) => JSON.stringify({ operations })),
+    .map((operations) => serialize({ operations })),
   fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 60 }),
   fc.constant('{"__proto__":{"polluted":true}}'),
@@ -129,6 +149,8 @@ const request = fc.record({
   contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined),
   token: fc.constantFrom('full', 'full', 'full', 'reader', 'other', 'garbage', 'none'),
   idempotencyKey: fc.option(fc.constantFrom('key-1', 'key-2', ' bad key '), { nil: undefined }),
+  /** Header names as clients spell them: any case goes (API Gateway passes them as sent). */
+  headerCase: fc.constantFrom<(name: string) => string>((name) => name, (name) => name.toLowerCase(), (name) => name.toUpperCase(), (name) => name[0] + name.slice(1).toLowerCase()),
   body,
 });
 
@@ -138,10 +160,11 @@ describe('the HTTP boundary, fuzzed', () => {
     await fc.assert(
       fc.asyncProperty(request, async (input) => {
         const headers: Record<string, string> = {};
-        if (input.contentType) headers['Content-Type'] = input.contentType;
-        if (input.token === 'garbage') headers.Authorization = 'Bearer garbage.token.here';
-        else if (input.token !== 'none') headers.Authorization = `Bearer ${tokens[input.token]}`;
-        if (input.idempotencyKey) headers['Idempotency-Key'] = input.idempotencyKey;
+        const named = input.headerCase;
+        if (input.contentType) headers[named('Content-Type')] = input.contentType;
+        if (input.token === 'garbage') headers[named('Authorization')] = 'Bearer garbage.token.here';
+        else if (input.token !== 'none') headers[named('Authorization')] = `Bearer ${tokens[input.token]}`;
+        if (input.idempotencyKey) headers[named('Idempotency-Key')] = input.idempotencyKey;
         const writes = !['GET', 'HEAD', 'OPTIONS'].includes(input.method);
         const before = writes ? await snapshot() : '';
         const answer = await send(input.method, `${input.path}${input.query}`, headers, input.method === 'GET' || input.method === 'HEAD' ? undefined : input.body);
