@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { OUTCOMES, STATUSES, TYPES, ID_PATTERN, TENANT_ID_PATTERN, recordSchema, writableRecordSchema } from '../lambdas/domain/billing-run-action.ts';
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
 import { patchDocumentSchema } from '../lambdas/domain/json-patch.ts';
-import { isJsonNumber } from '../lambdas/domain/json-number.ts';
+import { isJsonNumber } from '../lambdas/domain/json-values.ts';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
 import { batchEnvelopeSchema } from '../lambdas/use-cases/batch-billing-run-actions.ts';
 import { createSchema } from '../lambdas/use-cases/create-billing-run-action.ts';
@@ -26,7 +26,7 @@ const ERROR_STATUSES: Record<string, string> = {
   '500': 'Unexpected; the message carries the request id of the log line',
 };
 
-/** Numbers are a custom schema (a JSON number kept exactly, see json-number.ts); in JSON Schema, a number. */
+/** Numbers are a custom schema (a JSON number kept exactly, see json-values.ts); in JSON Schema, a number. */
 const describeNumbers = ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void => {
   if ((zodSchema._zod.def as { fn?: unknown }).fn === isJsonNumber) jsonSchema.type = 'number';
 };

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type JsonNumber, isJsonNumber } from './json-number.ts';
+import { type JsonNumber, isJsonNumber } from './json-values.ts';
 
 /** Patterns of SPEC section 2: path and lookup values. */
 export const TENANT_ID_PATTERN = /^[\w-]{1,128}$/;
@@ -43,7 +43,7 @@ const text = z.string();
 const optional = z.optional;
 const optionalText = optional(text);
 const optionalBoolean = optional(z.boolean());
-/** Any JSON number, kept exactly (see json-number.ts). */
+/** Any JSON number, kept exactly (see json-values.ts). */
 const anyNumber = z.custom<JsonNumber>(isJsonNumber, { error: 'must be a number' });
 const optionalNumber = optional(anyNumber);
 const version = z.int().check(z.minimum(1));

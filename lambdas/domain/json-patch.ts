@@ -2,7 +2,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import * as z from 'zod/mini';
 import { Conflict, PayloadTooLarge, ValidationFailed } from './errors.ts';
-import { cloneJson } from './json-number.ts';
+import { cloneJson, jsonEquals } from './json-values.ts';
 import { MAX_ITEM_BYTES, storedSize } from './stored-size.ts';
 import { SERVER_MANAGED_FIELDS } from './billing-run-action.ts';
 
@@ -102,6 +102,21 @@ const validateOperation: Validator = (operation, index, document, existingPathFr
   else fastJsonPatch.validator(operation, index, document, existingPathFragment);
 };
 
+/** The operation's shape only: a `test` reads its path as the library's own `test` does (a missing last step is undefined). */
+const validateShape: Validator = (operation, index) => fastJsonPatch.validator(operation, index);
+
+/**
+ * A `test`, as the library runs it but with jsonEquals: the library's comparison calls the data's own
+ * `hasOwnProperty`, which an object whose keys are data may hold.
+ */
+function assertTest(document: unknown, operation: PatchDocument[number], index: number): void {
+  const get = { op: '_get', path: operation.path, value: undefined as unknown };
+  fastJsonPatch.applyOperation(document, get as unknown as Operation, validateShape, true, true, index);
+  if (!jsonEquals(get.value, operation.value)) {
+    throw new fastJsonPatch.JsonPatchError('Test operation failed', 'TEST_OPERATION_FAILED', index, operation as Operation, undefined);
+  }
+}
+
 function valueAt(document: unknown, from: string, index: number): unknown {
   const get = { op: '_get', path: from, value: undefined as unknown };
   try {
@@ -140,12 +155,12 @@ export function applyPatch<T extends object>(document: T, patch: PatchDocument, 
         step = { op: 'add', path: operation.path, value: write(valueAt(patched, operation.from as string, index), index) };
       } else if (operation.op === 'move') {
         valueAt(patched, operation.from as string, index);
-        if (operation.path.startsWith(`${operation.from as string}/`)) {
-          const message = FAILURE_MESSAGES.MOVE_INTO_ITSELF as string;
-          throw new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: `${field}.${index}`, message }] });
-        }
+        if (operation.path.startsWith(`${operation.from as string}/`)) throw cannotApply(FAILURE_MESSAGES.MOVE_INTO_ITSELF as string, index, field);
       } else if (operation.op === 'add' || operation.op === 'replace') {
         step = { op: operation.op, path: operation.path, value: write(operation.value, index) };
+      } else if (operation.op === 'test') {
+        assertTest(patched, operation, index);
+        return;
       }
       patched = fastJsonPatch.applyOperation(patched, step, validateOperation, true, true, index).newDocument;
     } catch (error) {
@@ -155,19 +170,17 @@ export function applyPatch<T extends object>(document: T, patch: PatchDocument, 
   return patched as Record<string, unknown>;
 }
 
+const cannotApply = (message: string, index: number, field: string, cause?: unknown): ValidationFailed =>
+  new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: `${field}.${index}`, message }], cause });
+
 function patchError(error: unknown, index: number, field: string): unknown {
-  const where = `${field}.${index}`;
   if (error instanceof fastJsonPatch.JsonPatchError) {
     if (error.name === 'TEST_OPERATION_FAILED') {
-      return new Conflict(`Patch test failed at operation ${index}`, { details: [{ path: where, message: 'test failed' }] });
+      return new Conflict(`Patch test failed at operation ${index}`, { details: [{ path: `${field}.${index}`, message: 'test failed' }] });
     }
-    const message = FAILURE_MESSAGES[error.name] ?? 'the operation cannot be applied';
-    return new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: where, message }], cause: error });
+    return cannotApply(FAILURE_MESSAGES[error.name] ?? 'the operation cannot be applied', index, field, error);
   }
   // The library writes through the path without checking that its last step is a container ("/name/x" on a string).
-  if (error instanceof TypeError) {
-    const message = 'the path does not lead into an object or array';
-    return new ValidationFailed(`Patch cannot be applied: ${message}`, { details: [{ path: where, message }], cause: error });
-  }
+  if (error instanceof TypeError) return cannotApply('the path does not lead into an object or array', index, field, error);
   return error;
 }

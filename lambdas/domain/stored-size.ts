@@ -1,4 +1,4 @@
-import { ExactNumber } from './json-number.ts';
+import { ExactNumber } from './json-values.ts';
 
 /** DynamoDB's item limit, attribute names and values together: 400 KB (DynamoDB Local refuses one byte more). */
 export const MAX_ITEM_BYTES = 400 * 1024;

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { type FieldIssue, ValidationFailed } from './errors.ts';
-import { isJsonNumber, unstorableNumber } from './json-number.ts';
+import { isJsonNumber, unstorableNumber } from './json-values.ts';
 
 // zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
 // rather than "expected string, received undefined".

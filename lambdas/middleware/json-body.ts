@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
-import { mayHoldInexactNumbers, parseJson } from '../domain/json-number.ts';
+import { mayHoldInexactNumbers, parseJson } from '../domain/json-values.ts';
 import type { HttpEvent, HttpResult } from './http-event.ts';
 
 type Request = middy.Request<HttpEvent, HttpResult, Error, Context>;

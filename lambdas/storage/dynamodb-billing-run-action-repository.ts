@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type BillingRunAction, type Lookup, RECORD_FIELDS } from '../domain/billing-run-action.ts';
-import { parseJson } from '../domain/json-number.ts';
+import { parseJson } from '../domain/json-values.ts';
 import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';
 import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, itemTooLarge, notFound } from '../domain/errors.ts';
 import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';

@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../domain/json-patch.ts';
+import { jsonEquals } from '../domain/json-values.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
 import { changeWithRetries, replaceFields } from './changeable-record.ts';
 import type { ActionDependencies } from './dependencies.ts';
@@ -17,7 +17,7 @@ export async function patchBillingRunAction(
   return changeWithRetries(deps, caller, input.id, async (current) => {
     const patched = parseOrThrow(writableRecordSchema, applyPatch(current, patch), 'patched billing run action');
     assertStorable(patched);
-    if (isDeepStrictEqual(clientFieldsOf(patched), clientFieldsOf(current))) return current;
+    if (jsonEquals(clientFieldsOf(patched), clientFieldsOf(current))) return current;
     return replaceFields(deps, caller, 'patchBillingRunAction', current, patched);
   });
 }

@@ -11,13 +11,13 @@ import type {
 } from 'aws-lambda';
 import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
+import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../api-settings.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
 import type { LocalUsagePlans } from './usage-plans.ts';
 
 /** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** API Gateway's integration timeout (REST API default and maximum for most accounts). */
-const INTEGRATION_TIMEOUT_MS = 29_000;
+
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -30,7 +30,8 @@ export interface GatewayOptions {
   usagePlans: LocalUsagePlans;
   /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
   authorizerCacheTtlSeconds: number;
-  /** As in AWS unless a test needs it smaller: API Gateway's integration timeout and Lambda's response limit. */
+  /** As in AWS unless a test needs them smaller: each function's timeout, API Gateway's integration timeout, Lambda's response limit. */
+  functionTimeoutMs?: number;
   integrationTimeoutMs?: number;
   lambdaResponseLimitBytes?: number;
   /** Public pages served without authentication (the issuer's keys, the API reference): path to content type and body. */
@@ -74,7 +75,7 @@ async function loadHandler<T>(entry: string): Promise<T> {
   return module.handler;
 }
 
-function lambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): Context {
+function lambdaContext(functionName: string, timeoutMs = FUNCTION_TIMEOUT_SECONDS * 1000): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -190,7 +191,8 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
  */
 export async function startLocalGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
-  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const functionTimeoutMs = options.functionTimeoutMs ?? FUNCTION_TIMEOUT_SECONDS * 1000;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_SECONDS * 1000;
   const lambdaResponseLimitBytes = options.lambdaResponseLimitBytes ?? LAMBDA_RESPONSE_LIMIT_BYTES;
   const authorizer = await loadHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
   const handlers = new Map<string, ProxyHandler>();
@@ -306,14 +308,20 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     } as unknown as APIGatewayProxyEvent;
     const handler = handlers.get(route.operation) as ProxyHandler;
     let result: APIGatewayProxyResult;
-    let timer: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const after = <T extends string>(ms: number, outcome: T) => new Promise<T>((resolveAfter) => timers.push(setTimeout(() => resolveAfter(outcome), ms)));
     try {
-      const timedOut = new Promise<'timed out'>((resolveTimeout) => {
-        timer = setTimeout(() => resolveTimeout('timed out'), integrationTimeoutMs);
-      });
-      const outcome = await Promise.race([handler(event, lambdaContext(route.operation, integrationTimeoutMs)), timedOut]);
-      if (outcome === 'timed out') {
-        // API Gateway's answer when the integration passes its timeout; the function may still be running.
+      const outcome = await Promise.race([
+        handler(event, lambdaContext(route.operation, functionTimeoutMs)),
+        after(functionTimeoutMs, 'function timed out'),
+        after(integrationTimeoutMs, 'integration timed out'),
+      ]);
+      if (outcome === 'function timed out') {
+        // Lambda stops the function; API Gateway answers 502. Locally the reason is named.
+        sendMessage(response, 502, `Internal server error: the function ran past its ${functionTimeoutMs} ms timeout`);
+        return;
+      }
+      if (outcome === 'integration timed out') {
         sendMessage(response, 504, 'Endpoint request timed out');
         return;
       }
@@ -322,7 +330,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
       sendMessage(response, 502, `Internal server error (request id ${requestId})`);
       return;
     } finally {
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
     }
     const payloadBytes = Buffer.byteLength(JSON.stringify(result));
     if (payloadBytes > lambdaResponseLimitBytes) {

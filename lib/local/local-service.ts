@@ -33,7 +33,7 @@ export interface LocalServiceOptions {
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
-  limits?: Pick<GatewayOptions, 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'>;
+  limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'>;
 }
 
 export interface LocalService {

@@ -200,6 +200,24 @@ describe('object keys that look like JavaScript internals', () => {
     });
   });
 
+  it('compares them as data in a patch test, and a no-op patch over them writes nothing', async () => {
+    const created = await create({ training_provider_billing_records: odd });
+    const same = await service.call('PATCH', `${base}/${created.id}`, {
+      token,
+      body: [
+        { op: 'test', path: '/training_provider_billing_records', value: odd },
+        { op: 'test', path: '/training_provider_billing_records/3', value: { hasOwnProperty: null, valueOf: { a: [] }, toString: 1, constructor: 'x' } },
+        { op: 'replace', path: '/training_provider_billing_records/3/hasOwnProperty', value: null },
+      ],
+    });
+    expect(same).toMatchObject({ status: 200, body: { sys_version: 1 } });
+    const different = await service.call('PATCH', `${base}/${created.id}`, {
+      token,
+      body: [{ op: 'test', path: '/training_provider_billing_records/3', value: { hasOwnProperty: 0, valueOf: { a: [] }, toString: 1, constructor: 'x' } }],
+    });
+    expect(different.status).toBe(409);
+  });
+
   it('refuses a constructor.prototype key with a 400 naming the reason', async () => {
     const response = await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [{ constructor: { prototype: { polluted: true } } }] }) });
     expect(response.status).toBe(400);

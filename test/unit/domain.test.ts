@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
-import { Conflict, ValidationFailed } from '../../lambdas/domain/errors.ts';
+import { Conflict, PayloadTooLarge, ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
@@ -78,6 +78,39 @@ describe('JSON Patch', () => {
     const unresolvable = thrown(() => applyPatch(doc, patchDocumentSchema.parse([{ op: 'remove', path: '/nope' }]))) as ValidationFailed;
     expect(unresolvable).toBeInstanceOf(ValidationFailed);
     expect(JSON.stringify({ message: unresolvable.message, details: unresolvable.details })).not.toContain('"n"');
+  });
+
+  it('refuses with a 400 what cannot apply: a step into a string, a move into its own member, an unresolvable from', () => {
+    for (const operation of [
+      { op: 'add', path: '/name/x', value: 1 },
+      { op: 'move', from: '/list', path: '/list/0/y' },
+      { op: 'copy', from: '/nope', path: '/name' },
+      { op: 'move', from: '/nope', path: '/name' },
+    ]) {
+      const refused = thrown(() => applyPatch(doc, patchDocumentSchema.parse([operation]))) as ValidationFailed;
+      expect(refused, JSON.stringify(operation)).toBeInstanceOf(ValidationFailed);
+      expect(refused.details?.[0]?.path).toBe('body.0');
+    }
+  });
+
+  it('copies values in, so the same patch applied again to a fresh copy gives the same result', () => {
+    const patch = patchDocumentSchema.parse([
+      { op: 'add', path: '/extra', value: { items: [] } },
+      { op: 'add', path: '/extra/items/-', value: 1 },
+      { op: 'copy', from: '/list/0', path: '/extra/copied' },
+      { op: 'add', path: '/extra/copied/z', value: 2 },
+    ]);
+    const first = applyPatch(doc, patch);
+    expect(applyPatch(doc, patch)).toEqual(first);
+    expect(first.extra).toEqual({ items: [1], copied: { x: 1, z: 2 } });
+    expect(doc.list[0]).toEqual({ x: 1 });
+  });
+
+  it('stops a patch as soon as what it writes passes the item limit', () => {
+    const doubling = patchDocumentSchema.parse(Array.from({ length: 100 }, (_, i) => ({ op: 'copy', from: '/list', path: `/list/0/c${i}` })));
+    const refused = thrown(() => applyPatch(doc, doubling)) as PayloadTooLarge;
+    expect(refused).toBeInstanceOf(PayloadTooLarge);
+    expect(Number(refused.details?.[0]?.path.split('.')[1])).toBeLessThan(20);
   });
 
   it('allows tests of protected fields but not changes to them', () => {

@@ -1,7 +1,7 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ExactNumber, jsonNumber, mayHoldInexactNumbers, parseJson, unstorableNumber } from '../../lambdas/domain/json-number.ts';
+import { ExactNumber, jsonEquals, jsonNumber, mayHoldInexactNumbers, parseJson, unstorableNumber } from '../../lambdas/domain/json-values.ts';
 import { MAX_ITEM_BYTES, itemSize, storedSize } from '../../lambdas/domain/stored-size.ts';
 import { UNMARSHALL_OPTIONS, storable } from '../../lambdas/storage/attribute-values.ts';
 
@@ -112,5 +112,19 @@ describe('storedSize', () => {
     expect(storedSize(12)).toBe(2);
     expect(itemSize({ pk: 'k', s: 'abc', gone: undefined })).toBe(2 + 1 + 1 + 3);
     expect(MAX_ITEM_BYTES).toBe(409_600);
+  });
+});
+
+describe('jsonEquals', () => {
+  it('compares JSON values, numbers by value and keys as data', () => {
+    expect(jsonEquals({ a: [1, { b: null }], c: 'x' }, { c: 'x', a: [1, { b: null }] })).toBe(true);
+    expect(jsonEquals({ hasOwnProperty: 1 }, { hasOwnProperty: 1 })).toBe(true);
+    expect(jsonEquals({ hasOwnProperty: 1 }, { hasOwnProperty: 2 })).toBe(false);
+    expect(jsonEquals({ a: 1 }, { b: 1 })).toBe(false);
+    expect(jsonEquals([1], { 0: 1 })).toBe(false);
+    expect(jsonEquals(jsonNumber('9007199254740993'), jsonNumber('9007199254740993.0'))).toBe(true);
+    expect(jsonEquals(jsonNumber('9007199254740993'), 9007199254740992)).toBe(false);
+    expect(jsonEquals(null, {})).toBe(false);
+    expect(jsonEquals(undefined, null)).toBe(false);
   });
 });

@@ -75,6 +75,7 @@ const sameDecimal = (a: Decimal, b: Decimal): boolean =>
 /** The number a decimal text denotes: a `number` when a double holds it exactly, else an ExactNumber. */
 export function jsonNumber(text: string): JsonNumber {
   const value = Number(text);
+  if (Number.isSafeInteger(value) && String(value) === text) return value; // the common case, without parsing the text
   if (Number.isFinite(value) && sameDecimal(decimalOf(String(value)), decimalOf(text))) return value;
   return new ExactNumber(text);
 }
@@ -121,4 +122,21 @@ export function cloneJson<T>(value: T): T {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) copy[key] = cloneJson((value as Record<string, unknown>)[key]);
   return copy as T;
+}
+
+/**
+ * Whether two JSON values are equal: numbers by value (an ExactNumber equals only an ExactNumber of
+ * the same value), objects by their own keys whatever their order. Keys are data, so an object may
+ * hold `hasOwnProperty` or `constructor` without fooling the comparison.
+ */
+export function jsonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof ExactNumber || b instanceof ExactNumber) return a instanceof ExactNumber && b instanceof ExactNumber && a.text === b.text;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((element, index) => jsonEquals(element, b[index]));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && jsonEquals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
