@@ -14,8 +14,7 @@ export async function readForChange(deps: ActionDependencies, caller: Caller, id
 }
 
 /** "Full jitter": a random wait up to a cap that doubles with each attempt, so racing writers spread out. */
-const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(WRITE_RETRY.capMs, WRITE_RETRY.baseMs * 2 ** attempt)));
+const backoffMs = (attempt: number): number => Math.random() * Math.min(WRITE_RETRY.capMs, WRITE_RETRY.baseMs * 2 ** attempt);
 
 /**
  * Reads the record, lets `change` write its next version, and starts over when another writer got
@@ -28,16 +27,18 @@ export async function changeWithRetries<T>(
   id: string,
   change: (current: BillingRunAction) => Promise<T>,
 ): Promise<T> {
+  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const current = await readForChange(deps, caller, id);
     try {
       return await change(current);
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
-      if (attempt >= WRITE_RETRY.attempts) {
+      const wait = backoffMs(attempt);
+      if (attempt >= WRITE_RETRY.attempts || performance.now() - started + wait > WRITE_RETRY.budgetMs) {
         throw new TooManyRequests(`Billing run action '${id}' is being changed by many writers at once; retry shortly`, 1);
       }
-      await backoff(attempt);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

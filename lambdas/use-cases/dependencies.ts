@@ -19,7 +19,8 @@ export interface ActionDependencies {
 }
 
 /**
- * A patch or delete that loses a race to another writer reads again and retries, this many times in
- * all, after a jittered wait that doubles from 10 ms up to 400 ms (about 2 s in all at worst).
+ * A patch or delete that loses a race to another writer reads again and retries after a jittered
+ * wait that doubles from 10 ms up to 500 ms: at most 15 attempts and 5 s in all, half the functions'
+ * 10 s timeout.
  */
-export const WRITE_RETRY = { attempts: 10, baseMs: 10, capMs: 400 } as const;
+export const WRITE_RETRY = { attempts: 15, budgetMs: 5_000, baseMs: 10, capMs: 500 } as const;
