@@ -7,13 +7,26 @@ import { marshall } from '@aws-sdk/util-dynamodb';
  * are measured against it so that the figure is what a bundle costs to load, sign, send and parse,
  * not DynamoDB Local's own latency (which is several times higher for a write than for a read).
  */
-export function startDynamoDbStandIn(port: number, items: { record: Record<string, unknown>; tenant: Record<string, unknown>; tenantsTableName: string }): Promise<Server> {
+export function startDynamoDbStandIn(
+  port: number,
+  items: { record: Record<string, unknown>; tenant: Record<string, unknown>; tenantsTableName: string },
+): Promise<Server> {
   const answers: Record<string, (request: Record<string, unknown>) => unknown> = {
     GetItem: (request) =>
       request.TableName === items.tenantsTableName
         ? { Item: marshall(items.tenant) }
-        : { Item: marshall({ ...items.record, pk: (request.Key as { pk: { S: string } }).pk.S, id: (request.Key as { pk: { S: string } }).pk.S.split('#')[1] }) },
-    Query: () => ({ Items: Array.from({ length: 10 }, (_, i) => marshall({ ...items.record, id: `${items.record.id}-${i}` })), Count: 10, ScannedCount: 10 }),
+        : {
+            Item: marshall({
+              ...items.record,
+              pk: (request.Key as { pk: { S: string } }).pk.S,
+              id: (request.Key as { pk: { S: string } }).pk.S.split('#')[1],
+            }),
+          },
+    Query: () => ({
+      Items: Array.from({ length: 10 }, (_, i) => marshall({ ...items.record, id: `${items.record.id}-${i}` })),
+      Count: 10,
+      ScannedCount: 10,
+    }),
     PutItem: () => ({}),
     UpdateItem: () => ({}),
     TransactWriteItems: () => ({}),
@@ -25,7 +38,9 @@ export function startDynamoDbStandIn(port: number, items: { record: Record<strin
     request.on('end', () => {
       const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const answer = answers[operation];
-      const payload = answer ? answer(JSON.parse(body) as Record<string, unknown>) : { __type: 'com.amazon.coral.service#UnknownOperationException' };
+      const payload = answer
+        ? answer(JSON.parse(body) as Record<string, unknown>)
+        : { __type: 'com.amazon.coral.service#UnknownOperationException' };
       response.writeHead(answer ? 200 : 400, { 'Content-Type': 'application/x-amz-json-1.0' });
       response.end(JSON.stringify(payload));
     });

@@ -37,10 +37,24 @@ const update = await load('../lambdas/handlers/update-billing-run-action.ts');
 const patch = await load('../lambdas/handlers/patch-billing-run-action.ts');
 const batch = await load('../lambdas/handlers/batch-billing-run-actions.ts');
 
-const getEvent = proxyEvent({ method: 'GET', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' } });
-const updateEvent = proxyEvent({ method: 'PUT', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, body: validBody({ name: 'updated' }) });
+const getEvent = proxyEvent({
+  method: 'GET',
+  resource: '/billingRunActions/{tenantId}/{id}',
+  pathParameters: { tenantId: 't1', id: 'id-1' },
+});
+const updateEvent = proxyEvent({
+  method: 'PUT',
+  resource: '/billingRunActions/{tenantId}/{id}',
+  pathParameters: { tenantId: 't1', id: 'id-1' },
+  body: validBody({ name: 'updated' }),
+});
 const patchOperations = [{ op: 'replace', path: '/status', value: 'completed' }];
-const patchEvent = proxyEvent({ method: 'PATCH', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, body: patchOperations });
+const patchEvent = proxyEvent({
+  method: 'PATCH',
+  resource: '/billingRunActions/{tenantId}/{id}',
+  pathParameters: { tenantId: 't1', id: 'id-1' },
+  body: patchOperations,
+});
 const batchEvent = proxyEvent({
   method: 'POST',
   resource: '/billingRunActions/{tenantId}/batch',

@@ -45,7 +45,9 @@ mkdirSync(OUT, { recursive: true });
 log('bundling every function as CDK does');
 const bundles = await buildBundles(OUT);
 const baselineBundle = bundles.find((bundle) => bundle.name === BASELINE) as Bundle;
-const sizeRatios = Object.fromEntries(bundles.filter((b) => b !== baselineBundle).map((b) => [b.name, round(b.bytes / baselineBundle.bytes)]));
+const sizeRatios = Object.fromEntries(
+  bundles.filter((b) => b !== baselineBundle).map((b) => [b.name, round(b.bytes / baselineBundle.bytes)]),
+);
 
 log('starting DynamoDB Local');
 const dynamoDb = await startDynamoDbLocal();
@@ -57,7 +59,13 @@ try {
   const standInPort = await freePort();
   const standIn = await startDynamoDbStandIn(standInPort, {
     record: existing,
-    tenant: { tenant_id: TENANT, tier: 'premium', max_actions: 10_000_000, usage_identifier_key: 'bench-key', created_at: existing.sys_created_at },
+    tenant: {
+      tenant_id: TENANT,
+      tier: 'premium',
+      max_actions: 10_000_000,
+      usage_identifier_key: 'bench-key',
+      created_at: existing.sys_created_at,
+    },
     tenantsTableName: TABLES.tenantsTableName,
   });
   const coldEnvironment = { ...environment, DYNAMODB_ENDPOINT: `http://127.0.0.1:${standInPort}` };
@@ -78,7 +86,11 @@ try {
   const authEnvironment = { JWT_ISSUER: 'bench-issuer', JWT_AUDIENCE: 'bench', JWKS_URL: `http://127.0.0.1:${jwksPort}/` };
 
   const one = { tenantId: TENANT, id: existing.id };
-  const authorizer = { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read billing-run-actions:write' };
+  const authorizer = {
+    principalId: 'bench',
+    tenants: JSON.stringify([TENANT]),
+    scope: 'billing-run-actions:read billing-run-actions:write',
+  };
   const proxyEvent = (options: Parameters<typeof testProxyEvent>[0]) => testProxyEvent({ authorizer, ...options });
   const eventFor = (name: string, runIndex: number): unknown => {
     const resource = ROUTES.find((route) => route.operation === name)?.path ?? '/billingRunActions/{tenantId}/{id}';
@@ -91,11 +103,21 @@ try {
       case 'updateBillingRunAction':
         return proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody({ certification_id: 'cert-bench' }) });
       case 'patchBillingRunAction':
-        return proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/name', value: `run ${runIndex}` }] });
+        return proxyEvent({
+          method: 'PATCH',
+          resource,
+          pathParameters: one,
+          body: [{ op: 'replace', path: '/name', value: `run ${runIndex}` }],
+        });
       case 'deleteBillingRunAction':
         return proxyEvent({ method: 'DELETE', resource, pathParameters: one });
       case 'batchBillingRunActions':
-        return proxyEvent({ method: 'POST', resource, pathParameters: { tenantId: TENANT }, body: { operations: [{ op: 'patch', id: existing.id, patch: [{ op: 'replace', path: '/status', value: 'pending' }] }] } });
+        return proxyEvent({
+          method: 'POST',
+          resource,
+          pathParameters: { tenantId: TENANT },
+          body: { operations: [{ op: 'patch', id: existing.id, patch: [{ op: 'replace', path: '/status', value: 'pending' }] }] },
+        });
       case 'authorizer':
         return {
           type: 'REQUEST',
@@ -120,7 +142,13 @@ try {
   const importTimes: Record<string, number[]> = Object.fromEntries(bundles.map((bundle) => [bundle.name, []]));
   const coldOnce = async (bundle: Bundle, runIndex: number): Promise<number> => {
     const { stderr } = await run(process.execPath, ['--input-type=module', '-e', coldScript], {
-      env: { PATH: process.env.PATH, BUNDLE: bundle.file, EVENT: JSON.stringify(eventFor(bundle.name, runIndex)), ...coldEnvironment, ...authEnvironment },
+      env: {
+        PATH: process.env.PATH,
+        BUNDLE: bundle.file,
+        EVENT: JSON.stringify(eventFor(bundle.name, runIndex)),
+        ...coldEnvironment,
+        ...authEnvironment,
+      },
     });
     const line = stderr.split('\n').find((candidate) => candidate.startsWith('COLD '));
     const { elapsed, imported, status } = JSON.parse((line as string).slice(5)) as { elapsed: number; imported: number; status: number };
@@ -174,21 +202,27 @@ try {
       dynamodb: 'stand-in answering every call at once (bench/dynamodb-stand-in.ts)',
       baseline_ms: round(baselineCold),
       median_import_ms: Object.fromEntries(Object.entries(importTimes).map(([n, times]) => [n, round(median(times))])),
-      median_ms: Object.fromEntries(Object.entries(coldMedians).map(([n, v]) => [n, round(v)])), ratios: coldRatios },
+      median_ms: Object.fromEntries(Object.entries(coldMedians).map(([n, v]) => [n, round(v)])),
+      ratios: coldRatios,
+    },
   });
 
   // --- in process, SDK mocked: warm overhead, batch of 100 against a 5 ms stand-in ---------------
   log('warm overhead and batch, in a child process with the SDK mocked');
-  const inProcess = await new Promise<{ warmMicroseconds: Record<string, number>; batch: { singlePatchMs: number; batch100Ms: number; latencyMs: number } }>(
-    (resolve, reject) => {
-      const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      child.once('message', (message) => resolve(message as never));
-      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));
-    },
-  );
+  const inProcess = await new Promise<{
+    warmMicroseconds: Record<string, number>;
+    batch: { singlePatchMs: number; batch100Ms: number; latencyMs: number };
+  }>((resolve, reject) => {
+    const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('message', (message) => resolve(message as never));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));
+  });
   const warm = inProcess.warmMicroseconds;
   const bare = warm.bare as number;
-  for (const [operation, bar] of [['get', 50], ['update', 200]] as const) {
+  for (const [operation, bar] of [
+    ['get', 50],
+    ['update', 200],
+  ] as const) {
     const measured = warm[operation] as number;
     figures.push({
       name: `warm_${operation}_overhead_us`,
@@ -205,7 +239,11 @@ try {
     unit: 'ratio',
     bar: '<= 4',
     baseline: round(inProcess.batch.singlePatchMs),
-    details: { stand_in_latency_ms: inProcess.batch.latencyMs, single_patch_ms: round(inProcess.batch.singlePatchMs), batch100_ms: round(inProcess.batch.batch100Ms) },
+    details: {
+      stand_in_latency_ms: inProcess.batch.latencyMs,
+      single_patch_ms: round(inProcess.batch.singlePatchMs),
+      batch100_ms: round(inProcess.batch.batch100Ms),
+    },
   });
 
   // --- end to end: autocannon through the local gateway vs raw GetItem on the same DynamoDB Local --
@@ -215,12 +253,14 @@ try {
   const rawThroughput = async (seconds: number): Promise<number> => {
     let count = 0;
     const until = Date.now() + seconds * 1000;
-    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        await rawGet();
-        count++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (Date.now() < until) {
+          await rawGet();
+          count++;
+        }
+      }),
+    );
     return count / seconds;
   };
   await rawThroughput(2);
@@ -232,12 +272,19 @@ try {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, PORT: String(port), BENCH_DYNAMODB_ENDPOINT: dynamoDb.endpoint, POWERTOOLS_LOG_LEVEL: 'INFO' },
   });
-  const { url, token: gatewayToken } = await new Promise<{ url: string; token: string }>((resolve) => gateway.once('message', (m) => resolve(m as never)));
-  const target = { url: `${url}/billingRunActions/${TENANT}/${existing.id}`, headers: { Authorization: `Bearer ${gatewayToken}` }, connections: CONNECTIONS };
+  const { url, token: gatewayToken } = await new Promise<{ url: string; token: string }>((resolve) =>
+    gateway.once('message', (m) => resolve(m as never)),
+  );
+  const target = {
+    url: `${url}/billingRunActions/${TENANT}/${existing.id}`,
+    headers: { Authorization: `Bearer ${gatewayToken}` },
+    connections: CONNECTIONS,
+  };
   await autocannon({ ...target, duration: 2 });
   const result = await autocannon({ ...target, duration: E2E_SECONDS });
   gateway.disconnect();
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`gateway answered ${result.non2xx} non-2xx and ${result.errors} errors under load`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`gateway answered ${result.non2xx} non-2xx and ${result.errors} errors under load`);
   const gatewayThroughput = result.requests.total / E2E_SECONDS;
   figures.push({
     name: 'e2e_get_throughput_ratio',
@@ -245,7 +292,14 @@ try {
     unit: 'ratio',
     bar: '>= 0.7',
     baseline: round(raw, 1),
-    details: { connections: CONNECTIONS, seconds: E2E_SECONDS, raw_getitem_per_s: round(raw, 1), gateway_get_per_s: round(gatewayThroughput, 1), gateway_latency_ms_p50: result.latency.p50, gateway_latency_ms_p99: result.latency.p99 },
+    details: {
+      connections: CONNECTIONS,
+      seconds: E2E_SECONDS,
+      raw_getitem_per_s: round(raw, 1),
+      gateway_get_per_s: round(gatewayThroughput, 1),
+      gateway_latency_ms_p50: result.latency.p50,
+      gateway_latency_ms_p99: result.latency.p99,
+    },
   });
 
   // --- list page of 100 at 1,000 and at 20,000 records ---------------------------------------------
@@ -256,7 +310,12 @@ try {
     handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
   };
   const listEvent = testProxyEvent({
-    authorizer: { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read' }, method: 'GET', resource: '/billingRunActions/{tenantId}/certification/{certification_id}', pathParameters: { tenantId: TENANT, certification_id: 'cert-list' }, query: { limit: '100' } });
+    authorizer: { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read' },
+    method: 'GET',
+    resource: '/billingRunActions/{tenantId}/certification/{certification_id}',
+    pathParameters: { tenantId: TENANT, certification_id: 'cert-list' },
+    query: { limit: '100' },
+  });
   const listMedian = async (): Promise<number> => {
     const times: number[] = [];
     for (let i = 0; i < 60; i++) {
@@ -268,7 +327,12 @@ try {
     return median(times);
   };
   const spread = (count: number, offset: number) =>
-    Array.from({ length: count }, (_, i) => benchRecord({ certification_id: i % 9 === 0 ? 'cert-list' : `cert-${(offset + i) % 400}`, application_id: `app-${(offset + i) % 1000}` }));
+    Array.from({ length: count }, (_, i) =>
+      benchRecord({
+        certification_id: i % 9 === 0 ? 'cert-list' : `cert-${(offset + i) % 400}`,
+        application_id: `app-${(offset + i) % 1000}`,
+      }),
+    );
   await insertRecords(dynamoDb.endpoint, spread(999, 0));
   const small = await listMedian();
   log('growing the table to 20,000 records');
@@ -291,7 +355,12 @@ const passes = (figure: Figure): boolean => {
   return operator === '<=' ? figure.value <= Number(limit) : figure.value >= Number(limit);
 };
 const results = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gib: round(totalmem() / 2 ** 30, 1), platform: `${process.platform} ${process.arch}` },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memory_gib: round(totalmem() / 2 ** 30, 1),
+    platform: `${process.platform} ${process.arch}`,
+  },
   node: process.version,
   date: new Date().toISOString(),
   figures,
@@ -299,6 +368,10 @@ const results = {
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${'figure'.padEnd(32)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'bar'.padEnd(8)} ${'baseline'.padStart(10)}  ok`);
 for (const figure of figures) {
-  console.log(`${figure.name.padEnd(32)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} ${figure.bar.padEnd(8)} ${String(figure.baseline).padStart(10)}  ${passes(figure) ? 'yes' : 'NO'}`);
+  console.log(
+    `${figure.name.padEnd(32)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} ${figure.bar.padEnd(8)} ${String(figure.baseline).padStart(10)}  ${passes(figure) ? 'yes' : 'NO'}`,
+  );
 }
-console.log(`\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`);
+console.log(
+  `\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`,
+);

@@ -13,7 +13,9 @@ await runCommand(usage, async () => {
 
   const running = readInstanceFile(dataDir);
   if (running) {
-    throw new CommandFailed(`The service is already running from ${dataDir} (pid ${running.pid}, ${running.url}); stop it first, or start another with another DATA_DIR and PORT.`);
+    throw new CommandFailed(
+      `The service is already running from ${dataDir} (pid ${running.pid}, ${running.url}); stop it first, or start another with another DATA_DIR and PORT.`,
+    );
   }
 
   const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT] }).catch((error: unknown) => {

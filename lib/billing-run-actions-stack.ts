@@ -21,13 +21,7 @@ import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import { UNAUTHORIZED_MESSAGE } from '../lambdas/auth/authorize-request.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/routes.ts';
-import {
-  INDEX_SORT_KEY,
-  LOOKUP_INDEXES,
-  PARTITION_KEY,
-  TENANT_PARTITION_KEY,
-  TTL_ATTRIBUTE,
-} from '../lambdas/storage/table-design.ts';
+import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../lambdas/storage/table-design.ts';
 import { TIERS } from '../lambdas/storage/tenant-registry.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
@@ -96,7 +90,11 @@ export class BillingRunActionsStack extends Stack {
 
     this.processor = props.processorStateMachineArn
       ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
-      : new DefaultProcessor(this, 'DefaultProcessor', { table: this.table, timeout: props.processingTimeout, logRetention: props.logRetention }).stateMachine;
+      : new DefaultProcessor(this, 'DefaultProcessor', {
+          table: this.table,
+          timeout: props.processingTimeout,
+          logRetention: props.logRetention,
+        }).stateMachine;
 
     const serviceEnvironment = {
       TABLE_NAME: this.table.tableName,
@@ -170,7 +168,8 @@ export class BillingRunActionsStack extends Stack {
       'AwsSolutions-APIG2':
         'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field (SPEC 2); a gateway validator would answer first, less precisely.',
       'AwsSolutions-APIG3': 'Per-tenant usage plans throttle the API; attaching a WAF web ACL is left to the operator account policy.',
-      'AwsSolutions-COG4': 'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
+      'AwsSolutions-COG4':
+        'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
         'The account-level API Gateway CloudWatch role uses this AWS managed policy by design; it only lets API Gateway write its logs.',
     });

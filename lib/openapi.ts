@@ -1,5 +1,13 @@
 import * as z from 'zod/mini';
-import { OUTCOMES, STATUSES, TYPES, ID_PATTERN, TENANT_ID_PATTERN, recordSchema, writableRecordSchema } from '../lambdas/domain/billing-run-action.ts';
+import {
+  OUTCOMES,
+  STATUSES,
+  TYPES,
+  ID_PATTERN,
+  TENANT_ID_PATTERN,
+  recordSchema,
+  writableRecordSchema,
+} from '../lambdas/domain/billing-run-action.ts';
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
 import { patchDocumentSchema } from '../lambdas/domain/json-patch.ts';
 import { isJsonNumber } from '../lambdas/domain/json-values.ts';
@@ -22,7 +30,8 @@ const ERROR_STATUSES: Record<string, string> = {
   '404': 'No such record (or it was deleted)',
   '409': 'Version conflict, failed JSON Patch `test`, or an Idempotency-Key reused with another body',
   '413': 'Body over 256 KiB, or a write whose item would pass DynamoDB’s 400 KB item limit',
-  '429': 'Throttled (`Too Many Requests`), over the monthly quota (`Limit Exceeded`) or over the tenant record limit; with `Retry-After` where a wait helps',
+  '429':
+    'Throttled (`Too Many Requests`), over the monthly quota (`Limit Exceeded`) or over the tenant record limit; with `Retry-After` where a wait helps',
   '500': 'Unexpected; the message carries the request id of the log line',
 };
 
@@ -115,7 +124,10 @@ function listPage(page: JsonSchema): JsonSchema {
     properties: {
       ...properties,
       Items: { type: 'array', items: ref('BillingRunActionFields') },
-      LastEvaluatedKey: { ...properties.LastEvaluatedKey, description: 'Present only when more items follow (a page also ends early to stay within 6 MB); pass it back as exclusiveStartKey' },
+      LastEvaluatedKey: {
+        ...properties.LastEvaluatedKey,
+        description: 'Present only when more items follow (a page also ends early to stay within 6 MB); pass it back as exclusiveStartKey',
+      },
     },
   };
 }
@@ -127,21 +139,56 @@ const pathParameter = (name: string) => ({
   required: true,
   schema: { type: 'string', pattern: (name === 'tenantId' ? TENANT_ID_PATTERN : ID_PATTERN).source },
 });
-const FIELDS = { name: 'fields', in: 'query', required: false, description: 'Comma-separated top-level fields to return (id always comes back)', schema: { type: 'string' } };
+const FIELDS = {
+  name: 'fields',
+  in: 'query',
+  required: false,
+  description: 'Comma-separated top-level fields to return (id always comes back)',
+  schema: { type: 'string' },
+};
 
 function queryParameters(route: Route): JsonSchema[] {
   if (route.operation === 'getBillingRunAction') {
-    return [FIELDS, { name: 'consistentRead', in: 'query', required: false, description: 'A strongly consistent read', schema: { type: 'string', enum: ['true', 'false'] } }];
+    return [
+      FIELDS,
+      {
+        name: 'consistentRead',
+        in: 'query',
+        required: false,
+        description: 'A strongly consistent read',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ];
   }
   if (route.lookup) {
     return [
       FIELDS,
-      { name: 'limit', in: 'query', required: false, description: 'Page size, 1 to 1000 (default 100)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-      { name: 'exclusiveStartKey', in: 'query', required: false, description: 'The LastEvaluatedKey of the previous page', schema: { type: 'string' } },
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Page size, 1 to 1000 (default 100)',
+        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+      {
+        name: 'exclusiveStartKey',
+        in: 'query',
+        required: false,
+        description: 'The LastEvaluatedKey of the previous page',
+        schema: { type: 'string' },
+      },
     ];
   }
   if (route.operation === 'createBillingRunAction') {
-    return [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Same key and body within 24 h: the first response again, nothing created', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' } }];
+    return [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Same key and body within 24 h: the first response again, nothing created',
+        schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      },
+    ];
   }
   return [];
 }
@@ -149,10 +196,21 @@ function queryParameters(route: Route): JsonSchema[] {
 const REQUESTS: Record<string, { schema: string; example: unknown }> = {
   createBillingRunAction: { schema: 'BillingRunActionCreate', example: EXAMPLE },
   updateBillingRunAction: { schema: 'BillingRunActionReplace', example: { ...EXAMPLE, status: 'completed', sys_version: 1 } },
-  patchBillingRunAction: { schema: 'JsonPatch', example: [{ op: 'test', path: '/status', value: 'pending' }, { op: 'replace', path: '/status', value: 'completed' }] },
+  patchBillingRunAction: {
+    schema: 'JsonPatch',
+    example: [
+      { op: 'test', path: '/status', value: 'pending' },
+      { op: 'replace', path: '/status', value: 'completed' },
+    ],
+  },
   batchBillingRunActions: {
     schema: 'BatchRequest',
-    example: { operations: [{ op: 'patch', id: '0190e1c2-7b3a-7c4d-8e5f-1a2b3c4d5e6f', patch: [{ op: 'replace', path: '/status', value: 'excluded' }] }, { op: 'delete', id: '0190e1c2-7b3a-7c4d-8e5f-1a2b3c4d5e70' }] },
+    example: {
+      operations: [
+        { op: 'patch', id: '0190e1c2-7b3a-7c4d-8e5f-1a2b3c4d5e6f', patch: [{ op: 'replace', path: '/status', value: 'excluded' }] },
+        { op: 'delete', id: '0190e1c2-7b3a-7c4d-8e5f-1a2b3c4d5e70' },
+      ],
+    },
   },
 };
 
@@ -169,7 +227,8 @@ function projectionSchema(record: JsonSchema): JsonSchema {
   return {
     ...record,
     required: ['id'],
-    description: 'A billing run action as get and lists answer it: every stored field without `fields`; with `fields`, only the named fields (those the record has) and `id`.',
+    description:
+      'A billing run action as get and lists answer it: every stored field without `fields`; with `fields`, only the named fields (those the record has) and `id`.',
   };
 }
 
@@ -185,10 +244,14 @@ export function buildOpenApiDocument(): JsonSchema {
       security: [{ bearerAuth: [route.scope] }],
       description: `Needs the \`${route.scope}\` scope${route.scope === READ_SCOPE ? ` (or \`${WRITE_SCOPE}\`)` : ''}.`,
       parameters: [...names.map(pathParameter), ...queryParameters(route)],
-      ...(request && { requestBody: { required: true, content: { 'application/json': { schema: ref(request.schema), example: request.example } } } }),
+      ...(request && {
+        requestBody: { required: true, content: { 'application/json': { schema: ref(request.schema), example: request.example } } },
+      }),
       responses: {
         '200': { description: 'Success', content: json(successSchema(route)) },
-        ...Object.fromEntries(Object.entries(ERROR_STATUSES).map(([status, description]) => [status, { description, content: json(ref('Error')) }])),
+        ...Object.fromEntries(
+          Object.entries(ERROR_STATUSES).map(([status, description]) => [status, { description, content: json(ref('Error')) }]),
+        ),
       },
     };
   }
@@ -197,7 +260,8 @@ export function buildOpenApiDocument(): JsonSchema {
     info: {
       title: 'Billing Run Actions API',
       version: '1.0.0',
-      description: 'Stores and serves billing run actions: the per-candidate steps a certification billing run produces. Multi-tenant: every path starts with the tenant, which the bearer token must name.',
+      description:
+        'Stores and serves billing run actions: the per-candidate steps a certification billing run produces. Multi-tenant: every path starts with the tenant, which the bearer token must name.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
@@ -208,7 +272,14 @@ export function buildOpenApiDocument(): JsonSchema {
     security: [{ bearerAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT of the configured issuer; its tenant claim lists the tenants it may act for' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT of the configured issuer; its tenant claim lists the tenants it may act for',
+        },
+      },
       schemas: {
         BillingRunAction: describeFields(schema(recordSchema())),
         BillingRunActionFields: projectionSchema(describeFields(schema(recordSchema()))),

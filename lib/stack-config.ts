@@ -17,12 +17,16 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     return value;
   };
   const processorStateMachineArn: unknown = node.tryGetContext('processorStateMachineArn');
-  if (processorStateMachineArn !== undefined && (typeof processorStateMachineArn !== 'string' || !/^arn:aws[\w-]*:states:/.test(processorStateMachineArn))) {
+  if (
+    processorStateMachineArn !== undefined &&
+    (typeof processorStateMachineArn !== 'string' || !/^arn:aws[\w-]*:states:/.test(processorStateMachineArn))
+  ) {
     throw new Error("CDK context 'processorStateMachineArn' must be a Step Functions state machine ARN");
   }
   const logRetentionDays = number('logRetentionDays', 30);
   const retention = Object.values(RetentionDays).find((days) => days === logRetentionDays);
-  if (retention === undefined) throw new Error(`CDK context 'logRetentionDays' must be a CloudWatch Logs retention (e.g. 7, 14, 30, 90, 365)`);
+  if (retention === undefined)
+    throw new Error(`CDK context 'logRetentionDays' must be a CloudWatch Logs retention (e.g. 7, 14, 30, 90, 365)`);
   return {
     issuer: text('issuer'),
     jwksUrl: text('jwksUrl'),

@@ -20,7 +20,6 @@ export const USAGE = `usage:
 Without --stack (or STACK_NAME) it acts on the local store under DATA_DIR; with it, on the deployed
 stack's tenant registry and API Gateway usage plans (AWS credentials and region from the environment).`;
 
-
 export interface ParsedCommand {
   command: 'add' | 'list' | 'remove';
   tenantId: string | undefined;
@@ -38,14 +37,22 @@ export function parseTenantsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
   });
   const [command, tenantId] = positionals;
   if (command !== 'add' && command !== 'list' && command !== 'remove') throw new UsageError(`Unknown command '${command ?? ''}'.`);
-  if (command !== 'list' && (!tenantId || !TENANT_ID_PATTERN.test(tenantId))) throw new UsageError(`tenantId must match ${TENANT_ID_PATTERN.source}.`);
-  if (values.tier !== undefined && !TIERS.includes(values.tier as TierName)) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}.`);
+  if (command !== 'list' && (!tenantId || !TENANT_ID_PATTERN.test(tenantId)))
+    throw new UsageError(`tenantId must match ${TENANT_ID_PATTERN.source}.`);
+  if (values.tier !== undefined && !TIERS.includes(values.tier as TierName))
+    throw new UsageError(`--tier must be one of ${TIERS.join(', ')}.`);
   const maxActions = values['max-actions'] === undefined ? undefined : Number(values['max-actions']);
-  if (maxActions !== undefined && (!Number.isInteger(maxActions) || maxActions < 0)) throw new UsageError('--max-actions must be a whole number.');
+  if (maxActions !== undefined && (!Number.isInteger(maxActions) || maxActions < 0))
+    throw new UsageError('--max-actions must be a whole number.');
   return { command, tenantId, tier: values.tier as TierName | undefined, maxActions, stack: values.stack ?? (env.STACK_NAME || undefined) };
 }
 
-export async function runOn(registry: TenantRegistry, keys: UsageKeys, parsed: ParsedCommand, print: (line: string) => void): Promise<number> {
+export async function runOn(
+  registry: TenantRegistry,
+  keys: UsageKeys,
+  parsed: ParsedCommand,
+  print: (line: string) => void,
+): Promise<number> {
   const tenantId = parsed.tenantId as string;
   if (parsed.command === 'add') {
     const tenant = await provisionTenant(registry, tenantId, { tier: parsed.tier, maxActions: parsed.maxActions, keys });
@@ -71,7 +78,12 @@ export async function runTenantsCommand(parsed: ParsedCommand, print: (line: str
     const stack = await readDeployedStack(new CloudFormationClient({}), parsed.stack);
     const client = createDocumentClient({ region: process.env.AWS_REGION });
     try {
-      return await runOn(new DynamoDbTenantRegistry(client, stack.tenantsTableName), new ApiGatewayUsageKeys(new APIGatewayClient({}), stack.usagePlanIds), parsed, print);
+      return await runOn(
+        new DynamoDbTenantRegistry(client, stack.tenantsTableName),
+        new ApiGatewayUsageKeys(new APIGatewayClient({}), stack.usagePlanIds),
+        parsed,
+        print,
+      );
     } finally {
       client.destroy();
     }

@@ -7,7 +7,8 @@ import { InvalidToken, type TokenVerifier, type VerifiedToken } from './token-ve
 /** API Gateway turns exactly this error message from an authorizer into a 401. */
 export const UNAUTHORIZED = 'Unauthorized';
 /** The body of that 401, the same from the local gateway and (as a gateway response) from API Gateway. */
-export const UNAUTHORIZED_MESSAGE = 'Unauthorized: a valid bearer token is required (missing, malformed, expired or not signed by the issuer)';
+export const UNAUTHORIZED_MESSAGE =
+  'Unauthorized: a valid bearer token is required (missing, malformed, expired or not signed by the issuer)';
 
 export interface AuthorizerDependencies {
   verifier: TokenVerifier;

@@ -9,26 +9,30 @@ const MAX_BYTES = 1_048_576;
 
 function download(url: URL): Promise<JSONWebKeySet> {
   return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'http:' ? getHttp : get)(url, { headers: { accept: 'application/json, application/jwk-set+json' }, timeout: TIMEOUT_MS }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        reject(new errors.JOSEError(`JWKS answered HTTP ${response.statusCode}`));
-        return;
-      }
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > MAX_BYTES) request.destroy(new errors.JOSEError('JWKS is too large'));
-      });
-      response.on('end', () => {
-        try {
-          resolve(JSON.parse(body) as JSONWebKeySet);
-        } catch {
-          reject(new errors.JOSEError('JWKS is not JSON'));
+    const request = (url.protocol === 'http:' ? getHttp : get)(
+      url,
+      { headers: { accept: 'application/json, application/jwk-set+json' }, timeout: TIMEOUT_MS },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(new errors.JOSEError(`JWKS answered HTTP ${response.statusCode}`));
+          return;
         }
-      });
-    });
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.length > MAX_BYTES) request.destroy(new errors.JOSEError('JWKS is too large'));
+        });
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(body) as JSONWebKeySet);
+          } catch {
+            reject(new errors.JOSEError('JWKS is not JSON'));
+          }
+        });
+      },
+    );
     request.on('timeout', () => request.destroy(new errors.JWKSTimeout()));
     request.on('error', reject);
   });

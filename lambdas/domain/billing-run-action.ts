@@ -36,9 +36,9 @@ const ERROR_STACK_MAX_BYTES = 32 * 1024;
 const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z' });
 const reference = z.string().check(z.minLength(1), z.maxLength(256));
 /** A lookup value is a path segment of its list route, so it is refused on write unless a list can take it. */
-const lookupValue = z.string().check(
-  z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source} (letters, digits, _ : | -), as its list route requires` }),
-);
+const lookupValue = z
+  .string()
+  .check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source} (letters, digits, _ : | -), as its list route requires` }));
 const text = z.string();
 const optional = z.optional;
 const optionalText = optional(text);
@@ -144,11 +144,7 @@ export const SERVER_MANAGED_FIELDS = [
   'sys_last_security_context',
 ] as const satisfies readonly (keyof BillingRunAction)[];
 type ServerManagedField = (typeof SERVER_MANAGED_FIELDS)[number];
-export const RECORD_FIELDS = [
-  ...Object.keys(businessFields),
-  ...Object.keys(clientMetadataFields),
-  ...SERVER_MANAGED_FIELDS,
-] as const;
+export const RECORD_FIELDS = [...Object.keys(businessFields), ...Object.keys(clientMetadataFields), ...SERVER_MANAGED_FIELDS] as const;
 
 /**
  * What a client sends to create or replace a record. Server-managed fields may ride along (a GET

@@ -13,10 +13,7 @@ export abstract class ServiceError extends Error {
   readonly details: FieldIssue[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(
-    message: string,
-    options: { details?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
-  ) {
+  constructor(message: string, options: { details?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.details = options.details;

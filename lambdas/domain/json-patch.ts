@@ -30,7 +30,8 @@ export const patchOperationSchema = z
         context.issues.push({ code: 'custom', input: operation, path: ['value'], message: `value is required for ${operation.op}` });
       }
       if (NEEDS_FROM.has(operation.op) && !isPointer(operation.from)) {
-        const message = operation.from === undefined ? `from is required for ${operation.op}` : 'must be a JSON Pointer ("" or starting with "/")';
+        const message =
+          operation.from === undefined ? `from is required for ${operation.op}` : 'must be a JSON Pointer ("" or starting with "/")';
         context.issues.push({ code: 'custom', input: operation, path: ['from'], message });
       }
     }),
@@ -123,7 +124,13 @@ function valueAt(document: unknown, from: string, index: number): unknown {
     fastJsonPatch.applyOperation(document, get as unknown as Operation, validateOperation, true, true, index);
   } catch (error) {
     if (!(error instanceof fastJsonPatch.JsonPatchError)) throw error;
-    throw new fastJsonPatch.JsonPatchError('from does not resolve', 'OPERATION_FROM_UNRESOLVABLE', index, get as unknown as Operation, undefined);
+    throw new fastJsonPatch.JsonPatchError(
+      'from does not resolve',
+      'OPERATION_FROM_UNRESOLVABLE',
+      index,
+      get as unknown as Operation,
+      undefined,
+    );
   }
   return get.value;
 }
@@ -155,7 +162,8 @@ export function applyPatch<T extends object>(document: T, patch: PatchDocument, 
         step = { op: 'add', path: operation.path, value: write(valueAt(patched, operation.from as string, index), index) };
       } else if (operation.op === 'move') {
         valueAt(patched, operation.from as string, index);
-        if (operation.path.startsWith(`${operation.from as string}/`)) throw cannotApply(FAILURE_MESSAGES.MOVE_INTO_ITSELF as string, index, field);
+        if (operation.path.startsWith(`${operation.from as string}/`))
+          throw cannotApply(FAILURE_MESSAGES.MOVE_INTO_ITSELF as string, index, field);
       } else if (operation.op === 'add' || operation.op === 'replace') {
         step = { op: operation.op, path: operation.path, value: write(operation.value, index) };
       } else if (operation.op === 'test') {

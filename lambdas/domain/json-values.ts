@@ -69,8 +69,7 @@ function canonicalText({ negative, digits, exponent }: Decimal): string {
   return negative ? `-${body}` : body;
 }
 
-const sameDecimal = (a: Decimal, b: Decimal): boolean =>
-  a.digits === b.digits && a.exponent === b.exponent && a.negative === b.negative;
+const sameDecimal = (a: Decimal, b: Decimal): boolean => a.digits === b.digits && a.exponent === b.exponent && a.negative === b.negative;
 
 /** The number a decimal text denotes: a `number` when a double holds it exactly, else an ExactNumber. */
 export function jsonNumber(text: string): JsonNumber {
@@ -131,7 +130,8 @@ export function cloneJson<T>(value: T): T {
  */
 export function jsonEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof ExactNumber || b instanceof ExactNumber) return a instanceof ExactNumber && b instanceof ExactNumber && a.text === b.text;
+  if (a instanceof ExactNumber || b instanceof ExactNumber)
+    return a instanceof ExactNumber && b instanceof ExactNumber && a.text === b.text;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((element, index) => jsonEquals(element, b[index]));

@@ -22,9 +22,7 @@ function sign(secret: string, payload: string): Buffer {
  * edited by hand, or taken from another tenant's or another lookup's list, is refused.
  */
 export function encodeCursor(secret: string, position: ListPosition): string {
-  const payload = Buffer.from(
-    JSON.stringify([position.tenantId, position.lookup, position.value, position.lastId]),
-  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify([position.tenantId, position.lookup, position.value, position.lastId])).toString('base64url');
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
 }
 

@@ -48,12 +48,7 @@ export function issuesOf(error: z.core.$ZodError, fallback = 'body'): FieldIssue
 }
 
 /** Parses `value` with `schema`, or throws a 400 naming every offending field. */
-export function parseOrThrow<S extends z.ZodMiniType>(
-  schema: S,
-  value: unknown,
-  what: string,
-  fallbackPath = 'body',
-): z.infer<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, what: string, fallbackPath = 'body'): z.infer<S> {
   const result = safeParse(schema, value);
   if (!result.success) {
     const details = issuesOf(result.error, fallbackPath);

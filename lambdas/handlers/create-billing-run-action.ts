@@ -5,7 +5,9 @@ import { stepFunctionsProcessing } from '../processing/step-functions-processing
 import { Reply } from '../middleware/http-event.ts';
 import { createBillingRunAction } from '../use-cases/create-billing-run-action.ts';
 
-const idempotencyKeyHeader = z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })));
+const idempotencyKeyHeader = z.optional(
+  z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })),
+);
 
 export const handler = createHandler('createBillingRunAction', {
   processing: stepFunctionsProcessing,

@@ -22,9 +22,10 @@ export function toErrorResult(error: unknown, requestId: string): HttpResult {
     return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
   }
   if (isMiddyHttpError(error) && error.statusCode >= 400 && error.statusCode < 500) {
-    const message = error.message === 'Forbidden key in JSON body'
-      ? 'Request body contains a forbidden key (__proto__ or constructor.prototype)'
-      : (MIDDY_ERRORS[error.statusCode] ?? error.message);
+    const message =
+      error.message === 'Forbidden key in JSON body'
+        ? 'Request body contains a forbidden key (__proto__ or constructor.prototype)'
+        : (MIDDY_ERRORS[error.statusCode] ?? error.message);
     return jsonResult(400, { message });
   }
   if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {

@@ -31,7 +31,11 @@ export interface OperationSpec<P, Q> {
   processing?: () => ProcessingStarter | undefined;
 }
 
-function parseParameters<T>(schema: z.ZodMiniType<T> | undefined, values: Record<string, string | undefined> | null, issues: FieldIssue[]): T {
+function parseParameters<T>(
+  schema: z.ZodMiniType<T> | undefined,
+  values: Record<string, string | undefined> | null,
+  issues: FieldIssue[],
+): T {
   if (!schema) return undefined as T;
   const result = safeParse(schema, values ?? {});
   if (result.success) return result.data;

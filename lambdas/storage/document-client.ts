@@ -15,5 +15,8 @@ export function createDocumentClient(options: { region?: string | undefined; end
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true }, unmarshallOptions: { ...UNMARSHALL_OPTIONS } }); // a copy: the client writes into its options
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { ...UNMARSHALL_OPTIONS },
+  }); // a copy: the client writes into its options
 }

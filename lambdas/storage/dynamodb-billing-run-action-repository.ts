@@ -139,27 +139,27 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     try {
       await this.transact(tenantId, record.id, undefined, {
         TransactItems: [
-        {
-          Update: {
-            TableName: this.tenantsTableName,
-            Key: { [TENANT_PARTITION_KEY]: tenantId },
-            UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
-            ConditionExpression: condition.tenantHasRoom,
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          {
+            Update: {
+              TableName: this.tenantsTableName,
+              Key: { [TENANT_PARTITION_KEY]: tenantId },
+              UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
+              ConditionExpression: condition.tenantHasRoom,
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: toItem(tenantId, record),
-            ConditionExpression: condition.isNew,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: toItem(tenantId, record),
+              ConditionExpression: condition.isNew,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-        ...(claim ? [claim] : []),
-      ],
-    });
+          ...(claim ? [claim] : []),
+        ],
+      });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
       if (error.claim.body_hash !== idempotency.bodyHash) {
@@ -252,7 +252,12 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
    * cancellation into the domain error of the item that refused. Collisions with concurrent
    * transactions on the same counter are retried.
    */
-  private async transact(tenantId: string, id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput): Promise<void> {
+  private async transact(
+    tenantId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    input: TransactWriteCommandInput,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteCommand(input));

@@ -31,9 +31,7 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
   }
 
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId } }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId } }));
     return isProvisioned(Item) ? toTenant(Item) : undefined;
   }
 

@@ -52,7 +52,10 @@ export interface BatchResult {
 export async function batchBillingRunActions(deps: ActionDependencies, caller: Caller, body: unknown): Promise<BatchResult> {
   const { operations } = parseOrThrow(batchEnvelopeSchema, body, 'batch');
   const results: BatchOperationResult[] = new Array(operations.length);
-  const byId = Map.groupBy(operations.map((operation, index) => ({ operation, index })), ({ operation }) => operation.id);
+  const byId = Map.groupBy(
+    operations.map((operation, index) => ({ operation, index })),
+    ({ operation }) => operation.id,
+  );
   const limit = pLimit(deps.batchConcurrency);
   await Promise.all(
     [...byId.values()].map((sequence) =>

@@ -17,7 +17,10 @@ export const createSchema = z.extend(writableRecordSchema, {
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 
 /** Semantically equal JSON bodies (key order, white space) hash the same (RFC 8785 canonical form). */
-const bodyHash = (body: unknown): string => createHash('sha256').update(canonicalize(body) ?? '').digest('base64url');
+const bodyHash = (body: unknown): string =>
+  createHash('sha256')
+    .update(canonicalize(body) ?? '')
+    .digest('base64url');
 
 export async function createBillingRunAction(
   deps: ActionDependencies,
@@ -34,9 +37,10 @@ export async function createBillingRunAction(
     newRecord(deps.newId(), clientFieldsOf(body), { caller, operation: 'createBillingRunAction', at: now.toISOString() }),
   );
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const claim = input.idempotencyKey === undefined
-    ? undefined
-    : { key: input.idempotencyKey, bodyHash: bodyHash(input.body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
+  const claim =
+    input.idempotencyKey === undefined
+      ? undefined
+      : { key: input.idempotencyKey, bodyHash: bodyHash(input.body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
   const created = await deps.repository.create(caller.tenantId, record, claim);
   // Also on a replay: the start is idempotent per attempt, and it covers a first create that stopped before it.
   return { ...created, record: await startAssignedExecution(deps, caller, created.record) };

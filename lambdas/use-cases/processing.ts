@@ -21,7 +21,11 @@ export function assignExecution(
  * After a write: starts the execution the record points at (idempotent per attempt). If it cannot
  * start, the record moves to `error` with a message, so it never stays in processing without one.
  */
-export async function startAssignedExecution(deps: ActionDependencies, caller: Caller, record: BillingRunAction): Promise<BillingRunAction> {
+export async function startAssignedExecution(
+  deps: ActionDependencies,
+  caller: Caller,
+  record: BillingRunAction,
+): Promise<BillingRunAction> {
   const arn = record.step_function_execution_arn;
   if (!deps.processing || record.status !== PROCESSING || !arn || !deps.processing.owns(arn)) return record;
   try {
@@ -31,7 +35,11 @@ export async function startAssignedExecution(deps: ActionDependencies, caller: C
     deps.reportError(error, { id: record.id, step: 'start processing' });
     const failed = nextVersion(
       record,
-      clientFieldsOf({ ...record, status: 'error', error_message: `Processing could not start (${(error as Error).name}); request id ${caller.requestId}` }),
+      clientFieldsOf({
+        ...record,
+        status: 'error',
+        error_message: `Processing could not start (${(error as Error).name}); request id ${caller.requestId}`,
+      }),
       { caller, operation: 'startProcessing', at: deps.clock().toISOString() },
     );
     try {

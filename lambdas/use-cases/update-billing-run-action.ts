@@ -20,10 +20,9 @@ export async function updateBillingRunAction(
   assertStorable(body);
   const current = await readForChange(deps, caller, input.id);
   if (body.sys_version !== undefined && body.sys_version !== current.sys_version) {
-    throw new Conflict(
-      `sys_version ${body.sys_version} does not match the stored version ${current.sys_version}; read the record again`,
-      { details: [{ path: 'sys_version', message: `stored version is ${current.sys_version}` }] },
-    );
+    throw new Conflict(`sys_version ${body.sys_version} does not match the stored version ${current.sys_version}; read the record again`, {
+      details: [{ path: 'sys_version', message: `stored version is ${current.sys_version}` }],
+    });
   }
   return replaceFields(deps, caller, 'updateBillingRunAction', current, body);
 }

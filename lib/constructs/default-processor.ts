@@ -43,7 +43,11 @@ export class DefaultProcessor extends Construct {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { description: 'Billing run actions to process; workers answer with the task token' });
 
-    const key = { [PARTITION_KEY]: DynamoAttributeValue.fromString(JsonPath.format('{}#{}', JsonPath.stringAt('$.tenantId'), JsonPath.stringAt('$.id'))) };
+    const key = {
+      [PARTITION_KEY]: DynamoAttributeValue.fromString(
+        JsonPath.format('{}#{}', JsonPath.stringAt('$.tenantId'), JsonPath.stringAt('$.id')),
+      ),
+    };
     const superseded = new Succeed(this, 'Record moved on');
     /** An UpdateItem of the record that only lands while the record still points at this execution. */
     const writeBack = (name: string, set: string, values: Record<string, DynamoAttributeValue>) =>
@@ -112,7 +116,8 @@ export class DefaultProcessor extends Construct {
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
     acknowledge(this.stateMachine, {
-      'AwsSolutions-IAM5[Resource::*]': 'Only the X-Ray and CloudWatch Logs delivery actions Step Functions needs, which support no resource-level permissions.',
+      'AwsSolutions-IAM5[Resource::*]':
+        'Only the X-Ray and CloudWatch Logs delivery actions Step Functions needs, which support no resource-level permissions.',
     });
   }
 }

@@ -73,7 +73,9 @@ export class ServiceFunction extends Construct {
     if (actions.length === 0) return;
     const itemActions = actions.filter((action) => action !== 'Query');
     if (itemActions.length > 0) {
-      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: itemActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: itemActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
+      );
     }
     if (actions.includes('Query')) {
       this.role.addToPrincipalPolicy(

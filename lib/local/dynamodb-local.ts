@@ -61,7 +61,18 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`, '-jar', join(release, 'DynamoDBLocal.jar'), '-port', String(port), ...storage, '-sharedDb', '-disableTelemetry', '-cors', NO_BROWSER_ORIGIN],
+    [
+      `-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(release, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      ...storage,
+      '-sharedDb',
+      '-disableTelemetry',
+      '-cors',
+      NO_BROWSER_ORIGIN,
+    ],
     { stdio: 'pipe' },
   );
   let output = '';

@@ -175,7 +175,8 @@ function headerNamed(headers: Record<string, string>, name: string): string | un
 function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
   let allowed = false;
   for (const statement of result.policyDocument.Statement) {
-    const resources: string[] = 'Resource' in statement ? [statement.Resource].flat().filter((r): r is string => typeof r === "string") : [];
+    const resources: string[] =
+      'Resource' in statement ? [statement.Resource].flat().filter((r): r is string => typeof r === 'string') : [];
     if (!resources.some((resource) => wildcardMatches(resource, methodArn))) continue;
     if (statement.Effect === 'Deny') return false;
     if (statement.Effect === 'Allow') allowed = true;
@@ -223,7 +224,9 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const body = await readBody(request);
     if (body === undefined) {
       // The rest of the body is never read: answer, then close the connection.
-      sendMessage(response, 413, `Request Too Long: API Gateway accepts request bodies up to 10 MB (${GATEWAY_MAX_BODY_BYTES} bytes)`, { Connection: 'close' });
+      sendMessage(response, 413, `Request Too Long: API Gateway accepts request bodies up to 10 MB (${GATEWAY_MAX_BODY_BYTES} bytes)`, {
+        Connection: 'close',
+      });
       return;
     }
     const { route, pathParameters } = found;
@@ -309,7 +312,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const handler = handlers.get(route.operation) as ProxyHandler;
     let result: APIGatewayProxyResult;
     const timers: NodeJS.Timeout[] = [];
-    const after = <T extends string>(ms: number, outcome: T) => new Promise<T>((resolveAfter) => timers.push(setTimeout(() => resolveAfter(outcome), ms)));
+    const after = <T extends string>(ms: number, outcome: T) =>
+      new Promise<T>((resolveAfter) => timers.push(setTimeout(() => resolveAfter(outcome), ms)));
     try {
       const outcome = await Promise.race([
         handler(event, lambdaContext(route.operation, functionTimeoutMs)),
@@ -335,7 +339,11 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const payloadBytes = Buffer.byteLength(JSON.stringify(result));
     if (payloadBytes > lambdaResponseLimitBytes) {
       // Lambda refuses the response and API Gateway answers 502; locally the reason is named.
-      sendMessage(response, 502, `Internal server error: the function's response is ${payloadBytes} bytes, past Lambda's limit of ${lambdaResponseLimitBytes}`);
+      sendMessage(
+        response,
+        502,
+        `Internal server error: the function's response is ${payloadBytes} bytes, past Lambda's limit of ${lambdaResponseLimitBytes}`,
+      );
       return;
     }
     send(response, result.statusCode, result.body, {

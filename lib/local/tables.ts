@@ -6,13 +6,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  INDEX_SORT_KEY,
-  LOOKUP_INDEXES,
-  PARTITION_KEY,
-  TENANT_PARTITION_KEY,
-  TTL_ATTRIBUTE,
-} from '../../lambdas/storage/table-design.ts';
+import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
 
 export interface TableNames {
   tableName: string;
@@ -74,13 +68,15 @@ async function createIfMissing(client: DynamoDBDocumentClient, input: CreateTabl
 export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await createIfMissing(client, recordsTableInput(names.tableName));
   await createIfMissing(client, tenantsTableInput(names.tenantsTableName));
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: names.tableName,
-      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-    }),
-  ).catch((error: Error) => {
-    // Enabling TTL twice is refused; it is already on.
-    if (!/already enabled/i.test(error.message)) throw error;
-  });
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: names.tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    )
+    .catch((error: Error) => {
+      // Enabling TTL twice is refused; it is already on.
+      if (!/already enabled/i.test(error.message)) throw error;
+    });
 }

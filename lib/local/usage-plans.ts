@@ -49,7 +49,11 @@ export class LocalUsagePlans {
       this.meters.set(key, meter);
     }
     if (!meter.bucket.tryRemoveTokens(1)) {
-      return { admitted: false, message: 'Too Many Requests', retryAfterSeconds: Math.max(1, Math.ceil(meter.bucket.getWaitTime(1) / 1000)) };
+      return {
+        admitted: false,
+        message: 'Too Many Requests',
+        retryAfterSeconds: Math.max(1, Math.ceil(meter.bucket.getWaitTime(1) / 1000)),
+      };
     }
     const quota = this.tiers[tier].monthlyQuota;
     if (meter.month !== monthOf(now)) {
@@ -65,7 +69,10 @@ export class LocalUsagePlans {
 }
 
 /** Key-to-tier lookups from the tenant registry, re-read at most once a second so tier changes apply quickly. */
-export function cachedTierLookup(load: () => Promise<Map<string, TierName>>, maxAgeMs = 1000): (key: string) => Promise<TierName | undefined> {
+export function cachedTierLookup(
+  load: () => Promise<Map<string, TierName>>,
+  maxAgeMs = 1000,
+): (key: string) => Promise<TierName | undefined> {
   let cache = new Map<string, TierName>();
   let loadedAt = 0;
   let loading: Promise<void> | undefined;

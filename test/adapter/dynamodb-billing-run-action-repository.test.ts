@@ -55,7 +55,8 @@ describe('DynamoDbBillingRunActionRepository', () => {
             TableName: 'tenants',
             Key: { tenant_id: 't1' },
             UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
-            ConditionExpression: 'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
+            ConditionExpression:
+              'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
             ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -75,7 +76,12 @@ describe('DynamoDbBillingRunActionRepository', () => {
   it('names the limit when the tenant is full, and refuses an unprovisioned tenant', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(canceled([{ Code: 'ConditionalCheckFailed', Item: { tenant_id: 't1', usage_identifier_key: 'k', max_actions: 5, action_count: 5 } }, { Code: 'None' }]))
+      .rejectsOnce(
+        canceled([
+          { Code: 'ConditionalCheckFailed', Item: { tenant_id: 't1', usage_identifier_key: 'k', max_actions: 5, action_count: 5 } },
+          { Code: 'None' },
+        ]),
+      )
       .rejectsOnce(canceled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }]))
       .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: record }]));
     await expect(repository.create('t1', record)).rejects.toThrow(new TenantLimitReached('t1', 5));
@@ -94,9 +100,12 @@ describe('DynamoDbBillingRunActionRepository', () => {
   });
 
   it('replaces on the version read and tells a lost race from a vanished record', async () => {
-    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed({ ...record, pk: 't1#id-1', sys_version: 4 })).rejectsOnce(conditionFailed()).rejectsOnce(
-      conditionFailed({ ...record, pk: 't1#id-1', sys_deleted_by_id: 'u' }),
-    );
+    ddb
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejectsOnce(conditionFailed({ ...record, pk: 't1#id-1', sys_version: 4 }))
+      .rejectsOnce(conditionFailed())
+      .rejectsOnce(conditionFailed({ ...record, pk: 't1#id-1', sys_deleted_by_id: 'u' }));
     await repository.replace('t1', record, 2);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       ConditionExpression: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
@@ -107,7 +116,6 @@ describe('DynamoDbBillingRunActionRepository', () => {
     await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(NotFound);
     await expect(repository.replace('t1', record, 2)).rejects.toBeInstanceOf(NotFound);
   });
-
 
   it('soft-deletes in one transaction: the deleted item without index keys and with a TTL, and one less in the count', async () => {
     ddb.on(TransactWriteCommand).resolves({});
@@ -148,7 +156,13 @@ describe('DynamoDbBillingRunActionRepository', () => {
       Limit: 3,
       ExclusiveStartKey: { pk: 't1#id-0', certification_key: 't1#cert-1', id: 'id-0' },
     });
-    expect(page).toEqual({ items: [{ ...record, id: 'id-1' }, { ...record, id: 'id-2' }], lastId: 'id-2' });
+    expect(page).toEqual({
+      items: [
+        { ...record, id: 'id-1' },
+        { ...record, id: 'id-2' },
+      ],
+      lastId: 'id-2',
+    });
   });
 
   it('keeps querying past DynamoDB’s 1 MB pages until the page is full, and gives no cursor at the end', async () => {
@@ -160,6 +174,11 @@ describe('DynamoDbBillingRunActionRepository', () => {
     const page = await repository.list('t1', 'billingRun', 'run-1', { limit: 5 });
     expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit)).toEqual([6, 5]);
     expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: 't1#id-1' });
-    expect(page).toEqual({ items: [{ ...record, id: 'id-1' }, { ...record, id: 'id-2' }] });
+    expect(page).toEqual({
+      items: [
+        { ...record, id: 'id-1' },
+        { ...record, id: 'id-2' },
+      ],
+    });
   });
 });

@@ -85,7 +85,11 @@ describe('the CDK stack', () => {
       DeletionProtectionEnabled: true,
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
       GlobalSecondaryIndexes: ['byCertification', 'byApplication', 'byTrainingProvider', 'byBillingRun'].map((name) =>
-        Match.objectLike({ IndexName: name, KeySchema: [Match.objectLike({ KeyType: 'HASH' }), { AttributeName: 'id', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({
+          IndexName: name,
+          KeySchema: [Match.objectLike({ KeyType: 'HASH' }), { AttributeName: 'id', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        }),
       ),
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -99,7 +103,12 @@ describe('the CDK stack', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions).toHaveLength(ROUTES.length + 1);
     for (const [, fn] of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+      });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
     for (const [, logs] of ofType('AWS::Logs::LogGroup')) expect(logs.Properties.RetentionInDays).toBe(30);
@@ -110,9 +119,15 @@ describe('the CDK stack', () => {
     for (const route of ROUTES.filter((candidate) => candidate.operation.startsWith('list'))) {
       expect(tableActionsOf(route.operation)).toEqual({ Records: ['dynamodb:Query'] });
     }
-    expect(tableActionsOf('createBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'], Tenants: ['dynamodb:UpdateItem'] });
+    expect(tableActionsOf('createBillingRunAction')).toEqual({
+      Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Tenants: ['dynamodb:UpdateItem'],
+    });
     expect(tableActionsOf('updateBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
-    expect(tableActionsOf('deleteBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'], Tenants: ['dynamodb:UpdateItem'] });
+    expect(tableActionsOf('deleteBillingRunAction')).toEqual({
+      Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Tenants: ['dynamodb:UpdateItem'],
+    });
     expect(tableActionsOf('Authorizer')).toEqual({ Tenants: ['dynamodb:GetItem'] });
     // A list function may query its own index and nothing else.
     const [, listPolicy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('listBillingRunActionsByCertificationRole')) ?? [];
@@ -124,10 +139,16 @@ describe('the CDK stack', () => {
     for (const route of ROUTES) {
       const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${route.operation}Role`)) ?? [];
-      const starts = (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) => JSON.stringify(statement.Action).includes('states:'));
+      const starts = (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) =>
+        JSON.stringify(statement.Action).includes('states:'),
+      );
       if (route.access.startsProcessing) {
-        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toEqual({ Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) });
-        expect(starts).toEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) } }]);
+        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toEqual({
+          Ref: expect.stringMatching(/^DefaultProcessorStateMachine/),
+        });
+        expect(starts).toEqual([
+          { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) } },
+        ]);
       } else {
         expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toBeUndefined();
         expect(starts).toEqual([]);
@@ -159,23 +180,36 @@ describe('the CDK stack', () => {
       Quota: { Limit: 1_000_000, Period: 'MONTH' },
       ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
     });
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { UsagePlanName: 'billing-run-actions-standard', Throttle: { RateLimit: 50, BurstLimit: 100 } });
-    const premium = ofType('AWS::ApiGateway::UsagePlan').find(([, plan]) => plan.Properties.UsagePlanName === 'billing-run-actions-premium');
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      UsagePlanName: 'billing-run-actions-standard',
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+    });
+    const premium = ofType('AWS::ApiGateway::UsagePlan').find(
+      ([, plan]) => plan.Properties.UsagePlanName === 'billing-run-actions-premium',
+    );
     expect(premium?.[1].Properties).toMatchObject({ Throttle: { RateLimit: 200, BurstLimit: 400 } });
     expect(premium?.[1].Properties.Quota).toBeUndefined();
-    for (const output of ['TenantsTableName', 'UsagePlanIdBasic', 'UsagePlanIdStandard', 'UsagePlanIdPremium']) template.hasOutput(output, {});
+    for (const output of ['TenantsTableName', 'UsagePlanIdBasic', 'UsagePlanIdStandard', 'UsagePlanIdPremium'])
+      template.hasOutput(output, {});
   });
 
   it('keeps the {"message"} shape in the gateway’s own 401, 403 and 429 answers', () => {
-    const response = (type: string) => ofType('AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
+    const response = (type: string) =>
+      ofType('AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
     expect(response('UNAUTHORIZED')).toMatchObject({
       StatusCode: '401',
       ResponseTemplates: { 'application/json': JSON.stringify({ message: UNAUTHORIZED_MESSAGE }) },
       ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" },
     });
     expect(response('ACCESS_DENIED')?.ResponseTemplates['application/json']).toContain('$context.authorizer.reason');
-    expect(response('THROTTLED')).toMatchObject({ StatusCode: '429', ResponseTemplates: { 'application/json': '{"message":"Too Many Requests"}' } });
-    expect(response('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429', ResponseTemplates: { 'application/json': '{"message":"Limit Exceeded"}' } });
+    expect(response('THROTTLED')).toMatchObject({
+      StatusCode: '429',
+      ResponseTemplates: { 'application/json': '{"message":"Too Many Requests"}' },
+    });
+    expect(response('QUOTA_EXCEEDED')).toMatchObject({
+      StatusCode: '429',
+      ResponseTemplates: { 'application/json': '{"message":"Limit Exceeded"}' },
+    });
     expect(response('THROTTLED')?.ResponseParameters['gatewayresponse.header.Retry-After']).toBeDefined();
   });
 

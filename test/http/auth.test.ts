@@ -68,13 +68,18 @@ describe('authentication', () => {
     for (const route of ROUTES) {
       const response = await service.call(route.method, pathOf(route.path, 'tenant-a'), {
         headers: header ? { Authorization: header } : {},
-        ...(route.hasBody && { body: route.operation === 'batchBillingRunActions' ? { operations: [{ op: 'delete', id: recordId }] } : validBody() }),
+        ...(route.hasBody && {
+          body: route.operation === 'batchBillingRunActions' ? { operations: [{ op: 'delete', id: recordId }] } : validBody(),
+        }),
       });
       expect(response.status, `${route.operation}`).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
       expect(response.body.message).toMatch(/^Unauthorized/);
     }
-    expect((await service.call('GET', `/billingRunActions/tenant-a/${recordId}`, { token: await service.issuer.sign({ tenant: 'tenant-a' }) })).status).toBe(200);
+    expect(
+      (await service.call('GET', `/billingRunActions/tenant-a/${recordId}`, { token: await service.issuer.sign({ tenant: 'tenant-a' }) }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -82,14 +87,19 @@ describe('authorization', () => {
   it('answers 403 on every route for a tenant the token does not name', async () => {
     const token = await service.issuer.sign({ tenant: 'tenant-b' });
     for (const route of ROUTES) {
-      const response = await service.call(route.method, pathOf(route.path, 'tenant-a'), { token, ...(route.hasBody && { body: validBody() }) });
+      const response = await service.call(route.method, pathOf(route.path, 'tenant-a'), {
+        token,
+        ...(route.hasBody && { body: validBody() }),
+      });
       expect(response.status, route.operation).toBe(403);
       expect(response.body).toEqual({ message: "The token does not grant access to tenant 'tenant-a'" });
     }
   });
 
   it('answers 403 on every route for an unprovisioned tenant, and no refusal leaks a record', async () => {
-    const record = (await service.call('GET', `/billingRunActions/tenant-a/${recordId}`, { token: await service.issuer.sign({ tenant: 'tenant-a' }) })).body;
+    const record = (
+      await service.call('GET', `/billingRunActions/tenant-a/${recordId}`, { token: await service.issuer.sign({ tenant: 'tenant-a' }) })
+    ).body;
     const identities = {
       unprovisioned: await service.issuer.sign({ tenant: ['tenant-a', 'tenant-z'] }),
       other: await service.issuer.sign({ tenant: 'tenant-b' }),
@@ -97,7 +107,10 @@ describe('authorization', () => {
     for (const route of ROUTES) {
       for (const [who, token] of Object.entries(identities)) {
         const tenant = who === 'unprovisioned' ? 'tenant-z' : 'tenant-a';
-        const response = await service.call(route.method, pathOf(route.path, tenant), { token, ...(route.hasBody && { body: validBody() }) });
+        const response = await service.call(route.method, pathOf(route.path, tenant), {
+          token,
+          ...(route.hasBody && { body: validBody() }),
+        });
         expect(response.status, `${who} ${route.operation}`).toBe(403);
         expect(JSON.stringify(response.body)).not.toContain(record.name);
         expect(JSON.stringify(response.body)).not.toContain(record.sys_created_at);
@@ -114,7 +127,10 @@ describe('authorization', () => {
   it('lets a read-only token read but not write', async () => {
     const token = await service.issuer.sign({ tenant: 'tenant-a', scope: 'billing-run-actions:read' });
     for (const route of ROUTES) {
-      const response = await service.call(route.method, pathOf(route.path, 'tenant-a'), { token, ...(route.hasBody && { body: validBody() }) });
+      const response = await service.call(route.method, pathOf(route.path, 'tenant-a'), {
+        token,
+        ...(route.hasBody && { body: validBody() }),
+      });
       if (route.scope === 'billing-run-actions:read') expect(response.status, route.operation).toBe(200);
       else {
         expect(response.status, route.operation).toBe(403);

@@ -43,7 +43,10 @@ describe('npm run tenants and npm run token against a running instance', () => {
 
   it('refuse bad arguments with usage and exit code 2', async () => {
     const env = { DATA_DIR: service.dataDir };
-    await expect(command('tenants.ts', ['add', 'bad tenant'], env)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/usage/) });
+    await expect(command('tenants.ts', ['add', 'bad tenant'], env)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/usage/),
+    });
     await expect(command('tenants.ts', ['add', 't', '--tier', 'gold'], env)).rejects.toMatchObject({ code: 2 });
     await expect(command('token.ts', [], env)).rejects.toMatchObject({ code: 2 });
   });

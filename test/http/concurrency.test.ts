@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => service.stopAll());
 
-const create = async () => (await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [{ n: -1 }] }) })).body;
+const create = async () =>
+  (await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [{ n: -1 }] }) })).body;
 const appendPatch = (n: number) => [{ op: 'add', path: '/training_provider_billing_records/-', value: { n } }];
 
 describe('concurrent writes against DynamoDB Local', () => {
@@ -33,7 +34,9 @@ describe('concurrent writes against DynamoDB Local', () => {
   it('let exactly one of many PUTs carrying the same sys_version win', async () => {
     const record = await create();
     const responses = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => service.call('PUT', `${base}/${record.id}`, { token, body: { ...validBody({ name: `writer ${i}` }), sys_version: 1 } })),
+      Array.from({ length: 12 }, (_, i) =>
+        service.call('PUT', `${base}/${record.id}`, { token, body: { ...validBody({ name: `writer ${i}` }), sys_version: 1 } }),
+      ),
     );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);

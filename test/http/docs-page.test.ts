@@ -13,7 +13,15 @@ beforeAll(async () => {
   service = await startTestService(['tenant-a']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -34,10 +42,15 @@ describe('the API reference page, in headless Chromium', () => {
     });
     await page.goto(`${service.url}/docs`);
     for (const route of ROUTES) {
-      await expect.poll(() => page.getByText(route.summary, { exact: true }).count(), { timeout: 20_000, message: route.summary }).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByText(route.summary, { exact: true }).count(), { timeout: 20_000, message: route.summary })
+        .toBeGreaterThan(0);
     }
     // Redoc's own attribution logo is the one thing it fetches from elsewhere; offline it is hidden.
-    expect(external.filter((request) => request.type !== 'image'), JSON.stringify(external)).toEqual([]);
+    expect(
+      external.filter((request) => request.type !== 'image'),
+      JSON.stringify(external),
+    ).toEqual([]);
     await page.close();
   }, 60_000);
 });

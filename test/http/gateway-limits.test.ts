@@ -17,7 +17,10 @@ describe('the local gateway enforces the limits of Lambda and API Gateway', () =
   it("answers 502 when a function's response passes Lambda's response limit (lowered here to 1,500 bytes)", async () => {
     const small = await service.call('POST', base, { token, body: validBody() });
     expect(small.status).toBe(200);
-    const large = await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [{ note: 'y'.repeat(2000) }] }) });
+    const large = await service.call('POST', base, {
+      token,
+      body: validBody({ training_provider_billing_records: [{ note: 'y'.repeat(2000) }] }),
+    });
     expect(large.status).toBe(502);
     expect(large.body.message).toMatch(/past Lambda's limit of 1500/);
   });

@@ -62,7 +62,10 @@ describe('the RFC 6902 test suite (json-patch-test-suite) through PATCH', () => 
       return;
     }
     expect(created.status).toBe(200);
-    const response = await service.call('PATCH', `/billingRunActions/tenant-a/${created.body.id}`, { token, body: testCase.patch.map(prefix) });
+    const response = await service.call('PATCH', `/billingRunActions/tenant-a/${created.body.id}`, {
+      token,
+      body: testCase.patch.map(prefix),
+    });
     const differs = difference(testCase);
     if (differs) {
       expect(response.status, differs.reason).toBe(differs.status);

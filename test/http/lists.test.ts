@@ -14,7 +14,13 @@ beforeAll(async () => {
   for (let i = 0; i < 7; i++) {
     const response = await service.call('POST', '/billingRunActions/tenant-a', {
       token: tokenA,
-      body: validBody({ name: `action ${i}`, certification_id: 'cert-list', application_id: `app-${i % 2}`, training_provider_id: 'tp-list', billing_run_id: 'run-list' }),
+      body: validBody({
+        name: `action ${i}`,
+        certification_id: 'cert-list',
+        application_id: `app-${i % 2}`,
+        training_provider_id: 'tp-list',
+        billing_run_id: 'run-list',
+      }),
     });
     ids.push(response.body.id);
   }
@@ -86,7 +92,11 @@ describe('lists', () => {
     expect(otherValue.status).toBe(400);
     const otherLookup = await list(`/trainingProvider/cert-list?exclusiveStartKey=${encodeURIComponent(cursor)}`);
     expect(otherLookup.status).toBe(400);
-    const otherTenant = await service.call('GET', `/billingRunActions/tenant-b/certification/cert-list?exclusiveStartKey=${encodeURIComponent(cursor)}`, { token: tokenBoth });
+    const otherTenant = await service.call(
+      'GET',
+      `/billingRunActions/tenant-b/certification/cert-list?exclusiveStartKey=${encodeURIComponent(cursor)}`,
+      { token: tokenBoth },
+    );
     expect(otherTenant.status).toBe(400);
   });
 

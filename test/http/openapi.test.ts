@@ -60,7 +60,10 @@ describe('the OpenAPI document', () => {
       expect(validate?.(body), `${name}: ${JSON.stringify(validate?.errors)}`).toBe(true);
     };
     const base = '/billingRunActions/tenant-a';
-    const created = await service.call('POST', base, { token, body: validBody({ sys_calculated_field_errors: [{ field: 'name', error: 'x' }] }) });
+    const created = await service.call('POST', base, {
+      token,
+      body: validBody({ sys_calculated_field_errors: [{ field: 'name', error: 'x' }] }),
+    });
     check('BillingRunAction', created.body);
     const id = created.body.id;
     check('BillingRunAction', (await service.call('GET', `${base}/${id}`, { token })).body);
@@ -68,15 +71,28 @@ describe('the OpenAPI document', () => {
     const projected = (await service.call('GET', `${base}/${id}?fields=status`, { token })).body;
     check('BillingRunActionFields', projected);
     expect(ajv.getSchema('openapi#/components/schemas/BillingRunAction')?.(projected)).toBe(false);
-    expect(committed.paths['/billingRunActions/{tenantId}/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(/BillingRunActionFields$/);
+    expect(committed.paths['/billingRunActions/{tenantId}/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(
+      /BillingRunActionFields$/,
+    );
     check('ListPage', (await service.call('GET', `${base}/certification/cert-1?fields=status,name`, { token })).body);
     check('BillingRunAction', (await service.call('PUT', `${base}/${id}`, { token, body: validBody({ status: 'completed' }) })).body);
-    check('BillingRunAction', (await service.call('PATCH', `${base}/${id}`, { token, body: [{ op: 'replace', path: '/status', value: 'excluded' }] })).body);
+    check(
+      'BillingRunAction',
+      (await service.call('PATCH', `${base}/${id}`, { token, body: [{ op: 'replace', path: '/status', value: 'excluded' }] })).body,
+    );
     for (const route of (ROUTES as readonly Route[]).filter((candidate) => candidate.lookup)) {
       const path = route.path.replace('{tenantId}', 'tenant-a').replace(/\{\w+\}$/, 'cert-1');
       check('ListPage', (await service.call('GET', `${path}?limit=1`, { token })).body);
     }
-    const batch = await service.call('POST', `${base}/batch`, { token, body: { operations: [{ op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: 'b' }] }, { op: 'delete', id: 'missing' }] } });
+    const batch = await service.call('POST', `${base}/batch`, {
+      token,
+      body: {
+        operations: [
+          { op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: 'b' }] },
+          { op: 'delete', id: 'missing' },
+        ],
+      },
+    });
     check('BatchResult', batch.body);
     const deleted = await service.call('DELETE', `${base}/${id}`, { token });
     expect(deleted.body).toBe(id);

@@ -70,15 +70,39 @@ beforeAll(async () => {
 afterAll(() => service.stopAll());
 
 const segment = fc.oneof(
-  fc.constantFrom('tenant-a', 'tenant-b', 'tenant-z', 'batch', 'certification', 'application', 'trainingProvider', 'billingRun', 'cert-1', '..', '%2F', '%00', 'a'.repeat(300)),
+  fc.constantFrom(
+    'tenant-a',
+    'tenant-b',
+    'tenant-z',
+    'batch',
+    'certification',
+    'application',
+    'trainingProvider',
+    'billingRun',
+    'cert-1',
+    '..',
+    '%2F',
+    '%00',
+    'a'.repeat(300),
+  ),
   fc.constantFrom(...['x', 'y', 'z'].map((_, i) => i)).map((i) => ids[i] ?? 'missing'),
-  fc.string({ maxLength: 20 }).map(encodeURIComponent).filter((value) => value.length > 0),
+  fc
+    .string({ maxLength: 20 })
+    .map(encodeURIComponent)
+    .filter((value) => value.length > 0),
 );
 const path = fc.oneof(
   fc.constantFrom(...ROUTES.map((route) => route.path)).chain((template) =>
-    fc.tuple(...template.split('/').slice(1).map((part) => (part.startsWith('{') ? (part === '{tenantId}' ? fc.oneof(fc.constant('tenant-a'), segment) : segment) : fc.constant(part)))).map(
-      (parts) => `/${parts.join('/')}`,
-    ),
+    fc
+      .tuple(
+        ...template
+          .split('/')
+          .slice(1)
+          .map((part) =>
+            part.startsWith('{') ? (part === '{tenantId}' ? fc.oneof(fc.constant('tenant-a'), segment) : segment) : fc.constant(part),
+          ),
+      )
+      .map((parts) => `/${parts.join('/')}`),
   ),
   fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
 );
@@ -94,22 +118,61 @@ const query = fc
   });
 const pointer = fc.oneof(
   fc.constantFrom(...RECORD_FIELDS).map((field) => `/${field}`),
-  fc.constantFrom('', '/', '/__proto__/x', '/constructor/prototype', '/training_provider_billing_records/-', '/training_provider_billing_records/0/amount', '/nope/deeper', '/sys_locked'),
+  fc.constantFrom(
+    '',
+    '/',
+    '/__proto__/x',
+    '/constructor/prototype',
+    '/training_provider_billing_records/-',
+    '/training_provider_billing_records/0/amount',
+    '/nope/deeper',
+    '/sys_locked',
+  ),
   fc.string({ maxLength: 12 }),
 );
 /**
  * Numbers JSON can write but a double cannot hold, or DynamoDB cannot store, sent as raw text: a
  * generated string `§<number>§` is replaced by the bare number when the body is serialized.
  */
-const RAW_NUMBERS = ['1e16', '9007199254740993', '-9007199254740993', '1e20', '1e125', '1e126', '1e-130', '1e-131', '1e-400', '1e400', '0.1000000000000000055511151231257827', '12345678901234567890123456789012345678', '123456789012345678901234567890123456789', '-0', '5.0000000000000000001'];
+const RAW_NUMBERS = [
+  '1e16',
+  '9007199254740993',
+  '-9007199254740993',
+  '1e20',
+  '1e125',
+  '1e126',
+  '1e-130',
+  '1e-131',
+  '1e-400',
+  '1e400',
+  '0.1000000000000000055511151231257827',
+  '12345678901234567890123456789012345678',
+  '123456789012345678901234567890123456789',
+  '-0',
+  '5.0000000000000000001',
+];
 const rawNumber = fc.constantFrom(...RAW_NUMBERS).map((text) => `§${text}§`);
 const serialize = (value: unknown): string => JSON.stringify(value).replace(/"§([^§"]*)§"/g, '$1');
 /** Keys that name JavaScript internals: inside open objects they are data. */
-const internalKey = fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', 'name', 'prototype', '__proto__', 'isPrototypeOf', 'amount');
+const internalKey = fc.constantFrom(
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'name',
+  'prototype',
+  '__proto__',
+  'isPrototypeOf',
+  'amount',
+);
 const value = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   rawNumber,
-  fc.dictionary(internalKey, fc.oneof(rawNumber, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(internalKey, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })), { maxKeys: 4 }),
+  fc.dictionary(
+    internalKey,
+    fc.oneof(rawNumber, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(internalKey, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })),
+    { maxKeys: 4 },
+  ),
 );
 /** Billing records near the 256 KiB body limit, on either side of it, now and then. */
 const billingRecords = fc.oneof(
@@ -135,7 +198,13 @@ const body = fc.oneof(
   recordBody.map(serialize),
   fc.array(patchOperation, { maxLength: 4 }).map(serialize),
   fc
-    .array(fc.record({ op: fc.constantFrom('patch', 'delete', 'create'), id: segment, patch: fc.array(patchOperation, { maxLength: 2 }) }, { requiredKeys: ['op', 'id'] }), { maxLength: 4 })
+    .array(
+      fc.record(
+        { op: fc.constantFrom('patch', 'delete', 'create'), id: segment, patch: fc.array(patchOperation, { maxLength: 2 }) },
+        { requiredKeys: ['op', 'id'] },
+      ),
+      { maxLength: 4 },
+    )
     .map((operations) => serialize({ operations })),
   fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 60 }),
@@ -146,11 +215,22 @@ const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
   path,
   query,
-  contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+  contentType: fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    undefined,
+  ),
   token: fc.constantFrom('full', 'full', 'full', 'reader', 'other', 'garbage', 'none'),
   idempotencyKey: fc.option(fc.constantFrom('key-1', 'key-2', ' bad key '), { nil: undefined }),
   /** Header names as clients spell them: any case goes (API Gateway passes them as sent). */
-  headerCase: fc.constantFrom<(name: string) => string>((name) => name, (name) => name.toLowerCase(), (name) => name.toUpperCase(), (name) => name[0] + name.slice(1).toLowerCase()),
+  headerCase: fc.constantFrom<(name: string) => string>(
+    (name) => name,
+    (name) => name.toLowerCase(),
+    (name) => name.toUpperCase(),
+    (name) => name[0] + name.slice(1).toLowerCase(),
+  ),
   body,
 });
 
@@ -167,7 +247,12 @@ describe('the HTTP boundary, fuzzed', () => {
         if (input.idempotencyKey) headers[named('Idempotency-Key')] = input.idempotencyKey;
         const writes = !['GET', 'HEAD', 'OPTIONS'].includes(input.method);
         const before = writes ? await snapshot() : '';
-        const answer = await send(input.method, `${input.path}${input.query}`, headers, input.method === 'GET' || input.method === 'HEAD' ? undefined : input.body);
+        const answer = await send(
+          input.method,
+          `${input.path}${input.query}`,
+          headers,
+          input.method === 'GET' || input.method === 'HEAD' ? undefined : input.body,
+        );
         expect(DOCUMENTED.has(answer.status), `${answer.status} ${answer.text}`).toBe(true);
         seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
         if (input.method === 'HEAD') return;
@@ -190,6 +275,7 @@ describe('the HTTP boundary, fuzzed', () => {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     // The cases reach past authentication into every kind of answer, successes included.
-    for (const status of [200, 400, 401, 403, 404]) expect(seen.get(status) ?? 0, `answers with ${status}: ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
+    for (const status of [200, 400, 401, 403, 404])
+      expect(seen.get(status) ?? 0, `answers with ${status}: ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => service.stopAll());
 
 const create = () => service.call('POST', base, { token, body: validBody({ billing_run_id: 'limited' }) });
-const live = async () => (await service.call('GET', `${base}/billingRun/limited?limit=1000&fields=id`, { token })).body.Items.map((item: { id: string }) => item.id);
+const live = async () =>
+  (await service.call('GET', `${base}/billingRun/limited?limit=1000&fields=id`, { token })).body.Items.map(
+    (item: { id: string }) => item.id,
+  );
 
 describe('the record limit', () => {
   it('lets exactly max-actions of many concurrent creates through and names the limit to the rest', async () => {
@@ -35,7 +38,9 @@ describe('the record limit', () => {
     const ids: string[] = await live();
     const [first, second, ...rest] = ids;
     expect((await service.call('DELETE', `${base}/${first}`, { token })).status).toBe(200);
-    expect((await service.call('POST', `${base}/batch`, { token, body: { operations: [{ op: 'delete', id: second }] } })).body.success_count).toBe(1);
+    expect(
+      (await service.call('POST', `${base}/batch`, { token, body: { operations: [{ op: 'delete', id: second }] } })).body.success_count,
+    ).toBe(1);
     expect((await service.tenants.get('small'))?.actionCount).toBe(3);
 
     const mixed = await Promise.all([

@@ -92,7 +92,11 @@ describe('create', () => {
     expect(malformed).toMatchObject({ status: 400, body: { message: 'Request body is not valid JSON' } });
     const array = await service.call('POST', base, { token, body: [1, 2] });
     expect(array.status).toBe(400);
-    const text = await service.call('POST', base, { token, rawBody: JSON.stringify(validBody()), headers: { 'Content-Type': 'text/plain' } });
+    const text = await service.call('POST', base, {
+      token,
+      rawBody: JSON.stringify(validBody()),
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(text.status).toBe(400);
     expect(text.body.message).toMatch(/Content-Type: application\/json/);
     const proto = await service.call('POST', base, {
@@ -149,9 +153,18 @@ describe('get', () => {
 describe('update', () => {
   it('replaces the writable fields and bumps the version', async () => {
     const record = await create({ error_message: 'old', sys_external_id: 'ext-1' });
-    const response = await service.call('PUT', `${base}/${record.id}`, { token, body: validBody({ name: 'Renamed', status: 'completed' }) });
+    const response = await service.call('PUT', `${base}/${record.id}`, {
+      token,
+      body: validBody({ name: 'Renamed', status: 'completed' }),
+    });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: record.id, name: 'Renamed', status: 'completed', sys_version: 2, sys_created_at: record.sys_created_at });
+    expect(response.body).toMatchObject({
+      id: record.id,
+      name: 'Renamed',
+      status: 'completed',
+      sys_version: 2,
+      sys_created_at: record.sys_created_at,
+    });
     expect(response.body).not.toHaveProperty('error_message');
     expect(response.body).not.toHaveProperty('sys_external_id');
     expect(response.body.sys_last_security_context.operation).toBe('updateBillingRunAction');
@@ -252,7 +265,10 @@ describe('locked records', () => {
   it('refuse update, patch and delete with 403 and stay unchanged', async () => {
     const record = await create({ sys_locked: true });
     const update = await service.call('PUT', `${base}/${record.id}`, { token, body: validBody({ sys_locked: false }) });
-    const patch = await service.call('PATCH', `${base}/${record.id}`, { token, body: [{ op: 'replace', path: '/sys_locked', value: false }] });
+    const patch = await service.call('PATCH', `${base}/${record.id}`, {
+      token,
+      body: [{ op: 'replace', path: '/sys_locked', value: false }],
+    });
     const remove = await service.call('DELETE', `${base}/${record.id}`, { token });
     for (const response of [update, patch, remove]) {
       expect(response.status).toBe(403);
@@ -270,12 +286,16 @@ describe('delete', () => {
 
     expect((await service.call('GET', `${base}/${record.id}`, { token })).status).toBe(404);
     expect((await service.call('PUT', `${base}/${record.id}`, { token, body: validBody() })).status).toBe(404);
-    expect((await service.call('PATCH', `${base}/${record.id}`, { token, body: [{ op: 'replace', path: '/name', value: 'x' }] })).status).toBe(404);
+    expect(
+      (await service.call('PATCH', `${base}/${record.id}`, { token, body: [{ op: 'replace', path: '/name', value: 'x' }] })).status,
+    ).toBe(404);
     expect((await service.call('DELETE', `${base}/${record.id}`, { token })).status).toBe(404);
     expect((await service.call('GET', `${base}/certification/cert-deleted`, { token })).body).toEqual({ Count: 0, Items: [] });
 
     const client = createDocumentClient({ region: 'us-east-1', endpoint: service.dynamoDbEndpoint });
-    const { Item } = await client.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `tenant-a#${record.id}` }, ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `tenant-a#${record.id}` }, ConsistentRead: true }),
+    );
     client.destroy();
     expect(Item).toMatchObject({ id: record.id, sys_deleted_by_id: 'local-user', sys_version: 2 });
     expect(Item).not.toHaveProperty('certification_key');

@@ -102,7 +102,12 @@ describe('numbers', () => {
     '0',
   ];
   /** How JSON.stringify would print each number's value (the service answers numbers in this form). */
-  const CANONICAL: Record<string, string> = { '1e16': '10000000000000000', '1e20': '100000000000000000000', '1e125': '1e+125', '9.9999999999999999999999999999999999999e+125': '9.9999999999999999999999999999999999999e+125' };
+  const CANONICAL: Record<string, string> = {
+    '1e16': '10000000000000000',
+    '1e20': '100000000000000000000',
+    '1e125': '1e+125',
+    '9.9999999999999999999999999999999999999e+125': '9.9999999999999999999999999999999999999e+125',
+  };
   const records = `[${EXACT.map((n, i) => `{"n${i}": ${n}, "list": [${n}]}`).join(',')}]`;
   const expectExact = (text: string) => {
     EXACT.forEach((n, i) => {
@@ -114,26 +119,42 @@ describe('numbers', () => {
   };
 
   it('keeps every number DynamoDB can hold, digit for digit, through create, get, list, PUT, PATCH and batch', async () => {
-    const created = await service.call('POST', base, { token, rawBody: bodyWithRecords(records, { billing_run_id: 'numbers' }), headers: { 'Content-Type': 'application/json' } });
+    const created = await service.call('POST', base, {
+      token,
+      rawBody: bodyWithRecords(records, { billing_run_id: 'numbers' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(created.status, created.text).toBe(200);
     expectExact(created.text);
     const id = created.body.id as string;
     expectExact((await service.call('GET', `${base}/${id}`, { token })).text);
     expectExact((await service.call('GET', `${base}/billingRun/numbers`, { token })).text);
 
-    const put = await service.call('PUT', `${base}/${id}`, { token, rawBody: bodyWithRecords(records, { billing_run_id: 'numbers', name: 'replaced' }), headers: { 'Content-Type': 'application/json' } });
+    const put = await service.call('PUT', `${base}/${id}`, {
+      token,
+      rawBody: bodyWithRecords(records, { billing_run_id: 'numbers', name: 'replaced' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(put.status, put.text).toBe(200);
     expectExact(put.text);
 
     const patch = `[{"op":"test","path":"/training_provider_billing_records/1/n1","value":9007199254740993},{"op":"add","path":"/training_provider_billing_records/0/big","value":9007199254740995},{"op":"copy","from":"/training_provider_billing_records/6","path":"/training_provider_billing_records/-"}]`;
-    const patched = await service.call('PATCH', `${base}/${id}`, { token, rawBody: patch, headers: { 'Content-Type': 'application/json' } });
+    const patched = await service.call('PATCH', `${base}/${id}`, {
+      token,
+      rawBody: patch,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(patched.status, patched.text).toBe(200);
     expectExact(patched.text);
     expect(patched.text).toContain('"big":9007199254740995');
     expect(patched.body.training_provider_billing_records).toHaveLength(EXACT.length + 1);
     expect(patched.text.split('0.1000000000000000055511151231257827')).toHaveLength(5);
     // A test against a number a double would round to the same value still fails: the values differ.
-    const near = await service.call('PATCH', `${base}/${id}`, { token, rawBody: '[{"op":"test","path":"/training_provider_billing_records/1/n1","value":9007199254740992}]', headers: { 'Content-Type': 'application/json' } });
+    const near = await service.call('PATCH', `${base}/${id}`, {
+      token,
+      rawBody: '[{"op":"test","path":"/training_provider_billing_records/1/n1","value":9007199254740992}]',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(near.status).toBe(409);
 
     const batch = await service.call('POST', `${base}/batch`, {
@@ -148,7 +169,11 @@ describe('numbers', () => {
   });
 
   it('keeps the client-set numeric fields exactly too', async () => {
-    const created = await service.call('POST', base, { token, rawBody: JSON.stringify(validBody()).replace('{', '{"sys_bulk_load_record_no":9007199254740993,"sys_snapshot_base_version":1e20,'), headers: { 'Content-Type': 'application/json' } });
+    const created = await service.call('POST', base, {
+      token,
+      rawBody: JSON.stringify(validBody()).replace('{', '{"sys_bulk_load_record_no":9007199254740993,"sys_snapshot_base_version":1e20,'),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(created.status, created.text).toBe(200);
     expect(created.text).toContain('"sys_bulk_load_record_no":9007199254740993');
     expect(created.text).toContain('"sys_snapshot_base_version":100000000000000000000');
@@ -164,9 +189,15 @@ describe('numbers', () => {
     ['1e400', /outside the storable range/],
     ['123456789012345678901234567890123456789', /more than 38 significant digits/],
   ])('refuses %s with a 400 naming the field, and stores nothing', async (number, message) => {
-    const response = await service.call('POST', base, { token, rawBody: bodyWithRecords(`[{"ok": 1}, {"amount": ${number}}]`, { billing_run_id: 'refused-numbers' }), headers: { 'Content-Type': 'application/json' } });
+    const response = await service.call('POST', base, {
+      token,
+      rawBody: bodyWithRecords(`[{"ok": 1}, {"amount": ${number}}]`, { billing_run_id: 'refused-numbers' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(400);
-    expect(response.body.details).toEqual([{ path: 'training_provider_billing_records.1.amount', message: expect.stringMatching(message) }]);
+    expect(response.body.details).toEqual([
+      { path: 'training_provider_billing_records.1.amount', message: expect.stringMatching(message) },
+    ]);
     expect((await service.call('GET', `${base}/billingRun/refused-numbers`, { token })).body.Count).toBe(0);
   });
 });
@@ -187,7 +218,10 @@ describe('object keys that look like JavaScript internals', () => {
     expect(read.body.training_provider_billing_records).toEqual(odd);
     const listed = await service.call('GET', `${base}/billingRun/odd-keys`, { token });
     expect(listed.body.Items[0].training_provider_billing_records).toEqual(odd);
-    const put = await service.call('PUT', `${base}/${created.id}`, { token, body: validBody({ training_provider_billing_records: [...odd].reverse(), billing_run_id: 'odd-keys' }) });
+    const put = await service.call('PUT', `${base}/${created.id}`, {
+      token,
+      body: validBody({ training_provider_billing_records: [...odd].reverse(), billing_run_id: 'odd-keys' }),
+    });
     expect(put.body.training_provider_billing_records).toEqual([...odd].reverse());
     const patched = await service.call('PATCH', `${base}/${created.id}`, {
       token,
@@ -206,20 +240,33 @@ describe('object keys that look like JavaScript internals', () => {
       token,
       body: [
         { op: 'test', path: '/training_provider_billing_records', value: odd },
-        { op: 'test', path: '/training_provider_billing_records/3', value: { hasOwnProperty: null, valueOf: { a: [] }, toString: 1, constructor: 'x' } },
+        {
+          op: 'test',
+          path: '/training_provider_billing_records/3',
+          value: { hasOwnProperty: null, valueOf: { a: [] }, toString: 1, constructor: 'x' },
+        },
         { op: 'replace', path: '/training_provider_billing_records/3/hasOwnProperty', value: null },
       ],
     });
     expect(same).toMatchObject({ status: 200, body: { sys_version: 1 } });
     const different = await service.call('PATCH', `${base}/${created.id}`, {
       token,
-      body: [{ op: 'test', path: '/training_provider_billing_records/3', value: { hasOwnProperty: 0, valueOf: { a: [] }, toString: 1, constructor: 'x' } }],
+      body: [
+        {
+          op: 'test',
+          path: '/training_provider_billing_records/3',
+          value: { hasOwnProperty: 0, valueOf: { a: [] }, toString: 1, constructor: 'x' },
+        },
+      ],
     });
     expect(different.status).toBe(409);
   });
 
   it('refuses a constructor.prototype key with a 400 naming the reason', async () => {
-    const response = await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [{ constructor: { prototype: { polluted: true } } }] }) });
+    const response = await service.call('POST', base, {
+      token,
+      body: validBody({ training_provider_billing_records: [{ constructor: { prototype: { polluted: true } } }] }),
+    });
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/forbidden key/);
   });
@@ -239,7 +286,10 @@ describe('patches that change nothing', () => {
       ],
     });
     expect(same).toMatchObject({ status: 200, body: record });
-    const batch = await service.call('POST', `${base}/batch`, { token, body: { operations: [{ op: 'patch', id: record.id, patch: [{ op: 'test', path: '/sys_version', value: 1 }] }] } });
+    const batch = await service.call('POST', `${base}/batch`, {
+      token,
+      body: { operations: [{ op: 'patch', id: record.id, patch: [{ op: 'test', path: '/sys_version', value: 1 }] }] },
+    });
     expect(batch.body.results[0]).toEqual({ id: record.id, op: 'patch', status: 200, record });
     expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token })).body).toEqual(record);
   });
@@ -254,8 +304,15 @@ describe("DynamoDB's item limit", () => {
     const alone = await service.call('PATCH', `${base}/${record.id}`, { token, body: copy });
     expect(alone.status).toBe(413);
     expect(alone.body.message).toMatch(/item limit of 400 KB \(409,600 bytes\)/);
-    const batch = await service.call('POST', `${base}/batch`, { token, body: { operations: [{ op: 'patch', id: record.id, patch: copy }] } });
-    expect(batch.body).toMatchObject({ success_count: 0, error_count: 1, results: [{ status: 413, error: { message: expect.stringMatching(/400 KB/) } }] });
+    const batch = await service.call('POST', `${base}/batch`, {
+      token,
+      body: { operations: [{ op: 'patch', id: record.id, patch: copy }] },
+    });
+    expect(batch.body).toMatchObject({
+      success_count: 0,
+      error_count: 1,
+      results: [{ status: 413, error: { message: expect.stringMatching(/400 KB/) } }],
+    });
     expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token })).body.sys_version).toBe(1);
   });
 
@@ -272,8 +329,15 @@ describe("DynamoDB's item limit", () => {
   it('cuts off copies of copies at once, and a batch of 50 such patches changes nothing', async () => {
     const records = await Promise.all(Array.from({ length: 50 }, () => create()));
     // As many operations as fit the 256 KiB body limit: each copies the whole list into itself.
-    const doubling = Array.from({ length: 45 }, (_, i) => ({ op: 'copy', from: '/training_provider_billing_records', path: `/training_provider_billing_records/0/copy${i}` }));
-    const batch = await service.call('POST', `${base}/batch`, { token, body: { operations: records.map((record) => ({ op: 'patch', id: record.id, patch: doubling })) } });
+    const doubling = Array.from({ length: 45 }, (_, i) => ({
+      op: 'copy',
+      from: '/training_provider_billing_records',
+      path: `/training_provider_billing_records/0/copy${i}`,
+    }));
+    const batch = await service.call('POST', `${base}/batch`, {
+      token,
+      body: { operations: records.map((record) => ({ op: 'patch', id: record.id, patch: doubling })) },
+    });
     expect(batch.status).toBe(200);
     expect(batch.body.error_count).toBe(50);
     for (const result of batch.body.results) {
@@ -290,7 +354,10 @@ describe('writers racing on one record', () => {
     const record = await create();
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        service.call('PATCH', `${base}/${record.id}`, { token, body: [{ op: 'add', path: '/training_provider_billing_records/-', value: { append: i } }] }),
+        service.call('PATCH', `${base}/${record.id}`, {
+          token,
+          body: [{ op: 'add', path: '/training_provider_billing_records/-', value: { append: i } }],
+        }),
       ),
     );
     const statuses = responses.map((response) => response.status);
@@ -347,7 +414,9 @@ describe("Lambda's 6 MB response limit", () => {
     expect(omitted.length).toBeGreaterThan(0);
     for (const result of batch.body.results) {
       expect(result.status).toBe(200);
-      expect(result.record_omitted === true ? result.record : result.record?.status).toBe(result.record_omitted === true ? undefined : 'completed');
+      expect(result.record_omitted === true ? result.record : result.record?.status).toBe(
+        result.record_omitted === true ? undefined : 'completed',
+      );
     }
     // Every patch applied, shown or not.
     const page = await service.call('GET', `${base}/billingRun/large-run?fields=status&limit=100`, { token });

@@ -12,7 +12,12 @@ beforeAll(async () => {
     basic: { rateLimit: 1, burstLimit: 5, monthlyQuota: null },
     standard: { rateLimit: 1000, burstLimit: 1000, monthlyQuota: 3 },
   });
-  for (const [tenant, tier] of [['busy', 'basic'], ['quiet', 'basic'], ['metered', 'standard'], ['upgraded', 'basic']] as const) {
+  for (const [tenant, tier] of [
+    ['busy', 'basic'],
+    ['quiet', 'basic'],
+    ['metered', 'standard'],
+    ['upgraded', 'basic'],
+  ] as const) {
     await provisionTenant(service.tenants, tenant, { tier });
     tokens[tenant] = await service.issuer.sign({ tenant });
   }

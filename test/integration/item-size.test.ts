@@ -42,6 +42,11 @@ describe("the item size estimate against DynamoDB Local's own count", () => {
 
   it('never counts numbers below what DynamoDB does: an item of many numbers at the estimated limit is accepted', async () => {
     const numbers = [...Array.from({ length: 5_000 }, (_, i) => i * 1_000_003 + 0.5), 1e125, -1e-130, 9007199254740991, 0];
-    await client.send(new PutCommand({ TableName: tableName, Item: storable(itemOfSize(MAX_ITEM_BYTES, (padding) => ({ pk: 'numbers', numbers, padding }))) as Record<string, unknown> }));
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: storable(itemOfSize(MAX_ITEM_BYTES, (padding) => ({ pk: 'numbers', numbers, padding }))) as Record<string, unknown>,
+      }),
+    );
   });
 });

@@ -39,17 +39,36 @@ beforeEach(() => {
 describe('npm run tenants against a deployed stack', () => {
   it('add creates the tenant’s API key, associates it with its tier’s usage plan and registers it', async () => {
     expect(await run(['add', 'acme', '--tier', 'standard', '--max-actions', '50'])).toBe(0);
-    expect(apiGateway.commandCalls(CreateApiKeyCommand)[0]?.args[0].input).toMatchObject({ name: 'billing-run-actions-acme', enabled: true });
-    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-standard', keyId: 'key-id-1', keyType: 'API_KEY' });
-    expect(await registry.get('acme')).toMatchObject({ tier: 'standard', maxActions: 50, usageIdentifierKey: 'key-value-1', apiKeyId: 'key-id-1' });
+    expect(apiGateway.commandCalls(CreateApiKeyCommand)[0]?.args[0].input).toMatchObject({
+      name: 'billing-run-actions-acme',
+      enabled: true,
+    });
+    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({
+      usagePlanId: 'plan-standard',
+      keyId: 'key-id-1',
+      keyType: 'API_KEY',
+    });
+    expect(await registry.get('acme')).toMatchObject({
+      tier: 'standard',
+      maxActions: 50,
+      usageIdentifierKey: 'key-value-1',
+      apiKeyId: 'key-id-1',
+    });
     expect(printed).toEqual(["Tenant 'acme' provisioned: tier standard, max actions 50."]);
   });
 
   it('a tier change moves the same key to the other usage plan', async () => {
     await run(['add', 'acme', '--tier', 'premium']);
     expect(apiGateway.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
-    expect(apiGateway.commandCalls(DeleteUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-standard', keyId: 'key-id-1' });
-    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({ usagePlanId: 'plan-premium', keyId: 'key-id-1', keyType: 'API_KEY' });
+    expect(apiGateway.commandCalls(DeleteUsagePlanKeyCommand)[0]?.args[0].input).toEqual({
+      usagePlanId: 'plan-standard',
+      keyId: 'key-id-1',
+    });
+    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({
+      usagePlanId: 'plan-premium',
+      keyId: 'key-id-1',
+      keyType: 'API_KEY',
+    });
     expect(await registry.get('acme')).toMatchObject({ tier: 'premium', maxActions: 50, usageIdentifierKey: 'key-value-1' });
   });
 
@@ -83,8 +102,12 @@ describe('npm run tenants against a deployed stack', () => {
       tenantsTableName: 'tenants-table',
       usagePlanIds: { basic: 'p1', standard: 'p2', premium: 'p3' },
     });
-    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
-    await expect(readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'x')).rejects.toThrow(/has no output TenantsTableName/);
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    await expect(readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'x')).rejects.toThrow(
+      /has no output TenantsTableName/,
+    );
     cloudFormation.restore();
   });
 

@@ -16,7 +16,12 @@ export function proxyEvent(options: {
     resource: options.resource,
     path,
     httpMethod: options.method,
-    headers: { 'Content-Type': 'application/json', 'User-Agent': 'unit-test', Authorization: 'Bearer secret-token-value', ...options.headers },
+    headers: {
+      'Content-Type': 'application/json',
+      'User-Agent': 'unit-test',
+      Authorization: 'Bearer secret-token-value',
+      ...options.headers,
+    },
     multiValueHeaders: {},
     queryStringParameters: options.query ?? null,
     multiValueQueryStringParameters: null,

@@ -12,9 +12,17 @@ import { uniqueName } from './fixtures.ts';
 export interface TestService extends LocalService {
   dataDir: string;
   /** fetch against the service with JSON in and out. */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   /** node:http rather than fetch: header names go out exactly as given (fetch lower-cases them), the answer comes back as text. */
-  rawCall(method: string, path: string, options: { headers: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
+  rawCall(
+    method: string,
+    path: string,
+    options: { headers: Record<string, string>; body?: string },
+  ): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
   stopAll(): Promise<void>;
 }
 
@@ -72,7 +80,9 @@ export async function startTestService(
         const outgoing = httpRequest(`${service.url}${path}`, { method, headers: options.headers }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           response.on('error', reject);
         });
         outgoing.on('error', reject);

@@ -5,7 +5,12 @@ import { authorizeRequest } from '../../lambdas/auth/authorize-request.ts';
 import { JoseTokenVerifier } from '../../lambdas/auth/token-verifier.ts';
 import type { Tenant, TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
 
-const config = { issuer: 'https://issuer.example', audience: 'billing-run-actions', jwksUrl: 'https://issuer.example/jwks', tenantClaim: 'tenants' };
+const config = {
+  issuer: 'https://issuer.example',
+  audience: 'billing-run-actions',
+  jwksUrl: 'https://issuer.example/jwks',
+  tenantClaim: 'tenants',
+};
 let privateKey: CryptoKey;
 let verifier: JoseTokenVerifier;
 
@@ -44,7 +49,11 @@ const event = (authorization: string | undefined, tenantId = 'acme'): APIGateway
   }) as unknown as APIGatewayRequestAuthorizerEvent;
 
 const logs: string[] = [];
-const deps = () => ({ verifier, tenants, log: (message: string, attributes: Record<string, unknown>) => void logs.push(`${message} ${JSON.stringify(attributes)}`) });
+const deps = () => ({
+  verifier,
+  tenants,
+  log: (message: string, attributes: Record<string, unknown>) => void logs.push(`${message} ${JSON.stringify(attributes)}`),
+});
 
 describe('authorizeRequest', () => {
   it('allows a valid token for a provisioned tenant it names, metered by the tenant key', async () => {

@@ -6,7 +6,10 @@ import { caller, validBody } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
 const instrumentedRepository = (ids: string[]) =>
-  inMemoryRepository(ids.map((id) => ({ ...validBody(), id, sys_version: 1 }) as unknown as BillingRunAction), 2);
+  inMemoryRepository(
+    ids.map((id) => ({ ...validBody(), id, sys_version: 1 }) as unknown as BillingRunAction),
+    2,
+  );
 const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
 
 describe('batchBillingRunActions', () => {
@@ -49,9 +52,16 @@ describe('batchBillingRunActions', () => {
       get: (tenant, id, options) => (id === 'boom' ? Promise.reject(new Error('network down')) : stand.repository.get(tenant, id, options)),
     };
     const reported: unknown[] = [];
-    const result = await batchBillingRunActions({ ...deps(failing, 5), reportError: (error) => reported.push(error) }, caller({ requestId: 'r-9' }), {
-      operations: [{ op: 'delete', id: 'boom' }, { op: 'delete', id: 'ok' }],
-    });
+    const result = await batchBillingRunActions(
+      { ...deps(failing, 5), reportError: (error) => reported.push(error) },
+      caller({ requestId: 'r-9' }),
+      {
+        operations: [
+          { op: 'delete', id: 'boom' },
+          { op: 'delete', id: 'ok' },
+        ],
+      },
+    );
     expect(result.results).toEqual([
       { id: 'boom', op: 'delete', status: 500, error: { message: 'Internal server error (request id r-9)' } },
       { id: 'ok', op: 'delete', status: 200 },

@@ -30,7 +30,9 @@ describe('the record schema', () => {
   });
 
   it('names a missing field as required and an unknown one as unknown', () => {
-    const error = thrown(() => parseOrThrow(writableRecordSchema, { ...validBody({ name: undefined }), extra: 1 }, 'record')) as ValidationFailed;
+    const error = thrown(() =>
+      parseOrThrow(writableRecordSchema, { ...validBody({ name: undefined }), extra: 1 }, 'record'),
+    ) as ValidationFailed;
     expect(error).toBeInstanceOf(ValidationFailed);
     expect(error.details).toEqual([
       { path: 'name', message: 'is required' },
@@ -107,7 +109,9 @@ describe('JSON Patch', () => {
   });
 
   it('stops a patch as soon as what it writes passes the item limit', () => {
-    const doubling = patchDocumentSchema.parse(Array.from({ length: 100 }, (_, i) => ({ op: 'copy', from: '/list', path: `/list/0/c${i}` })));
+    const doubling = patchDocumentSchema.parse(
+      Array.from({ length: 100 }, (_, i) => ({ op: 'copy', from: '/list', path: `/list/0/c${i}` })),
+    );
     const refused = thrown(() => applyPatch(doc, doubling)) as PayloadTooLarge;
     expect(refused).toBeInstanceOf(PayloadTooLarge);
     expect(Number(refused.details?.[0]?.path.split('.')[1])).toBeLessThan(20);
@@ -131,7 +135,9 @@ describe('JSON Patch', () => {
   it('decodes ~0 and ~1 before judging a path', () => {
     expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/~0~1prototype', value: 1 }]))).not.toThrow();
     expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/proto~1type', value: 1 }]))).not.toThrow();
-    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/constructor', value: 1 }]))).toThrow(ValidationFailed);
+    expect(() => assertPatchAllowed(patchDocumentSchema.parse([{ op: 'add', path: '/x/constructor', value: 1 }]))).toThrow(
+      ValidationFailed,
+    );
   });
 });
 

@@ -44,43 +44,73 @@ const resource = '/billingRunActions/{tenantId}/{id}';
 describe('faults, with the SDK mocked', () => {
   it('a failed create transaction is a 500 naming only the request id, and nothing else is written', async () => {
     ddb.on(TransactWriteCommand).rejects(failure('InternalServerError'));
-    const result = await create(proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody() }), lambdaContext('req-create'));
+    const result = await create(
+      proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody() }),
+      lambdaContext('req-create'),
+    );
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error (request id req-create)' });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])('%s on a write is a 429 with Retry-After', async (name) => {
-    ddb.on(GetCommand).resolves({ Item: stored });
-    ddb.on(PutCommand).rejects(failure(name));
-    const result = await update(proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody() }), lambdaContext());
-    expect(result.statusCode).toBe(429);
-    expect(result.headers).toMatchObject({ 'Retry-After': '1' });
-    expect(JSON.parse(result.body).message).toMatch(/Too Many Requests/);
-  });
+  it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])(
+    '%s on a write is a 429 with Retry-After',
+    async (name) => {
+      ddb.on(GetCommand).resolves({ Item: stored });
+      ddb.on(PutCommand).rejects(failure(name));
+      const result = await update(proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody() }), lambdaContext());
+      expect(result.statusCode).toBe(429);
+      expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+      expect(JSON.parse(result.body).message).toMatch(/Too Many Requests/);
+    },
+  );
 
   it('a failed Step Functions start moves the record to error; if that write fails too, a 500', async () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(PutCommand).resolves({});
     sfn.on(StartExecutionCommand).rejects(failure('ServiceUnavailable'));
-    const moved = await patch(proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }), lambdaContext('req-p'));
+    const moved = await patch(
+      proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }),
+      lambdaContext('req-p'),
+    );
     expect(moved.statusCode).toBe(200);
-    expect(JSON.parse(moved.body)).toMatchObject({ status: 'error', error_message: 'Processing could not start (ServiceUnavailable); request id req-p', sys_version: 3 });
+    expect(JSON.parse(moved.body)).toMatchObject({
+      status: 'error',
+      error_message: 'Processing could not start (ServiceUnavailable); request id req-p',
+      sys_version: 3,
+    });
 
     ddb.reset();
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(PutCommand).resolvesOnce({}).rejects(failure('InternalServerError'));
-    const failed = await patch(proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }), lambdaContext('req-q'));
+    const failed = await patch(
+      proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }),
+      lambdaContext('req-q'),
+    );
     expect(failed.statusCode).toBe(500);
     expect(JSON.parse(failed.body)).toEqual({ message: 'Internal server error (request id req-q)' });
   });
 
   it('a failed write in a batch fails that operation alone', async () => {
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: { ...stored, pk: input.Key.pk, id: input.Key.pk.split('#')[1] } }));
-    ddb.on(PutCommand).callsFake((input: { Item: { id: string } }) => (input.Item.id === 'id-2' ? Promise.reject(failure('InternalServerError')) : Promise.resolve({})));
+    ddb
+      .on(GetCommand)
+      .callsFake((input: { Key: { pk: string } }) => ({ Item: { ...stored, pk: input.Key.pk, id: input.Key.pk.split('#')[1] } }));
+    ddb
+      .on(PutCommand)
+      .callsFake((input: { Item: { id: string } }) =>
+        input.Item.id === 'id-2' ? Promise.reject(failure('InternalServerError')) : Promise.resolve({}),
+      );
     const operations = ['id-1', 'id-2', 'id-3'].map((id) => ({ op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: 'x' }] }));
-    const result = await batch(proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}/batch', pathParameters: { tenantId: 't1' }, body: { operations } }), lambdaContext('req-b'));
+    const result = await batch(
+      proxyEvent({
+        method: 'POST',
+        resource: '/billingRunActions/{tenantId}/batch',
+        pathParameters: { tenantId: 't1' },
+        body: { operations },
+      }),
+      lambdaContext('req-b'),
+    );
     expect(result.statusCode).toBe(200);
     const body = JSON.parse(result.body);
     expect(body.results.map((r: { status: number }) => r.status)).toEqual([200, 500, 200]);

@@ -11,7 +11,24 @@ import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const stored: Record<string, unknown> = { ...validBody(), id: 'id-1', sys_version: 1, sys_created_at: '2026-01-01T00:00:00.000Z', sys_created_by_id: 'u0', sys_last_modified_at: '2026-01-01T00:00:00.000Z', sys_last_modified_by_id: 'u0', sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'createBillingRunAction' } };
+const stored: Record<string, unknown> = {
+  ...validBody(),
+  id: 'id-1',
+  sys_version: 1,
+  sys_created_at: '2026-01-01T00:00:00.000Z',
+  sys_created_by_id: 'u0',
+  sys_last_modified_at: '2026-01-01T00:00:00.000Z',
+  sys_last_modified_by_id: 'u0',
+  sys_last_security_context: {
+    principal: 'u0',
+    tenant: 't1',
+    source_ip: '',
+    user_agent: '',
+    request_id: '',
+    time: '',
+    operation: 'createBillingRunAction',
+  },
+};
 
 let get: ProxyHandler;
 let patch: ProxyHandler;
@@ -37,7 +54,12 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 const getEvent = (overrides: Partial<Parameters<typeof proxyEvent>[0]> = {}) =>
-  proxyEvent({ method: 'GET', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, ...overrides });
+  proxyEvent({
+    method: 'GET',
+    resource: '/billingRunActions/{tenantId}/{id}',
+    pathParameters: { tenantId: 't1', id: 'id-1' },
+    ...overrides,
+  });
 const patchEvent = (body: unknown) =>
   proxyEvent({ method: 'PATCH', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id: 'id-1' }, body });
 
@@ -49,12 +71,23 @@ describe('handlers fed API Gateway events', () => {
     expect(result.headers).toMatchObject({ 'Content-Type': 'application/json' });
     expect(JSON.parse(result.body)).toEqual(stored);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 't1#id-1' });
-    const lines = output.join('').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = output
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      expect.objectContaining({ message: 'request', operation: 'getBillingRunAction', tenant: 't1', principal: 'user-1', status: 200, requestId: 'lambda-request-1' }),
+      expect.objectContaining({
+        message: 'request',
+        operation: 'getBillingRunAction',
+        tenant: 't1',
+        principal: 'user-1',
+        status: 200,
+        requestId: 'lambda-request-1',
+      }),
     ]);
     expect(output.join('')).not.toContain('secret-token-value');
-    expect(output.join("")).not.toContain(String(stored.name));
+    expect(output.join('')).not.toContain(String(stored.name));
   });
 
   it('that may start processing say once, at their first invocation, that no processor is configured', async () => {
@@ -62,7 +95,10 @@ describe('handlers fed API Gateway events', () => {
     ddb.on(PutCommand).resolves({});
     expect((await patch(patchEvent([{ op: 'replace', path: '/status', value: 'processing' }]), lambdaContext())).statusCode).toBe(200);
     expect((await patch(patchEvent([{ op: 'replace', path: '/name', value: 'again' }]), lambdaContext())).statusCode).toBe(200);
-    const notices = output.join('').split('\n').filter((line) => line.includes('STATE_MACHINE_ARN is not set'));
+    const notices = output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('STATE_MACHINE_ARN is not set'));
     expect(notices).toHaveLength(1);
   });
 
@@ -93,14 +129,22 @@ describe('handlers fed API Gateway events', () => {
     const otherTenant = await get(getEvent({ pathParameters: { tenantId: 't2', id: 'id-1' } }), lambdaContext());
     expect(otherTenant.statusCode).toBe(403);
     const readOnly = { principalId: 'user-1', tenants: '["t1"]', scope: 'billing-run-actions:read' };
-    const write = await patch({ ...patchEvent([]), requestContext: { ...patchEvent([]).requestContext, authorizer: readOnly } }, lambdaContext());
+    const write = await patch(
+      { ...patchEvent([]), requestContext: { ...patchEvent([]).requestContext, authorizer: readOnly } },
+      lambdaContext(),
+    );
     expect(write.statusCode).toBe(403);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it('answer 413 above 256 KiB before touching storage', async () => {
     const result = await create(
-      proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody({ error_message: 'é'.repeat(140_000) }) }),
+      proxyEvent({
+        method: 'POST',
+        resource: '/billingRunActions/{tenantId}',
+        pathParameters: { tenantId: 't1' },
+        body: validBody({ error_message: 'é'.repeat(140_000) }),
+      }),
       lambdaContext(),
     );
     expect(result.statusCode).toBe(413);
@@ -109,7 +153,11 @@ describe('handlers fed API Gateway events', () => {
 
   it('retry a patch that lost a version race, then give up with 429 and Retry-After, never 409', async () => {
     const lostRace = () =>
-      new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, Item: marshall({ ...stored, pk: 't1#id-1', sys_version: 2 }) });
+      new ConditionalCheckFailedException({
+        message: 'failed',
+        $metadata: {},
+        Item: marshall({ ...stored, pk: 't1#id-1', sys_version: 2 }),
+      });
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
     ddb.on(PutCommand).rejectsOnce(lostRace()).resolves({});
     const retried = await patch(patchEvent([{ op: 'replace', path: '/name', value: 'new' }]), lambdaContext());

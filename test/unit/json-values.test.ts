@@ -1,7 +1,14 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ExactNumber, jsonEquals, jsonNumber, mayHoldInexactNumbers, parseJson, unstorableNumber } from '../../lambdas/domain/json-values.ts';
+import {
+  ExactNumber,
+  jsonEquals,
+  jsonNumber,
+  mayHoldInexactNumbers,
+  parseJson,
+  unstorableNumber,
+} from '../../lambdas/domain/json-values.ts';
 import { MAX_ITEM_BYTES, itemSize, storedSize } from '../../lambdas/domain/stored-size.ts';
 import { UNMARSHALL_OPTIONS, storable } from '../../lambdas/storage/attribute-values.ts';
 
@@ -71,7 +78,13 @@ describe('parseJson and mayHoldInexactNumbers', () => {
   });
 
   it('says yes for every body holding a number a double would change', () => {
-    for (const text of ['{"a":9007199254740993}', '[1e400]', '{"a": -1E-400}', '{"a":[0.10000000000000000555]}', '{"a":\n 1234567890.123456}']) {
+    for (const text of [
+      '{"a":9007199254740993}',
+      '[1e400]',
+      '{"a": -1E-400}',
+      '{"a":[0.10000000000000000555]}',
+      '{"a":\n 1234567890.123456}',
+    ]) {
       expect(mayHoldInexactNumbers(text), text).toBe(true);
     }
     for (const text of ['{"a":123456789012345}', '{"name":"Send 1e5 reminders"}', '{"a":[1.5,-2,0.25]}']) {

@@ -36,7 +36,9 @@ describe('processing through Step Functions', () => {
     const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
     const name = executionName('t1', record.id, 1);
     expect(name).toMatch(/^bra-[0-9a-f]{64}$/);
-    expect(starts()).toEqual([{ stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ tenantId: 't1', id: record.id, type: 'send renewal reminder' }) }]);
+    expect(starts()).toEqual([
+      { stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ tenantId: 't1', id: record.id, type: 'send renewal reminder' }) },
+    ]);
     expect(record.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
     expect(store.records.get(record.id)?.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
   });
@@ -63,7 +65,10 @@ describe('processing through Step Functions', () => {
     const { deps } = setUp();
     const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
     await patchBillingRunAction(deps, me, { id: record.id, patch: [{ op: 'replace', path: '/status', value: 'error' }] });
-    const again = await patchBillingRunAction(deps, me, { id: record.id, patch: [{ op: 'replace', path: '/status', value: 'processing' }] });
+    const again = await patchBillingRunAction(deps, me, {
+      id: record.id,
+      patch: [{ op: 'replace', path: '/status', value: 'processing' }],
+    });
     expect(again.step_function_execution_arn).toBe(`${EXECUTIONS}:${executionName('t1', record.id, 3)}`);
     expect(starts().map((input) => input.name)).toEqual([executionName('t1', record.id, 1), executionName('t1', record.id, 3)]);
   });
