@@ -1,8 +1,8 @@
-import { createHandler } from '../middleware/handler-factory.ts';
-import { stepFunctionsProcessing } from '../processing/step-functions-processing.ts';
+import { createHandler } from '../http/handler-factory.ts';
+import { processingStarter } from '../composition.ts';
 import { batchBillingRunActions } from '../use-cases/batch-billing-run-actions.ts';
 
 export const handler = createHandler('batchBillingRunActions', {
-  processing: stepFunctionsProcessing,
+  processing: processingStarter,
   run: ({ body }, caller, deps) => batchBillingRunActions(deps, caller, body),
 });

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../domain/validation.ts';
-import { createHandler } from '../middleware/handler-factory.ts';
-import { stepFunctionsProcessing } from '../processing/step-functions-processing.ts';
-import { Reply } from '../middleware/http-event.ts';
+import { createHandler } from '../http/handler-factory.ts';
+import { processingStarter } from '../composition.ts';
+import { Reply } from '../http/http-event.ts';
 import { createBillingRunAction } from '../use-cases/create-billing-run-action.ts';
 
 const idempotencyKeyHeader = z.optional(
@@ -10,7 +10,7 @@ const idempotencyKeyHeader = z.optional(
 );
 
 export const handler = createHandler('createBillingRunAction', {
-  processing: stepFunctionsProcessing,
+  processing: processingStarter,
   run: async ({ body, header }, caller, deps) => {
     const idempotencyKey = parseOrThrow(idempotencyKeyHeader, header('idempotency-key'), 'Idempotency-Key header', 'Idempotency-Key');
     const { record, replayed } = await createBillingRunAction(deps, caller, { body, idempotencyKey });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { createHandler } from '../middleware/handler-factory.ts';
-import { idParameter } from '../middleware/request-parameters.ts';
+import { createHandler } from '../http/handler-factory.ts';
+import { idParameter } from '../http/request-parameters.ts';
 import { deleteBillingRunAction } from '../use-cases/delete-billing-run-action.ts';
 
 export const handler = createHandler('deleteBillingRunAction', {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { createHandler } from '../middleware/handler-factory.ts';
-import { consistentReadParameter, fieldsParameter, idParameter } from '../middleware/request-parameters.ts';
+import { createHandler } from '../http/handler-factory.ts';
+import { consistentReadParameter, fieldsParameter, idParameter } from '../http/request-parameters.ts';
 import { getBillingRunAction } from '../use-cases/get-billing-run-action.ts';
 
 export const handler = createHandler('getBillingRunAction', {

@@ -1,3 +1,3 @@
-import { createListHandler } from '../middleware/list-handler.ts';
+import { createListHandler } from '../http/list-handler.ts';
 
 export const handler = createListHandler('listBillingRunActionsByApplication');

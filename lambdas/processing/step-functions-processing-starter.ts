@@ -1,8 +1,12 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ProcessingInput, ProcessingStarter } from './processing-starter.ts';
 
 /** Starts executions of the processor state machine with deterministic names. */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
+  static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
+    return new StepFunctionsProcessingStarter(new SFNClient({ region }), stateMachineArn);
+  }
+
   private readonly client: SFNClient;
   private readonly stateMachineArn: string;
   private readonly executionPrefix: string;

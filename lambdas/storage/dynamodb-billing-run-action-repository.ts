@@ -264,6 +264,8 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
+        // DynamoDB reports one reason per item, in the order of TransactItems: every transaction here
+        // lists the tenant's counter first, the record second and the idempotency claim (if any) third.
         const [tenantReason, recordReason, claimReason] = error.CancellationReasons ?? [];
         const claim = oldItemOf(claimReason);
         if (claimReason?.Code === 'ConditionalCheckFailed' && claim) throw new IdempotencyKeyTaken(claim);

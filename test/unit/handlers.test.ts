@@ -103,7 +103,7 @@ describe('handlers fed API Gateway events', () => {
   });
 
   it('refuse to be built when the handler and its route disagree about processing', async () => {
-    const { createHandler } = await import('../../lambdas/middleware/handler-factory.ts');
+    const { createHandler } = await import('../../lambdas/http/handler-factory.ts');
     expect(() => createHandler('getBillingRunAction', { processing: () => undefined, run: async () => ({}) })).toThrow(/disagree/);
     expect(() => createHandler('patchBillingRunAction', { run: async () => ({}) })).toThrow(/disagree/);
   });

@@ -5,14 +5,14 @@ import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
 import { issuesOf, leaveColdPath, safeParse } from '../domain/validation.ts';
 import { type OperationName, routeOf } from '../routes.ts';
-import { actionDependencies } from '../runtime.ts';
+import { actionDependencies } from '../composition.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { ActionDependencies } from '../use-cases/dependencies.ts';
-import { accessLog } from './access-log.ts';
-import { type CallerContext, authorization } from './authorization.ts';
-import { bodySizeLimit } from './body-size-limit.ts';
-import { errorResponses } from './error-responses.ts';
-import { jsonBody } from './json-body.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { type CallerContext, authorization } from './middleware/authorization.ts';
+import { bodySizeLimit } from './middleware/body-size-limit.ts';
+import { errorResponses } from './middleware/error-responses.ts';
+import { jsonBody } from './middleware/json-body.ts';
 import { type HttpEvent, type HttpResult, Reply, headerOf, jsonResult } from './http-event.ts';
 
 export interface OperationInput<P, Q> {
@@ -47,14 +47,18 @@ function parseParameters<T>(
  * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
  * for every operation: access log, error mapping, header names lower-cased, body size, authorization,
  * JSON body; then the parameters are validated and the use case runs; its result is the 200 body.
+ * Dependencies come from the composition root unless a test hands in others.
  */
-export function createHandler<P = undefined, Q = undefined>(operation: OperationName, spec: OperationSpec<P, Q>) {
+export function createHandler<P = undefined, Q = undefined>(
+  operation: OperationName,
+  spec: OperationSpec<P, Q>,
+  options: { dependencies?: () => ActionDependencies } = {},
+) {
   const route = routeOf(operation);
   if (route.access.startsProcessing !== (spec.processing !== undefined)) {
     throw new Error(`Handler of ${operation} and its route disagree on whether it starts processing`);
   }
-  let deps: ActionDependencies | undefined;
-  const dependencies = (): ActionDependencies => (deps ??= { ...actionDependencies(), processing: spec.processing?.() });
+  const dependencies = options.dependencies ?? (() => actionDependencies(spec.processing));
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())

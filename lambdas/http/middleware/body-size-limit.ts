@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { PayloadTooLarge } from '../domain/errors.ts';
-import type { HttpEvent, HttpResult } from './http-event.ts';
+import { PayloadTooLarge } from '../../domain/errors.ts';
+import type { HttpEvent, HttpResult } from '../http-event.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 

@@ -1,33 +1,30 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ServiceError } from '../domain/errors.ts';
-import { type HttpEvent, type HttpResult, jsonResult } from './http-event.ts';
-import { logger } from './logger.ts';
-
-/** Errors middy's own middlewares raise, with the message the client should read. */
-const MIDDY_ERRORS: Record<number, string> = {
-  415: 'Unsupported Media Type: the body must be JSON sent with Content-Type: application/json',
-  422: 'Request body is not valid JSON',
-};
+import { ServiceError } from '../../domain/errors.ts';
+import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
+import { logger } from '../../logger.ts';
 
 /** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
 const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
-function isMiddyHttpError(error: unknown): error is { statusCode: number; message: string } {
-  return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+/** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */
+function isExposedHttpError(error: unknown): error is { statusCode: number; message: string } {
+  const candidate = error as { statusCode?: unknown; expose?: unknown } | null;
+  return (
+    typeof candidate?.statusCode === 'number' && candidate.expose === true && candidate.statusCode >= 400 && candidate.statusCode < 500
+  );
 }
 
+/**
+ * The answer to an error, chosen by its type: a ServiceError carries its status, details and headers;
+ * an exposed middy error its message (as a 400); storage throttling is a 429; anything else a 500
+ * whose message names only the request id.
+ */
 export function toErrorResult(error: unknown, requestId: string): HttpResult {
   if (error instanceof ServiceError) {
     return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
   }
-  if (isMiddyHttpError(error) && error.statusCode >= 400 && error.statusCode < 500) {
-    const message =
-      error.message === 'Forbidden key in JSON body'
-        ? 'Request body contains a forbidden key (__proto__ or constructor.prototype)'
-        : (MIDDY_ERRORS[error.statusCode] ?? error.message);
-    return jsonResult(400, { message });
-  }
+  if (isExposedHttpError(error)) return jsonResult(400, { message: error.message });
   if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {
     logger.warn('storage throttled the request', { requestId, error: error.name });
     return jsonResult(429, { message: 'Too Many Requests: storage is throttling; retry after a pause' }, { 'Retry-After': '1' });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { LOOKUPS } from '../domain/billing-run-action.ts';
 import { type OperationName, routeOf } from '../routes.ts';
-import { LOOKUP_INDEXES } from '../storage/table-design.ts';
 import { listBillingRunActions } from '../use-cases/list-billing-run-actions.ts';
 import { createHandler } from './handler-factory.ts';
 import { idParameter, listQuery } from './request-parameters.ts';
@@ -9,7 +9,7 @@ import { idParameter, listQuery } from './request-parameters.ts';
 export function createListHandler(operation: OperationName) {
   const lookup = routeOf(operation).lookup;
   if (!lookup) throw new Error(`Route ${operation} has no lookup`);
-  const parameter = LOOKUP_INDEXES[lookup].field;
+  const parameter = LOOKUPS[lookup];
   return createHandler(operation, {
     params: z.object({ [parameter]: idParameter }) as z.ZodMiniType<Record<string, string>, Record<string, string | undefined>>,
     query: listQuery,

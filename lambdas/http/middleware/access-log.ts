@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
-import type { HttpEvent, HttpResult } from './http-event.ts';
+import type { HttpEvent, HttpResult } from '../http-event.ts';
 import type { CallerContext } from './authorization.ts';
-import { logger } from './logger.ts';
+import { logger } from '../../logger.ts';
 
 /** One line per request: who, which tenant, which operation, the status and how long it took. */
 export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, CallerContext> {

@@ -1,10 +1,10 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type AuthorizerContext, tenantsOf } from '../auth/authorizer-context.ts';
-import { TENANT_ID_PATTERN } from '../domain/billing-run-action.ts';
-import { type Caller, type Scope, scopeGranted } from '../domain/caller.ts';
-import { Forbidden, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
-import { type HttpEvent, type HttpResult, headerOf } from './http-event.ts';
+import { type AuthorizerContext, tenantsOf } from '../../auth/authorizer-context.ts';
+import { TENANT_ID_PATTERN } from '../../domain/billing-run-action.ts';
+import { type Caller, type Scope, scopeGranted } from '../../domain/caller.ts';
+import { Forbidden, Unauthenticated, ValidationFailed } from '../../domain/errors.ts';
+import { type HttpEvent, type HttpResult, headerOf } from '../http-event.ts';
 
 export type CallerContext = Context & { caller?: Caller };
 
