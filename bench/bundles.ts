@@ -2,7 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes.ts';
-import { BUNDLE_OPTIONS } from '../lib/bundling.ts';
+import { BUNDLE_OPTIONS } from '../lib/stack/bundling.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BASELINE = 'bareGetHandler';

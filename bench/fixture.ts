@@ -5,7 +5,7 @@ import { createDocumentClient } from '../lambdas/storage/document-client.ts';
 import { toItem } from '../lambdas/storage/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbTenantRegistry } from '../lambdas/storage/dynamodb-tenant-registry.ts';
 import { type TableNames, ensureTables } from '../lib/local/tables.ts';
-import { provisionTenant } from '../lib/tenant-provisioning.ts';
+import { provisionTenant } from '../lib/commands/tenant-provisioning.ts';
 import { validBody } from '../test/support/fixtures.ts';
 
 export const TENANT = 'bench';

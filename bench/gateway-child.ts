@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TIERS } from '../lambdas/storage/tenant-registry.ts';
 import { startLocalService } from '../lib/local/local-service.ts';
-import type { Tiers } from '../lib/tiers.ts';
+import type { Tiers } from '../lib/stack/tiers.ts';
 import { TABLES, TENANT } from './fixture.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
-import { CommandFailed, UsageError, runCommand } from '../lib/command-line.ts';
+import { CommandFailed, UsageError, runCommand } from '../lib/commands/command-line.ts';
 import { readInstanceFile, startLocalService } from '../lib/local/local-service.ts';
 
 const usage = 'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL; see the README)';

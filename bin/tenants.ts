@@ -1,4 +1,4 @@
-import { runCommand } from '../lib/command-line.ts';
-import { USAGE, parseTenantsCommand, runTenantsCommand } from '../lib/tenants-command.ts';
+import { runCommand } from '../lib/commands/command-line.ts';
+import { USAGE, parseTenantsCommand, runTenantsCommand } from '../lib/commands/tenants-command.ts';
 
 await runCommand(USAGE, () => runTenantsCommand(parseTenantsCommand(process.argv.slice(2)), (line) => console.log(line)));

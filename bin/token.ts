@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError, runCommand } from '../lib/command-line.ts';
+import { UsageError, runCommand } from '../lib/commands/command-line.ts';
 import { DEFAULT_SCOPE, localIssuer } from '../lib/local/issuer.ts';
 
 const usage = 'usage: npm run token -- --tenant <id> [--tenant <id> ...] [--sub <id>] [--scope "<scopes>"] [--expires-in <seconds>]';

@@ -11,7 +11,7 @@ import type {
 } from 'aws-lambda';
 import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
-import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../api-settings.ts';
+import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../stack/api-settings.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
 import type { LocalUsagePlans } from './usage-plans.ts';
 

@@ -8,10 +8,10 @@ import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
-import { provisionTenant } from '../tenant-provisioning.ts';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from '../api-settings.ts';
+import { provisionTenant } from '../commands/tenant-provisioning.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
-import { type Tiers, tiersFrom } from '../tiers.ts';
+import { type Tiers, tiersFrom } from '../stack/tiers.ts';
 import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
 export const DEFAULT_TABLES: TableNames = { tableName: 'billing-run-actions', tenantsTableName: 'billing-run-actions-tenants' };
@@ -28,7 +28,7 @@ export interface LocalServiceOptions {
   tables?: TableNames;
   /** Tenants to provision at start. */
   tenants?: string[];
-  /** The tiers' limits; by default those of lib/tiers.ts with the TIERS environment variable applied. */
+  /** The tiers' limits; by default those of lib/stack/tiers.ts with the TIERS environment variable applied. */
   tiers?: Tiers;
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildOpenApiDocument } from '../openapi.ts';
+import { buildOpenApiDocument } from '../tools/openapi.ts';
 
 const require = createRequire(import.meta.url);
 

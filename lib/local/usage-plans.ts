@@ -1,6 +1,6 @@
 import { TokenBucket } from 'limiter';
 import type { TierName } from '../../lambdas/storage/tenant-registry.ts';
-import type { Tier, Tiers } from '../tiers.ts';
+import type { Tier, Tiers } from '../stack/tiers.ts';
 
 export type Admission = { admitted: true } | { admitted: false; message: string; retryAfterSeconds: number };
 

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { provisionTenant } from '../../lib/tenant-provisioning.ts';
+import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { proxyEvent } from '../support/api-gateway-event.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 import { UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
-import { buildApp } from '../../lib/app.ts';
+import { buildApp } from '../../lib/stack/app.ts';
 
 const run = promisify(execFile);
 

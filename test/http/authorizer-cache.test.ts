@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTenant } from '../../lib/tenant-provisioning.ts';
+import { removeTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
 
 let service: TestService;

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { buildOpenApiDocument } from '../../lib/openapi.ts';
+import { buildOpenApiDocument } from '../../lib/tools/openapi.ts';
 import { validBody } from '../support/fixtures.ts';
 import { type TestService, startTestService } from '../support/http-service.ts';
 

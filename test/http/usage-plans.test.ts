@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionTenant } from '../../lib/tenant-provisioning.ts';
-import { tiersFrom } from '../../lib/tiers.ts';
+import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { tiersFrom } from '../../lib/stack/tiers.ts';
 import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
 
 let service: TestService;

@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { provisionTenant } from '../../lib/tenant-provisioning.ts';
+import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });

@@ -11,10 +11,10 @@ import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { readDeployedStack } from '../../lib/stack-outputs.ts';
-import { ApiGatewayUsageKeys } from '../../lib/tenant-provisioning.ts';
-import { UsageError } from '../../lib/command-line.ts';
-import { parseTenantsCommand, runOn } from '../../lib/tenants-command.ts';
+import { readDeployedStack } from '../../lib/commands/stack-outputs.ts';
+import { ApiGatewayUsageKeys } from '../../lib/commands/tenant-provisioning.ts';
+import { UsageError } from '../../lib/commands/command-line.ts';
+import { parseTenantsCommand, runOn } from '../../lib/commands/tenants-command.ts';
 import { uniqueName } from '../support/fixtures.ts';
 
 const apiGateway = mockClient(APIGatewayClient);

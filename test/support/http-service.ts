@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
-import type { Tiers } from '../../lib/tiers.ts';
+import type { Tiers } from '../../lib/stack/tiers.ts';
 import { uniqueName } from './fixtures.ts';
 
 export interface TestService extends LocalService {

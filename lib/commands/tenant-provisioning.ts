@@ -7,7 +7,7 @@ import {
   DeleteUsagePlanKeyCommand,
   NotFoundException,
 } from '@aws-sdk/client-api-gateway';
-import type { Tenant, TenantRegistry, TierName } from '../lambdas/storage/tenant-registry.ts';
+import type { Tenant, TenantRegistry, TierName } from '../../lambdas/storage/tenant-registry.ts';
 
 export const DEFAULT_MAX_ACTIONS = 1_000_000;
 

@@ -19,14 +19,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
-import { UNAUTHORIZED_MESSAGE } from '../lambdas/auth/authorize-request.ts';
-import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../lambdas/routes.ts';
-import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../lambdas/storage/table-design.ts';
-import { TIERS } from '../lambdas/storage/tenant-registry.ts';
+import { UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
+import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
+import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
+import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
-import { OUTPUT_NAMES } from './stack-outputs.ts';
+import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
 import type { Tiers } from './tiers.ts';
 
 export interface BillingRunActionsStackProps extends StackProps {

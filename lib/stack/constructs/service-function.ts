@@ -8,10 +8,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
-import type { TableAction } from '../../lambdas/routes.ts';
+import type { TableAction } from '../../../lambdas/routes.ts';
 import { BUNDLE_OPTIONS } from '../bundling.ts';
 
-const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 
 const BUNDLING = {
   format: OutputFormat.ESM,

@@ -7,13 +7,13 @@ import {
   TENANT_ID_PATTERN,
   recordSchema,
   writableRecordSchema,
-} from '../lambdas/domain/billing-run-action.ts';
-import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
-import { patchDocumentSchema } from '../lambdas/domain/json-patch.ts';
-import { isJsonNumber } from '../lambdas/domain/json-values.ts';
-import { ROUTES, type Route } from '../lambdas/routes.ts';
-import { batchEnvelopeSchema } from '../lambdas/use-cases/batch-billing-run-actions.ts';
-import { createSchema } from '../lambdas/use-cases/create-billing-run-action.ts';
+} from '../../lambdas/domain/billing-run-action.ts';
+import { READ_SCOPE, WRITE_SCOPE } from '../../lambdas/domain/caller.ts';
+import { patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
+import { isJsonNumber } from '../../lambdas/domain/json-values.ts';
+import { ROUTES, type Route } from '../../lambdas/routes.ts';
+import { batchEnvelopeSchema } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
+import { createSchema } from '../../lambdas/use-cases/create-billing-run-action.ts';
 
 /**
  * The OpenAPI 3.1 document of the API, built from the route table and the very Zod schemas the

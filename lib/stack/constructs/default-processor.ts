@@ -17,8 +17,8 @@ import {
 import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
-import { STATUSES } from '../../lambdas/domain/billing-run-action.ts';
-import { PARTITION_KEY } from '../../lambdas/storage/table-design.ts';
+import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
+import { PARTITION_KEY } from '../../../lambdas/storage/table-design.ts';
 
 export const EVENT_SOURCE = 'billing-run-actions';
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';

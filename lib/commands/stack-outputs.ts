@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { TIERS, type TierName } from '../lambdas/storage/tenant-registry.ts';
+import { TIERS, type TierName } from '../../lambdas/storage/tenant-registry.ts';
 
 /** The outputs of the deployed stack that operator commands rely on; the CDK stack emits exactly these. */
 export const OUTPUT_NAMES = {
