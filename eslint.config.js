@@ -19,6 +19,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Tests read JSON responses whose shape is what they assert.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

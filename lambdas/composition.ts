@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthorizerDependencies } from './auth/authorize-request.ts';
-import { JoseTokenVerifier } from './auth/token-verifier.ts';
+import { JoseTokenVerifier } from './auth/jose-token-verifier.ts';
 import { authConfig, serviceConfig, tenantRegistryConfig } from './config.ts';
 import { logger } from './logger.ts';
 import type { ProcessingStarter } from './processing/processing-starter.ts';

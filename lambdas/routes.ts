@@ -1,12 +1,12 @@
 import type { Lookup } from './domain/billing-run-action.ts';
 import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions an operation's function is granted, and nothing more. */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem';
 
-export interface Access {
+interface Access {
   /** On the records table; `Query` is granted on the operation's own index only. */
   records: readonly TableAction[];
   /** On the tenant registry (its record counter). */

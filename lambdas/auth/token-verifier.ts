@@ -1,10 +1,4 @@
-import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import type { AuthConfig } from '../config.ts';
-import { httpJwks } from './http-jwks.ts';
-
-/** Only asymmetric algorithms: a shared-secret or unsigned (`alg: none`) token never verifies. */
-export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
+/** The identity a verified token carries. */
 export interface VerifiedToken {
   principal: string;
   tenants: string[];
@@ -15,44 +9,7 @@ export class InvalidToken extends Error {
   override readonly name = 'InvalidToken';
 }
 
+/** The port to token verification: the authorizer's decision depends on it, not on jose. */
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
-}
-
-function tenantsFrom(payload: JWTPayload, claim: string): string[] {
-  const value = payload[claim];
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((tenant): tenant is string => typeof tenant === 'string');
-  return [];
-}
-
-/** Verifies signature, issuer, audience and time claims with jose against the issuer's JWKS. */
-export class JoseTokenVerifier implements TokenVerifier {
-  private readonly keys: JWTVerifyGetKey;
-  private readonly config: AuthConfig;
-
-  constructor(config: AuthConfig, keys: JWTVerifyGetKey = httpJwks(new URL(config.jwksUrl))) {
-    this.config = config;
-    this.keys = keys;
-  }
-
-  async verify(token: string): Promise<VerifiedToken> {
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, this.keys, {
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        algorithms: ACCEPTED_ALGORITHMS,
-        requiredClaims: ['exp'],
-      }));
-    } catch (error) {
-      throw new InvalidToken((error as Error).message, { cause: error });
-    }
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidToken('token has no sub claim');
-    return {
-      principal: payload.sub,
-      tenants: tenantsFrom(payload, this.config.tenantClaim),
-      scope: typeof payload.scope === 'string' ? payload.scope : '',
-    };
-  }
 }

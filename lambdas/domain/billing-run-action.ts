@@ -162,7 +162,7 @@ export const writableRecordSchema = z.strictObject({
   sys_deleted_by_id: ignored,
   sys_last_security_context: ignored,
 } satisfies Record<ServerManagedField, unknown> & Record<keyof typeof businessFields | keyof typeof clientMetadataFields, unknown>);
-export type WritableRecord = z.infer<typeof writableRecordSchema>;
+type WritableRecord = z.infer<typeof writableRecordSchema>;
 
 /** The client-writable part of a record: business fields and client metadata. */
 export type ClientFields = Omit<WritableRecord, ServerManagedField>;

@@ -17,7 +17,7 @@ const NEEDS_FROM = new Set<string>(['move', 'copy']);
  * object schema with the per-op requirements as a check, rather than a union of six: the same answers,
  * and less to build on every cold start.
  */
-export const patchOperationSchema = z
+const patchOperationSchema = z
   .object({
     op: z.enum(OPS, { error: `op must be one of ${OPS.join(', ')}` }),
     path: pointer,
@@ -37,7 +37,7 @@ export const patchOperationSchema = z
     }),
   );
 
-export const MAX_PATCH_OPERATIONS = 100;
+const MAX_PATCH_OPERATIONS = 100;
 export const patchDocumentSchema = z
   .array(patchOperationSchema, { error: 'must be a JSON Patch document (an array of operations)' })
   .check(

@@ -29,7 +29,7 @@ export function safeParse<S extends z.ZodMiniType>(schema: S, value: unknown) {
   return schema.safeParse(value, coldPath ? COLD_PATH : undefined);
 }
 
-export function pathOf(segments: readonly PropertyKey[], fallback = 'body'): string {
+function pathOf(segments: readonly PropertyKey[], fallback = 'body'): string {
   return segments.length === 0 ? fallback : segments.map(String).join('.');
 }
 

@@ -15,7 +15,7 @@ import { errorResponses } from './middleware/error-responses.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { type HttpEvent, type HttpResult, Reply, headerOf, jsonResult } from './http-event.ts';
 
-export interface OperationInput<P, Q> {
+interface OperationInput<P, Q> {
   params: P;
   query: Q;
   body: unknown;

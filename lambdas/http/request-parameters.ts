@@ -11,7 +11,7 @@ export const consistentReadParameter = z.pipe(
 );
 
 const LIMIT = 'must be an integer from 1 to 1000';
-export const limitParameter = z.pipe(
+const limitParameter = z.pipe(
   z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,4}$/, { error: LIMIT })),

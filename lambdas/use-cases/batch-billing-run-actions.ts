@@ -9,7 +9,7 @@ import { deleteBillingRunAction } from './delete-billing-run-action.ts';
 import type { ActionDependencies } from './dependencies.ts';
 import { patchBillingRunAction } from './patch-billing-run-action.ts';
 
-export const MAX_BATCH_OPERATIONS = 100;
+const MAX_BATCH_OPERATIONS = 100;
 
 const id = z.string().check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` }));
 /** The envelope only; each patch document is checked by the patch operation itself, as on its own endpoint. */
@@ -29,7 +29,7 @@ export const batchEnvelopeSchema = z.strictObject({
 });
 type BatchOperation = z.infer<typeof batchEnvelopeSchema>['operations'][number];
 
-export interface BatchOperationResult {
+interface BatchOperationResult {
   id: string;
   op: BatchOperation['op'];
   status: number;

@@ -14,7 +14,7 @@ export const createSchema = z.extend(writableRecordSchema, {
 });
 
 /** How long an Idempotency-Key holds. */
-export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
+const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 
 /** Semantically equal JSON bodies (key order, white space) hash the same (RFC 8785 canonical form). */
 const bodyHash = (body: unknown): string =>

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { Tenant, TenantRegistry, TierName } from '../../lambdas/storage/tenant-registry.ts';
 
-export const DEFAULT_MAX_ACTIONS = 1_000_000;
+const DEFAULT_MAX_ACTIONS = 1_000_000;
 
 export interface UsageKey {
   value: string;

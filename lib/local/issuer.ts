@@ -9,7 +9,7 @@ export const LOCAL_AUDIENCE = 'billing-run-actions';
 export const DEFAULT_SCOPE = `${READ_SCOPE} ${WRITE_SCOPE}`;
 const ALGORITHM = 'ES256';
 
-export interface TokenRequest {
+interface TokenRequest {
   tenant: string | string[];
   sub?: string;
   scope?: string;

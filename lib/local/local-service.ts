@@ -51,7 +51,7 @@ export interface InstanceFile extends TableNames {
   dynamoDbEndpoint: string;
 }
 
-export const instanceFilePath = (dataDir: string): string => join(resolve(dataDir), 'instance.json');
+const instanceFilePath = (dataDir: string): string => join(resolve(dataDir), 'instance.json');
 
 export function readInstanceFile(dataDir: string): InstanceFile | undefined {
   const file = instanceFilePath(dataDir);

@@ -14,7 +14,7 @@ export interface TableNames {
 }
 
 /** The records table as the CDK stack defines it: the same keys, the same four GSIs, TTL. */
-export function recordsTableInput(tableName: string): CreateTableCommandInput {
+function recordsTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(LOOKUP_INDEXES);
   return {
     TableName: tableName,
@@ -36,7 +36,7 @@ export function recordsTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-export function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
+function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
   return {
     TableName: tenantsTableName,
     BillingMode: 'PAY_PER_REQUEST',

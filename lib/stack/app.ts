@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BillingRunActionsStack } from './billing-run-actions-stack.ts';
 import { stackConfigFrom } from './stack-config.ts';
 
-export const STACK_NAME = 'BillingRunActions';
+const STACK_NAME = 'BillingRunActions';
 
 /** The CDK app: the service's stack, checked by cdk-nag's AwsSolutions rules at synthesis. */
 export function buildApp(props: AppProps = {}): { app: App; stack: BillingRunActionsStack } {

@@ -16,7 +16,7 @@ const tierSchema = z.strictObject({
 export type Tier = z.infer<typeof tierSchema>;
 export type Tiers = Record<TierName, Tier>;
 
-export const DEFAULT_TIERS: Tiers = {
+const DEFAULT_TIERS: Tiers = {
   basic: { rateLimit: 10, burstLimit: 20, monthlyQuota: 1_000_000 },
   standard: { rateLimit: 50, burstLimit: 100, monthlyQuota: 10_000_000 },
   premium: { rateLimit: 200, burstLimit: 400, monthlyQuota: null },

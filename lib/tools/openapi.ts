@@ -82,14 +82,14 @@ function describeFields(json: JsonSchema): JsonSchema {
   return json;
 }
 
-export function errorSchema() {
+function errorSchema() {
   return z.strictObject({
     message: z.string(),
     details: z.optional(z.array(z.strictObject({ path: z.string(), message: z.string() }))),
   });
 }
 
-export function listPageSchema() {
+function listPageSchema() {
   return z.strictObject({
     Count: z.int(),
     Items: z.array(z.record(z.string(), z.unknown())),
@@ -97,7 +97,7 @@ export function listPageSchema() {
   });
 }
 
-export function batchResultSchema() {
+function batchResultSchema() {
   return z.strictObject({
     success_count: z.int(),
     error_count: z.int(),

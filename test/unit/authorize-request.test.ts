@@ -2,7 +2,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { type CryptoKey, type JWK, SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeRequest } from '../../lambdas/auth/authorize-request.ts';
-import { JoseTokenVerifier } from '../../lambdas/auth/token-verifier.ts';
+import { JoseTokenVerifier } from '../../lambdas/auth/jose-token-verifier.ts';
 import type { Tenant, TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
 
 const config = {

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { PayloadTooLarge } from '../../domain/errors.ts';
 import type { HttpEvent, HttpResult } from '../http-event.ts';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export function bodySizeLimit(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {

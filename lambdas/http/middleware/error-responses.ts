@@ -20,7 +20,7 @@ function isExposedHttpError(error: unknown): error is { statusCode: number; mess
  * an exposed middy error its message (as a 400); storage throttling is a 429; anything else a 500
  * whose message names only the request id.
  */
-export function toErrorResult(error: unknown, requestId: string): HttpResult {
+function toErrorResult(error: unknown, requestId: string): HttpResult {
   if (error instanceof ServiceError) {
     return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
   }

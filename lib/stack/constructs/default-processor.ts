@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
 import { PARTITION_KEY } from '../../../lambdas/storage/table-design.ts';
 
-export const EVENT_SOURCE = 'billing-run-actions';
+const EVENT_SOURCE = 'billing-run-actions';
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
 
 export interface DefaultProcessorProps {
