@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wildcardMatches } from '../../lib/local/gateway.ts';
+import { wildcardMatches } from '../../lib/local/gateway/authorizer.ts';
 
 describe('wildcardMatches (IAM resource wildcards in the local gateway)', () => {
   it.each([

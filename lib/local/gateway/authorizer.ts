@@ -1,0 +1,98 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../../lambdas/auth/authorize-request.ts';
+import { GatewayAnswer } from './answers.ts';
+import { headerNamed, lambdaContext } from './proxy-event.ts';
+
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+
+/**
+ * IAM's `*` wildcard (any run of characters), matched greedily with backtracking to the last star:
+ * at most pattern × value steps. A regular expression built from the pattern would embed the request
+ * path, and a path of stars would make its matching exponential.
+ */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resumeAt = 0;
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resumeAt = v;
+    } else if (p < pattern.length && pattern[p] === value[v]) {
+      p++;
+      v++;
+    } else if (star !== -1) {
+      p = star + 1;
+      v = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** Evaluates the authorizer's policy for this method ARN as API Gateway does: an explicit Deny wins. */
+function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  let allowed = false;
+  for (const statement of result.policyDocument.Statement) {
+    const resources: string[] =
+      'Resource' in statement ? [statement.Resource].flat().filter((r): r is string => typeof r === 'string') : [];
+    if (!resources.some((resource) => wildcardMatches(resource, methodArn))) continue;
+    if (statement.Effect === 'Deny') return false;
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed;
+}
+
+/**
+ * The REQUEST authorizer as API Gateway runs it: no Authorization header is a 401 without asking it;
+ * its decisions are cached per Authorization header and tenantId for the TTL; its policy decides.
+ */
+export class LocalAuthorizer {
+  private readonly handler: AuthorizerHandler;
+  private readonly cacheTtlSeconds: number;
+  private readonly timeoutMs: number;
+  private readonly decisions = new Map<string, { decision: APIGatewayAuthorizerResult; until: number }>();
+
+  constructor(handler: AuthorizerHandler, cacheTtlSeconds: number, timeoutMs: number) {
+    this.handler = handler;
+    this.cacheTtlSeconds = cacheTtlSeconds;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The allowing decision for the request, or the 401, 403 or 500 API Gateway would answer. */
+  async authorize(
+    event: { headers: Record<string, string>; pathParameters: Record<string, string> },
+    methodArn: string,
+    requestId: string,
+  ): Promise<APIGatewayAuthorizerResult> {
+    const authorization = headerNamed(event.headers, 'authorization');
+    if (!authorization) throw new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+    const decision = await this.decide(
+      `${authorization}\n${event.pathParameters.tenantId ?? ''}`,
+      { type: 'REQUEST', methodArn, ...event },
+      requestId,
+    );
+    if (!policyAllows(decision, methodArn)) {
+      const reason = decision.context?.reason;
+      throw new GatewayAnswer(403, typeof reason === 'string' ? reason : 'User is not authorized to access this resource');
+    }
+    return decision;
+  }
+
+  private async decide(cacheKey: string, event: object, requestId: string): Promise<APIGatewayAuthorizerResult> {
+    const cached = this.decisions.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.decision;
+    let decision: APIGatewayAuthorizerResult;
+    try {
+      decision = await this.handler(event as APIGatewayRequestAuthorizerEvent, lambdaContext('authorizer', this.timeoutMs));
+    } catch (error) {
+      if ((error as Error).message === UNAUTHORIZED) throw new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+      throw new GatewayAnswer(500, `Internal server error (request id ${requestId})`);
+    }
+    if (this.cacheTtlSeconds > 0) this.decisions.set(cacheKey, { decision, until: Date.now() + this.cacheTtlSeconds * 1000 });
+    return decision;
+  }
+}
