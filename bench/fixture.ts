@@ -2,7 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingRunAction } from '../lambdas/domain/billing-run-action.ts';
 import { newRecord } from '../lambdas/domain/record-stamp.ts';
 import { createDocumentClient } from '../lambdas/storage/document-client.ts';
-import { toItem } from '../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { toItem } from '../lambdas/storage/record-items.ts';
 import { DynamoDbTenantRegistry } from '../lambdas/storage/dynamodb-tenant-registry.ts';
 import { type TableNames, ensureTables } from '../lib/local/tables.ts';
 import { provisionTenant } from '../lib/commands/tenant-provisioning.ts';

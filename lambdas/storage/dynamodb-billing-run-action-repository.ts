@@ -7,12 +7,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type BillingRunAction, type Lookup, RECORD_FIELDS } from '../domain/billing-run-action.ts';
+import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
 import { parseJson } from '../domain/json-values.ts';
-import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';
-import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, itemTooLarge, notFound } from '../domain/errors.ts';
-import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';
+import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
+import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -20,15 +18,7 @@ import type {
   ListPage,
   SoftDeletion,
 } from './billing-run-action-repository.ts';
-import {
-  LOOKUP_INDEXES,
-  PARTITION_KEY,
-  TENANT_PARTITION_KEY,
-  TTL_ATTRIBUTE,
-  idempotencyKey,
-  lookupKey,
-  recordKey,
-} from './table-design.ts';
+import { LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
@@ -41,8 +31,6 @@ const condition = {
 /** Transactions on one tenant's counter collide under concurrency; they are retried this often, with jittered backoff. */
 const TRANSACTION_ATTEMPTS = 8;
 
-type Item = Record<string, unknown>;
-
 /** Internal: the idempotency claim of a create already exists. */
 class IdempotencyKeyTaken extends Error {
   readonly claim: Item;
@@ -51,34 +39,6 @@ class IdempotencyKeyTaken extends Error {
     this.claim = claim;
   }
 }
-
-/** The record in an item: its fields only (never a storage attribute), in the schema's order, as writes answer them. */
-function toRecord(item: Item): BillingRunAction {
-  const record: Item = {};
-  for (const field of RECORD_FIELDS) {
-    if (item[field] !== undefined) record[field] = item[field];
-  }
-  return record as BillingRunAction;
-}
-
-/** An item as the DocumentClient must be handed it; one past DynamoDB's item limit is a 413 before any call. */
-function storableItem(item: Item, what: string): Item {
-  const bytes = itemSize(item);
-  if (bytes > MAX_ITEM_BYTES) throw itemTooLarge(what, bytes, MAX_ITEM_BYTES);
-  return storable(item) as Item;
-}
-
-/** The stored item of a live record: its key and its index keys, built from the tenant. */
-export function toItem(tenantId: string, record: BillingRunAction): Item {
-  const item: Item = { ...record, [PARTITION_KEY]: recordKey(tenantId, record.id) };
-  for (const index of Object.values(LOOKUP_INDEXES)) {
-    item[index.partitionKey] = lookupKey(tenantId, record[index.field]);
-  }
-  return storableItem(item, `Billing run action '${record.id}'`);
-}
-
-const oldItemOf = (reason: { Item?: Record<string, unknown> } | undefined): Item | undefined =>
-  reason?.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0], UNMARSHALL_OPTIONS) : undefined;
 
 /** Why a conditional write on a record failed, told apart by the item as it was (ALL_OLD). */
 function recordConditionError(id: string, old: Item | undefined, expectedVersion: number | undefined, cause: unknown): Error {
@@ -122,15 +82,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     const claim = idempotency && {
       Put: {
         TableName: this.tableName,
-        Item: storableItem(
-          {
-            [PARTITION_KEY]: idempotencyKey(tenantId, idempotency.key),
-            body_hash: idempotency.bodyHash,
-            response: JSON.stringify(record),
-            [TTL_ATTRIBUTE]: idempotency.expiresAt,
-          },
-          'The Idempotency-Key record of this create',
-        ),
+        Item: claimItem(tenantId, idempotency, record),
         ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
         ExpressionAttributeValues: { ':now': idempotency.now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -183,7 +135,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw recordConditionError(record.id, error.Item ? unmarshall(error.Item, UNMARSHALL_OPTIONS) : undefined, expectedVersion, error);
+      throw recordConditionError(record.id, oldItemOf(error), expectedVersion, error);
     }
   }
 
@@ -204,10 +156,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         {
           Put: {
             TableName: this.tableName,
-            Item: storableItem(
-              { ...deletion.record, [PARTITION_KEY]: recordKey(tenantId, deletion.record.id), [TTL_ATTRIBUTE]: deletion.expiresAt },
-              `Billing run action '${deletion.record.id}'`,
-            ),
+            Item: deletedItem(tenantId, deletion),
             ConditionExpression: condition.isLiveAtVersion,
             ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
