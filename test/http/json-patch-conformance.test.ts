@@ -25,7 +25,7 @@ const hasEmptyKey = (value: unknown): boolean =>
   value !== null && typeof value === 'object' && Object.entries(value).some(([key, child]) => key === '' || hasEmptyKey(child));
 
 /**
- * The deliberate differences from the suite, each for a reason of the service (README, "JSON Patch"):
+ * The deliberate differences from the suite, each for a reason of the service (docs/api.md, "JSON Patch"):
  * a patch has 1 to 100 operations, so an empty one is refused; and DynamoDB cannot store an empty object
  * key, so neither a document with one nor a patch that would create one is accepted.
  */
