@@ -1,9 +1,9 @@
-import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
-import { VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
+import { type BillingRunAction, LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
+import { Conflict, VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
 import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
 
-/** A repository stand-in with the port's conditional semantics, recording every call and the peak in flight. */
+/** A repository stand-in with the port's conditional semantics and lookups, recording every call and the peak in flight. */
 export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs = 0) {
   const records = new Map(initial.map((record) => [record.id, record]));
   const log: string[] = [];
@@ -21,6 +21,7 @@ export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs =
     get: (_tenant, id) => call(`get ${id}`, () => records.get(id)),
     create: (_tenant, record) =>
       call(`create ${record.id}`, () => {
+        if (records.has(record.id)) throw new Conflict(`Billing run action '${record.id}' already exists`);
         records.set(record.id, record);
         return { record, replayed: false };
       }),
@@ -32,7 +33,14 @@ export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs =
         records.set(record.id, record);
       }),
     softDelete: (_tenant, { record }) => call(`delete ${record.id}`, () => void records.delete(record.id)),
-    list: async () => ({ items: [] }),
+    list: (_tenant, lookup, value, page) =>
+      call(`list ${lookup} ${value}`, () => {
+        const matching = [...records.values()]
+          .filter((record) => record[LOOKUPS[lookup]] === value && (page.afterId === undefined || record.id > page.afterId))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        const items = matching.slice(0, page.limit);
+        return matching.length > page.limit ? { items, lastId: items.at(-1)?.id } : { items };
+      }),
   };
   return { repository, log, records, maxInFlight: () => maxInFlight };
 }
