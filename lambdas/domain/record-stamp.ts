@@ -33,6 +33,12 @@ export function newRecord(id: string, fields: ClientFields, stamp: WriteStamp): 
   } as BillingRunAction;
 }
 
+/**
+ * The fields every change of a record writes, whoever makes it: the functions (nextVersion) and the
+ * default processor's write-back, which a test keeps in step with this list.
+ */
+export const CHANGE_STAMP_FIELDS = ['sys_version', 'sys_last_modified_at', 'sys_last_modified_by_id', 'sys_last_security_context'] as const;
+
 /** The next version of `current`: its client fields replaced by `fields`, its creation fields kept. */
 export function nextVersion(current: BillingRunAction, fields: ClientFields, stamp: WriteStamp): BillingRunAction {
   return {

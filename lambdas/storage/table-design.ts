@@ -25,6 +25,8 @@ export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
   billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun },
 };
 
+/** The record key as a format with two `{}` (tenant, id), for the state machine that writes records back (States.Format). */
+export const RECORD_KEY_FORMAT = '{}#{}';
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
 /** Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. */
 export const idempotencyKey = (tenantId: string, key: string): string => `${tenantId}#idempotency#${key}`;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
+import { SERVER_MANAGED_FIELDS, writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
+import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domain/record-stamp.ts';
 import { Conflict, PayloadTooLarge, ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
 import { parseOrThrow, unstorableIssues } from '../../lambdas/domain/validation.ts';
-import { validBody } from '../support/fixtures.ts';
+import { caller, validBody } from '../support/fixtures.ts';
 
 function thrown(action: () => unknown): unknown {
   try {
@@ -62,6 +63,20 @@ describe('unstorableIssues', () => {
     for (let i = 0; i < 33; i++) deep = [deep]; // the 33rd level: DynamoDB stops at 32, the item itself included
     expect(unstorableIssues(deep)).toHaveLength(1);
     expect(unstorableIssues({ fine: [{ nested: { deep: ['ok', 1.5, null, true] } }] })).toEqual([]);
+  });
+});
+
+describe('the change stamp', () => {
+  it('is what nextVersion writes anew on every change, and nothing else of the server-managed fields', () => {
+    const stamp = { caller: caller(), operation: 'x', at: '2026-11-30T00:00:00Z' };
+    const current = newRecord('id-1', validBody() as never, {
+      ...stamp,
+      caller: caller({ principal: 'creator' }),
+      at: '2026-01-01T00:00:00Z',
+    });
+    const next = nextVersion(current, validBody() as never, stamp);
+    const changed = SERVER_MANAGED_FIELDS.filter((field) => JSON.stringify(next[field]) !== JSON.stringify(current[field]));
+    expect(changed.sort()).toEqual([...CHANGE_STAMP_FIELDS].sort());
   });
 });
 

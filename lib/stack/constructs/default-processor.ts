@@ -18,7 +18,7 @@ import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aw
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
-import { PARTITION_KEY } from '../../../lambdas/storage/table-design.ts';
+import { PARTITION_KEY, RECORD_KEY_FORMAT } from '../../../lambdas/storage/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
@@ -45,7 +45,7 @@ export class DefaultProcessor extends Construct {
 
     const key = {
       [PARTITION_KEY]: DynamoAttributeValue.fromString(
-        JsonPath.format('{}#{}', JsonPath.stringAt('$.tenantId'), JsonPath.stringAt('$.id')),
+        JsonPath.format(RECORD_KEY_FORMAT, JsonPath.stringAt('$.tenantId'), JsonPath.stringAt('$.id')),
       ),
     };
     const superseded = new Succeed(this, 'Record moved on');
@@ -54,7 +54,8 @@ export class DefaultProcessor extends Construct {
       new DynamoUpdateItem(this, name, {
         table: props.table,
         key,
-        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by`,
+        // The change stamp of CHANGE_STAMP_FIELDS, as the functions write it (a test keeps the two in step).
+        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context`,
         conditionExpression: 'step_function_execution_arn = :execution AND attribute_not_exists(sys_deleted_by_id)',
         expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {
@@ -63,6 +64,15 @@ export class DefaultProcessor extends Construct {
           ':now': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
           ':by': DynamoAttributeValue.fromString(PROCESSOR_PRINCIPAL),
           ':execution': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Id')),
+          ':context': DynamoAttributeValue.fromMap({
+            principal: DynamoAttributeValue.fromString(PROCESSOR_PRINCIPAL),
+            tenant: DynamoAttributeValue.fromString(JsonPath.stringAt('$.tenantId')),
+            source_ip: DynamoAttributeValue.fromString('-'),
+            user_agent: DynamoAttributeValue.fromString('AWS Step Functions'),
+            request_id: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Id')),
+            time: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+            operation: DynamoAttributeValue.fromString('processBillingRunAction'),
+          }),
         },
         resultPath: JsonPath.DISCARD,
       }).addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
