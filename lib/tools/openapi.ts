@@ -1,28 +1,12 @@
-import * as z from 'zod/mini';
-import {
-  OUTCOMES,
-  STATUSES,
-  TYPES,
-  ID_PATTERN,
-  TENANT_ID_PATTERN,
-  recordSchema,
-  writableRecordSchema,
-} from '../../lambdas/domain/billing-run-action.ts';
+import { ID_PATTERN, STATUSES, TENANT_ID_PATTERN, TYPES } from '../../lambdas/domain/billing-run-action.ts';
 import { READ_SCOPE, WRITE_SCOPE } from '../../lambdas/domain/caller.ts';
-import { patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
-import { isJsonNumber } from '../../lambdas/domain/json-values.ts';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { batchEnvelopeSchema } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
-import { createSchema } from '../../lambdas/use-cases/create-billing-run-action.ts';
+import { type JsonSchema, componentSchemas, ref } from './openapi-schemas.ts';
 
 /**
- * The OpenAPI 3.1 document of the API, built from the route table and the very Zod schemas the
- * functions validate with; `npm run openapi` writes it to openapi.json, and a test keeps that file
- * current. Only the response envelopes (error, list page, batch result) are described here, since the
- * functions build them rather than parse them.
+ * The OpenAPI 3.1 document of the API, built from the route table and the Zod schemas
+ * (openapi-schemas.ts); `npm run openapi` writes it to openapi.json, and a test keeps that file current.
  */
-type JsonSchema = Record<string, unknown>;
-
 const ERROR_STATUSES: Record<string, string> = {
   '400': 'Invalid input; `details` names every offending field',
   '401': 'No, malformed, expired or forged bearer token (with `WWW-Authenticate: Bearer`)',
@@ -33,16 +17,6 @@ const ERROR_STATUSES: Record<string, string> = {
   '429':
     'Throttled (`Too Many Requests`), over the monthly quota (`Limit Exceeded`) or over the tenant record limit; with `Retry-After` where a wait helps',
   '500': 'Unexpected; the message carries the request id of the log line',
-};
-
-/** Numbers are a custom schema (a JSON number kept exactly, see json-values.ts); in JSON Schema, a number. */
-const describeNumbers = ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void => {
-  if ((zodSchema._zod.def as { fn?: unknown }).fn === isJsonNumber) jsonSchema.type = 'number';
-};
-
-const schema = (zod: z.ZodMiniType, io: 'input' | 'output' = 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: 'any', override: describeNumbers }) as JsonSchema;
-  return rest;
 };
 
 const EXAMPLE = {
@@ -62,75 +36,6 @@ const EXAMPLE = {
   training_provider_billing_records: [{ amount: 120, currency: 'USD' }],
 };
 
-const FIELD_DESCRIPTIONS: Record<string, string> = {
-  id: 'Assigned by the service: a UUIDv7, so ids sort in creation order',
-  sys_version: '1 on create, +1 on every change; send it back in a PUT as a precondition',
-  status: `One of: ${STATUSES.join(', ')}. A write that leaves a record in "processing" starts the processor`,
-  type: `One of: ${TYPES.join(', ')}`,
-  outcome_of_last_refresh: `One of: ${OUTCOMES.join(', ')}`,
-  training_provider_billing_records: '1 to 1000 JSON objects, stored as given',
-  step_function_execution_arn: 'The processor execution of the current processing attempt',
-  sys_locked: 'When true, update, patch and delete are refused with 403',
-  sys_last_security_context: 'Who made the last change, from where, with which request',
-};
-
-function describeFields(json: JsonSchema): JsonSchema {
-  const properties = json.properties as Record<string, JsonSchema> | undefined;
-  for (const [field, description] of Object.entries(FIELD_DESCRIPTIONS)) {
-    if (properties?.[field]) properties[field] = { ...properties[field], description };
-  }
-  return json;
-}
-
-function errorSchema() {
-  return z.strictObject({
-    message: z.string(),
-    details: z.optional(z.array(z.strictObject({ path: z.string(), message: z.string() }))),
-  });
-}
-
-function listPageSchema() {
-  return z.strictObject({
-    Count: z.int(),
-    Items: z.array(z.record(z.string(), z.unknown())),
-    LastEvaluatedKey: z.optional(z.string()),
-  });
-}
-
-function batchResultSchema() {
-  return z.strictObject({
-    success_count: z.int(),
-    error_count: z.int(),
-    results: z.array(
-      z.strictObject({
-        id: z.string(),
-        op: z.enum(['patch', 'delete']),
-        status: z.int(),
-        record: z.optional(recordSchema()),
-        record_omitted: z.optional(z.literal(true)),
-        error: z.optional(errorSchema()),
-      }),
-    ),
-  });
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-/** A page's items are records as get answers them (the Zod schema only says "objects"). */
-function listPage(page: JsonSchema): JsonSchema {
-  const properties = page.properties as Record<string, JsonSchema>;
-  return {
-    ...page,
-    properties: {
-      ...properties,
-      Items: { type: 'array', items: ref('BillingRunActionFields') },
-      LastEvaluatedKey: {
-        ...properties.LastEvaluatedKey,
-        description: 'Present only when more items follow (a page also ends early to stay within 6 MB); pass it back as exclusiveStartKey',
-      },
-    },
-  };
-}
 const json = (body: JsonSchema) => ({ 'application/json': { schema: body } });
 
 const pathParameter = (name: string) => ({
@@ -222,16 +127,6 @@ function successSchema(route: Route): JsonSchema {
   return ref('BillingRunAction');
 }
 
-/** What get and lists answer: the whole record, or with `fields` only those fields and `id`. */
-function projectionSchema(record: JsonSchema): JsonSchema {
-  return {
-    ...record,
-    required: ['id'],
-    description:
-      'A billing run action as get and lists answer it: every stored field without `fields`; with `fields`, only the named fields (those the record has) and `id`.',
-  };
-}
-
 export function buildOpenApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of ROUTES as readonly Route[]) {
@@ -280,17 +175,7 @@ export function buildOpenApiDocument(): JsonSchema {
           description: 'A JWT of the configured issuer; its tenant claim lists the tenants it may act for',
         },
       },
-      schemas: {
-        BillingRunAction: describeFields(schema(recordSchema())),
-        BillingRunActionFields: projectionSchema(describeFields(schema(recordSchema()))),
-        BillingRunActionCreate: describeFields(schema(createSchema, 'input')),
-        BillingRunActionReplace: describeFields(schema(writableRecordSchema, 'input')),
-        JsonPatch: schema(patchDocumentSchema, 'input'),
-        BatchRequest: schema(batchEnvelopeSchema, 'input'),
-        BatchResult: schema(batchResultSchema()),
-        ListPage: listPage(schema(listPageSchema())),
-        Error: schema(errorSchema()),
-      },
+      schemas: componentSchemas(),
     },
   };
 }

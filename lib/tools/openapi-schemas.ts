@@ -1,0 +1,116 @@
+import * as z from 'zod/mini';
+import { OUTCOMES, STATUSES, TYPES, recordSchema, writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
+import { patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
+import { isJsonNumber } from '../../lambdas/domain/json-values.ts';
+import { batchEnvelopeSchema } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
+import { createSchema } from '../../lambdas/use-cases/create-billing-run-action.ts';
+
+/**
+ * The schemas of the OpenAPI document: the request bodies and the record from the very Zod schemas
+ * the functions validate with, and the response envelopes (error, list page, batch result), which the
+ * functions build rather than parse, described here.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Numbers are a custom schema (a JSON number kept exactly, see json-values.ts); in JSON Schema, a number. */
+const describeNumbers = ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void => {
+  if ((zodSchema._zod.def as { fn?: unknown }).fn === isJsonNumber) jsonSchema.type = 'number';
+};
+
+const schema = (zod: z.ZodMiniType, io: 'input' | 'output' = 'output'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: 'any', override: describeNumbers }) as JsonSchema;
+  return rest;
+};
+
+const FIELD_DESCRIPTIONS: Record<string, string> = {
+  id: 'Assigned by the service: a UUIDv7, so ids sort in creation order',
+  sys_version: '1 on create, +1 on every change; send it back in a PUT as a precondition',
+  status: `One of: ${STATUSES.join(', ')}. A write that leaves a record in "processing" starts the processor`,
+  type: `One of: ${TYPES.join(', ')}`,
+  outcome_of_last_refresh: `One of: ${OUTCOMES.join(', ')}`,
+  training_provider_billing_records: '1 to 1000 JSON objects, stored as given',
+  step_function_execution_arn: 'The processor execution of the current processing attempt',
+  sys_locked: 'When true, update, patch and delete are refused with 403',
+  sys_last_security_context: 'Who made the last change, from where, with which request',
+};
+
+function describeFields(json: JsonSchema): JsonSchema {
+  const properties = json.properties as Record<string, JsonSchema> | undefined;
+  for (const [field, description] of Object.entries(FIELD_DESCRIPTIONS)) {
+    if (properties?.[field]) properties[field] = { ...properties[field], description };
+  }
+  return json;
+}
+
+function errorSchema() {
+  return z.strictObject({
+    message: z.string(),
+    details: z.optional(z.array(z.strictObject({ path: z.string(), message: z.string() }))),
+  });
+}
+
+function listPageSchema() {
+  return z.strictObject({
+    Count: z.int(),
+    Items: z.array(z.record(z.string(), z.unknown())),
+    LastEvaluatedKey: z.optional(z.string()),
+  });
+}
+
+function batchResultSchema() {
+  return z.strictObject({
+    success_count: z.int(),
+    error_count: z.int(),
+    results: z.array(
+      z.strictObject({
+        id: z.string(),
+        op: z.enum(['patch', 'delete']),
+        status: z.int(),
+        record: z.optional(recordSchema()),
+        record_omitted: z.optional(z.literal(true)),
+        error: z.optional(errorSchema()),
+      }),
+    ),
+  });
+}
+
+/** A page's items are records as get answers them (the Zod schema only says "objects"). */
+function listPage(page: JsonSchema): JsonSchema {
+  const properties = page.properties as Record<string, JsonSchema>;
+  return {
+    ...page,
+    properties: {
+      ...properties,
+      Items: { type: 'array', items: ref('BillingRunActionFields') },
+      LastEvaluatedKey: {
+        ...properties.LastEvaluatedKey,
+        description: 'Present only when more items follow (a page also ends early to stay within 6 MB); pass it back as exclusiveStartKey',
+      },
+    },
+  };
+}
+/** What get and lists answer: the whole record, or with `fields` only those fields and `id`. */
+function projectionSchema(record: JsonSchema): JsonSchema {
+  return {
+    ...record,
+    required: ['id'],
+    description:
+      'A billing run action as get and lists answer it: every stored field without `fields`; with `fields`, only the named fields (those the record has) and `id`.',
+  };
+}
+
+export function componentSchemas(): Record<string, JsonSchema> {
+  return {
+    BillingRunAction: describeFields(schema(recordSchema())),
+    BillingRunActionFields: projectionSchema(describeFields(schema(recordSchema()))),
+    BillingRunActionCreate: describeFields(schema(createSchema, 'input')),
+    BillingRunActionReplace: describeFields(schema(writableRecordSchema, 'input')),
+    JsonPatch: schema(patchDocumentSchema, 'input'),
+    BatchRequest: schema(batchEnvelopeSchema, 'input'),
+    BatchResult: schema(batchResultSchema()),
+    ListPage: listPage(schema(listPageSchema())),
+    Error: schema(errorSchema()),
+  };
+}
