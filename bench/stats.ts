@@ -1,3 +1,16 @@
+/** One figure of bench/results.json: its value, the bar it must meet, and the baseline it was measured against. */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  bar: string;
+  baseline: number;
+  details: Record<string, unknown>;
+}
+
+export const started = Date.now();
+export const log = (message: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
