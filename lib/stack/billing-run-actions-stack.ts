@@ -54,8 +54,34 @@ export class BillingRunActionsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
     super(scope, id, props);
+    // Named steps on this one scope: the construct ids, and so the deployed resources, stay as they were.
+    this.table = this.recordsTable();
+    this.tenantsTable = this.tenantRegistryTable();
+    this.processor = props.processorStateMachineArn
+      ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
+      : new DefaultProcessor(this, 'DefaultProcessor', {
+          table: this.table,
+          timeout: props.processingTimeout,
+          logRetention: props.logRetention,
+        }).stateMachine;
+    const functionFor = this.operationFunctions(props);
+    this.api = this.restApi(props, this.requestAuthorizer(props));
+    for (const route of ROUTES) {
+      this.api.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new LambdaIntegration(functionFor(route).function), { operationName: route.operation });
+    }
+    this.addGatewayResponses();
+    this.addUsagePlans(props.tiers);
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
+    new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
+  }
 
-    this.table = new Table(this, 'Records', {
+  /** Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected, retained. */
+  private recordsTable(): Table {
+    const table = new Table(this, 'Records', {
       partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -65,13 +91,18 @@ export class BillingRunActionsStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of Object.values(LOOKUP_INDEXES)) {
-      this.table.addGlobalSecondaryIndex({
+      table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
       });
     }
-    this.tenantsTable = new Table(this, 'Tenants', {
+    return table;
+  }
+
+  /** The tenant registry: tier, record limit and count, usage identifier key. */
+  private tenantRegistryTable(): Table {
+    return new Table(this, 'Tenants', {
       partitionKey: { name: TENANT_PARTITION_KEY, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -79,7 +110,10 @@ export class BillingRunActionsStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
 
+  /** One function per route of the route table, with exactly the table actions and processor start its route names. */
+  private operationFunctions(props: BillingRunActionsStackProps): (route: Route) => ServiceFunction {
     const cursorSecret = new Secret(this, 'CursorSecret', {
       description: 'HMAC key that signs list cursors (LastEvaluatedKey)',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -87,15 +121,6 @@ export class BillingRunActionsStack extends Stack {
     acknowledge(cursorSecret, {
       'AwsSolutions-SMG4': 'Rotating the cursor key only invalidates list cursors in flight; operators rotate it by hand if ever needed.',
     });
-
-    this.processor = props.processorStateMachineArn
-      ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
-      : new DefaultProcessor(this, 'DefaultProcessor', {
-          table: this.table,
-          timeout: props.processingTimeout,
-          logRetention: props.logRetention,
-        }).stateMachine;
-
     const serviceEnvironment = {
       TABLE_NAME: this.table.tableName,
       TENANTS_TABLE_NAME: this.tenantsTable.tableName,
@@ -103,22 +128,22 @@ export class BillingRunActionsStack extends Stack {
       DELETED_RETENTION_DAYS: String(props.deletedRetentionDays),
       POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
     };
-    const functionFor = (route: Route): ServiceFunction => {
+    return (route) => {
       const fn = new ServiceFunction(this, route.operation, {
         entry: route.entry,
         description: route.summary,
         logRetention: props.logRetention,
-        environment: {
-          ...serviceEnvironment,
-          ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }),
-        },
+        environment: { ...serviceEnvironment, ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }) },
       });
       fn.grantTable(this.table, route.access.records, route.lookup ? [LOOKUP_INDEXES[route.lookup].indexName] : []);
       fn.grantTable(this.tenantsTable, route.access.tenants);
       if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
       return fn;
     };
+  }
 
+  /** The REQUEST authorizer (identity sources: the Authorization header and the tenantId), its decisions cached. */
+  private requestAuthorizer(props: BillingRunActionsStackProps): RequestAuthorizer {
     const authorizerFunction = new ServiceFunction(this, 'Authorizer', {
       entry: AUTHORIZER_ENTRY,
       description: 'Verifies the bearer JWT and the tenant; returns the tenant usage identifier key',
@@ -133,14 +158,17 @@ export class BillingRunActionsStack extends Stack {
       },
     });
     authorizerFunction.grantTable(this.tenantsTable, ['GetItem']);
-    const authorizer = new RequestAuthorizer(this, 'RequestAuthorizer', {
+    return new RequestAuthorizer(this, 'RequestAuthorizer', {
       handler: authorizerFunction.function,
       identitySources: [IdentitySource.header('Authorization'), 'method.request.path.tenantId'],
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
+  }
 
+  /** The regional REST API, stage v1: access logs, tracing, API keys from the authorizer on every method. */
+  private restApi(props: BillingRunActionsStackProps, authorizer: RequestAuthorizer): RestApi {
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
-    this.api = new RestApi(this, 'Api', {
+    const api = new RestApi(this, 'Api', {
       restApiName: 'billing-run-actions',
       description: 'Billing Run Actions service',
       endpointTypes: [EndpointType.REGIONAL],
@@ -158,24 +186,22 @@ export class BillingRunActionsStack extends Stack {
       },
       defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true },
     });
-    for (const route of ROUTES) {
-      this.api.root
-        .resourceForPath(route.path)
-        .addMethod(route.method, new LambdaIntegration(functionFor(route).function), { operationName: route.operation });
-    }
-    this.addGatewayResponses();
-    acknowledge(this.api, {
+    acknowledge(api, {
       'AwsSolutions-APIG2':
-        'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field (SPEC 2); a gateway validator would answer first, less precisely.',
+        'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field; a gateway validator would answer first, less precisely.',
       'AwsSolutions-APIG3': 'Per-tenant usage plans throttle the API; attaching a WAF web ACL is left to the operator account policy.',
       'AwsSolutions-COG4':
         'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
         'The account-level API Gateway CloudWatch role uses this AWS managed policy by design; it only lets API Gateway write its logs.',
     });
+    return api;
+  }
 
+  /** One usage plan per tier, with its throttle and monthly quota, and its id as an output for the tenants command. */
+  private addUsagePlans(tiers: Tiers): void {
     for (const tier of TIERS) {
-      const limits = props.tiers[tier];
+      const limits = tiers[tier];
       const plan = this.api.addUsagePlan(`UsagePlan-${tier}`, {
         name: `billing-run-actions-${tier}`,
         description: `Tier ${tier}`,
@@ -185,11 +211,6 @@ export class BillingRunActionsStack extends Stack {
       });
       new CfnOutput(this, OUTPUT_NAMES.usagePlanId(tier), { value: plan.usagePlanId, description: `Usage plan of tier ${tier}` });
     }
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
-    new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
   }
 
   /** Gateway-generated errors keep the service's `{"message"}` shape. */
