@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
@@ -18,26 +16,7 @@ import { uniqueName, validBody } from '../support/fixtures.ts';
 import { UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { buildApp } from '../../lib/stack/app.ts';
-
-const run = promisify(execFile);
-
-const BASE_CONTEXT = {
-  issuer: 'https://issuer.example.com/',
-  jwksUrl: 'https://issuer.example.com/.well-known/jwks.json',
-  audience: 'billing-run-actions',
-  tenantClaim: 'tenant_id',
-};
-
-/** Skips esbuild where a test only needs the template. */
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-
-function synth(context: Record<string, unknown> = {}) {
-  const outdir = mkdtempSync(join(tmpdir(), 'bra-cdk-'));
-  const { app, stack } = buildApp({ outdir, context: { ...BASE_CONTEXT, ...context } });
-  const assembly = app.synth();
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
-  return { outdir, assembly, report, stack, template: Template.fromStack(stack) };
-}
+import { BASE_CONTEXT, NO_BUNDLING, invokeBundle, ofType, synth, tableActionsOf } from '../support/cdk-synth.ts';
 
 let synthesized: ReturnType<typeof synth>;
 let template: Template;
@@ -46,23 +25,6 @@ beforeAll(() => {
   template = synthesized.template;
 }, 120_000);
 afterAll(() => rmSync(synthesized.outdir, { recursive: true, force: true }));
-
-type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
-const resources = (): Resources => template.toJSON().Resources;
-const ofType = (type: string) => Object.entries(resources()).filter(([, resource]) => resource.Type === type);
-
-/** The DynamoDB actions in a function's policy, per table logical id. */
-function tableActionsOf(operation: string): Record<string, string[]> {
-  const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${operation}Role`)) ?? [];
-  const actions: Record<string, string[]> = {};
-  for (const statement of policy?.Properties.PolicyDocument.Statement ?? []) {
-    const list = [statement.Action].flat().filter((action: string) => action.startsWith('dynamodb:'));
-    if (list.length === 0) continue;
-    const target = JSON.stringify(statement.Resource).match(/"(Records|Tenants)\w*"/)?.[1] as string;
-    (actions[target] ??= []).push(...list);
-  }
-  return actions;
-}
 
 describe('the CDK stack', () => {
   it('passes every cdk-nag AwsSolutions check (each acknowledgement carries a reason)', () => {
@@ -102,7 +64,7 @@ describe('the CDK stack', () => {
   });
 
   it('has one function per operation, plus the authorizer, all nodejs24.x on arm64 with tracing and their own log group', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    const functions = ofType(template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(ROUTES.length + 1);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -113,34 +75,35 @@ describe('the CDK stack', () => {
       });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
-    for (const [, logs] of ofType('AWS::Logs::LogGroup')) expect(logs.Properties.RetentionInDays).toBe(30);
+    for (const [, logs] of ofType(template, 'AWS::Logs::LogGroup')) expect(logs.Properties.RetentionInDays).toBe(30);
   });
 
   it('grants each function only the table actions its operation needs', () => {
-    expect(tableActionsOf('getBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem'] });
+    expect(tableActionsOf(template, 'getBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem'] });
     for (const route of ROUTES.filter((candidate) => candidate.operation.startsWith('list'))) {
-      expect(tableActionsOf(route.operation)).toEqual({ Records: ['dynamodb:Query'] });
+      expect(tableActionsOf(template, route.operation)).toEqual({ Records: ['dynamodb:Query'] });
     }
-    expect(tableActionsOf('createBillingRunAction')).toEqual({
+    expect(tableActionsOf(template, 'createBillingRunAction')).toEqual({
       Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Tenants: ['dynamodb:UpdateItem'],
     });
-    expect(tableActionsOf('updateBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
-    expect(tableActionsOf('deleteBillingRunAction')).toEqual({
+    expect(tableActionsOf(template, 'updateBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
+    expect(tableActionsOf(template, 'deleteBillingRunAction')).toEqual({
       Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Tenants: ['dynamodb:UpdateItem'],
     });
-    expect(tableActionsOf('Authorizer')).toEqual({ Tenants: ['dynamodb:GetItem'] });
+    expect(tableActionsOf(template, 'Authorizer')).toEqual({ Tenants: ['dynamodb:GetItem'] });
     // A list function may query its own index and nothing else.
-    const [, listPolicy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('listBillingRunActionsByCertificationRole')) ?? [];
+    const [, listPolicy] =
+      ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('listBillingRunActionsByCertificationRole')) ?? [];
     expect(JSON.stringify(listPolicy)).toContain('/index/byCertification');
     expect(JSON.stringify(listPolicy)).not.toContain('/index/byApplication');
   });
 
   it('wires the processor ARN into the writing functions only, with StartExecution on it alone', () => {
     for (const route of ROUTES) {
-      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${route.operation}Role`)) ?? [];
+      const [, fn] = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
+      const [, policy] = ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${route.operation}Role`)) ?? [];
       const starts = (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) =>
         JSON.stringify(statement.Action).includes('states:'),
       );
@@ -165,7 +128,7 @@ describe('the CDK stack', () => {
       IdentitySource: 'method.request.header.Authorization,method.request.path.tenantId',
       AuthorizerResultTtlInSeconds: 300,
     });
-    const methods = ofType('AWS::ApiGateway::Method');
+    const methods = ofType(template, 'AWS::ApiGateway::Method');
     expect(methods).toHaveLength(ROUTES.length);
     for (const [, method] of methods) expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
     expect(methods.map(([, method]) => method.Properties.OperationName).sort()).toEqual(ROUTES.map((route) => route.operation).sort());
@@ -186,7 +149,7 @@ describe('the CDK stack', () => {
       UsagePlanName: 'billing-run-actions-standard',
       Throttle: { RateLimit: 50, BurstLimit: 100 },
     });
-    const premium = ofType('AWS::ApiGateway::UsagePlan').find(
+    const premium = ofType(template, 'AWS::ApiGateway::UsagePlan').find(
       ([, plan]) => plan.Properties.UsagePlanName === 'billing-run-actions-premium',
     );
     expect(premium?.[1].Properties).toMatchObject({ Throttle: { RateLimit: 200, BurstLimit: 400 } });
@@ -197,7 +160,7 @@ describe('the CDK stack', () => {
 
   it('keeps the {"message"} shape in the gateway’s own 401, 403 and 429 answers', () => {
     const response = (type: string) =>
-      ofType('AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
+      ofType(template, 'AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
     expect(response('UNAUTHORIZED')).toMatchObject({
       StatusCode: '401',
       ResponseTemplates: { 'application/json': JSON.stringify({ message: UNAUTHORIZED_MESSAGE }) },
@@ -216,7 +179,7 @@ describe('the CDK stack', () => {
   });
 
   it('provisions the default processor: EventBridge dispatch with a task token, conditional write-back, errors to error', () => {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0] ?? [];
+    const [, machine] = ofType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
     const definition = JSON.stringify(machine?.Properties.DefinitionString);
     expect(definition).toContain(':states:::events:putEvents.waitForTaskToken');
     expect(definition).toContain('"TimeoutSeconds\\":86400');
@@ -228,7 +191,7 @@ describe('the CDK stack', () => {
   });
 
   it("writes records back in the storage layer's format: its key, and every field of the change stamp", () => {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0] ?? [];
+    const [, machine] = ofType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
     // The definition with the resource ARNs left out: their tokens are not part of what is checked.
     const definition = machine?.Properties.DefinitionString['Fn::Join'][1]
       .map((part: unknown) => (typeof part === 'string' ? part : ''))
@@ -245,20 +208,6 @@ describe('the CDK stack', () => {
   });
 });
 
-/** Runs one deployed bundle's handler in a fresh Node process, as Lambda would, and returns its result. */
-async function invokeBundle(operation: string, event: unknown, environment: Record<string, string>): Promise<any> {
-  const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${operation}Function`)) ?? [];
-  const assetHash = String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '');
-  const bundle = join(synthesized.outdir, `asset.${assetHash}`, 'index.mjs');
-  const script = `const { handler } = await import(${JSON.stringify(bundle)});
-    const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 });
-    process.stdout.write(JSON.stringify(result));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), POWERTOOLS_LOG_LEVEL: 'SILENT', ...environment },
-  });
-  return JSON.parse(stdout);
-}
-
 describe('the bundles CDK deploys', () => {
   it('serve a create and a get against DynamoDB with nothing but their own code', async () => {
     const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
@@ -274,6 +223,7 @@ describe('the bundles CDK deploys', () => {
       CURSOR_SECRET: 'bundle-secret',
     };
     const created = await invokeBundle(
+      synthesized,
       'createBillingRunAction',
       proxyEvent({ method: 'POST', resource: '/billingRunActions/{tenantId}', pathParameters: { tenantId: 't1' }, body: validBody() }),
       environment,
@@ -281,6 +231,7 @@ describe('the bundles CDK deploys', () => {
     expect(created.statusCode).toBe(200);
     const id = JSON.parse(created.body).id;
     const read = await invokeBundle(
+      synthesized,
       'getBillingRunAction',
       proxyEvent({ method: 'GET', resource: '/billingRunActions/{tenantId}/{id}', pathParameters: { tenantId: 't1', id } }),
       environment,
@@ -288,25 +239,4 @@ describe('the bundles CDK deploys', () => {
     expect(read.statusCode).toBe(200);
     expect(JSON.parse(read.body)).toEqual(JSON.parse(created.body));
   }, 60_000);
-});
-
-describe('the CDK stack with an existing processor', () => {
-  it('uses the processorStateMachineArn from context and provisions no processor of its own', () => {
-    const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:their-processor';
-    const { template: withTheirs, outdir } = synth({ processorStateMachineArn: arn, processingTimeoutHours: 2, ...NO_BUNDLING });
-    withTheirs.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-    withTheirs.resourceCountIs('AWS::Events::EventBus', 0);
-    withTheirs.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: arn }) } });
-    withTheirs.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: arn }]) },
-    });
-    rmSync(outdir, { recursive: true, force: true });
-  }, 120_000);
-
-  it('refuses invalid context with a message naming it', () => {
-    expect(() => buildApp({ context: { ...BASE_CONTEXT, processorStateMachineArn: 'nope' } })).toThrow(/processorStateMachineArn/);
-    expect(() => buildApp({ context: { ...BASE_CONTEXT, logRetentionDays: 31 } })).toThrow(/logRetentionDays/);
-    expect(() => buildApp({ context: { ...BASE_CONTEXT, issuer: '' } })).toThrow(/issuer/);
-    expect(() => buildApp({ context: { ...BASE_CONTEXT, tiers: { basic: { rateLimit: 0 } } } })).toThrow(/tiers/);
-  });
 });
