@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { createHandler } from '../../lambdas/http/handler-factory.ts';
+import { idParameter } from '../../lambdas/http/request-parameters.ts';
 import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
 import { Conflict, NotFound, RecordLocked, ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
@@ -7,6 +10,7 @@ import { getBillingRunAction } from '../../lambdas/use-cases/get-billing-run-act
 import { listBillingRunActions } from '../../lambdas/use-cases/list-billing-run-actions.ts';
 import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
 import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';
+import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { caller, validBody } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
@@ -155,5 +159,30 @@ describe('list', () => {
     await expect(
       listBillingRunActions(deps, caller(), { ...input, value: 'cert-y', exclusiveStartKey: first.LastEvaluatedKey }),
     ).rejects.toBeInstanceOf(ValidationFailed);
+  });
+});
+
+describe('a handler with dependencies handed in', () => {
+  it('serves its operation through the whole Middy chain on the in-memory repository, without DynamoDB', async () => {
+    const { deps } = setUp();
+    const record = await createBillingRunAction(deps, caller({ tenantId: 't1' }), { body: validBody() });
+    const handler = createHandler(
+      'getBillingRunAction',
+      {
+        params: z.object({ id: idParameter }),
+        run: ({ params }, who, given) => getBillingRunAction(given, who, { id: params.id, consistentRead: false }),
+      },
+      { dependencies: () => deps },
+    );
+    const event = proxyEvent({
+      method: 'GET',
+      resource: '/billingRunActions/{tenantId}/{id}',
+      pathParameters: { tenantId: 't1', id: record.record.id },
+    });
+    const answer = await handler(event, lambdaContext());
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(record.record);
+    const missing = await handler({ ...event, pathParameters: { tenantId: 't1', id: 'nope' } }, lambdaContext());
+    expect(missing.statusCode).toBe(404);
   });
 });
