@@ -1,7 +1,7 @@
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
 
-/** What the use cases need from the outside world; built once per process by `runtime.ts`. */
+/** What the use cases need from the outside world; built once per process by the composition root (composition.ts). */
 export interface ActionDependencies {
   repository: BillingRunActionRepository;
   clock: () => Date;
