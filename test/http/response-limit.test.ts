@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { type TestService, serviceForThisFile } from '../support/http-service.ts';
 
 let service: TestService;
 let token: string;
 const base = '/billingRunActions/tenant-a';
-
-beforeAll(async () => {
-  service = await startTestService();
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
+serviceForThisFile((started, signed) => {
+  service = started;
+  token = signed;
 });
-afterAll(() => service.stopAll());
 
 describe("Lambda's 6 MB response limit", () => {
   const large = (tag: string) => validBody({ billing_run_id: tag, training_provider_billing_records: [{ blob: 'x'.repeat(200 * 1024) }] });

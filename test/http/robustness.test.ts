@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { type TestService, serviceForThisFile } from '../support/http-service.ts';
 
 let service: TestService;
 let token: string;
 const base = '/billingRunActions/tenant-a';
-
-beforeAll(async () => {
-  service = await startTestService();
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
+serviceForThisFile((started, signed) => {
+  service = started;
+  token = signed;
 });
-afterAll(() => service.stopAll());
-
-const create = async (overrides: Record<string, unknown> = {}) => {
-  const response = await service.call('POST', base, { token, body: validBody(overrides) });
-  expect(response.status).toBe(200);
-  return response.body as Record<string, any>;
-};
+const create = (overrides: Record<string, unknown> = {}) => service.createRecord(token, overrides);
 
 describe('header names', () => {
   it('reads Content-Type, Authorization and Idempotency-Key whatever their case', async () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
-import { uniqueName } from './fixtures.ts';
+import { uniqueName, validBody } from './fixtures.ts';
 
 export interface TestService extends LocalService {
   dataDir: string;
@@ -23,6 +23,8 @@ export interface TestService extends LocalService {
     path: string,
     options: { headers: Record<string, string>; body?: string },
   ): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
+  /** Creates a valid record of tenant-a (fields overridden) through HTTP, expects 200 and answers the record. */
+  createRecord(token: string, overrides?: Record<string, unknown>): Promise<Record<string, any>>;
   stopAll(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function startTestService(
     authorizerCacheTtlSeconds,
     limits,
   });
-  return {
+  const testService: TestService = {
     ...service,
     dataDir,
     async call(method, path, options = {}) {
@@ -89,9 +91,25 @@ export async function startTestService(
         outgoing.end(options.body);
       });
     },
+    async createRecord(token, overrides = {}) {
+      const response = await testService.call('POST', '/billingRunActions/tenant-a', { token, body: validBody(overrides) });
+      expect(response.status).toBe(200);
+      return response.body as Record<string, any>;
+    },
     async stopAll() {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testService;
+}
+
+/** Starts the service for the tests of one file and stops it after them; `use` receives it and a token for tenant-a. */
+export function serviceForThisFile(use: (service: TestService, token: string) => void, tenants?: string[]): void {
+  let started: TestService | undefined;
+  beforeAll(async () => {
+    started = await startTestService(tenants);
+    use(started, await started.issuer.sign({ tenant: 'tenant-a' }));
+  });
+  afterAll(() => started?.stopAll());
 }
