@@ -3,6 +3,9 @@ import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../../lambdas/auth/author
 import { GatewayAnswer } from './answers.ts';
 import { headerNamed, lambdaContext } from './proxy-event.ts';
 
+/** API Gateway's 401: no Authorization header, or the authorizer said Unauthorized. */
+const unauthorized = (): GatewayAnswer => new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
 /**
@@ -69,7 +72,7 @@ export class LocalAuthorizer {
     requestId: string,
   ): Promise<APIGatewayAuthorizerResult> {
     const authorization = headerNamed(event.headers, 'authorization');
-    if (!authorization) throw new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+    if (!authorization) throw unauthorized();
     const decision = await this.decide(
       `${authorization}\n${event.pathParameters.tenantId ?? ''}`,
       { type: 'REQUEST', methodArn, ...event },
@@ -89,7 +92,7 @@ export class LocalAuthorizer {
     try {
       decision = await this.handler(event as APIGatewayRequestAuthorizerEvent, lambdaContext('authorizer', this.timeoutMs));
     } catch (error) {
-      if ((error as Error).message === UNAUTHORIZED) throw new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+      if ((error as Error).message === UNAUTHORIZED) throw unauthorized();
       throw new GatewayAnswer(500, `Internal server error (request id ${requestId})`);
     }
     if (this.cacheTtlSeconds > 0) this.decisions.set(cacheKey, { decision, until: Date.now() + this.cacheTtlSeconds * 1000 });
