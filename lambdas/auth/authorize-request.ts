@@ -31,13 +31,28 @@ function resourcesFor(methodArn: string, tenantId: string): string[] {
   return [prefix, `${prefix}/*`];
 }
 
+/**
+ * For a malformed tenant id: every method and path of the API. The cached decision only ever serves
+ * requests with this same Authorization header and this same malformed tenant id, each of which the
+ * function answers 400; covering only this method would turn the next method's 400 into a 403.
+ */
+function everyPathOf(methodArn: string): string[] {
+  const [apiArn = methodArn, stage = '*'] = methodArn.split('/');
+  return [`${apiArn}/${stage}/*/billingRunActions/*`];
+}
+
 function policy(
   effect: 'Allow' | 'Deny',
   token: VerifiedToken,
   resources: string[],
   extra: { reason?: string; usageIdentifierKey?: string } = {},
 ): APIGatewayAuthorizerResult {
-  const context: AuthorizerContext = { principalId: token.principal, tenants: JSON.stringify(token.tenants), scope: token.scope };
+  const context: AuthorizerContext = {
+    principalId: token.principal,
+    tenants: JSON.stringify(token.tenants),
+    scope: token.scope,
+    expiresAt: token.expiresAt,
+  };
   if (extra.reason) context.reason = extra.reason;
   return {
     principalId: token.principal,
@@ -77,8 +92,8 @@ export async function authorizeRequest(
   if (!TENANT_ID_PATTERN.test(tenantId)) {
     // A malformed tenant id is the function's 400 to give; meter the request to a tenant the token does hold.
     const metered = await firstProvisioned(deps.tenants, token.tenants);
-    if (!metered) return policy('Deny', token, [event.methodArn], { reason: 'The token grants no provisioned tenant' });
-    return policy('Allow', token, [event.methodArn], { usageIdentifierKey: metered });
+    if (!metered) return policy('Deny', token, everyPathOf(event.methodArn), { reason: 'The token grants no provisioned tenant' });
+    return policy('Allow', token, everyPathOf(event.methodArn), { usageIdentifierKey: metered });
   }
   const resources = resourcesFor(event.methodArn, tenantId);
   if (!token.tenants.includes(tenantId)) {

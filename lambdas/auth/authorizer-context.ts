@@ -9,6 +9,11 @@ export interface AuthorizerContext {
   tenants: string;
   /** The token's space-separated scopes. */
   scope: string;
+  /**
+   * The token's `exp` (seconds since the epoch). API Gateway caches the decision for minutes; the
+   * functions refuse the token from this moment on, whatever the cache holds. (API Gateway hands it on as a string.)
+   */
+  expiresAt: number | string;
   /** Why access was denied, when it was. */
   reason?: string;
 }
@@ -20,4 +25,10 @@ export function tenantsOf(context: Partial<AuthorizerContext>): string[] {
   } catch {
     return [];
   }
+}
+
+/** Whether the token behind this context has expired (or its expiry is missing or unreadable). */
+export function tokenExpired(context: Partial<AuthorizerContext>, now: number): boolean {
+  const expiresAt = Number(context.expiresAt);
+  return !Number.isFinite(expiresAt) || expiresAt * 1000 <= now;
 }

@@ -40,6 +40,7 @@ export class JoseTokenVerifier implements TokenVerifier {
       principal: payload.sub,
       tenants: tenantsFrom(payload, this.config.tenantClaim),
       scope: typeof payload.scope === 'string' ? payload.scope : '',
+      expiresAt: payload.exp as number,
     };
   }
 }

@@ -3,6 +3,8 @@ export interface VerifiedToken {
   principal: string;
   tenants: string[];
   scope: string;
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
 }
 
 export class InvalidToken extends Error {

@@ -7,7 +7,7 @@ import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.
 import { AUTHORIZER_ENTRY, ROUTES } from '../../lambdas/routes.ts';
 import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../stack/api-settings.ts';
 import { GatewayAnswer, readBody, send, sendAnswer } from './gateway/answers.ts';
-import { LocalAuthorizer } from './gateway/authorizer.ts';
+import { LocalAuthorizer, integrationContext } from './gateway/authorizer.ts';
 import { type InvocationLimits, type ProxyHandler, invoke } from './gateway/invocation.ts';
 import { proxyEventOf } from './gateway/proxy-event.ts';
 import { match } from './gateway/routing.ts';
@@ -79,7 +79,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const { event, methodArn } = proxyEventOf(request, url, found, requestId);
     const decision = await authorizer.authorize(event, methodArn, requestId);
     await admit(options.usagePlans, decision.usageIdentifierKey ?? undefined);
-    event.requestContext.authorizer = { ...decision.context, principalId: decision.principalId, integrationLatency: 0 };
+    event.requestContext.authorizer = { ...integrationContext(decision, requestId), integrationLatency: 0 };
     event.body = body.length > 0 ? body.toString('utf8') : null;
     const handler = handlers.get(found.route.operation) as ProxyHandler;
     const result = await invoke(handler, event as unknown as APIGatewayProxyEvent, found.route.operation, limits, requestId);

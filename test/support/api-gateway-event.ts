@@ -34,7 +34,14 @@ export function proxyEvent(options: {
       apiId: 'api123',
       authorizer:
         options.authorizer === undefined
-          ? { principalId: 'user-1', tenants: '["t1"]', scope: 'billing-run-actions:read billing-run-actions:write', integrationLatency: 5 }
+          ? {
+              principalId: 'user-1',
+              tenants: '["t1"]',
+              scope: 'billing-run-actions:read billing-run-actions:write',
+              // As API Gateway hands it on: a string.
+              expiresAt: String(Math.floor(Date.now() / 1000) + 3600),
+              integrationLatency: 5,
+            }
           : options.authorizer,
       httpMethod: options.method,
       identity: { sourceIp: '203.0.113.9', userAgent: 'unit-test' },

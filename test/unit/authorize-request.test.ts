@@ -70,7 +70,12 @@ describe('authorizeRequest', () => {
         ],
       },
     ]);
-    expect(result.context).toEqual({ principalId: 'user-1', tenants: '["acme"]', scope: 'billing-run-actions:read' });
+    expect(result.context).toEqual({
+      principalId: 'user-1',
+      tenants: '["acme"]',
+      scope: 'billing-run-actions:read',
+      expiresAt: expect.any(Number),
+    });
   });
 
   it.each([
@@ -105,7 +110,11 @@ describe('authorizeRequest', () => {
 
   it('lets a malformed tenant id through to the function (which answers 400), metered to a tenant the token holds', async () => {
     const result = await authorizeRequest(event(`Bearer ${await token({ tenants: ['nope', 'globex'] })}`, 'bad.tenant'), deps());
-    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [event('', 'bad.tenant').methodArn] });
+    // Every method: the decision is cached for this token and tenant id, and each method must reach the function's 400.
+    expect(result.policyDocument.Statement[0]).toMatchObject({
+      Effect: 'Allow',
+      Resource: ['arn:aws:execute-api:eu-west-1:123456789012:api123/prod/*/billingRunActions/*'],
+    });
     expect(result.usageIdentifierKey).toBe('key-globex');
     const none = await authorizeRequest(event(`Bearer ${await token({ tenants: ['nope'] })}`, 'bad.tenant'), deps());
     expect(none.policyDocument.Statement[0]?.Effect).toBe('Deny');

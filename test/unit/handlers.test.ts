@@ -128,12 +128,16 @@ describe('handlers fed API Gateway events', () => {
     expect((await get(getEvent({ authorizer: null }), lambdaContext())).statusCode).toBe(401);
     const otherTenant = await get(getEvent({ pathParameters: { tenantId: 't2', id: 'id-1' } }), lambdaContext());
     expect(otherTenant.statusCode).toBe(403);
-    const readOnly = { principalId: 'user-1', tenants: '["t1"]', scope: 'billing-run-actions:read' };
+    const expiresAt = String(Math.floor(Date.now() / 1000) + 60);
+    const readOnly = { principalId: 'user-1', tenants: '["t1"]', scope: 'billing-run-actions:read', expiresAt };
     const write = await patch(
       { ...patchEvent([]), requestContext: { ...patchEvent([]).requestContext, authorizer: readOnly } },
       lambdaContext(),
     );
     expect(write.statusCode).toBe(403);
+    const expired = { ...readOnly, expiresAt: String(Math.floor(Date.now() / 1000) - 1) };
+    const late = await get({ ...getEvent(), requestContext: { ...getEvent().requestContext, authorizer: expired } }, lambdaContext());
+    expect(late).toMatchObject({ statusCode: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
     expect(ddb.calls()).toHaveLength(0);
   });
 

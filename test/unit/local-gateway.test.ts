@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wildcardMatches } from '../../lib/local/gateway/authorizer.ts';
+import { integrationContext, wildcardMatches } from '../../lib/local/gateway/authorizer.ts';
 
 describe('wildcardMatches (IAM resource wildcards in the local gateway)', () => {
   it.each([
@@ -22,4 +22,25 @@ describe('wildcardMatches (IAM resource wildcards in the local gateway)', () => 
     expect(wildcardMatches(`a${stars}b${stars}c`, `a${'x'.repeat(3000)}b${'y'.repeat(3000)}`)).toBe(false);
     expect(wildcardMatches(`${stars}/${stars}`, `${'*'.repeat(3000)}/${'*'.repeat(3000)}`)).toBe(true);
   }, 2_000);
+});
+
+describe('integrationContext (what the functions receive from the authorizer, as API Gateway hands it on)', () => {
+  const decision = (context: Record<string, unknown>) => ({
+    principalId: 'user-1',
+    policyDocument: { Version: '2012-10-17', Statement: [] },
+    context: context as Record<string, string>,
+  });
+
+  it('turns numbers and booleans into strings', () => {
+    expect(integrationContext(decision({ expiresAt: 1700000000, admin: true, scope: 'a b' }), 'r')).toEqual({
+      expiresAt: '1700000000',
+      admin: 'true',
+      scope: 'a b',
+      principalId: 'user-1',
+    });
+  });
+
+  it('answers 500, as an authorizer configuration error, for an object or array value', () => {
+    expect(() => integrationContext(decision({ tenants: ['a'] }), 'req-9')).toThrow('Internal server error (request id req-9)');
+  });
 });

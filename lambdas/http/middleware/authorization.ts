@@ -1,10 +1,12 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type AuthorizerContext, tenantsOf } from '../../auth/authorizer-context.ts';
+import { type AuthorizerContext, tenantsOf, tokenExpired } from '../../auth/authorizer-context.ts';
 import { TENANT_ID_PATTERN } from '../../domain/billing-run-action.ts';
 import { type Caller, type Scope, scopeGranted } from '../../domain/caller.ts';
 import { Forbidden, Unauthenticated, ValidationFailed } from '../../domain/errors.ts';
 import { type HttpEvent, type HttpResult, headerOf } from '../http-event.ts';
+
+export const TOKEN_EXPIRED_MESSAGE = 'Unauthorized: the bearer token has expired';
 
 export type CallerContext = Context & { caller?: Caller };
 
@@ -24,6 +26,7 @@ export function authorization(scope: Scope): middy.MiddlewareObj<HttpEvent, Http
       }
       const authorizer = (event.requestContext.authorizer ?? {}) as Partial<AuthorizerContext>;
       if (!authorizer.principalId) throw new Unauthenticated();
+      if (tokenExpired(authorizer, Date.now())) throw new Unauthenticated(TOKEN_EXPIRED_MESSAGE);
       if (!tenantsOf(authorizer).includes(tenantId)) {
         throw new Forbidden(`The token does not grant access to tenant '${tenantId}'`);
       }

@@ -50,6 +50,22 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
 }
 
 /**
+ * The authorizer's context as API Gateway hands it to a proxy integration: strings, numbers and booleans,
+ * each turned into a string; any other value makes the decision a configuration error (500).
+ */
+export function integrationContext(decision: APIGatewayAuthorizerResult, requestId: string): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(decision.context ?? {})) {
+    if (value === null || value === undefined) continue;
+    if (!['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new GatewayAnswer(500, `Internal server error (request id ${requestId})`);
+    }
+    context[key] = String(value);
+  }
+  return { ...context, principalId: decision.principalId };
+}
+
+/**
  * The REQUEST authorizer as API Gateway runs it: no Authorization header is a 401 without asking it;
  * its decisions are cached per Authorization header and tenantId for the TTL; its policy decides.
  */
