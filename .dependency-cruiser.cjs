@@ -4,7 +4,7 @@
  * composition root builds adapters; nothing in lambdas/ reaches into lib/; no cycles.
  */
 const ADAPTERS =
-  '^lambdas/(storage/(dynamodb-|document-client|attribute-values|record-items)|processing/step-functions-|auth/(jose-token-verifier|http-jwks))';
+  '^lambdas/(storage/(dynamodb-|document-client|attribute-values|record-items)|processing/step-functions-|auth/(jose-token-verifier|http-jwks)|secrets/)';
 
 module.exports = {
   forbidden: [
@@ -34,7 +34,7 @@ module.exports = {
       name: 'adapters-below-use-cases',
       comment: 'Adapters implement ports for the domain; they never call up into use cases, HTTP or handlers.',
       severity: 'error',
-      from: { path: '^lambdas/(storage|processing|auth)/' },
+      from: { path: '^lambdas/(storage|processing|auth|secrets)/' },
       to: { path: '^lambdas/(use-cases|http|handlers)/|^lambdas/composition\\.ts' },
     },
     {

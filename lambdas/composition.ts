@@ -1,7 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthorizerDependencies } from './auth/authorize-request.ts';
 import { JoseTokenVerifier } from './auth/jose-token-verifier.ts';
-import { authConfig, serviceConfig, tenantRegistryConfig } from './config.ts';
+import { authConfig, cursorKeyConfig, serviceConfig, tenantRegistryConfig } from './config.ts';
+import { type CursorKeys, fixedCursorKeys } from './domain/list-cursor.ts';
+import { SecretsManagerCursorKeys } from './secrets/secrets-manager-cursor-keys.ts';
 import { logger } from './logger.ts';
 import type { ProcessingStarter } from './processing/processing-starter.ts';
 import { StepFunctionsProcessingStarter } from './processing/step-functions-processing-starter.ts';
@@ -16,16 +18,31 @@ import type { ActionDependencies } from './use-cases/dependencies.ts';
  * process. Tests hand the handler factory other dependencies instead (an in-memory repository).
  */
 let actions: ActionDependencies | undefined;
-let actionsWithProcessing: ActionDependencies | undefined;
 let processing: { starter: ProcessingStarter | undefined } | undefined;
 let authorizer: AuthorizerDependencies | undefined;
+let keys: CursorKeys | undefined;
+
+/** What the dependencies of one operation add to the common ones: only the operations that need them name them. */
+export interface DependencyExtras {
+  processing?: () => ProcessingStarter | undefined;
+  cursorKeys?: () => CursorKeys;
+}
 
 /**
- * What the use cases need. The handlers that may start processing pass `processingStarter`, so that only
- * their bundles hold the Step Functions client.
+ * What the use cases need. Handlers that may start processing, and the list handlers, name those extras,
+ * so that only their bundles hold the Step Functions or the Secrets Manager client.
  */
-export function actionDependencies(processor?: () => ProcessingStarter | undefined): ActionDependencies {
-  if (processor) return (actionsWithProcessing ??= { ...actionDependencies(), processing: processor() });
+export function actionDependencies(extras: DependencyExtras = {}): ActionDependencies {
+  const common = commonDependencies();
+  if (!extras.processing && !extras.cursorKeys) return common;
+  return {
+    ...common,
+    ...(extras.processing && { processing: extras.processing() }),
+    ...(extras.cursorKeys && { cursorKeys: extras.cursorKeys() }),
+  };
+}
+
+function commonDependencies(): ActionDependencies {
   if (!actions) {
     const config = serviceConfig();
     const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
@@ -33,7 +50,6 @@ export function actionDependencies(processor?: () => ProcessingStarter | undefin
       repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
       clock: () => new Date(),
       newId: uuidv7,
-      cursorSecret: config.cursorSecret,
       deletedRetentionDays: config.deletedRetentionDays,
       batchConcurrency: config.batchConcurrency,
       reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
@@ -56,6 +72,18 @@ export function processingStarter(): ProcessingStarter | undefined {
     if (!processing.starter) logger.info('STATE_MACHINE_ARN is not set: writes succeed and no processing execution starts');
   }
   return processing.starter;
+}
+
+/** The list cursors' keys: from Secrets Manager in AWS (read at run time, cached), fixed locally. */
+export function cursorKeys(): CursorKeys {
+  if (!keys) {
+    const config = cursorKeyConfig();
+    keys =
+      'secretArn' in config
+        ? SecretsManagerCursorKeys.forSecret(config.secretArn, config.region, config.graceHours * 3_600_000)
+        : fixedCursorKeys(config.secret);
+  }
+  return keys;
 }
 
 /** What the REQUEST authorizer needs: the token verifier and the tenant registry. */

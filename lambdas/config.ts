@@ -12,11 +12,23 @@ export interface DynamoDbConfig {
 export interface ServiceConfig extends DynamoDbConfig {
   tableName: string;
   tenantsTableName: string;
-  cursorSecret: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
   /** The processor state machine; unset where none runs (locally). */
   stateMachineArn: string | undefined;
+}
+
+/**
+ * Where the list cursors' signing key comes from: a Secrets Manager secret read at run time (AWS:
+ * CURSOR_SECRET_ARN, with CURSOR_KEY_GRACE_HOURS for the previous key after a rotation), or a fixed key
+ * (local runs: CURSOR_SECRET).
+ */
+export type CursorKeyConfig = { secretArn: string; graceHours: number; region: string } | { secret: string };
+
+export function cursorKeyConfig(): CursorKeyConfig {
+  const secretArn = process.env.CURSOR_SECRET_ARN;
+  if (secretArn) return { secretArn, graceHours: positiveInteger('CURSOR_KEY_GRACE_HOURS', 24), region: dynamoDbConfig().region };
+  return { secret: required('CURSOR_SECRET') };
 }
 
 export interface AuthConfig {
@@ -53,7 +65,6 @@ export function serviceConfig(): ServiceConfig {
     ...dynamoDbConfig(),
     tableName: required('TABLE_NAME'),
     tenantsTableName: required('TENANTS_TABLE_NAME'),
-    cursorSecret: required('CURSOR_SECRET'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
     stateMachineArn: process.env.STATE_MACHINE_ARN || undefined,

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationFailed } from './errors.ts';
 import { ID_PATTERN, type Lookup } from './billing-run-action.ts';
 
@@ -13,25 +13,50 @@ export interface ListPosition {
 const invalid = (reason: string): ValidationFailed =>
   new ValidationFailed(`Invalid exclusiveStartKey: ${reason}`, { details: [{ path: 'exclusiveStartKey', message: reason }] });
 
-function sign(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
+/** A key that signs cursors; its id travels in the cursor, so a rotated key still verifies the cursors it signed. */
+export interface CursorKey {
+  id: string;
+  secret: string;
+}
+
+/** The port to the cursor keys: the one that signs now, and any one a live cursor may name. */
+export interface CursorKeys {
+  signing(): Promise<CursorKey>;
+  verifying(id: string): Promise<CursorKey | undefined>;
+}
+
+/** A key's id: a short digest of the key, the same wherever it is computed (no version metadata needed). */
+export function cursorKey(secret: string): CursorKey {
+  return { id: createHash('sha256').update(secret).digest('base64url').slice(0, 11), secret };
+}
+
+/** One fixed key (local runs, tests). */
+export function fixedCursorKeys(secret: string): CursorKeys {
+  const key = cursorKey(secret);
+  return { signing: async () => key, verifying: async (id) => (id === key.id ? key : undefined) };
+}
+
+function sign(secret: string, signed: string): Buffer {
+  return createHmac('sha256', secret).update(signed).digest();
 }
 
 /**
- * Cursors are opaque to clients: base64url JSON of the position, then an HMAC of it, so that a cursor
- * edited by hand, or taken from another tenant's or another lookup's list, is refused.
+ * Cursors are opaque to clients: the signing key's id, base64url JSON of the position, then an HMAC of
+ * both, so that a cursor edited by hand, or taken from another tenant's or another lookup's list, is refused.
  */
-export function encodeCursor(secret: string, position: ListPosition): string {
+export function encodeCursor(key: CursorKey, position: ListPosition): string {
   const payload = Buffer.from(JSON.stringify([position.tenantId, position.lookup, position.value, position.lastId])).toString('base64url');
-  return `${payload}.${sign(secret, payload).toString('base64url')}`;
+  return `${key.id}.${payload}.${sign(key.secret, `${key.id}.${payload}`).toString('base64url')}`;
 }
 
-/** Returns the last id served before `cursor`, after checking it belongs to this very list. */
-export function decodeCursor(secret: string, cursor: string, expected: Omit<ListPosition, 'lastId'>): string {
-  const [payload, signature, ...rest] = cursor.split('.');
-  if (!payload || !signature || rest.length > 0) throw invalid('malformed cursor');
+/** Returns the last id served before `cursor`, after checking its signature and that it belongs to this very list. */
+export async function decodeCursor(keys: CursorKeys, cursor: string, expected: Omit<ListPosition, 'lastId'>): Promise<string> {
+  const [keyId, payload, signature, ...rest] = cursor.split('.');
+  if (!keyId || !payload || !signature || rest.length > 0) throw invalid('malformed cursor');
+  const key = await keys.verifying(keyId);
+  if (!key) throw invalid('cursor was signed with a key that is no longer valid, or is not from this service; list again from the start');
   const given = Buffer.from(signature, 'base64url');
-  const wanted = sign(secret, payload);
+  const wanted = sign(key.secret, `${keyId}.${payload}`);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw invalid('cursor was altered or is not from this service');
   let decoded: unknown;
   try {

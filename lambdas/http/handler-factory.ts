@@ -6,6 +6,7 @@ import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/er
 import { issuesOf, leaveColdPath, safeParse } from '../domain/validation.ts';
 import { type OperationName, routeOf } from '../routes.ts';
 import { actionDependencies } from '../composition.ts';
+import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { ActionDependencies } from '../use-cases/dependencies.ts';
 import { accessLog } from './middleware/access-log.ts';
@@ -29,6 +30,8 @@ export interface OperationSpec<P, Q> {
   run: (input: OperationInput<P, Q>, caller: Caller, deps: ActionDependencies) => Promise<unknown>;
   /** The processor, for the operations whose route says they may start it. */
   processing?: () => ProcessingStarter | undefined;
+  /** The cursor keys, for the list operations (the routes with a lookup). */
+  cursorKeys?: () => CursorKeys;
 }
 
 function parseParameters<T>(
@@ -58,7 +61,12 @@ export function createHandler<P = undefined, Q = undefined>(
   if (route.access.startsProcessing !== (spec.processing !== undefined)) {
     throw new Error(`Handler of ${operation} and its route disagree on whether it starts processing`);
   }
-  const dependencies = options.dependencies ?? (() => actionDependencies(spec.processing));
+  if ((route.lookup !== undefined) !== (spec.cursorKeys !== undefined)) {
+    throw new Error(`Handler of ${operation} and its route disagree on whether it lists (and so needs cursor keys)`);
+  }
+  let built: ActionDependencies | undefined;
+  const dependencies =
+    options.dependencies ?? (() => (built ??= actionDependencies({ processing: spec.processing, cursorKeys: spec.cursorKeys })));
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { LOOKUPS } from '../domain/billing-run-action.ts';
+import { cursorKeys } from '../composition.ts';
 import { type OperationName, routeOf } from '../routes.ts';
 import { listBillingRunActions } from '../use-cases/list-billing-run-actions.ts';
 import { createHandler } from './handler-factory.ts';
@@ -11,6 +12,7 @@ export function createListHandler(operation: OperationName) {
   if (!lookup) throw new Error(`Route ${operation} has no lookup`);
   const parameter = LOOKUPS[lookup];
   return createHandler(operation, {
+    cursorKeys,
     params: z.object({ [parameter]: idParameter }) as z.ZodMiniType<Record<string, string>, Record<string, string | undefined>>,
     query: listQuery,
     run: ({ params, query }, caller, deps) =>

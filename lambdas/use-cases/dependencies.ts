@@ -1,3 +1,4 @@
+import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
 
@@ -6,8 +7,8 @@ export interface ActionDependencies {
   repository: BillingRunActionRepository;
   clock: () => Date;
   newId: () => string;
-  /** Signs list cursors so that clients cannot forge or move them. */
-  cursorSecret: string;
+  /** Sign and verify list cursors so that clients cannot forge or move them; only the list operations have them. */
+  cursorKeys?: CursorKeys;
   /** How long a soft-deleted record is kept before DynamoDB TTL may purge it. */
   deletedRetentionDays: number;
   /** How many batch operations run at once. */

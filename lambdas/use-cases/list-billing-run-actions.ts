@@ -25,7 +25,9 @@ export interface ListResult {
  */
 export async function listBillingRunActions(deps: ActionDependencies, caller: Caller, input: ListInput): Promise<ListResult> {
   const list = { tenantId: caller.tenantId, lookup: input.lookup, value: input.value };
-  const afterId = input.exclusiveStartKey === undefined ? undefined : decodeCursor(deps.cursorSecret, input.exclusiveStartKey, list);
+  const keys = deps.cursorKeys;
+  if (!keys) throw new Error('List operations need cursor keys (ActionDependencies.cursorKeys)');
+  const afterId = input.exclusiveStartKey === undefined ? undefined : await decodeCursor(keys, input.exclusiveStartKey, list);
   const page = await deps.repository.list(caller.tenantId, input.lookup, input.value, { limit: input.limit, afterId });
   const items: Record<string, unknown>[] = [];
   let bytes = 0;
@@ -40,6 +42,6 @@ export async function listBillingRunActions(deps: ActionDependencies, caller: Ca
     items.push(item);
   }
   const result: ListResult = { Count: items.length, Items: items };
-  if (lastId !== undefined) result.LastEvaluatedKey = encodeCursor(deps.cursorSecret, { ...list, lastId });
+  if (lastId !== undefined) result.LastEvaluatedKey = encodeCursor(await keys.signing(), { ...list, lastId });
   return result;
 }

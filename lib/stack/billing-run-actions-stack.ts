@@ -10,21 +10,21 @@ import {
   MethodLoggingLevel,
   Period,
   RequestAuthorizer,
-  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
-import { UNAUTHORIZED_MESSAGE } from '../../lambdas/auth/authorize-request.ts';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
 import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
+import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
 import type { Tiers } from './tiers.ts';
@@ -41,15 +41,9 @@ export interface BillingRunActionsStackProps extends StackProps {
   processingTimeout: Duration;
   logRetention: RetentionDays;
   deletedRetentionDays: number;
+  /** How long after a rotation of the cursor key the cursors signed with the previous key stay valid. */
+  cursorKeyGraceHours: number;
 }
-
-const json = (value: unknown): string => JSON.stringify(value);
-
-/**
- * A mapping-template variable escaped for a JSON string: `$util.escapeJavaScript` also turns `'` into
- * `\'`, which JSON does not allow, so that is undone (the argument of `replaceAll` is a Java regex).
- */
-const jsonEscaped = (variable: string): string => String.raw`$util.escapeJavaScript(${variable}).replaceAll("\\'","'")`;
 
 /** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
 export class BillingRunActionsStack extends Stack {
@@ -77,7 +71,7 @@ export class BillingRunActionsStack extends Stack {
         .resourceForPath(route.path)
         .addMethod(route.method, new LambdaIntegration(functionFor(route).function), { operationName: route.operation });
     }
-    this.addGatewayResponses();
+    addGatewayResponses(this.api);
     this.addUsagePlans(props.tiers);
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -121,26 +115,36 @@ export class BillingRunActionsStack extends Stack {
   /** One function per route of the route table, with exactly the table actions and processor start its route names. */
   private operationFunctions(props: BillingRunActionsStackProps): (route: Route) => ServiceFunction {
     const cursorSecret = new Secret(this, 'CursorSecret', {
-      description: 'HMAC key that signs list cursors (LastEvaluatedKey)',
+      description: 'HMAC key that signs list cursors; read at run time by the list functions only',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
     acknowledge(cursorSecret, {
-      'AwsSolutions-SMG4': 'Rotating the cursor key only invalidates list cursors in flight; operators rotate it by hand if ever needed.',
+      'AwsSolutions-SMG4':
+        'Rotated by the operator with put-secret-value (docs/operations.md): cursors carry the key id and the previous key stays valid for cursorKeyGraceHours, so no rotation function is needed.',
     });
     const serviceEnvironment = {
       TABLE_NAME: this.table.tableName,
       TENANTS_TABLE_NAME: this.tenantsTable.tableName,
-      CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
       DELETED_RETENTION_DAYS: String(props.deletedRetentionDays),
       POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
     };
+    const listEnvironment = { CURSOR_SECRET_ARN: cursorSecret.secretArn, CURSOR_KEY_GRACE_HOURS: String(props.cursorKeyGraceHours) };
     return (route) => {
       const fn = new ServiceFunction(this, route.operation, {
         entry: route.entry,
         description: route.summary,
         logRetention: props.logRetention,
-        environment: { ...serviceEnvironment, ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }) },
+        environment: {
+          ...serviceEnvironment,
+          ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }),
+          ...(route.lookup && listEnvironment),
+        },
       });
+      if (route.lookup) {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [cursorSecret.secretArn] }),
+        );
+      }
       fn.grantTable(this.table, route.access.records, route.lookup ? [LOOKUP_INDEXES[route.lookup].indexName] : []);
       fn.grantTable(this.tenantsTable, route.access.tenants);
       if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
@@ -217,31 +221,5 @@ export class BillingRunActionsStack extends Stack {
       });
       new CfnOutput(this, OUTPUT_NAMES.usagePlanId(tier), { value: plan.usagePlanId, description: `Usage plan of tier ${tier}` });
     }
-  }
-
-  /** Gateway-generated errors keep the service's `{"message"}` shape. */
-  private addGatewayResponses(): void {
-    const respond = (type: ResponseType, statusCode: string | undefined, message: string, headers: Record<string, string> = {}) =>
-      this.api.addGatewayResponse(type.responseType, {
-        type,
-        ...(statusCode && { statusCode }),
-        templates: { 'application/json': `{"message":${message}}` },
-        responseHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
-      });
-    respond(ResponseType.UNAUTHORIZED, '401', json(UNAUTHORIZED_MESSAGE), { 'WWW-Authenticate': 'Bearer' });
-    respond(
-      ResponseType.ACCESS_DENIED,
-      '403',
-      `"#if($context.authorizer.reason)${jsonEscaped('$context.authorizer.reason')}#{else}Forbidden#end"`,
-    );
-    respond(ResponseType.INVALID_API_KEY, '403', json('Forbidden: no API key of a usage plan is associated with this tenant'));
-    respond(ResponseType.THROTTLED, '429', json('Too Many Requests'), { 'Retry-After': '1' });
-    respond(ResponseType.QUOTA_EXCEEDED, '429', json('Limit Exceeded'), { 'Retry-After': '3600' });
-    respond(ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', `"No operation matches $context.httpMethod ${jsonEscaped('$context.path')}"`);
-    respond(ResponseType.REQUEST_TOO_LARGE, '413', json('Request body exceeds what API Gateway accepts (10 MB)'));
-    respond(ResponseType.AUTHORIZER_FAILURE, '500', '"Internal server error (request id $context.requestId)"');
-    respond(ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '500', '"Internal server error (request id $context.requestId)"');
-    respond(ResponseType.DEFAULT_4XX, undefined, '$context.error.messageString');
-    respond(ResponseType.DEFAULT_5XX, undefined, '"Internal server error (request id $context.requestId)"');
   }
 }

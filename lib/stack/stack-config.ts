@@ -37,5 +37,6 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     processingTimeout: Duration.hours(number('processingTimeoutHours', 24)),
     logRetention: retention as RetentionDays,
     deletedRetentionDays: number('deletedRetentionDays', 30),
+    cursorKeyGraceHours: number('cursorKeyGraceHours', 24),
   };
 }

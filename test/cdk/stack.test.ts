@@ -220,7 +220,6 @@ describe('the bundles CDK deploys', () => {
       TENANTS_TABLE_NAME: tables.tenantsTableName,
       DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
       AWS_REGION: 'us-east-1',
-      CURSOR_SECRET: 'bundle-secret',
     };
     const created = await invokeBundle(
       synthesized,

@@ -78,12 +78,13 @@ describe('lists', () => {
   it('refuses a tampered cursor, or one from another list or tenant', async () => {
     const first = await list('/certification/cert-list?limit=2');
     const cursor: string = first.body.LastEvaluatedKey;
-    const [payload, signature] = cursor.split('.') as [string, string];
+    const [keyId, payload, signature] = cursor.split('.') as [string, string, string];
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
     decoded[3] = ids[5];
-    const forged = `${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
-    const flipped = `${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
-    for (const bad of [forged, flipped, 'garbage', `${payload}`, `${payload}.${signature}.x`]) {
+    const forged = `${keyId}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
+    const flipped = `${keyId}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    const otherKey = `${keyId.slice(0, -1)}${keyId.endsWith('A') ? 'B' : 'A'}.${payload}.${signature}`;
+    for (const bad of [forged, flipped, otherKey, 'garbage', `${payload}.${signature}`, `${cursor}.x`]) {
       const response = await list(`/certification/cert-list?exclusiveStartKey=${encodeURIComponent(bad)}`);
       expect(response.status).toBe(400);
       expect(response.body.details[0].path).toBe('exclusiveStartKey');

@@ -1,5 +1,6 @@
 import { type BillingRunAction, LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
 import { Conflict, VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
+import { fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
 import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
 
@@ -51,7 +52,7 @@ export function dependencies(repository: BillingRunActionRepository, overrides: 
     repository,
     clock: () => new Date('2026-11-29T00:00:00Z'),
     newId: () => `new-${++sequence}`,
-    cursorSecret: 's',
+    cursorKeys: fixedCursorKeys('s'),
     deletedRetentionDays: 30,
     batchConcurrency: 10,
     reportError: () => undefined,

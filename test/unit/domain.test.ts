@@ -4,7 +4,7 @@ import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domai
 import { Conflict, PayloadTooLarge, ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
-import { decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
+import { cursorKey, decodeCursor, encodeCursor, fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
 import { parseOrThrow, unstorableIssues } from '../../lambdas/domain/validation.ts';
 import { caller, validBody } from '../support/fixtures.ts';
 
@@ -159,14 +159,20 @@ describe('JSON Patch', () => {
 describe('list cursors', () => {
   const list = { tenantId: 't1', lookup: 'certification' as const, value: 'c1' };
 
-  it('round-trips and refuses anything else', () => {
-    const cursor = encodeCursor('secret', { ...list, lastId: 'id-9' });
-    expect(decodeCursor('secret', cursor, list)).toBe('id-9');
-    expect(() => decodeCursor('another secret', cursor, list)).toThrow(/altered/);
-    expect(() => decodeCursor('secret', cursor, { ...list, tenantId: 't2' })).toThrow(/another list/);
-    expect(() => decodeCursor('secret', cursor, { ...list, lookup: 'application' })).toThrow(/another list/);
-    expect(() => decodeCursor('secret', cursor, { ...list, value: 'c2' })).toThrow(/another list/);
-    expect(() => decodeCursor('secret', `${cursor}x`, list)).toThrow(ValidationFailed);
+  it('round-trips and refuses anything else', async () => {
+    const keys = fixedCursorKeys('secret');
+    const cursor = encodeCursor(await keys.signing(), { ...list, lastId: 'id-9' });
+    expect(cursor.split('.')[0]).toBe(cursorKey('secret').id);
+    await expect(decodeCursor(keys, cursor, list)).resolves.toBe('id-9');
+    await expect(decodeCursor(fixedCursorKeys('another secret'), cursor, list)).rejects.toThrow(/no longer valid/);
+    const [id, , signature] = cursor.split('.');
+    const forged = Buffer.from(JSON.stringify(['t1', 'certification', 'c1', 'id-10'])).toString('base64url');
+    await expect(decodeCursor(keys, `${id}.${forged}.${signature}`, list)).rejects.toThrow(/altered/);
+    await expect(decodeCursor(keys, cursor, { ...list, tenantId: 't2' })).rejects.toThrow(/another list/);
+    await expect(decodeCursor(keys, cursor, { ...list, lookup: 'application' })).rejects.toThrow(/another list/);
+    await expect(decodeCursor(keys, cursor, { ...list, value: 'c2' })).rejects.toThrow(/another list/);
+    await expect(decodeCursor(keys, `${cursor}x`, list)).rejects.toThrow(ValidationFailed);
+    await expect(decodeCursor(keys, cursor.split('.').slice(1).join('.'), list)).rejects.toThrow(/malformed/);
   });
 });
 
