@@ -2,13 +2,22 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { TENANT_ID_PATTERN } from '../domain/billing-run-action.ts';
 import type { TenantRegistry } from '../storage/tenant-registry.ts';
 import type { AuthorizerContext } from './authorizer-context.ts';
-import { InvalidToken, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
+import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
 
 /** API Gateway turns exactly this error message from an authorizer into a 401. */
 export const UNAUTHORIZED = 'Unauthorized';
 /** The body of that 401, the same from the local gateway and (as a gateway response) from API Gateway. */
 export const UNAUTHORIZED_MESSAGE =
   'Unauthorized: a valid bearer token is required (missing, malformed, expired or not signed by the issuer)';
+
+/**
+ * When the authorizer fails rather than decides (the issuer's keys cannot be read, storage is down),
+ * API Gateway answers AUTHORIZER_FAILURE; the stack and the local gateway make that a 503 with this
+ * message and Retry-After.
+ */
+export const AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS = 5;
+export const authorizerFailureMessage = (requestId: string): string =>
+  `Service Unavailable: the request could not be authorized just now (request id ${requestId}); retry after a pause`;
 
 export interface AuthorizerDependencies {
   verifier: TokenVerifier;
@@ -83,6 +92,7 @@ export async function authorizeRequest(
   try {
     token = await deps.verifier.verify(raw);
   } catch (error) {
+    if (error instanceof IssuerUnavailable) deps.log('authorization failed: issuer unavailable', { reason: error.message });
     if (!(error instanceof InvalidToken)) throw error;
     deps.log('authorization refused', { reason: error.message });
     throw new Error(UNAUTHORIZED, { cause: error });

@@ -1,7 +1,7 @@
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config.ts';
-import { httpJwks } from './http-jwks.ts';
-import { InvalidToken, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
+import { checkedJwksUrl, httpJwks } from './http-jwks.ts';
+import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
 
 /** Only asymmetric algorithms: a shared-secret or unsigned (`alg: none`) token never verifies. */
 const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -18,7 +18,7 @@ export class JoseTokenVerifier implements TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly config: AuthConfig;
 
-  constructor(config: AuthConfig, keys: JWTVerifyGetKey = httpJwks(new URL(config.jwksUrl))) {
+  constructor(config: AuthConfig, keys: JWTVerifyGetKey = httpJwks(checkedJwksUrl(config.jwksUrl))) {
     this.config = config;
     this.keys = keys;
   }
@@ -33,6 +33,7 @@ export class JoseTokenVerifier implements TokenVerifier {
         requiredClaims: ['exp'],
       }));
     } catch (error) {
+      if (error instanceof IssuerUnavailable) throw error;
       throw new InvalidToken((error as Error).message, { cause: error });
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidToken('token has no sub claim');

@@ -11,6 +11,11 @@ export class InvalidToken extends Error {
   override readonly name = 'InvalidToken';
 }
 
+/** The issuer's keys cannot be had (and none are cached): the caller may retry; no token is judged. */
+export class IssuerUnavailable extends Error {
+  override readonly name = 'IssuerUnavailable';
+}
+
 /** The port to token verification: the authorizer's decision depends on it, not on jose. */
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;

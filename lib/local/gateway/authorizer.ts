@@ -1,5 +1,10 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../../lambdas/auth/authorize-request.ts';
+import {
+  AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS,
+  UNAUTHORIZED,
+  UNAUTHORIZED_MESSAGE,
+  authorizerFailureMessage,
+} from '../../../lambdas/auth/authorize-request.ts';
 import { GatewayAnswer } from './answers.ts';
 import { headerNamed, lambdaContext } from './proxy-event.ts';
 
@@ -109,7 +114,8 @@ export class LocalAuthorizer {
       decision = await this.handler(event as APIGatewayRequestAuthorizerEvent, lambdaContext('authorizer', this.timeoutMs));
     } catch (error) {
       if ((error as Error).message === UNAUTHORIZED) throw unauthorized();
-      throw new GatewayAnswer(500, `Internal server error (request id ${requestId})`);
+      // API Gateway's AUTHORIZER_FAILURE, which the stack answers as 503 (for example: the issuer is down).
+      throw new GatewayAnswer(503, authorizerFailureMessage(requestId), { 'Retry-After': String(AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS) });
     }
     if (this.cacheTtlSeconds > 0) this.decisions.set(cacheKey, { decision, until: Date.now() + this.cacheTtlSeconds * 1000 });
     return decision;

@@ -1,5 +1,9 @@
 import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { UNAUTHORIZED_MESSAGE } from '../../../lambdas/auth/authorize-request.ts';
+import {
+  AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS,
+  UNAUTHORIZED_MESSAGE,
+  authorizerFailureMessage,
+} from '../../../lambdas/auth/authorize-request.ts';
 
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -29,7 +33,9 @@ export function addGatewayResponses(api: RestApi): void {
   respond(ResponseType.QUOTA_EXCEEDED, '429', json('Limit Exceeded'), { 'Retry-After': '3600' });
   respond(ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', `"No operation matches $context.httpMethod ${jsonEscaped('$context.path')}"`);
   respond(ResponseType.REQUEST_TOO_LARGE, '413', json('Request body exceeds what API Gateway accepts (10 MB)'));
-  respond(ResponseType.AUTHORIZER_FAILURE, '500', '"Internal server error (request id $context.requestId)"');
+  respond(ResponseType.AUTHORIZER_FAILURE, '503', json(authorizerFailureMessage('$context.requestId')), {
+    'Retry-After': String(AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS),
+  });
   respond(ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '500', '"Internal server error (request id $context.requestId)"');
   respond(ResponseType.DEFAULT_4XX, undefined, '$context.error.messageString');
   respond(ResponseType.DEFAULT_5XX, undefined, '"Internal server error (request id $context.requestId)"');
