@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
@@ -22,7 +22,7 @@ import type { Construct } from 'constructs';
 import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
 import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from './api-settings.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS, JWKS_URL_PATTERN } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
@@ -30,9 +30,13 @@ import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
 import type { Tiers } from './tiers.ts';
 
 export interface BillingRunActionsStackProps extends StackProps {
-  /** The JWT issuer (`iss`) and where its keys are published. */
-  issuer: string;
-  jwksUrl: string;
+  /**
+   * The JWT issuer (`iss`) and where its keys are published (HTTPS). They become the template's Issuer
+   * and JwksUrl parameters, with these as defaults; without them the parameters have no default, so the
+   * template cannot deploy until they are given (never with a placeholder).
+   */
+  issuer: string | undefined;
+  jwksUrl: string | undefined;
   audience: string;
   tenantClaim: string;
   tiers: Tiers;
@@ -154,15 +158,28 @@ export class BillingRunActionsStack extends Stack {
 
   /** The REQUEST authorizer (identity sources: the Authorization header and the tenantId), its decisions cached. */
   private requestAuthorizer(props: BillingRunActionsStackProps): RequestAuthorizer {
+    const issuer = new CfnParameter(this, 'Issuer', {
+      type: 'String',
+      description: 'The JWT issuer (iss) the authorizer accepts, e.g. https://login.example.com/',
+      minLength: 1,
+      ...(props.issuer && { default: props.issuer }),
+    });
+    const jwksUrl = new CfnParameter(this, 'JwksUrl', {
+      type: 'String',
+      description: "The issuer's JSON Web Key Set URL (https://...)",
+      allowedPattern: JWKS_URL_PATTERN.source.replaceAll('\\/', '/'),
+      constraintDescription: 'must be an https:// URL',
+      ...(props.jwksUrl && { default: props.jwksUrl }),
+    });
     const authorizerFunction = new ServiceFunction(this, 'Authorizer', {
       entry: AUTHORIZER_ENTRY,
       description: 'Verifies the bearer JWT and the tenant; returns the tenant usage identifier key',
       logRetention: props.logRetention,
       environment: {
         TENANTS_TABLE_NAME: this.tenantsTable.tableName,
-        JWT_ISSUER: props.issuer,
+        JWT_ISSUER: issuer.valueAsString,
         JWT_AUDIENCE: props.audience,
-        JWKS_URL: props.jwksUrl,
+        JWKS_URL: jwksUrl.valueAsString,
         TENANT_CLAIM: props.tenantClaim,
         POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
       },
@@ -179,7 +196,7 @@ export class BillingRunActionsStack extends Stack {
   private restApi(props: BillingRunActionsStackProps, authorizer: RequestAuthorizer): RestApi {
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
     const api = new RestApi(this, 'Api', {
-      restApiName: 'billing-run-actions',
+      restApiName: this.stackName,
       description: 'Billing Run Actions service',
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
@@ -213,7 +230,7 @@ export class BillingRunActionsStack extends Stack {
     for (const tier of TIERS) {
       const limits = tiers[tier];
       const plan = this.api.addUsagePlan(`UsagePlan-${tier}`, {
-        name: `billing-run-actions-${tier}`,
+        name: `${this.stackName}-${tier}`,
         description: `Tier ${tier}`,
         throttle: { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit },
         ...(limits.monthlyQuota !== null && { quota: { limit: limits.monthlyQuota, period: Period.MONTH } }),

@@ -3,6 +3,20 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { BillingRunActionsStackProps } from './billing-run-actions-stack.ts';
 import { tiersFrom } from './tiers.ts';
+import { JWKS_URL_PATTERN } from './api-settings.ts';
+
+/** A stage name goes into the stack name and every physical name, as CloudFormation and API Gateway accept it. */
+const STAGE_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,19}$/;
+
+/** The stack's name: `BillingRunActions`, or `BillingRunActions-<stage>` with context `stage`. */
+export function stackNameFrom(node: Node): string {
+  const stage: unknown = node.tryGetContext('stage');
+  if (stage === undefined) return 'BillingRunActions';
+  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) {
+    throw new Error("CDK context 'stage' must be a letter then up to 19 letters, digits or '-' (e.g. dev, prod, eu-test)");
+  }
+  return `BillingRunActions-${stage}`;
+}
 
 /** Every value the stack takes from CDK context (cdk.json, or `-c name=value`), checked once. */
 export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, keyof import('aws-cdk-lib').StackProps> {
@@ -27,9 +41,13 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   const retention = Object.values(RetentionDays).find((days) => days === logRetentionDays);
   if (retention === undefined)
     throw new Error(`CDK context 'logRetentionDays' must be a CloudWatch Logs retention (e.g. 7, 14, 30, 90, 365)`);
+  const optionalText = (name: string): string | undefined =>
+    node.tryGetContext(name) === undefined ? undefined : text(name);
+  const jwksUrl = optionalText('jwksUrl');
+  if (jwksUrl !== undefined && !JWKS_URL_PATTERN.test(jwksUrl)) throw new Error("CDK context 'jwksUrl' must be an https:// URL");
   return {
-    issuer: text('issuer'),
-    jwksUrl: text('jwksUrl'),
+    issuer: optionalText('issuer'),
+    jwksUrl,
     audience: text('audience', 'billing-run-actions'),
     tenantClaim: text('tenantClaim', 'tenant_id'),
     tiers: tiersFrom(node.tryGetContext('tiers')),

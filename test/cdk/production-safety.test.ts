@@ -34,3 +34,53 @@ describe('the deployed stack’s secrets', () => {
     }
   });
 });
+
+describe('the issuer as CloudFormation parameters', () => {
+  const authorizerVariables = (synthesized: ReturnType<typeof synth>) =>
+    ofType(synthesized.template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('AuthorizerFunction'))?.[1].Properties.Environment
+      .Variables;
+
+  it('has no default without context, so the template cannot deploy with a placeholder issuer', () => {
+    const bare = synth({ ...NO_BUNDLING, issuer: undefined, jwksUrl: undefined });
+    const parameters = bare.template.toJSON().Parameters;
+    expect(parameters.Issuer).toMatchObject({ Type: 'String', MinLength: 1 });
+    expect(parameters.Issuer.Default).toBeUndefined();
+    expect(parameters.JwksUrl).toMatchObject({ Type: 'String', AllowedPattern: '^https://\\S+$' });
+    expect(parameters.JwksUrl.Default).toBeUndefined();
+    expect(authorizerVariables(bare)).toMatchObject({ JWT_ISSUER: { Ref: 'Issuer' }, JWKS_URL: { Ref: 'JwksUrl' } });
+  });
+
+  it('takes its defaults from context, and refuses a JWKS URL that is not HTTPS', () => {
+    const parameters = synth({
+      ...NO_BUNDLING,
+      issuer: 'https://login.example.org/',
+      jwksUrl: 'https://login.example.org/jwks',
+    }).template.toJSON().Parameters;
+    expect(parameters.Issuer.Default).toBe('https://login.example.org/');
+    expect(parameters.JwksUrl.Default).toBe('https://login.example.org/jwks');
+    expect(() => synth({ ...NO_BUNDLING, jwksUrl: 'http://login.example.org/jwks' })).toThrow(/jwksUrl.*https/);
+  });
+});
+
+describe('stages', () => {
+  /** Physical names the template sets: resource names that must be unique in an account and region. */
+  const physicalNames = (synthesized: ReturnType<typeof synth>) =>
+    Object.values(synthesized.template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>).flatMap((resource) =>
+      Object.entries(resource.Properties ?? {})
+        .filter(
+          ([key, value]) => /Name$/.test(key) && !['OperationName', 'StageName', 'PolicyName'].includes(key) && typeof value === 'string',
+        )
+        .map(([, value]) => value as string),
+    );
+
+  it('names the stack after the stage, and two stages share no physical name', () => {
+    const dev = synth({ ...NO_BUNDLING, stage: 'dev' });
+    const prod = synth({ ...NO_BUNDLING, stage: 'prod' });
+    expect(dev.stack.stackName).toBe('BillingRunActions-dev');
+    expect(synth(NO_BUNDLING).stack.stackName).toBe('BillingRunActions');
+    const devNames = physicalNames(dev);
+    expect(devNames).toContain('BillingRunActions-dev-basic');
+    expect(devNames.filter((name) => physicalNames(prod).includes(name))).toEqual([]);
+    expect(() => synth({ ...NO_BUNDLING, stage: 'no spaces' })).toThrow(/stage/);
+  });
+});

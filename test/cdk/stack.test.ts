@@ -140,17 +140,17 @@ describe('the CDK stack', () => {
 
   it('has one usage plan per tier with the tiers’ limits, attached to the stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      UsagePlanName: 'billing-run-actions-basic',
+      UsagePlanName: 'BillingRunActions-basic',
       Throttle: { RateLimit: 10, BurstLimit: 20 },
       Quota: { Limit: 1_000_000, Period: 'MONTH' },
       ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
     });
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      UsagePlanName: 'billing-run-actions-standard',
+      UsagePlanName: 'BillingRunActions-standard',
       Throttle: { RateLimit: 50, BurstLimit: 100 },
     });
     const premium = ofType(template, 'AWS::ApiGateway::UsagePlan').find(
-      ([, plan]) => plan.Properties.UsagePlanName === 'billing-run-actions-premium',
+      ([, plan]) => plan.Properties.UsagePlanName === 'BillingRunActions-premium',
     );
     expect(premium?.[1].Properties).toMatchObject({ Throttle: { RateLimit: 200, BurstLimit: 400 } });
     expect(premium?.[1].Properties.Quota).toBeUndefined();
