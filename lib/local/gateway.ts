@@ -11,7 +11,7 @@ import { LocalAuthorizer, integrationContext } from './gateway/authorizer.ts';
 import { type InvocationLimits, type ProxyHandler, invoke } from './gateway/invocation.ts';
 import { proxyEventOf } from './gateway/proxy-event.ts';
 import { match } from './gateway/routing.ts';
-import type { LocalUsagePlans } from './usage-plans.ts';
+import type { LocalStageThrottle, LocalUsagePlans } from './usage-plans.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -20,6 +20,8 @@ export interface GatewayOptions {
   host?: string;
   /** The usage plans that meter allowed requests by the authorizer's usage identifier key. */
   usagePlans: LocalUsagePlans;
+  /** The stage's default method throttling, before the authorizer. */
+  stageThrottle: LocalStageThrottle;
   /** Like API Gateway's authorizer result cache: decisions kept per Authorization header and tenantId. 0 turns it off. */
   authorizerCacheTtlSeconds: number;
   /** As in AWS unless a test needs them smaller: each function's timeout, API Gateway's integration timeout, Lambda's response limit. */
@@ -50,7 +52,7 @@ async function admit(usagePlans: LocalUsagePlans, usageIdentifierKey: string | u
 
 /**
  * A local stand-in for the API Gateway REST API, built from the same route table as the CDK stack.
- * A request goes the way API Gateway takes it: public page or route match, body (10 MB), the REQUEST
+ * A request goes the way API Gateway takes it: public page or route match, the stage's method throttle, body (10 MB), the REQUEST
  * authorizer (its decisions cached, its policy evaluated), the tenant's usage plan, then the same
  * handler module with a REST proxy event, within Lambda's and API Gateway's limits.
  */
@@ -75,6 +77,10 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
       return;
     }
     const found = match(request.method ?? 'GET', url.pathname);
+    const stageAdmission = options.stageThrottle.admit(found.route.operation);
+    if (!stageAdmission.admitted) {
+      throw new GatewayAnswer(429, stageAdmission.message, { 'Retry-After': String(stageAdmission.retryAfterSeconds) });
+    }
     const body = await readBody(request);
     const { event, methodArn } = proxyEventOf(request, url, found, requestId);
     const decision = await authorizer.authorize(event, methodArn, requestId);

@@ -11,8 +11,8 @@ import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from '../commands/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
-import { type Tiers, tiersFrom } from '../stack/tiers.ts';
-import { LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
+import { type StageThrottle, type Tiers, stageThrottleFrom, tiersFrom } from '../stack/tiers.ts';
+import { LocalStageThrottle, LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
 export const DEFAULT_TABLES: TableNames = { tableName: 'billing-run-actions', tenantsTableName: 'billing-run-actions-tenants' };
 const REGION = 'us-east-1';
@@ -33,7 +33,10 @@ export interface LocalServiceOptions {
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
-  limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'>;
+  limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'> & {
+    /** The stage's method throttle; by default from the tiers and STAGE_THROTTLE, as the stack's. */
+    stageThrottle?: StageThrottle;
+  };
 }
 
 export interface LocalService {
@@ -104,8 +107,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       JWT_AUDIENCE: LOCAL_AUDIENCE,
       JWKS_URL: `http://${host}:${options.port}/.well-known/jwks.json`,
     });
+    const tiers = options.tiers ?? tiersFrom(process.env.TIERS);
     const usagePlans = new LocalUsagePlans(
-      options.tiers ?? tiersFrom(process.env.TIERS),
+      tiers,
       cachedTierLookup(async () => new Map((await tenants.list()).map((tenant) => [tenant.usageIdentifierKey, tenant.tier]))),
     );
     const authorizerCacheTtlSeconds =
@@ -113,12 +117,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!Number.isInteger(authorizerCacheTtlSeconds) || authorizerCacheTtlSeconds < 0) {
       throw new Error('AUTHORIZER_CACHE_TTL must be a whole number of seconds');
     }
+    const { stageThrottle, ...limits } = options.limits ?? {};
     gateway = await startLocalGateway({
       port: options.port,
       host,
       usagePlans,
+      stageThrottle: new LocalStageThrottle(stageThrottle ?? stageThrottleFrom(tiers, process.env.STAGE_THROTTLE)),
       authorizerCacheTtlSeconds,
-      ...options.limits,
+      ...limits,
       pages: {
         '/.well-known/jwks.json': { contentType: 'application/json', body: JSON.stringify(issuer.jwks) },
         ...referencePages(`http://${host}:${options.port}`),

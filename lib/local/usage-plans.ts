@@ -1,6 +1,6 @@
 import { TokenBucket } from 'limiter';
 import type { TierName } from '../../lambdas/storage/tenant-registry.ts';
-import type { Tier, Tiers } from '../stack/tiers.ts';
+import type { StageThrottle, Tier, Tiers } from '../stack/tiers.ts';
 
 export type Admission = { admitted: true } | { admitted: false; message: string; retryAfterSeconds: number };
 
@@ -65,6 +65,29 @@ export class LocalUsagePlans {
     }
     meter.used++;
     return { admitted: true };
+  }
+}
+
+/**
+ * API Gateway's stage default method throttling, in process: one token bucket per method over all
+ * callers, checked before the authorizer runs, so that a flood (of bad tokens, say) is cut off first.
+ */
+export class LocalStageThrottle {
+  private readonly throttle: StageThrottle;
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(throttle: StageThrottle) {
+    this.throttle = throttle;
+  }
+
+  admit(method: string): Admission {
+    let bucket = this.buckets.get(method);
+    if (!bucket) {
+      bucket = fullBucket({ ...this.throttle, monthlyQuota: null });
+      this.buckets.set(method, bucket);
+    }
+    if (bucket.tryRemoveTokens(1)) return { admitted: true };
+    return { admitted: false, message: 'Too Many Requests', retryAfterSeconds: Math.max(1, Math.ceil(bucket.getWaitTime(1) / 1000)) };
   }
 }
 

@@ -27,7 +27,8 @@ import { DefaultProcessor } from './constructs/default-processor.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
-import type { Tiers } from './tiers.ts';
+import type { StageThrottle, Tiers } from './tiers.ts';
+import { WebFirewall } from './constructs/web-firewall.ts';
 
 export interface BillingRunActionsStackProps extends StackProps {
   /**
@@ -40,6 +41,10 @@ export interface BillingRunActionsStackProps extends StackProps {
   audience: string;
   tenantClaim: string;
   tiers: Tiers;
+  /** The stage's default method throttling, above the largest tier. */
+  stageThrottle: StageThrottle;
+  /** AWS WAF's per-IP rate limit (5 minutes), or false for no WAF (context `waf=false`). */
+  wafRateLimitPerFiveMinutes: number | false;
   /** An existing processor state machine; without it the stack provisions the default processor. */
   processorStateMachineArn?: string;
   processingTimeout: Duration;
@@ -204,6 +209,8 @@ export class BillingRunActionsStack extends Stack {
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: 'v1',
+        throttlingRateLimit: props.stageThrottle.rateLimit,
+        throttlingBurstLimit: props.stageThrottle.burstLimit,
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: MethodLoggingLevel.ERROR,
@@ -216,12 +223,18 @@ export class BillingRunActionsStack extends Stack {
     acknowledge(api, {
       'AwsSolutions-APIG2':
         'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field; a gateway validator would answer first, less precisely.',
-      'AwsSolutions-APIG3': 'Per-tenant usage plans throttle the API; attaching a WAF web ACL is left to the operator account policy.',
       'AwsSolutions-COG4':
         'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
         'The account-level API Gateway CloudWatch role uses this AWS managed policy by design; it only lets API Gateway write its logs.',
     });
+    if (props.wafRateLimitPerFiveMinutes === false) {
+      acknowledge(api.deploymentStage, {
+        'AwsSolutions-APIG3': 'The operator left AWS WAF out (context waf=false); stage throttling and per-tenant usage plans still apply.',
+      });
+    } else {
+      new WebFirewall(this, 'WebFirewall', { stage: api.deploymentStage, rateLimitPerFiveMinutes: props.wafRateLimitPerFiveMinutes });
+    }
     return api;
   }
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { BillingRunActionsStackProps } from './billing-run-actions-stack.ts';
-import { tiersFrom } from './tiers.ts';
+import { stageThrottleFrom, tiersFrom } from './tiers.ts';
 import { JWKS_URL_PATTERN } from './api-settings.ts';
 
 /** A stage name goes into the stack name and every physical name, as CloudFormation and API Gateway accept it. */
@@ -41,16 +41,22 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   const retention = Object.values(RetentionDays).find((days) => days === logRetentionDays);
   if (retention === undefined)
     throw new Error(`CDK context 'logRetentionDays' must be a CloudWatch Logs retention (e.g. 7, 14, 30, 90, 365)`);
-  const optionalText = (name: string): string | undefined =>
-    node.tryGetContext(name) === undefined ? undefined : text(name);
+  const optionalText = (name: string): string | undefined => (node.tryGetContext(name) === undefined ? undefined : text(name));
   const jwksUrl = optionalText('jwksUrl');
   if (jwksUrl !== undefined && !JWKS_URL_PATTERN.test(jwksUrl)) throw new Error("CDK context 'jwksUrl' must be an https:// URL");
+  const tiers = tiersFrom(node.tryGetContext('tiers'));
+  const stageThrottle = stageThrottleFrom(tiers, node.tryGetContext('stageThrottle'));
+  const waf: unknown = node.tryGetContext('waf') ?? true;
+  if (![true, false, 'true', 'false'].includes(waf as never)) throw new Error("CDK context 'waf' must be true or false");
   return {
     issuer: optionalText('issuer'),
     jwksUrl,
     audience: text('audience', 'billing-run-actions'),
     tenantClaim: text('tenantClaim', 'tenant_id'),
-    tiers: tiersFrom(node.tryGetContext('tiers')),
+    tiers,
+    stageThrottle,
+    // Unless set: what one client IP may send in 5 minutes at the stage's steady rate.
+    wafRateLimitPerFiveMinutes: (waf === true || waf === 'true') && number('wafRateLimitPerFiveMinutes', stageThrottle.rateLimit * 300),
     ...(processorStateMachineArn && { processorStateMachineArn: processorStateMachineArn as string }),
     processingTimeout: Duration.hours(number('processingTimeoutHours', 24)),
     logRetention: retention as RetentionDays,

@@ -37,3 +37,32 @@ export function tiersFrom(override: unknown): Tiers {
   for (const name of TIERS) tiers[name] = tierSchema.parse({ ...DEFAULT_TIERS[name], ...parsedOverride.data[name] });
   return tiers;
 }
+
+/** The stage's default method throttling: a ceiling per method over all callers, checked before the authorizer runs. */
+export interface StageThrottle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * By default five times the largest tier's rate and burst, so that several tenants of the largest tier
+ * fit under it; an override (CDK context `stageThrottle`, `STAGE_THROTTLE` locally) must stay at or above
+ * the largest tier, or a tenant would be throttled below what its plan grants.
+ */
+export function stageThrottleFrom(tiers: Tiers, override: unknown): StageThrottle {
+  const largest = {
+    rateLimit: Math.max(...TIERS.map((name) => tiers[name].rateLimit)),
+    burstLimit: Math.max(...TIERS.map((name) => tiers[name].burstLimit)),
+  };
+  if (override === undefined || override === null || override === '') {
+    return { rateLimit: largest.rateLimit * 5, burstLimit: largest.burstLimit * 5 };
+  }
+  const parsed = tierSchema
+    .pick({ rateLimit: true, burstLimit: true })
+    .safeParse(typeof override === 'string' ? JSON.parse(override) : override);
+  if (!parsed.success) throw new Error(`Invalid stage throttle: ${z.prettifyError(parsed.error)}`);
+  if (parsed.data.rateLimit < largest.rateLimit || parsed.data.burstLimit < largest.burstLimit) {
+    throw new Error(`Invalid stage throttle: must be at least the largest tier's ${largest.rateLimit}/s, burst ${largest.burstLimit}`);
+  }
+  return parsed.data;
+}

@@ -84,3 +84,33 @@ describe('stages', () => {
     expect(() => synth({ ...NO_BUNDLING, stage: 'no spaces' })).toThrow(/stage/);
   });
 });
+
+describe('the stage’s guards', () => {
+  it('throttles every method by default above the largest tier, before the authorizer', () => {
+    const [, stage] = ofType(template, 'AWS::ApiGateway::Stage')[0] ?? [];
+    expect(stage?.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
+      ]),
+    );
+    expect(() => synth({ ...NO_BUNDLING, stageThrottle: { rateLimit: 100, burstLimit: 2000 } })).toThrow(/at least the largest tier/);
+  });
+
+  it('puts AWS WAF in front of the stage: a per-IP rate rule and the AWS managed common rule set', () => {
+    const [[aclId, acl] = []] = ofType(template, 'AWS::WAFv2::WebACL');
+    expect(acl?.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    const rules = acl?.Properties.Rules as { Name: string; Statement: Record<string, any> }[];
+    expect(rules.map((rule) => rule.Name)).toEqual(['RateLimitPerClientIp', 'AWSManagedRulesCommonRuleSet']);
+    expect(rules[0]?.Statement.RateBasedStatement).toMatchObject({ Limit: 300_000, AggregateKeyType: 'IP' });
+    expect(rules[1]?.Statement.ManagedRuleGroupStatement).toMatchObject({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' });
+    const [, association] = ofType(template, 'AWS::WAFv2::WebACLAssociation')[0] ?? [];
+    expect(association?.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(JSON.stringify(association?.Properties.ResourceArn)).toContain('/stages/');
+  });
+
+  it('leaves WAF out with -c waf=false', () => {
+    const without = synth({ ...NO_BUNDLING, waf: 'false' });
+    expect(ofType(without.template, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(without.report.pluginReports).toEqual([]);
+  });
+});

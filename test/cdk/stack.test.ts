@@ -27,7 +27,7 @@ beforeAll(() => {
 afterAll(() => rmSync(synthesized.outdir, { recursive: true, force: true }));
 
 describe('the CDK stack', () => {
-  it('passes every cdk-nag AwsSolutions check (each acknowledgement carries a reason)', () => {
+  it('passes every cdk-nag AwsSolutions and ServerlessChecks check (each acknowledgement carries a reason)', () => {
     expect(synthesized.report.pluginReports).toEqual([]);
   });
 

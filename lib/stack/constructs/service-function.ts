@@ -31,6 +31,8 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
+  /** Invoked asynchronously (by a schedule, not API Gateway): failed invocations then go to a dead-letter queue. */
+  invokedAsynchronously?: boolean;
 }
 
 /**
@@ -63,6 +65,12 @@ export class ServiceFunction extends Construct {
       bundling: BUNDLING,
     });
     logGroup.grantWrite(this.role);
+    if (!props.invokedAsynchronously) {
+      acknowledge(this.function, {
+        'Serverless-LambdaDLQ':
+          'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
+      });
+    }
     acknowledge(this.role, {
       'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',
     });
