@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthorizerDependencies } from './auth/authorize-request.ts';
 import { JoseTokenVerifier } from './auth/jose-token-verifier.ts';
-import { authConfig, cursorKeyConfig, serviceConfig, tenantRegistryConfig } from './config.ts';
+import { authConfig, cursorKeyConfig, serviceConfig, sweepConfig, tenantRegistryConfig } from './config.ts';
 import { type CursorKeys, fixedCursorKeys } from './domain/list-cursor.ts';
 import { SecretsManagerCursorKeys } from './secrets/secrets-manager-cursor-keys.ts';
 import { logger } from './logger.ts';
@@ -9,8 +9,10 @@ import type { ProcessingStarter } from './processing/processing-starter.ts';
 import { StepFunctionsProcessingStarter } from './processing/step-functions-processing-starter.ts';
 import { createDocumentClient } from './storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from './storage/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbStuckRecords } from './storage/dynamodb-stuck-records.ts';
 import { DynamoDbTenantRegistry } from './storage/dynamodb-tenant-registry.ts';
 import type { ActionDependencies } from './use-cases/dependencies.ts';
+import type { SweepDependencies } from './use-cases/sweep-stuck-processing.ts';
 
 /**
  * The composition root: the one module that reads the configuration (config.ts) and builds what the
@@ -100,4 +102,21 @@ export function authorizerDependencies(): AuthorizerDependencies {
     };
   }
   return authorizer;
+}
+
+let sweep: Omit<SweepDependencies, 'requestId'> | undefined;
+
+/** What the scheduled sweep of stuck processing needs: the repository, the processing index, the cut-off. */
+export function sweepDependencies(requestId: string): SweepDependencies {
+  if (!sweep) {
+    const config = sweepConfig();
+    const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+    sweep = {
+      repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
+      stuck: new DynamoDbStuckRecords(client, config.tableName),
+      clock: () => new Date(),
+      stuckAfterMs: config.stuckAfterMinutes * 60_000,
+    };
+  }
+  return { ...sweep, requestId };
 }

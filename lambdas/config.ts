@@ -79,3 +79,13 @@ export function authConfig(): AuthConfig {
     tenantClaim: process.env.TENANT_CLAIM || 'tenant_id',
   };
 }
+
+/** The scheduled sweep: the records table, and after how long in processing a record is stuck. */
+export function sweepConfig(): DynamoDbConfig & { tableName: string; tenantsTableName: string; stuckAfterMinutes: number } {
+  return {
+    ...dynamoDbConfig(),
+    tableName: required('TABLE_NAME'),
+    tenantsTableName: required('TENANTS_TABLE_NAME'),
+    stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 24 * 60 + 60),
+  };
+}

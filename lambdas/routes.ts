@@ -150,6 +150,8 @@ export const ROUTES = [
 export type OperationName = (typeof ROUTES)[number]['operation'];
 
 export const AUTHORIZER_ENTRY = 'lambdas/handlers/authorizer.ts';
+/** The scheduled sweep of records stuck in processing: a function of the stack, not an API operation. */
+export const SWEEP_ENTRY = 'lambdas/handlers/sweep-stuck-processing.ts';
 
 export function routeOf(operation: OperationName): Route {
   const route = ROUTES.find((candidate) => candidate.operation === operation);

@@ -4,7 +4,16 @@ import { itemTooLarge } from '../domain/errors.ts';
 import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';
 import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';
 import type { IdempotencyClaim, SoftDeletion } from './billing-run-action-repository.ts';
-import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, idempotencyKey, lookupKey, recordKey } from './table-design.ts';
+import {
+  LOOKUP_INDEXES,
+  PARTITION_KEY,
+  PROCESSING_INDEX,
+  TTL_ATTRIBUTE,
+  idempotencyKey,
+  lookupKey,
+  processingShard,
+  recordKey,
+} from './table-design.ts';
 
 /**
  * A record as a DynamoDB item and back: the key and index keys built from the tenant, values as the
@@ -28,11 +37,15 @@ function storableItem(item: Item, what: string): Item {
   return storable(item) as Item;
 }
 
-/** The stored item of a live record: its key and its index keys, built from the tenant. */
+/** The stored item of a live record: its key and its index keys, built from the tenant (and, while processing, the sweep's). */
 export function toItem(tenantId: string, record: BillingRunAction): Item {
   const item: Item = { ...record, [PARTITION_KEY]: recordKey(tenantId, record.id) };
   for (const index of Object.values(LOOKUP_INDEXES)) {
     item[index.partitionKey] = lookupKey(tenantId, record[index.field]);
+  }
+  if (record.status === 'processing') {
+    item[PROCESSING_INDEX.partitionKey] = processingShard(record.id);
+    item[PROCESSING_INDEX.sortKey] = record.sys_last_modified_at;
   }
   return storableItem(item, `Billing run action '${record.id}'`);
 }

@@ -25,6 +25,27 @@ export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
   billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun },
 };
 
+/**
+ * Records in status `processing` are also in a sparse index, spread over a few shards (no hot
+ * partition) and sorted by when the record was last changed, so that the scheduled sweep finds those
+ * stuck past the processor's timeout without scanning the table. Any write that leaves `processing`
+ * drops the two attributes, and the record leaves the index.
+ */
+export const PROCESSING_INDEX = {
+  indexName: 'byProcessingSince',
+  partitionKey: 'processing_shard',
+  sortKey: 'processing_since',
+  shards: 16,
+} as const;
+
+export const processingShardKey = (shard: number): string => `processing#${shard}`;
+
+export function processingShard(id: string): string {
+  let hash = 0;
+  for (let index = 0; index < id.length; index++) hash = (hash * 31 + id.charCodeAt(index)) >>> 0;
+  return processingShardKey(hash % PROCESSING_INDEX.shards);
+}
+
 /** The record key as a format with two `{}` (tenant, id), for the state machine that writes records back (States.Format). */
 export const RECORD_KEY_FORMAT = '{}#{}';
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;

@@ -2,18 +2,41 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  type GlobalSecondaryIndex,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
+import {
+  INDEX_SORT_KEY,
+  LOOKUP_INDEXES,
+  PARTITION_KEY,
+  PROCESSING_INDEX,
+  TENANT_PARTITION_KEY,
+  TTL_ATTRIBUTE,
+} from '../../lambdas/storage/table-design.ts';
 
 export interface TableNames {
   tableName: string;
   tenantsTableName: string;
 }
 
-/** The records table as the CDK stack defines it: the same keys, the same four GSIs, TTL. */
+/** The sweep's sparse index of records in processing (added to a table made before it existed). */
+const processingIndex: GlobalSecondaryIndex = {
+  IndexName: PROCESSING_INDEX.indexName,
+  KeySchema: [
+    { AttributeName: PROCESSING_INDEX.partitionKey, KeyType: 'HASH' },
+    { AttributeName: PROCESSING_INDEX.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'ALL' },
+};
+const processingIndexAttributes = [
+  { AttributeName: PROCESSING_INDEX.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: PROCESSING_INDEX.sortKey, AttributeType: 'S' as const },
+];
+
+/** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the processing one, TTL. */
 function recordsTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(LOOKUP_INDEXES);
   return {
@@ -24,16 +47,33 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: PARTITION_KEY, AttributeType: 'S' },
       { AttributeName: INDEX_SORT_KEY, AttributeType: 'S' },
       ...indexes.map((index) => ({ AttributeName: index.partitionKey, AttributeType: 'S' as const })),
+      ...processingIndexAttributes,
     ],
-    GlobalSecondaryIndexes: indexes.map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: INDEX_SORT_KEY, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    })),
+    GlobalSecondaryIndexes: [
+      ...indexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: INDEX_SORT_KEY, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+      processingIndex,
+    ],
   };
+}
+
+/** A records table made before the processing index existed (an older DATA_DIR) gains it. */
+async function addProcessingIndexIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === PROCESSING_INDEX.indexName)) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: processingIndexAttributes,
+      GlobalSecondaryIndexUpdates: [{ Create: processingIndex }],
+    }),
+  );
 }
 
 function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
@@ -68,6 +108,7 @@ async function createIfMissing(client: DynamoDBDocumentClient, input: CreateTabl
 export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await createIfMissing(client, recordsTableInput(names.tableName));
   await createIfMissing(client, tenantsTableInput(names.tenantsTableName));
+  await addProcessingIndexIfMissing(client, names.tableName);
   await client
     .send(
       new UpdateTimeToLiveCommand({

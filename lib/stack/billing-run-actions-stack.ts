@@ -1,10 +1,9 @@
-import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
   AuthorizationType,
   EndpointType,
-  IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
@@ -19,11 +18,19 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRY, ROUTES, type Route } from '../../lambdas/routes.ts';
-import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE } from '../../lambdas/storage/table-design.ts';
+import { ROUTES, type Route } from '../../lambdas/routes.ts';
+import {
+  INDEX_SORT_KEY,
+  LOOKUP_INDEXES,
+  PARTITION_KEY,
+  PROCESSING_INDEX,
+  TENANT_PARTITION_KEY,
+  TTL_ATTRIBUTE,
+} from '../../lambdas/storage/table-design.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
-import { AUTHORIZER_CACHE_TTL_SECONDS, JWKS_URL_PATTERN } from './api-settings.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
+import { scheduleSweep } from './processing-sweep.ts';
+import { requestAuthorizer } from './request-authorizer.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
@@ -73,8 +80,9 @@ export class BillingRunActionsStack extends Stack {
           timeout: props.processingTimeout,
           logRetention: props.logRetention,
         }).stateMachine;
+    scheduleSweep(this, { table: this.table, tenantsTable: this.tenantsTable, ...props });
     const functionFor = this.operationFunctions(props);
-    this.api = this.restApi(props, this.requestAuthorizer(props));
+    this.api = this.restApi(props, requestAuthorizer(this, { tenantsTable: this.tenantsTable, ...props }));
     for (const route of ROUTES) {
       this.api.root
         .resourceForPath(route.path)
@@ -106,6 +114,11 @@ export class BillingRunActionsStack extends Stack {
         sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
       });
     }
+    table.addGlobalSecondaryIndex({
+      indexName: PROCESSING_INDEX.indexName,
+      partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
+    });
     return table;
   }
 
@@ -159,42 +172,6 @@ export class BillingRunActionsStack extends Stack {
       if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
       return fn;
     };
-  }
-
-  /** The REQUEST authorizer (identity sources: the Authorization header and the tenantId), its decisions cached. */
-  private requestAuthorizer(props: BillingRunActionsStackProps): RequestAuthorizer {
-    const issuer = new CfnParameter(this, 'Issuer', {
-      type: 'String',
-      description: 'The JWT issuer (iss) the authorizer accepts, e.g. https://login.example.com/',
-      minLength: 1,
-      ...(props.issuer && { default: props.issuer }),
-    });
-    const jwksUrl = new CfnParameter(this, 'JwksUrl', {
-      type: 'String',
-      description: "The issuer's JSON Web Key Set URL (https://...)",
-      allowedPattern: JWKS_URL_PATTERN.source.replaceAll('\\/', '/'),
-      constraintDescription: 'must be an https:// URL',
-      ...(props.jwksUrl && { default: props.jwksUrl }),
-    });
-    const authorizerFunction = new ServiceFunction(this, 'Authorizer', {
-      entry: AUTHORIZER_ENTRY,
-      description: 'Verifies the bearer JWT and the tenant; returns the tenant usage identifier key',
-      logRetention: props.logRetention,
-      environment: {
-        TENANTS_TABLE_NAME: this.tenantsTable.tableName,
-        JWT_ISSUER: issuer.valueAsString,
-        JWT_AUDIENCE: props.audience,
-        JWKS_URL: jwksUrl.valueAsString,
-        TENANT_CLAIM: props.tenantClaim,
-        POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
-      },
-    });
-    authorizerFunction.grantTable(this.tenantsTable, ['GetItem']);
-    return new RequestAuthorizer(this, 'RequestAuthorizer', {
-      handler: authorizerFunction.function,
-      identitySources: [IdentitySource.header('Authorization'), 'method.request.path.tenantId'],
-      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
-    });
   }
 
   /** The regional REST API, stage v1: access logs, tracing, API keys from the authorizer on every method. */

@@ -114,3 +114,41 @@ describe('the stage’s guards', () => {
     expect(without.report.pluginReports).toEqual([]);
   });
 });
+
+describe('processing never left stuck', () => {
+  const definition = () => {
+    const [, machine] = ofType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+    const parts = machine?.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+    return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+      States: Record<string, Record<string, any>>;
+    };
+  };
+
+  it('defaults a failure’s Error and Cause before writing error, so a bare failure cannot raise States.Runtime', () => {
+    const { States: states } = definition();
+    const dispatch = states['Dispatch and wait for the worker'];
+    expect(dispatch?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Failure defaults' }]);
+    expect(states['Failure defaults']).toMatchObject({ Type: 'Pass', ResultPath: '$.failureDefaults', Next: 'Failure fields' });
+    expect(states['Failure fields']?.Parameters['failure.$']).toBe('States.JsonMerge($.failureDefaults, $.failure, false)');
+    expect(states['Failure fields']?.Next).toBe('Write error');
+  });
+
+  it('drops a record from the sweep’s index with every write-back, and treats a reported processing as an error', () => {
+    const { States: states } = definition();
+    const writes = Object.entries(states).filter(([, state]) => JSON.stringify(state.Resource ?? '').includes('dynamodb:updateItem'));
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    for (const [, state] of writes) expect(state.Parameters.UpdateExpression).toMatch(/ REMOVE processing_shard, processing_since$/);
+    expect(JSON.stringify(states['Outcome reported?']?.Choices[0])).toContain('"StringEquals":"processing"');
+    expect(states['Outcome reported?']?.Choices[0].Next).toBe('Write unfinished error');
+  });
+
+  it('sweeps every 15 minutes with the processor timeout plus an hour, reading the processing index only', () => {
+    const [, rule] = ofType(template, 'AWS::Events::Rule').find(([id]) => id.startsWith('SweepSchedule')) ?? [];
+    expect(rule?.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(functionOf('SweepStuckProcessing')?.Properties.Environment.Variables.STUCK_AFTER_MINUTES).toBe(String(25 * 60));
+    const statements = policyOf('SweepStuckProcessing')?.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
+    const table = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+    expect(table.map((statement) => statement.Action)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(JSON.stringify(table[1]?.Resource)).toContain('/index/byProcessingSince');
+  });
+});

@@ -41,20 +41,29 @@ describe('the CDK stack', () => {
     rmSync(outdir, { recursive: true, force: true });
   }, 120_000);
 
-  it('has the records table: on demand, PITR, deletion protection, TTL and the four lookup GSIs', () => {
+  it('has the records table: on demand, PITR, deletion protection, TTL, the four lookup GSIs and the sweep’s', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
-      GlobalSecondaryIndexes: ['byCertification', 'byApplication', 'byTrainingProvider', 'byBillingRun'].map((name) =>
+      GlobalSecondaryIndexes: [
+        ...['byCertification', 'byApplication', 'byTrainingProvider', 'byBillingRun'].map((name) =>
+          Match.objectLike({
+            IndexName: name,
+            KeySchema: [Match.objectLike({ KeyType: 'HASH' }), { AttributeName: 'id', KeyType: 'RANGE' }],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
         Match.objectLike({
-          IndexName: name,
-          KeySchema: [Match.objectLike({ KeyType: 'HASH' }), { AttributeName: 'id', KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'ALL' },
+          IndexName: 'byProcessingSince',
+          KeySchema: [
+            { AttributeName: 'processing_shard', KeyType: 'HASH' },
+            { AttributeName: 'processing_since', KeyType: 'RANGE' },
+          ],
         }),
-      ),
+      ],
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'tenant_id', KeyType: 'HASH' }],
@@ -63,9 +72,9 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('has one function per operation, plus the authorizer, all nodejs24.x on arm64 with tracing and their own log group', () => {
+  it('has one function per operation, plus the authorizer and the sweep, all nodejs24.x on arm64 with tracing and their own log group', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTES.length + 1);
+    expect(functions).toHaveLength(ROUTES.length + 2);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -9,6 +9,7 @@ import {
   IntegrationPattern,
   JsonPath,
   LogLevel,
+  Pass,
   StateMachine,
   Succeed,
   TaskInput,
@@ -18,7 +19,7 @@ import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aw
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
-import { PARTITION_KEY, RECORD_KEY_FORMAT } from '../../../lambdas/storage/table-design.ts';
+import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/storage/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
@@ -55,7 +56,8 @@ export class DefaultProcessor extends Construct {
         table: props.table,
         key,
         // The change stamp of CHANGE_STAMP_FIELDS, as the functions write it (a test keeps the two in step).
-        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context`,
+        // It leaves processing, so it leaves the sweep's index too (record-items.ts sets the two attributes).
+        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${PROCESSING_INDEX.partitionKey}, ${PROCESSING_INDEX.sortKey}`,
         conditionExpression: 'step_function_execution_arn = :execution AND attribute_not_exists(sys_deleted_by_id)',
         expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {
@@ -90,6 +92,25 @@ export class DefaultProcessor extends Construct {
       ':status': DynamoAttributeValue.fromString('error'),
       ':message': DynamoAttributeValue.fromString('Processing failed: the worker reported a status this service does not know'),
     });
+    const writeStillProcessing = writeBack('Write unfinished error', '#status = :status, error_message = :message', {
+      ':status': DynamoAttributeValue.fromString('error'),
+      ':message': DynamoAttributeValue.fromString("Processing failed: the worker reported 'processing' as its outcome, which ends nothing"),
+    });
+
+    // A failure may carry no Error or Cause (SendTaskFailure without them, a timeout without a cause):
+    // defaults first, then what the failure does carry, so that the write of `error` never fails on a missing path.
+    const failureDefaults = new Pass(this, 'Failure defaults', {
+      parameters: { Error: 'States.Unknown', Cause: 'The worker gave no cause' },
+      resultPath: '$.failureDefaults',
+    });
+    const failureFields = new Pass(this, 'Failure fields', {
+      parameters: {
+        'tenantId.$': '$.tenantId',
+        'id.$': '$.id',
+        'failure.$': 'States.JsonMerge($.failureDefaults, $.failure, false)',
+      },
+    });
+    const handleFailure = failureDefaults.next(failureFields).next(writeFailure);
 
     const dispatch = new EventBridgePutEvents(this, 'Dispatch and wait for the worker', {
       entries: [
@@ -109,10 +130,18 @@ export class DefaultProcessor extends Construct {
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       taskTimeout: Timeout.duration(props.timeout),
       resultPath: '$.outcome',
-    }).addCatch(writeFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    }).addCatch(handleFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const known = Condition.or(...STATUSES.map((status) => Condition.stringEquals('$.outcome.status', status)));
     const outcome = new Choice(this, 'Outcome reported?')
+      .when(
+        Condition.and(
+          Condition.isPresent('$.outcome.status'),
+          Condition.isString('$.outcome.status'),
+          Condition.stringEquals('$.outcome.status', 'processing'),
+        ),
+        writeStillProcessing,
+      )
       .when(Condition.and(Condition.isPresent('$.outcome.status'), Condition.isString('$.outcome.status'), known), writeReported)
       .when(Condition.isPresent('$.outcome.status'), writeUnknownStatus)
       .otherwise(writeCompleted);

@@ -31,8 +31,8 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
-  /** Invoked asynchronously (by a schedule, not API Gateway): failed invocations then go to a dead-letter queue. */
-  invokedAsynchronously?: boolean;
+  /** How it is invoked: by API Gateway (the default), or on a schedule. */
+  invocation?: 'api' | 'schedule';
 }
 
 /**
@@ -65,12 +65,12 @@ export class ServiceFunction extends Construct {
       bundling: BUNDLING,
     });
     logGroup.grantWrite(this.role);
-    if (!props.invokedAsynchronously) {
-      acknowledge(this.function, {
-        'Serverless-LambdaDLQ':
-          'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
-      });
-    }
+    acknowledge(this.function, {
+      'Serverless-LambdaDLQ':
+        props.invocation === 'schedule'
+          ? 'A scheduled, idempotent run: a failed run is repeated by the next one, and shows in the function error metric; a dead-letter queue would only hold empty schedule events.'
+          : 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
+    });
     acknowledge(this.role, {
       'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',
     });

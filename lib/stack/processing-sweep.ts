@@ -1,0 +1,41 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { PROCESSING_INDEX } from '../../lambdas/storage/table-design.ts';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { acknowledge } from './nag.ts';
+
+/**
+ * Every 15 minutes, records left in processing past the processor's timeout plus an hour are moved
+ * to error (the state machine itself stops 15 minutes after the timeout).
+ */
+export function scheduleSweep(
+  stack: Stack,
+  props: { processingTimeout: Duration; logRetention: RetentionDays; table: ITable; tenantsTable: ITable },
+): void {
+  const sweeper = new ServiceFunction(stack, 'SweepStuckProcessing', {
+    entry: SWEEP_ENTRY,
+    description: 'Moves records stuck in processing past the processor timeout to error',
+    logRetention: props.logRetention,
+    invocation: 'schedule',
+    timeout: Duration.minutes(5),
+    environment: {
+      TABLE_NAME: props.table.tableName,
+      TENANTS_TABLE_NAME: props.tenantsTable.tableName,
+      STUCK_AFTER_MINUTES: String(props.processingTimeout.plus(Duration.hours(1)).toMinutes()),
+      POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+    },
+  });
+  sweeper.grantTable(props.table, ['Query', 'PutItem'], [PROCESSING_INDEX.indexName]);
+  const schedule = new Rule(stack, 'SweepSchedule', {
+    description: 'Runs the sweep of records stuck in processing',
+    schedule: Schedule.rate(Duration.minutes(15)),
+    targets: [new LambdaFunction(sweeper.function, { retryAttempts: 2 })],
+  });
+  acknowledge(schedule, {
+    'Serverless-EventBusDLQ': 'Schedule events carry no data: a delivery that failed is made good by the next run, 15 minutes later.',
+  });
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import type { StuckRecords } from '../../lambdas/storage/stuck-records.ts';
+import { SWEEPER_PRINCIPAL, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { validBody } from '../support/fixtures.ts';
+import { inMemoryRepository } from '../support/in-memory-repository.ts';
+
+const HOUR = 3_600_000;
+const now = new Date('2026-11-30T12:00:00Z');
+const hoursAgo = (hours: number) => new Date(now.getTime() - hours * HOUR).toISOString();
+const record = (id: string, status: string, changed: string): BillingRunAction =>
+  ({
+    ...validBody(),
+    id,
+    status,
+    sys_version: 3,
+    sys_created_at: hoursAgo(48),
+    sys_created_by_id: 'u',
+    sys_last_modified_at: changed,
+    sys_last_modified_by_id: 'u',
+  }) as unknown as BillingRunAction;
+
+/** The sweep's query over the in-memory records: in processing, changed before the cut-off. */
+const stuckIn = (records: Map<string, BillingRunAction>): StuckRecords => ({
+  changedBefore: async (before, limit) =>
+    [...records.values()]
+      .filter((candidate) => candidate.status === 'processing' && candidate.sys_last_modified_at < before)
+      .slice(0, limit)
+      .map((candidate) => ({ tenantId: 't1', record: candidate })),
+});
+
+describe('the sweep of records stuck in processing', () => {
+  it('moves records in processing past the timeout and margin to error, conditionally, and leaves the rest', async () => {
+    const { repository, records } = inMemoryRepository([
+      record('stuck', 'processing', hoursAgo(26)),
+      record('recent', 'processing', hoursAgo(1)),
+      record('done', 'completed', hoursAgo(30)),
+    ]);
+    const result = await sweepStuckProcessing({
+      repository,
+      stuck: stuckIn(records),
+      clock: () => now,
+      stuckAfterMs: 25 * HOUR,
+      requestId: 'sweep-1',
+    });
+    expect(result).toEqual({ swept: 1, skipped: 0 });
+    const swept = records.get('stuck') as BillingRunAction;
+    expect(swept).toMatchObject({
+      status: 'error',
+      error_message: expect.stringContaining('stayed in processing since'),
+      sys_version: 4,
+      sys_last_modified_at: now.toISOString(),
+      sys_last_modified_by_id: SWEEPER_PRINCIPAL,
+      sys_created_at: hoursAgo(48),
+    });
+    expect(swept.sys_last_security_context).toMatchObject({ principal: SWEEPER_PRINCIPAL, request_id: 'sweep-1', tenant: 't1' });
+    expect(records.get('recent')?.status).toBe('processing');
+    expect(records.get('done')?.status).toBe('completed');
+  });
+
+  it('leaves a record that another writer changed after it was read', async () => {
+    const { repository, records } = inMemoryRepository([record('raced', 'processing', hoursAgo(30))]);
+    const stale: StuckRecords = {
+      changedBefore: async () => {
+        const read = records.get('raced') as BillingRunAction;
+        records.set('raced', { ...read, status: 'completed', sys_version: 4 } as BillingRunAction);
+        return [{ tenantId: 't1', record: read }];
+      },
+    };
+    const result = await sweepStuckProcessing({ repository, stuck: stale, clock: () => now, stuckAfterMs: 25 * HOUR, requestId: 'r' });
+    expect(result).toEqual({ swept: 0, skipped: 1 });
+    expect(records.get('raced')?.status).toBe('completed');
+  });
+});
