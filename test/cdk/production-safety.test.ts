@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
@@ -150,5 +152,17 @@ describe('processing never left stuck', () => {
     const table = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
     expect(table.map((statement) => statement.Action)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(JSON.stringify(table[1]?.Resource)).toContain('/index/byProcessingSince');
+  });
+});
+
+describe('the CDK app’s feature flags', () => {
+  it('sets every flag aws-cdk-lib recommends for a new app, but additional metadata collection (left off)', () => {
+    const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+    const differing = Object.entries(CURRENTLY_RECOMMENDED_FLAGS)
+      .filter(([flag, value]) => JSON.stringify(context[flag]) !== JSON.stringify(value))
+      .map(([flag]) => flag);
+    expect(differing).toEqual(['@aws-cdk/core:enableAdditionalMetadataCollection']);
+    expect(context['@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId']).toBe(true);
+    expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
   });
 });

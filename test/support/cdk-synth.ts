@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/stack/app.ts';
 
+/** The context of cdk.json (the feature flags among it), as `npx cdk` hands it to the app. */
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+
 export const BASE_CONTEXT = {
+  ...CDK_JSON_CONTEXT,
   issuer: 'https://issuer.example.com/',
   jwksUrl: 'https://issuer.example.com/.well-known/jwks.json',
   audience: 'billing-run-actions',
