@@ -20,7 +20,7 @@ export interface UsageKey {
 export interface UsageKeys {
   /** The key for `tier`: a new one, or the tenant's existing one (moved to `tier`'s usage plan if it changed). */
   issue(tenantId: string, tier: TierName, existing: Tenant | undefined): Promise<UsageKey>;
-  revoke(tenant: Tenant): Promise<void>;
+  revoke(tenant: Pick<Tenant, 'apiKeyId'>): Promise<void>;
 }
 
 /** Locally the gateway meters by the key itself; nothing else needs to exist. */
@@ -36,42 +36,57 @@ export const localUsageKeys: UsageKeys = {
 export class ApiGatewayUsageKeys implements UsageKeys {
   private readonly client: APIGatewayClient;
   private readonly usagePlanIds: Record<TierName, string>;
+  private readonly stackName: string;
 
-  constructor(client: APIGatewayClient, usagePlanIds: Record<TierName, string>) {
+  constructor(client: APIGatewayClient, usagePlanIds: Record<TierName, string>, stackName = 'BillingRunActions') {
     this.client = client;
     this.usagePlanIds = usagePlanIds;
+    this.stackName = stackName;
   }
 
   async issue(tenantId: string, tier: TierName, existing: Tenant | undefined): Promise<UsageKey> {
     if (existing?.apiKeyId) {
-      if (existing.tier !== tier) {
-        await this.client
-          .send(new DeleteUsagePlanKeyCommand({ usagePlanId: this.usagePlanIds[existing.tier], keyId: existing.apiKeyId }))
-          .catch((error: unknown) => {
-            if (!(error instanceof NotFoundException)) throw error;
-          });
-        await this.associate(existing.apiKeyId, tier);
-      }
+      if (existing.tier !== tier) await this.move(existing.apiKeyId, existing.tier, tier);
       return { value: existing.usageIdentifierKey, id: existing.apiKeyId };
     }
     const key = await this.client.send(
       new CreateApiKeyCommand({
-        name: `billing-run-actions-${tenantId}`,
-        description: `Usage identifier of tenant ${tenantId}`,
+        name: `${this.stackName}-${tenantId}`,
+        description: `Usage identifier of tenant ${tenantId} (stack ${this.stackName})`,
         enabled: true,
-        tags: { tenant: tenantId },
+        tags: { tenant: tenantId, stack: this.stackName },
       }),
     );
-    if (!key.id || !key.value) throw new Error(`API Gateway created no usable API key for tenant ${tenantId}`);
-    await this.associate(key.id, tier);
-    return { value: key.value, id: key.id };
+    if (!key.id) throw new Error(`API Gateway created no usable API key for tenant ${tenantId}`);
+    try {
+      if (!key.value) throw new Error(`API Gateway created no usable API key for tenant ${tenantId}`);
+      await this.associate(key.id, tier);
+      return { value: key.value, id: key.id };
+    } catch (error) {
+      // A key without a usage plan would meter nothing and answer 403: it is deleted, and the error stands.
+      await this.revoke({ apiKeyId: key.id });
+      throw error;
+    }
   }
 
-  async revoke(tenant: Tenant): Promise<void> {
+  async revoke(tenant: Pick<Tenant, 'apiKeyId'>): Promise<void> {
     if (!tenant.apiKeyId) return;
     await this.client.send(new DeleteApiKeyCommand({ apiKey: tenant.apiKeyId })).catch((error: unknown) => {
       if (!(error instanceof NotFoundException)) throw error;
     });
+  }
+
+  /** Moves the key to the other tier's plan; if the new association fails, the key goes back to its plan. */
+  private async move(keyId: string, from: TierName, to: TierName): Promise<void> {
+    await this.client.send(new DeleteUsagePlanKeyCommand({ usagePlanId: this.usagePlanIds[from], keyId })).catch((error: unknown) => {
+      if (!(error instanceof NotFoundException)) throw error;
+    });
+    try {
+      await this.associate(keyId, to);
+    } catch (error) {
+      await this.associate(keyId, from);
+      throw error;
+    }
   }
 
   private async associate(keyId: string, tier: TierName): Promise<void> {
@@ -97,7 +112,13 @@ export async function provisionTenant(
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     ...(key.id && { apiKeyId: key.id }),
   };
-  await registry.put(tenant);
+  try {
+    await registry.put(tenant);
+  } catch (error) {
+    // A new key the registry does not hold would be orphaned: it is deleted (an existing tenant keeps its key).
+    if (!existing && key.id) await (options.keys ?? localUsageKeys).revoke(tenant);
+    throw error;
+  }
   return { ...tenant, actionCount: existing?.actionCount ?? 0 };
 }
 

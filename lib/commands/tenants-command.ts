@@ -80,7 +80,7 @@ export async function runTenantsCommand(parsed: ParsedCommand, print: (line: str
     try {
       return await runOn(
         new DynamoDbTenantRegistry(client, stack.tenantsTableName),
-        new ApiGatewayUsageKeys(new APIGatewayClient({}), stack.usagePlanIds),
+        new ApiGatewayUsageKeys(new APIGatewayClient({}), stack.usagePlanIds, parsed.stack),
         parsed,
         print,
       );

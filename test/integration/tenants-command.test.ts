@@ -12,7 +12,7 @@ import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { readDeployedStack } from '../../lib/commands/stack-outputs.ts';
-import { ApiGatewayUsageKeys } from '../../lib/commands/tenant-provisioning.ts';
+import { ApiGatewayUsageKeys, provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { UsageError } from '../../lib/commands/command-line.ts';
 import { parseTenantsCommand, runOn } from '../../lib/commands/tenants-command.ts';
 import { uniqueName } from '../support/fixtures.ts';
@@ -40,7 +40,7 @@ describe('npm run tenants against a deployed stack', () => {
   it('add creates the tenant’s API key, associates it with its tier’s usage plan and registers it', async () => {
     expect(await run(['add', 'acme', '--tier', 'standard', '--max-actions', '50'])).toBe(0);
     expect(apiGateway.commandCalls(CreateApiKeyCommand)[0]?.args[0].input).toMatchObject({
-      name: 'billing-run-actions-acme',
+      name: 'BillingRunActions-acme',
       enabled: true,
     });
     expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({
@@ -70,6 +70,31 @@ describe('npm run tenants against a deployed stack', () => {
       keyType: 'API_KEY',
     });
     expect(await registry.get('acme')).toMatchObject({ tier: 'premium', maxActions: 50, usageIdentifierKey: 'key-value-1' });
+  });
+
+  it('deletes a new API key whose usage-plan association failed, and registers nothing', async () => {
+    apiGateway.on(CreateApiKeyCommand).resolves({ id: 'key-id-2', value: 'key-value-2' });
+    apiGateway.on(CreateUsagePlanKeyCommand).rejects(new Error('Rate exceeded'));
+    await expect(run(['add', 'orphan-check'])).rejects.toThrow('Rate exceeded');
+    expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-2' });
+    expect(await registry.get('orphan-check')).toBeUndefined();
+  });
+
+  it('deletes the new API key when the registry cannot record the tenant', async () => {
+    const failing = { ...registry, get: async () => undefined, put: async () => Promise.reject(new Error('table unavailable')) };
+    await expect(provisionTenant(failing as unknown as typeof registry, 'unrecorded', { keys })).rejects.toThrow('table unavailable');
+    expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-1' });
+  });
+
+  it('puts a key back on its plan when the move to another tier fails', async () => {
+    apiGateway.on(CreateUsagePlanKeyCommand, { usagePlanId: 'plan-basic' }).rejects(new Error('Rate exceeded'));
+    await expect(run(['add', 'acme', '--tier', 'basic'])).rejects.toThrow('Rate exceeded');
+    expect(apiGateway.commandCalls(CreateUsagePlanKeyCommand).map((call) => call.args[0].input.usagePlanId)).toEqual([
+      'plan-basic',
+      'plan-premium',
+    ]);
+    expect(apiGateway.commandCalls(DeleteApiKeyCommand)).toHaveLength(0);
+    expect(await registry.get('acme')).toMatchObject({ tier: 'premium', apiKeyId: 'key-id-1' });
   });
 
   it('list shows tenants with their limit and count; remove deletes the API key and deprovisions', async () => {
