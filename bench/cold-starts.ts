@@ -55,6 +55,7 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     principalId: 'bench',
     tenants: JSON.stringify([TENANT]),
     scope: 'billing-run-actions:read billing-run-actions:write',
+    expiresAt: String(Math.floor(Date.now() / 1000) + 3600),
   };
   const proxyEvent = (options: Parameters<typeof testProxyEvent>[0]) => testProxyEvent({ authorizer, ...options });
   const eventFor = (name: string, runIndex: number): unknown => {

@@ -151,7 +151,12 @@ try {
     handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
   };
   const listEvent = testProxyEvent({
-    authorizer: { principalId: 'bench', tenants: JSON.stringify([TENANT]), scope: 'billing-run-actions:read' },
+    authorizer: {
+      principalId: 'bench',
+      tenants: JSON.stringify([TENANT]),
+      scope: 'billing-run-actions:read',
+      expiresAt: String(Math.floor(Date.now() / 1000) + 3600),
+    },
     method: 'GET',
     resource: '/billingRunActions/{tenantId}/certification/{certification_id}',
     pathParameters: { tenantId: TENANT, certification_id: 'cert-list' },
