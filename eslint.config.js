@@ -15,7 +15,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lambdas/storage/**', 'lambdas/auth/**', 'lambdas/processing/**', 'lambdas/secrets/**', 'lib/**', 'bin/**', 'test/**', 'bench/**'],
+    files: [
+      'lambdas/storage/**',
+      'lambdas/auth/**',
+      'lambdas/processing/**',
+      'lambdas/secrets/**',
+      'lib/**',
+      'bin/**',
+      'test/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
