@@ -5,6 +5,7 @@ import { authConfig, cursorKeyConfig, serviceConfig, sweepConfig, tenantRegistry
 import { type CursorKeys, fixedCursorKeys } from './domain/list-cursor.ts';
 import { SecretsManagerCursorKeys } from './secrets/secrets-manager-cursor-keys.ts';
 import { logger } from './logger.ts';
+import { count } from './metrics.ts';
 import type { ProcessingStarter } from './processing/processing-starter.ts';
 import { StepFunctionsProcessingStarter } from './processing/step-functions-processing-starter.ts';
 import { createDocumentClient } from './storage/document-client.ts';
@@ -54,6 +55,7 @@ function commonDependencies(): ActionDependencies {
       newId: uuidv7,
       deletedRetentionDays: config.deletedRetentionDays,
       batchConcurrency: config.batchConcurrency,
+      count,
       reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
     };
   }

@@ -54,7 +54,7 @@ function policy(
   effect: 'Allow' | 'Deny',
   token: VerifiedToken,
   resources: string[],
-  extra: { reason?: string; usageIdentifierKey?: string } = {},
+  extra: { reason?: string; usageIdentifierKey?: string; tier?: string } = {},
 ): APIGatewayAuthorizerResult {
   const context: AuthorizerContext = {
     principalId: token.principal,
@@ -63,6 +63,7 @@ function policy(
     expiresAt: token.expiresAt,
   };
   if (extra.reason) context.reason = extra.reason;
+  if (extra.tier) context.tier = extra.tier;
   return {
     principalId: token.principal,
     policyDocument: {
@@ -111,7 +112,7 @@ export async function authorizeRequest(
   }
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) return policy('Deny', token, resources, { reason: `Tenant '${tenantId}' is not provisioned` });
-  return policy('Allow', token, resources, { usageIdentifierKey: tenant.usageIdentifierKey });
+  return policy('Allow', token, resources, { usageIdentifierKey: tenant.usageIdentifierKey, tier: tenant.tier });
 }
 
 async function firstProvisioned(registry: TenantRegistry, tenants: string[]): Promise<string | undefined> {

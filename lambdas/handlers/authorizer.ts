@@ -1,6 +1,15 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { authorizeRequest } from '../auth/authorize-request.ts';
 import { authorizerDependencies } from '../composition.ts';
+import { logger } from '../logger.ts';
 
-export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
-  authorizeRequest(event, authorizerDependencies());
+/** The REQUEST authorizer; its log lines carry the Lambda context and API Gateway's request id. */
+export async function handler(event: APIGatewayRequestAuthorizerEvent, context: Context): Promise<APIGatewayAuthorizerResult> {
+  logger.addContext(context);
+  if (event.requestContext?.requestId) logger.setCorrelationId(event.requestContext.requestId);
+  try {
+    return await authorizeRequest(event, authorizerDependencies());
+  } finally {
+    logger.resetKeys();
+  }
+}

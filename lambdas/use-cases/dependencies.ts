@@ -1,3 +1,4 @@
+import type { MetricName } from '../domain/metric-names.ts';
 import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
@@ -15,6 +16,8 @@ export interface ActionDependencies {
   batchConcurrency: number;
   /** The processor state machine, where one is configured. */
   processing?: ProcessingStarter;
+  /** Counts an event of the service (a CloudWatch metric in AWS). */
+  count: (metric: MetricName, value?: number) => void;
   /** Where an unexpected error inside a batch operation is reported (the batch itself still answers). */
   reportError: (error: unknown, context: Record<string, unknown>) => void;
 }

@@ -1,6 +1,7 @@
 import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
+import { METRIC } from '../domain/metric-names.ts';
 import { PROCESSING, processingExecution } from '../domain/processing.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
 import type { ActionDependencies } from './dependencies.ts';
@@ -30,8 +31,10 @@ export async function startAssignedExecution(
   if (!deps.processing || record.status !== PROCESSING || !arn || !deps.processing.owns(arn)) return record;
   try {
     await deps.processing.start(arn.slice(arn.lastIndexOf(':') + 1), { tenantId: caller.tenantId, id: record.id, type: record.type });
+    deps.count(METRIC.processingStarts);
     return record;
   } catch (error) {
+    deps.count(METRIC.processingStartFailures);
     deps.reportError(error, { id: record.id, step: 'start processing' });
     const failed = nextVersion(
       record,

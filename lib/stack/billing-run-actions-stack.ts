@@ -149,6 +149,7 @@ export class BillingRunActionsStack extends Stack {
       TENANTS_TABLE_NAME: this.tenantsTable.tableName,
       DELETED_RETENTION_DAYS: String(props.deletedRetentionDays),
       POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+      POWERTOOLS_METRICS_NAMESPACE: this.stackName,
     };
     const listEnvironment = { CURSOR_SECRET_ARN: cursorSecret.secretArn, CURSOR_KEY_GRACE_HOURS: String(props.cursorKeyGraceHours) };
     return (route) => {

@@ -42,6 +42,7 @@ export function requestAuthorizer(
       JWKS_URL: jwksUrl.valueAsString,
       TENANT_CLAIM: props.tenantClaim,
       POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+      POWERTOOLS_METRICS_NAMESPACE: stack.stackName,
     },
   });
   authorizerFunction.grantTable(props.tenantsTable, ['GetItem']);

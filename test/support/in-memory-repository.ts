@@ -55,6 +55,7 @@ export function dependencies(repository: BillingRunActionRepository, overrides: 
     cursorKeys: fixedCursorKeys('s'),
     deletedRetentionDays: 30,
     batchConcurrency: 10,
+    count: () => undefined,
     reportError: () => undefined,
     ...overrides,
   };

@@ -75,6 +75,7 @@ describe('authorizeRequest', () => {
       tenants: '["acme"]',
       scope: 'billing-run-actions:read',
       expiresAt: expect.any(Number),
+      tier: expect.any(String),
     });
   });
 

@@ -8,7 +8,7 @@ import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 
-useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const stored: Record<string, unknown> = {
@@ -76,16 +76,24 @@ describe('handlers fed API Gateway events', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines).toEqual([
+    const access = lines.filter((line) => line.message === 'request');
+    expect(access).toEqual([
       expect.objectContaining({
-        message: 'request',
         operation: 'getBillingRunAction',
         tenant: 't1',
         principal: 'user-1',
         status: 200,
-        requestId: 'lambda-request-1',
+        // The Lambda context (Powertools injectLambdaContext) and API Gateway's request id.
+        function_request_id: 'lambda-request-1',
+        cold_start: expect.any(Boolean),
+        correlation_id: 'api-request-1',
       }),
     ]);
+    const emf = lines.find((line) =>
+      line._aws?.CloudWatchMetrics?.[0]?.Metrics?.some((metric: { Name: string }) => metric.Name === 'Requests'),
+    );
+    expect(emf).toMatchObject({ Requests: 1, Errors: 0, ClientErrors: 0, operation: 'getBillingRunAction', tenant: 't1' });
+    expect(emf._aws.CloudWatchMetrics[0].Dimensions).toContainEqual(['service', 'operation']);
     expect(output.join('')).not.toContain('secret-token-value');
     expect(output.join('')).not.toContain(String(stored.name));
   });

@@ -1,18 +1,48 @@
 import type middy from '@middy/core';
+import type { AuthorizerContext } from '../../auth/authorizer-context.ts';
+import { TenantLimitReached } from '../../domain/errors.ts';
+import { METRIC } from '../../domain/metric-names.ts';
+import { logger } from '../../logger.ts';
+import { count, metrics } from '../../metrics.ts';
 import type { HttpEvent, HttpResult } from '../http-event.ts';
 import type { CallerContext } from './authorization.ts';
-import { logger } from '../../logger.ts';
+import { THROTTLING_ERRORS } from './error-responses.ts';
 
-/** One line per request: who, which tenant, which operation, the status and how long it took. */
+type Request = middy.Request<HttpEvent, HttpResult, Error, CallerContext>;
+
+/** What the request counts as: every request, and the kind of refusal or failure it ended in. */
+function countOutcome(request: Request): void {
+  const status = request.response?.statusCode ?? 500;
+  count(METRIC.requests);
+  count(METRIC.errors, status >= 500 ? 1 : 0);
+  count(METRIC.clientErrors, status >= 400 && status < 500 ? 1 : 0);
+  if (status === 409) count(METRIC.conflicts);
+  if (request.error instanceof TenantLimitReached) count(METRIC.limitRefusals);
+  if (request.error && THROTTLING_ERRORS.has(request.error.name)) count(METRIC.storageThrottled);
+  if (request.response?.headers?.['Idempotent-Replayed'] === 'true') count(METRIC.idempotentReplays);
+}
+
+/**
+ * One line per request (who, which tenant, which operation, the status and how long it took) and its
+ * metrics. Every log line of the request carries API Gateway's request id as `correlation_id`: the id
+ * the response returns in `x-amzn-RequestId`. The Lambda context (cold start, function name, the
+ * function's request id) comes from Powertools' injectLambdaContext, placed before this.
+ */
 export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, CallerContext> {
   const started = new WeakMap<object, number>();
-  const log = (request: middy.Request<HttpEvent, HttpResult, Error, CallerContext>): void => {
+  const finish = (request: Request): void => {
     const start = started.get(request) ?? performance.now();
+    const tenant = request.context.caller?.tenantId ?? request.event.pathParameters?.tenantId;
+    const tier = (request.event.requestContext?.authorizer as Partial<AuthorizerContext> | null)?.tier;
+    metrics.addDimension('operation', operation);
+    if (tier) metrics.addDimensions({ operation, tier });
+    if (tenant) metrics.addMetadata('tenant', tenant);
+    const correlationId = request.event.requestContext?.requestId;
+    if (correlationId) metrics.addMetadata('correlation_id', correlationId);
+    countOutcome(request);
     logger.info('request', {
       operation,
-      requestId: request.context.awsRequestId,
-      apiRequestId: request.event.requestContext?.requestId,
-      tenant: request.context.caller?.tenantId ?? request.event.pathParameters?.tenantId,
+      tenant,
       principal: request.context.caller?.principal,
       status: request.response?.statusCode,
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,
@@ -21,8 +51,10 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
   return {
     before: (request) => {
       started.set(request, performance.now());
+      const correlationId = request.event.requestContext?.requestId;
+      if (correlationId) logger.setCorrelationId(correlationId);
     },
-    after: log,
-    onError: log,
+    after: finish,
+    onError: finish,
   };
 }

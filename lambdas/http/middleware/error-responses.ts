@@ -5,7 +5,7 @@ import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
 
 /** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
-const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+export const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */
 function isExposedHttpError(error: unknown): error is { statusCode: number; message: string } {

@@ -6,6 +6,7 @@ import {
   authorizerFailureMessage,
 } from '../../../lambdas/auth/authorize-request.ts';
 import { GatewayAnswer } from './answers.ts';
+import { inInvocation } from './invocation.ts';
 import { headerNamed, lambdaContext } from './proxy-event.ts';
 
 /** API Gateway's 401: no Authorization header, or the authorizer said Unauthorized. */
@@ -111,7 +112,8 @@ export class LocalAuthorizer {
     if (cached && cached.until > Date.now()) return cached.decision;
     let decision: APIGatewayAuthorizerResult;
     try {
-      decision = await this.handler(event as APIGatewayRequestAuthorizerEvent, lambdaContext('authorizer', this.timeoutMs));
+      const context = lambdaContext('authorizer', this.timeoutMs);
+      decision = await inInvocation(context, () => this.handler(event as APIGatewayRequestAuthorizerEvent, context));
     } catch (error) {
       if ((error as Error).message === UNAUTHORIZED) throw unauthorized();
       // API Gateway's AUTHORIZER_FAILURE, which the stack answers as 503 (for example: the issuer is down).

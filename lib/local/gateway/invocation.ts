@@ -1,6 +1,21 @@
+import { InvokeStore } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { GatewayAnswer } from './answers.ts';
 import { lambdaContext } from './proxy-event.ts';
+
+/**
+ * Lambda's multi-concurrency mode, as the local gateway runs every function in one process with many
+ * requests at once: each invocation runs in its own InvokeStore context (an AsyncLocalStorage), which
+ * Powertools' Logger and Metrics use to keep one invocation's keys and metrics from another's.
+ */
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+const invokeStore = await InvokeStore.getInstanceAsync(true);
+const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+
+/** Runs one invocation in its own InvokeStore context, under its Lambda request id. */
+export function inInvocation<T>(context: Context, run: () => Promise<T>): Promise<T> {
+  return invokeStore.run({ [REQUEST_ID]: context.awsRequestId }, run);
+}
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -29,7 +44,10 @@ export async function invoke(
   let outcome: APIGatewayProxyResult | 'function timed out' | 'integration timed out';
   try {
     outcome = await Promise.race([
-      handler(event, lambdaContext(functionName, limits.functionTimeoutMs)),
+      (() => {
+        const context = lambdaContext(functionName, limits.functionTimeoutMs);
+        return inInvocation(context, () => handler(event, context));
+      })(),
       after(limits.functionTimeoutMs, 'function timed out'),
       after(limits.integrationTimeoutMs, 'integration timed out'),
     ]);

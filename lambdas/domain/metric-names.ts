@@ -1,0 +1,14 @@
+/** The service's metrics, by name (CloudWatch, unit Count); docs/operations.md says what each means. */
+export const METRIC = {
+  requests: 'Requests',
+  clientErrors: 'ClientErrors',
+  errors: 'Errors',
+  conflicts: 'Conflicts',
+  limitRefusals: 'LimitRefusals',
+  idempotentReplays: 'IdempotentReplays',
+  storageThrottled: 'StorageThrottled',
+  processingStarts: 'ProcessingStarts',
+  processingStartFailures: 'ProcessingStartFailures',
+  recordsSwept: 'RecordsSwept',
+} as const;
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

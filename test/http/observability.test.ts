@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+
+// This file reads the log lines, which the other tests keep silent (vitest.config.ts).
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
+let service: TestService;
+let token: string;
+serviceForThisFile((started, tenantToken) => {
+  service = started;
+  token = tenantToken;
+});
+
+let output: string[];
+beforeEach(() => {
+  output = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    output.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** The JSON lines the local service printed (its functions' logs and EMF metrics). */
+const printed = (): Record<string, any>[] =>
+  output
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, any>);
+const emfOf = (lines: Record<string, any>[], correlationId: string) =>
+  lines.filter((line) => line._aws?.CloudWatchMetrics && line.correlation_id === correlationId);
+
+describe('what the local service prints, as the functions do in AWS', () => {
+  it('logs each request with the Lambda context and the id the response returns in x-amzn-RequestId', async () => {
+    const response = await service.call('GET', '/billingRunActions/tenant-a/certification/observed', { token });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-amzn-requestid') as string;
+    expect(requestId).toMatch(/^[\w-]{36}$/);
+    const lines = printed().filter((line) => line.correlation_id === requestId);
+    const access = lines.find((line) => line.message === 'request');
+    expect(access).toMatchObject({
+      level: 'INFO',
+      service: 'billing-run-actions',
+      operation: 'listBillingRunActionsByCertification',
+      tenant: 'tenant-a',
+      status: 200,
+      function_name: 'listBillingRunActionsByCertification',
+      cold_start: expect.any(Boolean),
+      function_request_id: expect.stringMatching(/^[\w-]{36}$/),
+    });
+    expect(access?.function_request_id).not.toBe(requestId);
+    expect(JSON.stringify(lines)).not.toContain(token);
+  });
+
+  it('prints the request’s metrics as CloudWatch EMF: operation and tier dimensions, the tenant as a property', async () => {
+    const missing = await service.call('GET', '/billingRunActions/tenant-a/no-such-record', { token });
+    expect(missing.status).toBe(404);
+    const [emf] = emfOf(printed(), missing.headers.get('x-amzn-requestid') as string);
+    expect(emf).toMatchObject({ Requests: 1, ClientErrors: 1, Errors: 0, operation: 'getBillingRunAction', tier: 'basic' });
+    expect(emf?.tenant).toBe('tenant-a');
+    const directive = emf?._aws.CloudWatchMetrics[0];
+    expect(directive.Namespace).toBe('BillingRunActions');
+    expect(directive.Dimensions).toEqual([
+      ['service', 'operation'],
+      ['service', 'operation', 'tier'],
+    ]);
+    expect(directive.Dimensions.flat()).not.toContain('tenant');
+  });
+
+  it('counts conflicts, idempotent replays and refusals by their kind', async () => {
+    const created = await service.createRecord(token);
+    const stale = await service.call('PUT', `/billingRunActions/tenant-a/${created.id}`, {
+      token,
+      body: { ...created, sys_version: created.sys_version + 5 },
+    });
+    expect(stale.status).toBe(409);
+    expect(emfOf(printed(), stale.headers.get('x-amzn-requestid') as string)[0]).toMatchObject({ Conflicts: 1, ClientErrors: 1 });
+    const headers = { 'Idempotency-Key': `replay-${Date.now()}` };
+    await service.call('POST', '/billingRunActions/tenant-a', { token, body: (({ id: _id, ...rest }) => rest)(created), headers });
+    const replay = await service.call('POST', '/billingRunActions/tenant-a', {
+      token,
+      body: (({ id: _id, ...rest }) => rest)(created),
+      headers,
+    });
+    expect(replay.status).toBe(200);
+    expect(emfOf(printed(), replay.headers.get('x-amzn-requestid') as string)[0]).toMatchObject({ IdempotentReplays: 1, Requests: 1 });
+  });
+
+  it('keeps concurrent requests’ log keys and metrics apart (each invocation in its own context)', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => service.call('GET', `/billingRunActions/tenant-a/certification/c-${index}`, { token })),
+    );
+    const lines = printed();
+    for (const response of responses) {
+      const requestId = response.headers.get('x-amzn-requestid') as string;
+      expect(lines.filter((line) => line.message === 'request' && line.correlation_id === requestId)).toHaveLength(1);
+      expect(emfOf(lines, requestId)).toHaveLength(1);
+      expect(emfOf(lines, requestId)[0]).toMatchObject({ Requests: 1 });
+    }
+  });
+});
