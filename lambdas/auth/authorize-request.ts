@@ -54,7 +54,7 @@ function policy(
   effect: 'Allow' | 'Deny',
   token: VerifiedToken,
   resources: string[],
-  extra: { reason?: string; usageIdentifierKey?: string; tier?: string } = {},
+  extra: { reason?: string; usageIdentifierKey?: string; tier?: string; tenant?: string } = {},
 ): APIGatewayAuthorizerResult {
   const context: AuthorizerContext = {
     principalId: token.principal,
@@ -64,6 +64,7 @@ function policy(
   };
   if (extra.reason) context.reason = extra.reason;
   if (extra.tier) context.tier = extra.tier;
+  if (extra.tenant) context.tenant = extra.tenant;
   return {
     principalId: token.principal,
     policyDocument: {
@@ -112,7 +113,7 @@ export async function authorizeRequest(
   }
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) return policy('Deny', token, resources, { reason: `Tenant '${tenantId}' is not provisioned` });
-  return policy('Allow', token, resources, { usageIdentifierKey: tenant.usageIdentifierKey, tier: tenant.tier });
+  return policy('Allow', token, resources, { usageIdentifierKey: tenant.usageIdentifierKey, tier: tenant.tier, tenant: tenantId });
 }
 
 async function firstProvisioned(registry: TenantRegistry, tenants: string[]): Promise<string | undefined> {

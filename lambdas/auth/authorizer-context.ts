@@ -14,6 +14,8 @@ export interface AuthorizerContext {
    * functions refuse the token from this moment on, whatever the cache holds. (API Gateway hands it on as a string.)
    */
   expiresAt: number | string;
+  /** The tenant of the path, when access was allowed: the access log's `tenant`. */
+  tenant?: string;
   /** The tenant's tier, when access was allowed: a metrics dimension in the functions. */
   tier?: string;
   /** Why access was denied, when it was. */

@@ -10,5 +10,6 @@ export const METRIC = {
   processingStarts: 'ProcessingStarts',
   processingStartFailures: 'ProcessingStartFailures',
   recordsSwept: 'RecordsSwept',
+  authorizerFailures: 'AuthorizerFailures',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,6 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
-  AccessLogFormat,
   ApiKeySourceType,
   AuthorizationType,
   EndpointType,
@@ -28,6 +27,9 @@ import {
   TTL_ATTRIBUTE,
 } from '../../lambdas/storage/table-design.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
+import { accessLogFormat } from './access-log-format.ts';
+import type { AlarmThresholds } from './alarm-thresholds.ts';
+import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
 import { scheduleSweep } from './processing-sweep.ts';
 import { requestAuthorizer } from './request-authorizer.ts';
@@ -59,6 +61,9 @@ export interface BillingRunActionsStackProps extends StackProps {
   deletedRetentionDays: number;
   /** How long after a rotation of the cursor key the cursors signed with the previous key stay valid. */
   cursorKeyGraceHours: number;
+  /** When each alarm fires, and who gets its e-mail (none without). */
+  alarmThresholds: AlarmThresholds;
+  alarmEmail?: string;
 }
 
 /** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
@@ -90,6 +95,15 @@ export class BillingRunActionsStack extends Stack {
     }
     addGatewayResponses(this.api);
     this.addUsagePlans(props.tiers);
+    const alarms = addMonitoring(this, {
+      api: this.api,
+      functions: this.node.findAll().filter((construct): construct is ServiceFunction => construct instanceof ServiceFunction),
+      tables: [this.table, this.tenantsTable],
+      processor: this.processor,
+      thresholds: props.alarmThresholds,
+      ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn, description: 'Every alarm notifies this SNS topic' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
@@ -194,7 +208,7 @@ export class BillingRunActionsStack extends Stack {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: accessLogFormat(),
       },
       defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true },
     });

@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { BillingRunActionsStackProps } from './billing-run-actions-stack.ts';
 import { stageThrottleFrom, tiersFrom } from './tiers.ts';
+import { alarmThresholdsFrom } from './alarm-thresholds.ts';
 import { JWKS_URL_PATTERN } from './api-settings.ts';
 
 /** A stage name goes into the stack name and every physical name, as CloudFormation and API Gateway accept it. */
@@ -45,6 +46,10 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   const jwksUrl = optionalText('jwksUrl');
   if (jwksUrl !== undefined && !JWKS_URL_PATTERN.test(jwksUrl)) throw new Error("CDK context 'jwksUrl' must be an https:// URL");
   const tiers = tiersFrom(node.tryGetContext('tiers'));
+  const alarmEmail = optionalText('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error("CDK context 'alarmEmail' must be an e-mail address");
+  }
   const stageThrottle = stageThrottleFrom(tiers, node.tryGetContext('stageThrottle'));
   const waf: unknown = node.tryGetContext('waf') ?? true;
   if (![true, false, 'true', 'false'].includes(waf as never)) throw new Error("CDK context 'waf' must be true or false");
@@ -62,5 +67,7 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     logRetention: retention as RetentionDays,
     deletedRetentionDays: number('deletedRetentionDays', 30),
     cursorKeyGraceHours: number('cursorKeyGraceHours', 24),
+    alarmThresholds: alarmThresholdsFrom(node.tryGetContext('alarmThresholds')),
+    ...(alarmEmail !== undefined && { alarmEmail }),
   };
 }

@@ -70,7 +70,8 @@ describe('stages', () => {
     Object.values(synthesized.template.toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>).flatMap((resource) =>
       Object.entries(resource.Properties ?? {})
         .filter(
-          ([key, value]) => /Name$/.test(key) && !['OperationName', 'StageName', 'PolicyName'].includes(key) && typeof value === 'string',
+          ([key, value]) =>
+            /Name$/.test(key) && !['OperationName', 'StageName', 'PolicyName', 'MetricName'].includes(key) && typeof value === 'string',
         )
         .map(([, value]) => value as string),
     );

@@ -60,9 +60,11 @@ export async function invokeBundle(
   const bundle = join(synthesized.outdir, `asset.${assetHash}`, 'index.mjs');
   const script = `const { handler } = await import(${JSON.stringify(bundle)});
     const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 });
-    process.stdout.write(JSON.stringify(result));`;
+    process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), POWERTOOLS_LOG_LEVEL: 'SILENT', ...environment },
   });
-  return JSON.parse(stdout);
+  // The function's own output (its EMF metric lines) comes first; the result is the marked line.
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULT ')) as string;
+  return JSON.parse(line.slice('RESULT '.length));
 }

@@ -76,6 +76,7 @@ describe('authorizeRequest', () => {
       scope: 'billing-run-actions:read',
       expiresAt: expect.any(Number),
       tier: expect.any(String),
+      tenant: 'acme',
     });
   });
 

@@ -1,0 +1,46 @@
+import * as z from 'zod';
+
+/** When each alarm fires (at or above); context `alarmThresholds` overrides any of them, e.g. `{"apiLatencyP99Ms":5000}`. */
+const thresholdsSchema = z.strictObject({
+  /** 5xx answers as a percentage of API requests, in two 5-minute periods running. */
+  api5xxRatePercent: z.number().positive(),
+  /** API p99 latency in ms, in three 5-minute periods running. */
+  apiLatencyP99Ms: z.number().positive(),
+  /** Failed invocations of one function (crashes and timeouts: the handlers answer their errors), in 5 minutes. */
+  functionErrors: z.number().int().positive(),
+  /** Throttled invocations of one function, in 5 minutes. */
+  functionThrottles: z.number().int().positive(),
+  /** Authorizer failures to decide, in 5 minutes. */
+  authorizerFailures: z.number().int().positive(),
+  /** DynamoDB throttled requests on one table, in 5 minutes. */
+  dynamoDbThrottledRequests: z.number().int().positive(),
+  /** DynamoDB system errors on one table, in 5 minutes. */
+  dynamoDbSystemErrors: z.number().int().positive(),
+  /** Processor executions failed, in 5 minutes. */
+  processorFailed: z.number().int().positive(),
+  /** Processor executions timed out, in 5 minutes. */
+  processorTimedOut: z.number().int().positive(),
+  /** Records the sweep moved to error, in 15 minutes. */
+  recordsSwept: z.number().int().positive(),
+});
+export type AlarmThresholds = z.infer<typeof thresholdsSchema>;
+
+const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
+  api5xxRatePercent: 1,
+  apiLatencyP99Ms: 3000,
+  functionErrors: 1,
+  functionThrottles: 1,
+  authorizerFailures: 1,
+  dynamoDbThrottledRequests: 1,
+  dynamoDbSystemErrors: 1,
+  processorFailed: 1,
+  processorTimedOut: 1,
+  recordsSwept: 1,
+};
+
+export function alarmThresholdsFrom(override: unknown): AlarmThresholds {
+  if (override === undefined || override === null || override === '') return DEFAULT_ALARM_THRESHOLDS;
+  const parsed = thresholdsSchema.partial().safeParse(typeof override === 'string' ? JSON.parse(override) : override);
+  if (!parsed.success) throw new Error(`CDK context 'alarmThresholds' is invalid: ${z.prettifyError(parsed.error)}`);
+  return { ...DEFAULT_ALARM_THRESHOLDS, ...parsed.data };
+}

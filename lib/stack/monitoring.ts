@@ -1,0 +1,228 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { METRIC } from '../../lambdas/domain/metric-names.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import type { ServiceFunction } from './constructs/service-function.ts';
+import { acknowledge } from './nag.ts';
+import type { AlarmThresholds } from './alarm-thresholds.ts';
+
+export interface MonitoringProps {
+  api: RestApi;
+  functions: ServiceFunction[];
+  tables: Table[];
+  processor: IStateMachine;
+  thresholds: AlarmThresholds;
+  alarmEmail?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+/** The DynamoDB operations the functions use (an alarm's math may sum at most 10 metrics). */
+const OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.QUERY,
+  Operation.SCAN,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
+
+/**
+ * Alarms, each notifying the stack's one SNS topic (an e-mail subscription from context `alarmEmail`),
+ * and one dashboard of the same signals. docs/operations.md says what each alarm means and what to do.
+ */
+export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
+  const topic = new Topic(stack, 'Alarms', { displayName: `${stack.stackName} alarms`, enforceSSL: true });
+  acknowledge(topic, {
+    'AwsSolutions-SNS2':
+      'Alarm notifications carry no data, and CloudWatch cannot publish to a topic under the AWS managed SNS key; a customer key would add $1 a month for nothing to protect.',
+  });
+  if (props.alarmEmail) {
+    acknowledge(topic.addSubscription(new EmailSubscription(props.alarmEmail)), {
+      'Serverless-SNSRedrivePolicy':
+        'An e-mail of an alarm that cannot be delivered stays visible as the alarm state in CloudWatch; a dead-letter queue would hold mail nobody reads.',
+    });
+  }
+  const action = new SnsAction(topic);
+  const alarm = (id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1): Alarm => {
+    const created = new Alarm(stack, id, {
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    created.addAlarmAction(action);
+    return created;
+  };
+  const t = props.thresholds;
+  const service = (metricName: string, dimensions: Record<string, string> = {}) =>
+    new Metric({
+      namespace: stack.stackName,
+      metricName,
+      dimensionsMap: { service: 'billing-run-actions', ...dimensions },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+
+  const requests = props.api.metricCount({ period: FIVE_MINUTES });
+  const serverErrors = props.api.metricServerError({ period: FIVE_MINUTES });
+  const errorRate = new MathExpression({
+    expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+    usingMetrics: { requests, errors: serverErrors },
+    period: FIVE_MINUTES,
+    label: '5xx %',
+  });
+  alarm('Api5xxRate', errorRate, t.api5xxRatePercent, 'API 5xx answers as a percentage of requests, over 5 minutes', 2);
+  const p99 = props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' });
+  alarm('ApiLatencyP99', p99, t.apiLatencyP99Ms, 'API p99 latency (ms), over 5 minutes', 3);
+  for (const fn of props.functions) {
+    const name = fn.node.id;
+    alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, `${name}: failed invocations`);
+    alarm(`${name}Throttles`, fn.function.metricThrottles({ period: FIVE_MINUTES }), t.functionThrottles, `${name}: throttled invocations`);
+  }
+  alarm(
+    'AuthorizerFailures',
+    service(METRIC.authorizerFailures, { operation: 'authorize' }),
+    t.authorizerFailures,
+    'The authorizer could not decide (issuer keys unreadable, tenant registry unreachable): callers get 503',
+  );
+  for (const table of props.tables) {
+    const name = table.node.id;
+    alarm(
+      `${name}Throttled`,
+      table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
+      t.dynamoDbThrottledRequests,
+      `DynamoDB throttled requests on the ${name} table`,
+    );
+    alarm(
+      `${name}SystemErrors`,
+      table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
+      t.dynamoDbSystemErrors,
+      `DynamoDB system errors on the ${name} table`,
+    );
+  }
+  alarm('ProcessorFailed', props.processor.metricFailed({ period: FIVE_MINUTES }), t.processorFailed, 'Processor executions failed');
+  alarm(
+    'ProcessorTimedOut',
+    props.processor.metricTimedOut({ period: FIVE_MINUTES }),
+    t.processorTimedOut,
+    'Processor executions timed out',
+  );
+  alarm(
+    'RecordsSwept',
+    service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }).with({ period: Duration.minutes(15) }),
+    t.recordsSwept,
+    'Records were stuck in processing past the timeout and were moved to error',
+  );
+
+  const byOperation = (metricName: string) =>
+    ROUTES.map((route) => service(metricName, { operation: route.operation }).with({ label: route.operation }));
+  new Dashboard(stack, 'Dashboard', {
+    dashboardName: stack.stackName,
+    widgets: [
+      [new TextWidget({ markdown: `# ${stack.stackName}\nAlarms notify the SNS topic ${topic.topicName}.`, width: 24, height: 2 })],
+      [
+        new GraphWidget({
+          title: 'API requests, 4xx, 5xx',
+          left: [requests, props.api.metricClientError({ period: FIVE_MINUTES }), serverErrors],
+        }),
+        new GraphWidget({
+          title: 'API latency p50 / p99 (ms)',
+          left: [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }), p99],
+        }),
+        new GraphWidget({ title: 'API 5xx %', left: [errorRate] }),
+      ],
+      [
+        new GraphWidget({ title: 'Requests by operation', left: byOperation(METRIC.requests), width: 12 }),
+        new GraphWidget({ title: 'Errors (5xx) by operation', left: byOperation(METRIC.errors), width: 12 }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Conflicts, limit refusals, storage throttling',
+          left: [METRIC.conflicts, METRIC.limitRefusals, METRIC.storageThrottled].map(
+            (name) =>
+              new MathExpression({
+                expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${name}"', 'Sum', 300))`,
+                label: name,
+                period: FIVE_MINUTES,
+              }),
+          ),
+        }),
+        new GraphWidget({
+          title: 'Idempotent replays, processing starts and failures',
+          left: [METRIC.idempotentReplays, METRIC.processingStarts, METRIC.processingStartFailures].map(
+            (name) =>
+              new MathExpression({
+                expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${name}"', 'Sum', 300))`,
+                label: name,
+                period: FIVE_MINUTES,
+              }),
+          ),
+        }),
+        new GraphWidget({
+          title: 'Records swept, authorizer failures',
+          left: [
+            service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }),
+            service(METRIC.authorizerFailures, { operation: 'authorize' }),
+          ],
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Function errors',
+          left: props.functions.map((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, label: fn.node.id })),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Function throttles',
+          left: props.functions.map((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, label: fn.node.id })),
+          width: 12,
+        }),
+      ],
+      [
+        ...props.tables.flatMap((table) => [
+          new GraphWidget({
+            title: `DynamoDB ${table.node.id}: throttled requests`,
+            left: [table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS })],
+            width: 6,
+          }),
+          new GraphWidget({
+            title: `DynamoDB ${table.node.id}: system errors`,
+            left: [table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS })],
+            width: 6,
+          }),
+        ]),
+      ],
+      [
+        new GraphWidget({
+          title: 'Processor executions',
+          left: [
+            props.processor.metricStarted({ period: FIVE_MINUTES }),
+            props.processor.metricSucceeded({ period: FIVE_MINUTES }),
+            props.processor.metricFailed({ period: FIVE_MINUTES }),
+            props.processor.metricTimedOut({ period: FIVE_MINUTES }),
+          ],
+          width: 12,
+        }),
+      ],
+    ],
+  });
+  return topic;
+}
