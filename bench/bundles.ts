@@ -6,6 +6,8 @@ import { BUNDLE_OPTIONS } from '../lib/stack/bundling.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BASELINE = 'bareGetHandler';
+/** A get in the common Powertools style (Logger, Metrics, Tracer, Middy): reported beside the service, not held to a bar. */
+export const REFERENCE = 'referenceGetHandler';
 
 export interface Bundle {
   name: string;
@@ -17,6 +19,7 @@ export interface Bundle {
 export async function buildBundles(outdir: string): Promise<Bundle[]> {
   const entries: [string, string][] = [
     [BASELINE, 'bench/bare-get-handler.ts'],
+    [REFERENCE, 'bench/reference-get-handler.ts'],
     ['authorizer', AUTHORIZER_ENTRY],
     ...ROUTES.map((route): [string, string] => [route.operation, route.entry]),
   ];

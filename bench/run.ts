@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { createDocumentClient } from '../lambdas/storage/document-client.ts';
 import { freePort, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
-import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';
+import { BASELINE, type Bundle, REFERENCE, ROOT, buildBundles } from './bundles.ts';
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigure } from './cold-starts.ts';
 import { type Figure, log, median, round, started } from './stats.ts';
@@ -40,7 +40,8 @@ try {
   await insertRecords(dynamoDb.endpoint, [existing]);
   figures.push({
     name: 'bundle_size_ratio_max',
-    value: Math.max(...Object.values(sizeRatios)),
+    // The service's functions only: the reference handler is reported beside them.
+    value: Math.max(...Object.entries(sizeRatios).filter(([name]) => name !== REFERENCE).map(([, ratio]) => ratio)),
     unit: 'ratio',
     bar: '<= 1.6',
     baseline: baselineBundle.bytes,

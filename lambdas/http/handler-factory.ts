@@ -9,10 +9,6 @@ import { actionDependencies } from '../composition.ts';
 import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { ActionDependencies } from '../use-cases/dependencies.ts';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { logger } from '../logger.ts';
-import { metrics } from '../metrics.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { type CallerContext, authorization } from './middleware/authorization.ts';
 import { bodySizeLimit } from './middleware/body-size-limit.ts';
@@ -52,8 +48,8 @@ function parseParameters<T>(
 
 /**
  * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
- * for every operation: Lambda context for the log lines, metrics flushed at the end, access log, error
- * mapping, header names lower-cased, body size, authorization,
+ * for every operation: access log (with the Lambda context and the metrics), error mapping, header names
+ * lower-cased, body size, authorization,
  * JSON body; then the parameters are validated and the use case runs; its result is the 200 body.
  * Dependencies come from the composition root unless a test hands in others.
  */
@@ -73,8 +69,6 @@ export function createHandler<P = undefined, Q = undefined>(
   const dependencies =
     options.dependencies ?? (() => (built ??= actionDependencies({ processing: spec.processing, cursorKeys: spec.cursorKeys })));
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(accessLog(operation))
     .use(errorResponses())
     .use(httpHeaderNormalizer())

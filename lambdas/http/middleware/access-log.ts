@@ -14,8 +14,8 @@ type Request = middy.Request<HttpEvent, HttpResult, Error, CallerContext>;
 function countOutcome(request: Request): void {
   const status = request.response?.statusCode ?? 500;
   count(METRIC.requests);
-  count(METRIC.errors, status >= 500 ? 1 : 0);
-  count(METRIC.clientErrors, status >= 400 && status < 500 ? 1 : 0);
+  if (status >= 500) count(METRIC.errors);
+  else if (status >= 400) count(METRIC.clientErrors);
   if (status === 409) count(METRIC.conflicts);
   if (request.error instanceof TenantLimitReached) count(METRIC.limitRefusals);
   if (request.error && THROTTLING_ERRORS.has(request.error.name)) count(METRIC.storageThrottled);
@@ -24,22 +24,29 @@ function countOutcome(request: Request): void {
 
 /**
  * One line per request (who, which tenant, which operation, the status and how long it took) and its
- * metrics. Every log line of the request carries API Gateway's request id as `correlation_id`: the id
- * the response returns in `x-amzn-RequestId`. The Lambda context (cold start, function name, the
- * function's request id) comes from Powertools' injectLambdaContext, placed before this.
+ * metrics, flushed as one EMF line when the request ends. Every log line of the request carries the
+ * Lambda context (cold start, function name, the function's request id: Powertools' addContext) and
+ * API Gateway's request id as `correlation_id`, the id the response returns in `x-amzn-RequestId`.
+ * This does the work of Powertools' injectLambdaContext and logMetrics middlewares in one middleware,
+ * so a warm request passes through two layers fewer.
  */
+let coldStart = true;
+
 export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, CallerContext> {
   const started = new WeakMap<object, number>();
   const finish = (request: Request): void => {
     const start = started.get(request) ?? performance.now();
     const tenant = request.context.caller?.tenantId ?? request.event.pathParameters?.tenantId;
     const tier = (request.event.requestContext?.authorizer as Partial<AuthorizerContext> | null)?.tier;
+    // One dimension set, service and operation (Powertools warns when a key is in two sets); tier and
+    // tenant are properties of the line, for Logs Insights.
     metrics.addDimension('operation', operation);
-    if (tier) metrics.addDimensions({ operation, tier });
+    if (tier) metrics.addMetadata('tier', tier);
     if (tenant) metrics.addMetadata('tenant', tenant);
     const correlationId = request.event.requestContext?.requestId;
     if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
+    metrics.publishStoredMetrics();
     logger.info('request', {
       operation,
       tenant,
@@ -47,10 +54,16 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
       status: request.response?.statusCode,
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,
     });
+    logger.resetKeys();
   };
   return {
     before: (request) => {
       started.set(request, performance.now());
+      logger.addContext(request.context);
+      if (coldStart) {
+        coldStart = false;
+        metrics.captureColdStartMetric(request.context.functionName);
+      }
       const correlationId = request.event.requestContext?.requestId;
       if (correlationId) logger.setCorrelationId(correlationId);
     },
