@@ -2,13 +2,31 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricName } from './domain/metric-names.ts';
 
 /**
- * One Powertools Metrics instance per process, writing CloudWatch embedded metric format (EMF) lines
- * to standard output at the end of each invocation. Its namespace is the stack's (POWERTOOLS_METRICS_NAMESPACE),
+ * One Powertools Metrics instance per process; each request's CloudWatch embedded metric format (EMF)
+ * document goes out in the request's access line (see `take`). Its namespace is the stack's (POWERTOOLS_METRICS_NAMESPACE),
  * so that two stages in one account keep their figures apart. Dimensions are of low cardinality only
  * (service, operation); the tier, the tenant and the request id go into the line as properties.
  * Under concurrent invocations (the local gateway) Powertools keeps each invocation's metrics apart.
  */
-export const metrics = new Metrics({
+class ServiceMetrics extends Metrics {
+  /**
+   * What this invocation counted, as an EMF document for the request's own log line, and cleared:
+   * one line per request instead of two (CloudWatch reads the metrics of any log line holding `_aws`).
+   * The document's `service` is left out: the log line carries the same `service` itself (Powertools
+   * Logger reserves the key). Undefined where metrics are off (POWERTOOLS_METRICS_DISABLED).
+   */
+  take(): Record<string, unknown> | undefined {
+    const { service: _service, ...document } = this.isDisabled()
+      ? { service: undefined }
+      : (this.serializeMetrics() as unknown as Record<string, unknown>);
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return '_aws' in document ? document : undefined;
+  }
+}
+
+export const metrics = new ServiceMetrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'BillingRunActions',
   serviceName: 'billing-run-actions',
 });

@@ -55,6 +55,10 @@ describe('what the local service prints, as the functions do in AWS', () => {
       function_request_id: expect.stringMatching(/^[\w-]{36}$/),
     });
     expect(access?.function_request_id).not.toBe(requestId);
+    // The same line is the request's EMF document: one write per request, `service` the logger's own.
+    expect(access?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'BillingRunActions', Dimensions: [['service', 'operation']] });
+    expect(access).toMatchObject({ service: 'billing-run-actions', Requests: 1 });
+    expect(lines.filter((line) => line._aws)).toHaveLength(1);
     expect(JSON.stringify(lines)).not.toContain(token);
   });
 

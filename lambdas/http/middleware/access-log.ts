@@ -24,7 +24,7 @@ function countOutcome(request: Request): void {
 
 /**
  * One line per request (who, which tenant, which operation, the status and how long it took) and its
- * metrics, flushed as one EMF line when the request ends. Every log line of the request carries the
+ * metrics: the line is also their EMF document (one write per request). Every log line of the request carries the
  * Lambda context (cold start, function name, the function's request id: Powertools' addContext) and
  * API Gateway's request id as `correlation_id`, the id the response returns in `x-amzn-RequestId`.
  * This does the work of Powertools' injectLambdaContext and logMetrics middlewares in one middleware,
@@ -46,8 +46,8 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     const correlationId = request.event.requestContext?.requestId;
     if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
-    metrics.publishStoredMetrics();
     logger.info('request', {
+      ...metrics.take(),
       operation,
       tenant,
       principal: request.context.caller?.principal,
