@@ -117,6 +117,29 @@ describe('handlers fed API Gateway events', () => {
     expect(() => createHandler('patchBillingRunAction', { run: async () => ({}) })).toThrow(/disagree/);
   });
 
+  it('write the metrics on a line of their own when the log level drops the access line', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
+    // The handlers' own logger, loaded with them after the environment was set.
+    const { logger } = await import('../../lambdas/logger.ts');
+    logger.setLogLevel('WARN');
+    try {
+      expect((await get(getEvent(), lambdaContext())).statusCode).toBe(200);
+    } finally {
+      logger.setLogLevel('INFO');
+    }
+    const lines = output
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.filter((line) => line.message === 'request')).toEqual([]);
+    expect(lines.find((line) => line._aws)).toMatchObject({
+      Requests: 1,
+      operation: 'getBillingRunAction',
+      service: 'billing-run-actions',
+    });
+  });
+
   it('hide the cause of an unexpected failure behind the request id', async () => {
     ddb.on(GetCommand).rejects(new Error('socket hang up at 10.0.0.1 with table actions'));
     const result = await get(getEvent(), lambdaContext('req-500'));

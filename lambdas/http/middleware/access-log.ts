@@ -31,6 +31,8 @@ function countOutcome(request: Request): void {
  * so a warm request passes through two layers fewer.
  */
 let coldStart = true;
+/** The log levels at which an INFO line is written. */
+const INFO_WRITTEN = new Set(['TRACE', 'DEBUG', 'INFO']);
 
 export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, CallerContext> {
   const started = new WeakMap<object, number>();
@@ -46,6 +48,8 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     const correlationId = request.event.requestContext?.requestId;
     if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
+    // The metrics ride in the access line, unless the log level drops INFO lines: then they are a line of their own.
+    if (!INFO_WRITTEN.has(logger.getLevelName())) metrics.publishStoredMetrics();
     logger.info('request', {
       ...metrics.take(),
       operation,
