@@ -97,34 +97,27 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, `${name}: failed invocations`);
     alarm(`${name}Throttles`, fn.function.metricThrottles({ period: FIVE_MINUTES }), t.functionThrottles, `${name}: throttled invocations`);
   }
+  const authorizerFailures = service(METRIC.authorizerFailures, { operation: 'authorize' });
   alarm(
     'AuthorizerFailures',
-    service(METRIC.authorizerFailures, { operation: 'authorize' }),
+    authorizerFailures,
     t.authorizerFailures,
     'The authorizer could not decide (issuer keys unreadable, tenant registry unreachable): callers get 503',
   );
-  for (const table of props.tables) {
-    const name = table.node.id;
-    alarm(
-      `${name}Throttled`,
-      table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
-      t.dynamoDbThrottledRequests,
-      `DynamoDB throttled requests on the ${name} table`,
-    );
-    alarm(
-      `${name}SystemErrors`,
-      table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
-      t.dynamoDbSystemErrors,
-      `DynamoDB system errors on the ${name} table`,
-    );
+  // Each signal is one metric, shared by its alarm and its dashboard graph.
+  const tableSignals = props.tables.map((table) => ({
+    name: table.node.id,
+    throttled: table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
+    systemErrors: table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
+  }));
+  for (const { name, throttled, systemErrors } of tableSignals) {
+    alarm(`${name}Throttled`, throttled, t.dynamoDbThrottledRequests, `DynamoDB throttled requests on the ${name} table`);
+    alarm(`${name}SystemErrors`, systemErrors, t.dynamoDbSystemErrors, `DynamoDB system errors on the ${name} table`);
   }
-  alarm('ProcessorFailed', props.processor.metricFailed({ period: FIVE_MINUTES }), t.processorFailed, 'Processor executions failed');
-  alarm(
-    'ProcessorTimedOut',
-    props.processor.metricTimedOut({ period: FIVE_MINUTES }),
-    t.processorTimedOut,
-    'Processor executions timed out',
-  );
+  const processorFailed = props.processor.metricFailed({ period: FIVE_MINUTES });
+  const processorTimedOut = props.processor.metricTimedOut({ period: FIVE_MINUTES });
+  alarm('ProcessorFailed', processorFailed, t.processorFailed, 'Processor executions failed');
+  alarm('ProcessorTimedOut', processorTimedOut, t.processorTimedOut, 'Processor executions timed out');
   alarm(
     'RecordsSwept',
     service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }).with({ period: Duration.minutes(15) }),
@@ -134,6 +127,13 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
 
   const byOperation = (metricName: string) =>
     ROUTES.map((route) => service(metricName, { operation: route.operation }).with({ label: route.operation }));
+  /** A metric summed over every operation that counts it (a dashboard search; alarms cannot search). */
+  const overOperations = (metricName: string) =>
+    new MathExpression({
+      expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${metricName}"', 'Sum', 300))`,
+      label: metricName,
+      period: FIVE_MINUTES,
+    });
   new Dashboard(stack, 'Dashboard', {
     dashboardName: stack.stackName,
     widgets: [
@@ -156,32 +156,15 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
       [
         new GraphWidget({
           title: 'Conflicts, limit refusals, storage throttling',
-          left: [METRIC.conflicts, METRIC.limitRefusals, METRIC.storageThrottled].map(
-            (name) =>
-              new MathExpression({
-                expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${name}"', 'Sum', 300))`,
-                label: name,
-                period: FIVE_MINUTES,
-              }),
-          ),
+          left: [METRIC.conflicts, METRIC.limitRefusals, METRIC.storageThrottled].map(overOperations),
         }),
         new GraphWidget({
           title: 'Idempotent replays, processing starts and failures',
-          left: [METRIC.idempotentReplays, METRIC.processingStarts, METRIC.processingStartFailures].map(
-            (name) =>
-              new MathExpression({
-                expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${name}"', 'Sum', 300))`,
-                label: name,
-                period: FIVE_MINUTES,
-              }),
-          ),
+          left: [METRIC.idempotentReplays, METRIC.processingStarts, METRIC.processingStartFailures].map(overOperations),
         }),
         new GraphWidget({
           title: 'Records swept, authorizer failures',
-          left: [
-            service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }),
-            service(METRIC.authorizerFailures, { operation: 'authorize' }),
-          ],
+          left: [service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }), authorizerFailures],
         }),
       ],
       [
@@ -197,17 +180,9 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
         }),
       ],
       [
-        ...props.tables.flatMap((table) => [
-          new GraphWidget({
-            title: `DynamoDB ${table.node.id}: throttled requests`,
-            left: [table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS })],
-            width: 6,
-          }),
-          new GraphWidget({
-            title: `DynamoDB ${table.node.id}: system errors`,
-            left: [table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS })],
-            width: 6,
-          }),
+        ...tableSignals.flatMap(({ name, throttled, systemErrors }) => [
+          new GraphWidget({ title: `DynamoDB ${name}: throttled requests`, left: [throttled], width: 6 }),
+          new GraphWidget({ title: `DynamoDB ${name}: system errors`, left: [systemErrors], width: 6 }),
         ]),
       ],
       [
@@ -216,8 +191,8 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
           left: [
             props.processor.metricStarted({ period: FIVE_MINUTES }),
             props.processor.metricSucceeded({ period: FIVE_MINUTES }),
-            props.processor.metricFailed({ period: FIVE_MINUTES }),
-            props.processor.metricTimedOut({ period: FIVE_MINUTES }),
+            processorFailed,
+            processorTimedOut,
           ],
           width: 12,
         }),
