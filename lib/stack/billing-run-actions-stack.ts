@@ -162,8 +162,6 @@ export class BillingRunActionsStack extends Stack {
       TABLE_NAME: this.table.tableName,
       TENANTS_TABLE_NAME: this.tenantsTable.tableName,
       DELETED_RETENTION_DAYS: String(props.deletedRetentionDays),
-      POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
-      POWERTOOLS_METRICS_NAMESPACE: this.stackName,
     };
     const listEnvironment = { CURSOR_SECRET_ARN: cursorSecret.secretArn, CURSOR_KEY_GRACE_HOURS: String(props.cursorKeyGraceHours) };
     return (route) => {

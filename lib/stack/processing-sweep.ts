@@ -26,8 +26,6 @@ export function scheduleSweep(
       TABLE_NAME: props.table.tableName,
       TENANTS_TABLE_NAME: props.tenantsTable.tableName,
       STUCK_AFTER_MINUTES: String(props.processingTimeout.plus(Duration.hours(1)).toMinutes()),
-      POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
-      POWERTOOLS_METRICS_NAMESPACE: stack.stackName,
     },
   });
   sweeper.grantTable(props.table, ['Query', 'PutItem'], [PROCESSING_INDEX.indexName]);

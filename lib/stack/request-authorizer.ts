@@ -41,8 +41,6 @@ export function requestAuthorizer(
       JWT_AUDIENCE: props.audience,
       JWKS_URL: jwksUrl.valueAsString,
       TENANT_CLAIM: props.tenantClaim,
-      POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
-      POWERTOOLS_METRICS_NAMESPACE: stack.stackName,
     },
   });
   authorizerFunction.grantTable(props.tenantsTable, ['GetItem']);

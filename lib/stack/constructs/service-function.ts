@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { FUNCTION_TIMEOUT_SECONDS } from '../api-settings.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -59,7 +59,12 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup,
       role: this.role,
-      environment: props.environment,
+      // Every function logs and counts under the service's name, its metrics in the stack's namespace.
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+        POWERTOOLS_METRICS_NAMESPACE: Stack.of(this).stackName,
+      },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
       bundling: BUNDLING,
