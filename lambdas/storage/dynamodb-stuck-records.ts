@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { toRecord } from './record-items.ts';
 import type { StuckRecords, TenantRecord } from './stuck-records.ts';
-import { PARTITION_KEY, PROCESSING_INDEX, processingShardKey } from './table-design.ts';
+import { PARTITION_KEY, PROCESSING_INDEX, processingShardKey, tenantOfRecordKey } from './table-design.ts';
 
 /** The sparse processing index, queried shard by shard for entries older than the cut-off that are still in processing. */
 export class DynamoDbStuckRecords implements StuckRecords {
@@ -31,9 +31,7 @@ export class DynamoDbStuckRecords implements StuckRecords {
           }),
         );
         for (const item of page.Items ?? []) {
-          // Tenant ids cannot contain '#': the key is `<tenantId>#<id>`.
-          const tenantId = String(item[PARTITION_KEY]).split('#')[0] as string;
-          if (found.length < limit) found.push({ tenantId, record: toRecord(item) });
+          if (found.length < limit) found.push({ tenantId: tenantOfRecordKey(String(item[PARTITION_KEY])), record: toRecord(item) });
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey && found.length < limit);

@@ -49,6 +49,8 @@ export function processingShard(id: string): string {
 /** The record key as a format with two `{}` (tenant, id), for the state machine that writes records back (States.Format). */
 export const RECORD_KEY_FORMAT = '{}#{}';
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
+/** The tenant of a record key (tenant ids cannot contain '#'). */
+export const tenantOfRecordKey = (key: string): string => key.slice(0, key.indexOf('#'));
 /** Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. */
 export const idempotencyKey = (tenantId: string, key: string): string => `${tenantId}#idempotency#${key}`;
 export const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
