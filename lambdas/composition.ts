@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthorizerDependencies } from './auth/authorize-request.ts';
 import { JoseTokenVerifier } from './auth/jose-token-verifier.ts';
-import { authConfig, cursorKeyConfig, serviceConfig, sweepConfig, tenantRegistryConfig } from './config.ts';
+import { type ServiceConfig, authConfig, cursorKeyConfig, serviceConfig, sweepConfig, tenantRegistryConfig } from './config.ts';
 import { type CursorKeys, fixedCursorKeys } from './domain/list-cursor.ts';
 import { SecretsManagerCursorKeys } from './secrets/secrets-manager-cursor-keys.ts';
 import { logger } from './logger.ts';
@@ -20,6 +20,8 @@ import type { SweepDependencies } from './use-cases/sweep-stuck-processing.ts';
  * functions depend on. Each piece is built on first use and kept for the warm invocations of the
  * process. Tests hand the handler factory other dependencies instead (an in-memory repository).
  */
+type Storage = { config: ServiceConfig; client: ReturnType<typeof createDocumentClient> };
+let store: Storage | undefined;
 let actions: ActionDependencies | undefined;
 let processing: { starter: ProcessingStarter | undefined } | undefined;
 let authorizer: AuthorizerDependencies | undefined;
@@ -45,10 +47,18 @@ export function actionDependencies(extras: DependencyExtras = {}): ActionDepende
   };
 }
 
+/** The service's configuration and its one DocumentClient, shared by the use cases and the sweep. */
+function storage(): Storage {
+  if (!store) {
+    const config = serviceConfig();
+    store = { config, client: createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint }) };
+  }
+  return store;
+}
+
 function commonDependencies(): ActionDependencies {
   if (!actions) {
-    const config = serviceConfig();
-    const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+    const { config, client } = storage();
     actions = {
       repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
       clock: () => new Date(),
@@ -111,13 +121,13 @@ let sweep: Omit<SweepDependencies, 'requestId'> | undefined;
 /** What the scheduled sweep of stuck processing needs: the repository, the processing index, the cut-off. */
 export function sweepDependencies(requestId: string): SweepDependencies {
   if (!sweep) {
-    const config = sweepConfig();
-    const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+    const { repository, clock } = commonDependencies();
+    const { config, client } = storage();
     sweep = {
-      repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
+      repository,
       stuck: new DynamoDbStuckRecords(client, config.tableName),
-      clock: () => new Date(),
-      stuckAfterMs: config.stuckAfterMinutes * 60_000,
+      clock,
+      stuckAfterMs: sweepConfig().stuckAfterMinutes * 60_000,
     };
   }
   return { ...sweep, requestId };

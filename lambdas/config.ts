@@ -80,12 +80,7 @@ export function authConfig(): AuthConfig {
   };
 }
 
-/** The scheduled sweep: the records table, and after how long in processing a record is stuck. */
-export function sweepConfig(): DynamoDbConfig & { tableName: string; tenantsTableName: string; stuckAfterMinutes: number } {
-  return {
-    ...dynamoDbConfig(),
-    tableName: required('TABLE_NAME'),
-    tenantsTableName: required('TENANTS_TABLE_NAME'),
-    stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 24 * 60 + 60),
-  };
+/** The scheduled sweep (besides the service's tables): after how long in processing a record is stuck. */
+export function sweepConfig(): { stuckAfterMinutes: number } {
+  return { stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 24 * 60 + 60) };
 }

@@ -49,9 +49,8 @@ function parseParameters<T>(
 /**
  * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
  * for every operation: access log (with the Lambda context and the metrics), error mapping, header names
- * lower-cased, body size, authorization,
- * JSON body; then the parameters are validated and the use case runs; its result is the 200 body.
- * Dependencies come from the composition root unless a test hands in others.
+ * lower-cased, body size, authorization, JSON body; then the parameters are validated and the use case
+ * runs; its result is the 200 body. Dependencies come from the composition root unless a test hands in others.
  */
 export function createHandler<P = undefined, Q = undefined>(
   operation: OperationName,
