@@ -35,9 +35,14 @@ function bearerToken(event: APIGatewayRequestAuthorizerEvent): string | undefine
  * every method of the tenant's paths; the functions check the scope of each operation.
  */
 function resourcesFor(methodArn: string, tenantId: string): string[] {
-  const [apiArn = methodArn, stage = '*'] = methodArn.split('/');
-  const prefix = `${apiArn}/${stage}/*/billingRunActions/${tenantId}`;
+  const prefix = `${everyMethodOf(methodArn)}/billingRunActions/${tenantId}`;
   return [prefix, `${prefix}/*`];
+}
+
+/** The API and stage of the method ARN, with any method: `arn:...:api/stage/*`. */
+function everyMethodOf(methodArn: string): string {
+  const [apiArn = methodArn, stage = '*'] = methodArn.split('/');
+  return `${apiArn}/${stage}/*`;
 }
 
 /**
@@ -46,8 +51,7 @@ function resourcesFor(methodArn: string, tenantId: string): string[] {
  * function answers 400; covering only this method would turn the next method's 400 into a 403.
  */
 function everyPathOf(methodArn: string): string[] {
-  const [apiArn = methodArn, stage = '*'] = methodArn.split('/');
-  return [`${apiArn}/${stage}/*/billingRunActions/*`];
+  return [`${everyMethodOf(methodArn)}/billingRunActions/*`];
 }
 
 function policy(

@@ -16,7 +16,7 @@ export interface AuthorizerContext {
   expiresAt: number | string;
   /** The tenant of the path, when access was allowed: the access log's `tenant`. */
   tenant?: string;
-  /** The tenant's tier, when access was allowed: a metrics dimension in the functions. */
+  /** The tenant's tier, when access was allowed: a property of the functions' metric lines and the access log's `tier`. */
   tier?: string;
   /** Why access was denied, when it was. */
   reason?: string;
