@@ -4,7 +4,7 @@
  * composition root builds adapters; nothing in lambdas/ reaches into lib/; no cycles.
  */
 const ADAPTERS =
-  '^lambdas/(storage/(dynamodb-|document-client|attribute-values|record-items)|processing/step-functions-|auth/(jose-token-verifier|http-jwks)|secrets/)';
+  '^lambdas/(storage/(dynamodb-|document-client|attribute-values|record-items|s3-|local-upload-targets)|processing/step-functions-|auth/(jose-token-verifier|http-jwks)|secrets/)';
 
 module.exports = {
   forbidden: [

@@ -1,7 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthorizerDependencies } from './auth/authorize-request.ts';
 import { JoseTokenVerifier } from './auth/jose-token-verifier.ts';
-import { type ServiceConfig, authConfig, cursorKeyConfig, serviceConfig, sweepConfig, tenantRegistryConfig } from './config.ts';
+import {
+  type ServiceConfig,
+  authConfig,
+  bulkBatchConfig,
+  bulkLoadConfig,
+  cursorKeyConfig,
+  serviceConfig,
+  sweepConfig,
+  tenantRegistryConfig,
+} from './config.ts';
 import { type CursorKeys, fixedCursorKeys } from './domain/list-cursor.ts';
 import { SecretsManagerCursorKeys } from './secrets/secrets-manager-cursor-keys.ts';
 import { logger } from './logger.ts';
@@ -12,7 +21,15 @@ import { createDocumentClient } from './storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from './storage/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbStuckRecords } from './storage/dynamodb-stuck-records.ts';
 import { DynamoDbTenantRegistry } from './storage/dynamodb-tenant-registry.ts';
-import type { ActionDependencies } from './use-cases/dependencies.ts';
+import { DynamoDbBulkLoads } from './storage/dynamodb-bulk-loads.ts';
+import { LocalUploadTargets } from './storage/local-upload-targets.ts';
+import { S3UploadTargets } from './storage/s3-upload-targets.ts';
+import { DynamoDbBulkChunks } from './storage/dynamodb-bulk-chunks.ts';
+import { S3UploadedFile } from './storage/s3-uploaded-file.ts';
+import { batchesKey, loadOfUploadKey } from './storage/upload-keys.ts';
+import type { UploadedFile } from './storage/bulk-load-files.ts';
+import type { BulkRunDependencies } from './use-cases/bulk-load-steps.ts';
+import type { ActionDependencies, BulkLoadAccess } from './use-cases/dependencies.ts';
 import type { SweepDependencies } from './use-cases/sweep-stuck-processing.ts';
 
 /**
@@ -31,6 +48,7 @@ let keys: CursorKeys | undefined;
 export interface DependencyExtras {
   processing?: () => ProcessingStarter | undefined;
   cursorKeys?: () => CursorKeys;
+  bulkLoads?: () => BulkLoadAccess;
 }
 
 /**
@@ -39,11 +57,12 @@ export interface DependencyExtras {
  */
 export function actionDependencies(extras: DependencyExtras = {}): ActionDependencies {
   const common = commonDependencies();
-  if (!extras.processing && !extras.cursorKeys) return common;
+  if (!extras.processing && !extras.cursorKeys && !extras.bulkLoads) return common;
   return {
     ...common,
     ...(extras.processing && { processing: extras.processing() }),
     ...(extras.cursorKeys && { cursorKeys: extras.cursorKeys() }),
+    ...(extras.bulkLoads && { bulkLoads: extras.bulkLoads() }),
   };
 }
 
@@ -98,6 +117,53 @@ export function cursorKeys(): CursorKeys {
         : fixedCursorKeys(config.secret);
   }
   return keys;
+}
+
+let bulk: BulkLoadAccess | undefined;
+
+/** The bulk loads, for the two bulk load operations: upload targets on S3 in AWS, on the local service locally. */
+export function bulkLoads(): BulkLoadAccess {
+  if (!bulk) {
+    const { config, client } = storage();
+    const target = bulkLoadConfig();
+    bulk = {
+      loads: new DynamoDbBulkLoads(client, config.tableName),
+      uploads:
+        'bucket' in target
+          ? new S3UploadTargets(target.bucket, target.region)
+          : new LocalUploadTargets(target.localUrl, target.localSecret),
+    };
+  }
+  return bulk;
+}
+
+let run: BulkRunDependencies | undefined;
+
+/** What the steps of loading a file need (the state machine's functions, and the local runner). */
+export function bulkRunDependencies(): BulkRunDependencies {
+  if (!run) {
+    const { config, client } = storage();
+    run = {
+      loads: new DynamoDbBulkLoads(client, config.tableName),
+      chunks: new DynamoDbBulkChunks(client, config.tableName, config.tenantsTableName),
+      actions: actionDependencies({ processing: processingStarter }),
+      batch: bulkBatchConfig(),
+    };
+  }
+  return run;
+}
+
+/** The uploaded file an S3 event names (in AWS): its load, and the file itself, pinned to the uploaded version. */
+export function uploadedFile(object: { bucket: string; key: string; version: string }): {
+  tenantId: string;
+  loadId: string;
+  batchesKey: string;
+  file: UploadedFile;
+} {
+  const load = loadOfUploadKey(object.key);
+  if (!load) throw new Error(`Not the key of a bulk load upload: ${object.key}`);
+  const key = batchesKey(load.tenantId, load.loadId);
+  return { ...load, batchesKey: key, file: S3UploadedFile.of(storage().config.region, object, key) };
 }
 
 /** What the REQUEST authorizer needs: the token verifier and the tenant registry. */

@@ -84,3 +84,20 @@ export function authConfig(): AuthConfig {
 export function sweepConfig(): { stuckAfterMinutes: number } {
   return { stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 24 * 60 + 60) };
 }
+
+/**
+ * Where bulk load files go: an S3 bucket in AWS (BULK_LOAD_BUCKET, uploads by presigned PUT), or the
+ * local service itself (LOCAL_UPLOAD_URL, its upload URLs signed with LOCAL_UPLOAD_SECRET).
+ */
+export type BulkLoadConfig = { bucket: string; region: string } | { localUrl: string; localSecret: string };
+
+export function bulkLoadConfig(): BulkLoadConfig {
+  const bucket = process.env.BULK_LOAD_BUCKET;
+  if (bucket) return { bucket, region: dynamoDbConfig().region };
+  return { localUrl: required('LOCAL_UPLOAD_URL'), localSecret: required('LOCAL_UPLOAD_SECRET') };
+}
+
+/** The bulk load runner: how many lines, and bytes, one batch takes (the local runner's concurrency is its own). */
+export function bulkBatchConfig(): { maxLines: number; maxBytes: number } {
+  return { maxLines: positiveInteger('BULK_BATCH_LINES', 200), maxBytes: positiveInteger('BULK_BATCH_BYTES', 4 * 1024 * 1024) };
+}

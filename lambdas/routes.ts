@@ -4,15 +4,17 @@ import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions an operation's function is granted, and nothing more. */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem';
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
 
 interface Access {
-  /** On the records table; `Query` is granted on the operation's own index only. */
+  /** On the records table; `Query` is granted on the operation's own index only (its lookup's, or the bulk load errors'). */
   records: readonly TableAction[];
   /** On the tenant registry (its record counter). */
   tenants: readonly TableAction[];
   /** Whether its writes can leave a record in processing, so it may start the processor. */
   startsProcessing: boolean;
+  /** For the bulk load operations: starting one (it hands out upload targets), or reading one (with its line errors). */
+  bulkLoads?: 'start' | 'read';
 }
 
 const READ_ONE: Access = { records: ['GetItem'], tenants: [], startsProcessing: false };
@@ -20,6 +22,8 @@ const READ_INDEX: Access = { records: ['Query'], tenants: [], startsProcessing: 
 const CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true };
 const COUNTED_CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true };
 const REMOVE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false };
+const START_LOAD: Access = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' };
+const READ_LOAD: Access = { records: ['GetItem', 'Query'], tenants: [], startsProcessing: false, bulkLoads: 'read' };
 
 export interface Route {
   operation: string;
@@ -100,6 +104,26 @@ export const ROUTES = [
     entry: 'lambdas/handlers/delete-billing-run-action.ts',
     summary: 'Soft-delete a billing run action',
     access: REMOVE,
+  },
+  {
+    operation: 'startBulkLoad',
+    method: 'POST',
+    path: `${BASE}/bulkLoads`,
+    scope: WRITE_SCOPE,
+    hasBody: true,
+    entry: 'lambdas/handlers/start-bulk-load.ts',
+    summary: 'Start a bulk load: answers where to upload its NDJSON file',
+    access: START_LOAD,
+  },
+  {
+    operation: 'getBulkLoad',
+    method: 'GET',
+    path: `${BASE}/bulkLoads/{loadId}`,
+    scope: READ_SCOPE,
+    hasBody: false,
+    entry: 'lambdas/handlers/get-bulk-load.ts',
+    summary: 'Read a bulk load: its status, counts and first line errors',
+    access: READ_LOAD,
   },
   {
     operation: 'listBillingRunActionsByCertification',

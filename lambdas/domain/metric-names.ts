@@ -11,5 +11,8 @@ export const METRIC = {
   processingStartFailures: 'ProcessingStartFailures',
   recordsSwept: 'RecordsSwept',
   authorizerFailures: 'AuthorizerFailures',
+  bulkLinesLoaded: 'BulkLinesLoaded',
+  bulkLinesFailed: 'BulkLinesFailed',
+  bulkLoadsFailed: 'BulkLoadsFailed',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

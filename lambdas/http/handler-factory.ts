@@ -8,7 +8,7 @@ import { type OperationName, routeOf } from '../routes.ts';
 import { actionDependencies } from '../composition.ts';
 import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
-import type { ActionDependencies } from '../use-cases/dependencies.ts';
+import type { ActionDependencies, BulkLoadAccess } from '../use-cases/dependencies.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { type CallerContext, authorization } from './middleware/authorization.ts';
 import { bodySizeLimit } from './middleware/body-size-limit.ts';
@@ -32,6 +32,8 @@ export interface OperationSpec<P, Q> {
   processing?: () => ProcessingStarter | undefined;
   /** The cursor keys, for the list operations (the routes with a lookup). */
   cursorKeys?: () => CursorKeys;
+  /** The bulk loads, for the two bulk load operations. */
+  bulkLoads?: () => BulkLoadAccess;
 }
 
 function parseParameters<T>(
@@ -64,9 +66,12 @@ export function createHandler<P = undefined, Q = undefined>(
   if ((route.lookup !== undefined) !== (spec.cursorKeys !== undefined)) {
     throw new Error(`Handler of ${operation} and its route disagree on whether it lists (and so needs cursor keys)`);
   }
+  if ((route.access.bulkLoads !== undefined) !== (spec.bulkLoads !== undefined)) {
+    throw new Error(`Handler of ${operation} and its route disagree on whether it works on bulk loads`);
+  }
   let built: ActionDependencies | undefined;
-  const dependencies =
-    options.dependencies ?? (() => (built ??= actionDependencies({ processing: spec.processing, cursorKeys: spec.cursorKeys })));
+  const { processing, cursorKeys, bulkLoads } = spec;
+  const dependencies = options.dependencies ?? (() => (built ??= actionDependencies({ processing, cursorKeys, bulkLoads })));
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())

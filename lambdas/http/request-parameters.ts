@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../domain/billing-run-action.ts';
 import { fieldsParameter } from '../domain/field-selection.ts';
+import { parseOrThrow } from '../domain/validation.ts';
 
 /** Path and query parameters shared by the operations; each error names the parameter. */
 export const idParameter = z.string().check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` }));
@@ -28,3 +29,12 @@ export const listQuery = z.object({
 });
 
 export { fieldsParameter };
+
+const idempotencyKeyHeader = z.optional(
+  z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 visible ASCII characters' })),
+);
+
+/** The Idempotency-Key header of a create or a bulk load start, if sent; a 400 if malformed. */
+export function idempotencyKeyOf(header: (name: string) => string | undefined): string | undefined {
+  return parseOrThrow(idempotencyKeyHeader, header('idempotency-key'), 'Idempotency-Key header', 'Idempotency-Key');
+}

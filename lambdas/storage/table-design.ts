@@ -57,3 +57,19 @@ export const lookupKey = (tenantId: string, value: string): string => `${tenantI
 
 /** The tenant registry is its own small table, keyed by tenant id. */
 export const TENANT_PARTITION_KEY = 'tenant_id';
+
+/**
+ * Bulk loads live beside the records too: the load, one bookkeeping item per batch of lines (which
+ * makes a retried batch a no-op), and one item per failed line. The failed lines are also in a sparse
+ * index keyed by load and sorted by line number, from which a read takes the first errors in line order.
+ */
+export const bulkLoadKey = (tenantId: string, loadId: string): string => `${tenantId}#bulkload#${loadId}`;
+export const bulkChunkKey = (tenantId: string, loadId: string, firstLine: number): string =>
+  `${bulkLoadKey(tenantId, loadId)}#chunk#${firstLine}`;
+export const bulkLineErrorKey = (tenantId: string, loadId: string, line: number): string => `${bulkLoadKey(tenantId, loadId)}#line#${line}`;
+export const BULK_ERROR_INDEX = {
+  indexName: 'byBulkLoadError',
+  partitionKey: 'bulk_error_key',
+  sortKey: 'line',
+} as const;
+export const bulkErrorPartition = (tenantId: string, loadId: string): string => `${tenantId}#${loadId}`;

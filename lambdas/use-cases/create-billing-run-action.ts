@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import * as z from 'zod/mini';
-import { clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { type ClientFields, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
 import type { Caller } from '../domain/caller.ts';
 import { newRecord } from '../domain/record-stamp.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
-import type { CreateResult } from '../storage/billing-run-action-repository.ts';
+import type { CreateResult, IdempotencyClaim } from '../storage/billing-run-action-repository.ts';
 import type { ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
 
@@ -22,26 +22,34 @@ const bodyHash = (body: unknown): string =>
     .update(canonicalize(body) ?? '')
     .digest('base64url');
 
+/** A write's claim on its Idempotency-Key, if it sent one: held for a day, by the hash of its body. */
+export function idempotencyClaim(key: string | undefined, body: unknown, now: Date): IdempotencyClaim | undefined {
+  if (key === undefined) return undefined;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  return { key, bodyHash: bodyHash(body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
+}
+
+/** The client fields of a create body, or a 400 naming every offending field: what a create and each line of a bulk load accept. */
+export function createBodyFields(body: unknown): ClientFields {
+  const parsed = parseOrThrow(createSchema, body, 'billing run action');
+  assertStorable(parsed);
+  return clientFieldsOf(parsed);
+}
+
 export async function createBillingRunAction(
   deps: ActionDependencies,
   caller: Caller,
   input: { body: unknown; idempotencyKey?: string },
 ): Promise<CreateResult> {
-  const body = parseOrThrow(createSchema, input.body, 'billing run action');
-  assertStorable(body);
+  const fields = createBodyFields(input.body);
   const now = deps.clock();
   const record = assignExecution(
     deps,
     caller.tenantId,
     undefined,
-    newRecord(deps.newId(), clientFieldsOf(body), { caller, operation: 'createBillingRunAction', at: now.toISOString() }),
+    newRecord(deps.newId(), fields, { caller, operation: 'createBillingRunAction', at: now.toISOString() }),
   );
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const claim =
-    input.idempotencyKey === undefined
-      ? undefined
-      : { key: input.idempotencyKey, bodyHash: bodyHash(input.body), now: nowSeconds, expiresAt: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS };
-  const created = await deps.repository.create(caller.tenantId, record, claim);
+  const created = await deps.repository.create(caller.tenantId, record, idempotencyClaim(input.idempotencyKey, input.body, now));
   // Also on a replay: the start is idempotent per attempt, and it covers a first create that stopped before it.
   return { ...created, record: await startAssignedExecution(deps, caller, created.record) };
 }

@@ -2,6 +2,14 @@ import type { MetricName } from '../domain/metric-names.ts';
 import type { CursorKeys } from '../domain/list-cursor.ts';
 import type { ProcessingStarter } from '../processing/processing-starter.ts';
 import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
+import type { UploadTargets } from '../storage/bulk-load-files.ts';
+import type { BulkLoads } from '../storage/bulk-load-store.ts';
+
+/** What the two bulk load operations add: the loads, and where their files are uploaded. */
+export interface BulkLoadAccess {
+  loads: BulkLoads;
+  uploads: UploadTargets;
+}
 
 /** What the use cases need from the outside world; built once per process by the composition root (composition.ts). */
 export interface ActionDependencies {
@@ -14,6 +22,8 @@ export interface ActionDependencies {
   deletedRetentionDays: number;
   /** How many batch operations run at once. */
   batchConcurrency: number;
+  /** The bulk loads; only the two bulk load operations have them. */
+  bulkLoads?: BulkLoadAccess;
   /** The processor state machine, where one is configured. */
   processing?: ProcessingStarter;
   /** Counts an event of the service (a CloudWatch metric in AWS). */

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
+import { LOCAL_UPLOAD_PATH } from '../../lambdas/storage/local-upload-targets.ts';
 import { AUTHORIZER_ENTRY, ROUTES } from '../../lambdas/routes.ts';
 import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../stack/api-settings.ts';
 import { GatewayAnswer, readBody, send, sendAnswer } from './gateway/answers.ts';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   lambdaResponseLimitBytes?: number;
   /** Public pages served without authentication (the issuer's keys, the API reference): path to content type and body. */
   pages?: Record<string, { contentType: string; body: string | Buffer }>;
+  /** What S3 is in AWS for a bulk load's file: PUT on its signed upload URL, outside the API. */
+  uploads?: { receive(request: IncomingMessage, tenantId: string, loadId: string, query: URLSearchParams): Promise<void> };
 }
 
 export interface RunningGateway {
@@ -74,6 +77,14 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     if (page) {
       response.writeHead(200, { 'Content-Type': page.contentType });
       response.end(page.body);
+      return;
+    }
+    const upload = url.pathname.startsWith(`${LOCAL_UPLOAD_PATH}/`) ? url.pathname.split('/').slice(2) : undefined;
+    if (upload && options.uploads) {
+      if (request.method !== 'PUT' || upload.length !== 2) throw new GatewayAnswer(405, 'An upload URL takes a PUT of the file');
+      const [tenantId, loadId] = upload.map((part) => decodeURIComponent(part)) as [string, string];
+      await options.uploads.receive(request, tenantId, loadId, url.searchParams);
+      send(response, 200, '', { 'x-amzn-RequestId': requestId });
       return;
     }
     const found = match(request.method ?? 'GET', url.pathname);

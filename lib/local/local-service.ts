@@ -11,6 +11,7 @@ import { type TableNames, ensureTables } from './tables.ts';
 import { provisionTenant } from '../commands/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
+import { LocalBulkLoadRunner } from './bulk-load-runner.ts';
 import { type StageThrottle, type Tiers, stageThrottleFrom, tiersFrom } from '../stack/tiers.ts';
 import { LocalStageThrottle, LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
 
@@ -30,6 +31,8 @@ export interface LocalServiceOptions {
   tenants?: string[];
   /** The tiers' limits; by default those of lib/stack/tiers.ts with the TIERS environment variable applied. */
   tiers?: Tiers;
+  /** How many batches of a bulk load run at once; by default BULK_LOAD_CONCURRENCY, else 4. */
+  bulkLoadConcurrency?: number;
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
@@ -41,6 +44,8 @@ export interface LocalServiceOptions {
 
 export interface LocalService {
   url: string;
+  /** The bulk load runner (tests wait on it). */
+  bulkLoads: LocalBulkLoadRunner;
   dynamoDbEndpoint: string;
   issuer: LocalIssuer;
   tenants: TenantRegistry;
@@ -68,8 +73,15 @@ export function readInstanceFile(dataDir: string): InstanceFile | undefined {
   }
 }
 
-function cursorSecret(dataDir: string): string {
-  const file = join(dataDir, 'cursor-secret');
+function bulkLoadConcurrencyFrom(raw: string | undefined): number {
+  const value = Number(raw ?? 4);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error('BULK_LOAD_CONCURRENCY must be a whole number from 1 to 64');
+  return value;
+}
+
+/** A secret of this data directory, made at its first use and kept (the cursor key, the upload URLs' key). */
+function storedSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
@@ -102,7 +114,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       TENANTS_TABLE_NAME: tables.tenantsTableName,
       DYNAMODB_ENDPOINT: endpoint,
       AWS_REGION: process.env.AWS_REGION ?? REGION,
-      CURSOR_SECRET: cursorSecret(dataDir),
+      CURSOR_SECRET: storedSecret(dataDir, 'cursor-secret'),
+      LOCAL_UPLOAD_URL: `http://${host}:${options.port}`,
+      LOCAL_UPLOAD_SECRET: storedSecret(dataDir, 'upload-secret'),
       JWT_ISSUER: LOCAL_ISSUER,
       JWT_AUDIENCE: LOCAL_AUDIENCE,
       JWKS_URL: `http://${host}:${options.port}/.well-known/jwks.json`,
@@ -118,7 +132,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       throw new Error('AUTHORIZER_CACHE_TTL must be a whole number of seconds');
     }
     const { stageThrottle, ...limits } = options.limits ?? {};
+    const bulkLoads = new LocalBulkLoadRunner({
+      dataDir,
+      secret: process.env.LOCAL_UPLOAD_SECRET as string,
+      concurrency: options.bulkLoadConcurrency ?? bulkLoadConcurrencyFrom(process.env.BULK_LOAD_CONCURRENCY),
+    });
     gateway = await startLocalGateway({
+      uploads: bulkLoads,
       port: options.port,
       host,
       usagePlans,
@@ -134,13 +154,16 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 
     const running = gateway;
+    bulkLoads.resume();
     return {
       url: gateway.url,
       dynamoDbEndpoint: endpoint,
       issuer,
       tenants,
+      bulkLoads,
       stop: async () => {
         await running.stop();
+        await bulkLoads.stop();
         client.destroy();
         rmSync(instanceFilePath(dataDir), { force: true });
         await dynamoDb?.stop();

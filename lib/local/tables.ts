@@ -1,4 +1,5 @@
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
@@ -12,6 +13,7 @@ import {
   INDEX_SORT_KEY,
   LOOKUP_INDEXES,
   PARTITION_KEY,
+  BULK_ERROR_INDEX,
   PROCESSING_INDEX,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
@@ -22,21 +24,42 @@ export interface TableNames {
   tenantsTableName: string;
 }
 
-/** The sweep's sparse index of records in processing (added to a table made before it existed). */
-const processingIndex: GlobalSecondaryIndex = {
-  IndexName: PROCESSING_INDEX.indexName,
-  KeySchema: [
-    { AttributeName: PROCESSING_INDEX.partitionKey, KeyType: 'HASH' },
-    { AttributeName: PROCESSING_INDEX.sortKey, KeyType: 'RANGE' },
-  ],
-  Projection: { ProjectionType: 'ALL' },
-};
-const processingIndexAttributes = [
-  { AttributeName: PROCESSING_INDEX.partitionKey, AttributeType: 'S' as const },
-  { AttributeName: PROCESSING_INDEX.sortKey, AttributeType: 'S' as const },
+/**
+ * The sparse indexes that came after the first release (the sweep's records in processing, a bulk
+ * load's failed lines): a table made before one existed (an older DATA_DIR) gains it at start.
+ */
+const LATER_INDEXES: { index: GlobalSecondaryIndex; attributes: AttributeDefinition[] }[] = [
+  {
+    index: {
+      IndexName: PROCESSING_INDEX.indexName,
+      KeySchema: [
+        { AttributeName: PROCESSING_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: PROCESSING_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    attributes: [
+      { AttributeName: PROCESSING_INDEX.partitionKey, AttributeType: 'S' },
+      { AttributeName: PROCESSING_INDEX.sortKey, AttributeType: 'S' },
+    ],
+  },
+  {
+    index: {
+      IndexName: BULK_ERROR_INDEX.indexName,
+      KeySchema: [
+        { AttributeName: BULK_ERROR_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: BULK_ERROR_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    attributes: [
+      { AttributeName: BULK_ERROR_INDEX.partitionKey, AttributeType: 'S' },
+      { AttributeName: BULK_ERROR_INDEX.sortKey, AttributeType: 'N' },
+    ],
+  },
 ];
 
-/** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the processing one, TTL. */
+/** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the later sparse ones, TTL. */
 function recordsTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(LOOKUP_INDEXES);
   return {
@@ -47,7 +70,7 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: PARTITION_KEY, AttributeType: 'S' },
       { AttributeName: INDEX_SORT_KEY, AttributeType: 'S' },
       ...indexes.map((index) => ({ AttributeName: index.partitionKey, AttributeType: 'S' as const })),
-      ...processingIndexAttributes,
+      ...LATER_INDEXES.flatMap((later) => later.attributes),
     ],
     GlobalSecondaryIndexes: [
       ...indexes.map((index) => ({
@@ -58,22 +81,31 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'ALL' as const },
       })),
-      processingIndex,
+      ...LATER_INDEXES.map((later) => later.index),
     ],
   };
 }
 
-/** A records table made before the processing index existed (an older DATA_DIR) gains it. */
-async function addProcessingIndexIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === PROCESSING_INDEX.indexName)) return;
-  await client.send(
-    new UpdateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: processingIndexAttributes,
-      GlobalSecondaryIndexUpdates: [{ Create: processingIndex }],
-    }),
-  );
+/** A records table made before one of the later indexes existed gains it. */
+async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  for (const later of LATER_INDEXES) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === later.index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: later.attributes,
+        GlobalSecondaryIndexUpdates: [{ Create: later.index }],
+      }),
+    );
+    // DynamoDB takes one index creation at a time: the next waits until this one is built.
+    for (let waited = 0; ; waited += 100) {
+      const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (now?.TableStatus === 'ACTIVE' && now.GlobalSecondaryIndexes?.every((index) => index.IndexStatus === 'ACTIVE')) break;
+      if (waited > 60_000) throw new Error(`Index ${later.index.IndexName} of ${tableName} was not built within a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
@@ -108,7 +140,7 @@ async function createIfMissing(client: DynamoDBDocumentClient, input: CreateTabl
 export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await createIfMissing(client, recordsTableInput(names.tableName));
   await createIfMissing(client, tenantsTableInput(names.tenantsTableName));
-  await addProcessingIndexIfMissing(client, names.tableName);
+  await addLaterIndexesIfMissing(client, names.tableName);
   await client
     .send(
       new UpdateTimeToLiveCommand({

@@ -10,7 +10,7 @@ import {
   RequestAuthorizer,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,16 +18,11 @@ import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions'
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import {
-  INDEX_SORT_KEY,
-  LOOKUP_INDEXES,
-  PARTITION_KEY,
-  PROCESSING_INDEX,
-  TENANT_PARTITION_KEY,
-  TTL_ATTRIBUTE,
-} from '../../lambdas/storage/table-design.ts';
+import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../lambdas/storage/table-design.ts';
 import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
 import { accessLogFormat } from './access-log-format.ts';
+import { BulkLoader } from './constructs/bulk-loader.ts';
+import { recordsTable, tenantRegistryTable } from './service-tables.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
@@ -64,6 +59,8 @@ export interface BillingRunActionsStackProps extends StackProps {
   /** When each alarm fires, and who gets its e-mail (none without). */
   alarmThresholds: AlarmThresholds;
   alarmEmail?: string;
+  /** Bulk load: batches loading at once, lines per batch, days an upload is kept. */
+  bulkLoad: { concurrency: number; batchLines: number; uploadRetentionDays: number };
 }
 
 /** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
@@ -72,12 +69,13 @@ export class BillingRunActionsStack extends Stack {
   readonly table: Table;
   readonly tenantsTable: Table;
   readonly processor: IStateMachine;
+  readonly bulkLoader: BulkLoader;
 
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
     super(scope, id, props);
     // Named steps on this one scope: the construct ids, and so the deployed resources, stay as they were.
-    this.table = this.recordsTable();
-    this.tenantsTable = this.tenantRegistryTable();
+    this.table = recordsTable(this);
+    this.tenantsTable = tenantRegistryTable(this);
     this.processor = props.processorStateMachineArn
       ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
       : new DefaultProcessor(this, 'DefaultProcessor', {
@@ -86,6 +84,13 @@ export class BillingRunActionsStack extends Stack {
           logRetention: props.logRetention,
         }).stateMachine;
     scheduleSweep(this, { table: this.table, tenantsTable: this.tenantsTable, ...props });
+    this.bulkLoader = new BulkLoader(this, 'BulkLoads', {
+      table: this.table,
+      tenantsTable: this.tenantsTable,
+      processor: this.processor,
+      ...props,
+      ...props.bulkLoad,
+    });
     const functionFor = this.operationFunctions(props);
     this.api = this.restApi(props, requestAuthorizer(this, { tenantsTable: this.tenantsTable, ...props }));
     for (const route of ROUTES) {
@@ -108,43 +113,9 @@ export class BillingRunActionsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
     new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
-  }
-
-  /** Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected, retained. */
-  private recordsTable(): Table {
-    const table = new Table(this, 'Records', {
-      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const index of Object.values(LOOKUP_INDEXES)) {
-      table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
-      });
-    }
-    table.addGlobalSecondaryIndex({
-      indexName: PROCESSING_INDEX.indexName,
-      partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
-    });
-    return table;
-  }
-
-  /** The tenant registry: tier, record limit and count, usage identifier key. */
-  private tenantRegistryTable(): Table {
-    return new Table(this, 'Tenants', {
-      partitionKey: { name: TENANT_PARTITION_KEY, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
+    new CfnOutput(this, 'BulkLoadBucketName', {
+      value: this.bulkLoader.bucket.bucketName,
+      description: 'Bulk load uploads (presigned PUTs)',
     });
   }
 
@@ -173,14 +144,17 @@ export class BillingRunActionsStack extends Stack {
           ...serviceEnvironment,
           ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }),
           ...(route.lookup && listEnvironment),
+          ...(route.access.bulkLoads && { BULK_LOAD_BUCKET: this.bulkLoader.bucket.bucketName }),
         },
       });
+      if (route.access.bulkLoads === 'start') this.bulkLoader.grantUploads(fn);
       if (route.lookup) {
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [cursorSecret.secretArn] }),
         );
       }
-      fn.grantTable(this.table, route.access.records, route.lookup ? [LOOKUP_INDEXES[route.lookup].indexName] : []);
+      const index = route.lookup ? LOOKUP_INDEXES[route.lookup].indexName : route.access.bulkLoads === 'read' && BULK_ERROR_INDEX.indexName;
+      fn.grantTable(this.table, route.access.records, index ? [index] : []);
       fn.grantTable(this.tenantsTable, route.access.tenants);
       if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
       return fn;

@@ -68,6 +68,11 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     deletedRetentionDays: number('deletedRetentionDays', 30),
     cursorKeyGraceHours: number('cursorKeyGraceHours', 24),
     alarmThresholds: alarmThresholdsFrom(node.tryGetContext('alarmThresholds')),
+    bulkLoad: {
+      concurrency: number('bulkLoadConcurrency', 20),
+      batchLines: number('bulkLoadBatchLines', 200),
+      uploadRetentionDays: number('bulkLoadUploadRetentionDays', 7),
+    },
     ...(alarmEmail !== undefined && { alarmEmail }),
   };
 }

@@ -4,6 +4,7 @@ import { patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { isJsonNumber } from '../../lambdas/domain/json-values.ts';
 import { batchEnvelopeSchema } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
 import { createSchema } from '../../lambdas/use-cases/create-billing-run-action.ts';
+import { BULK_LOAD_STATUSES, startBulkLoadSchema } from '../../lambdas/domain/bulk-load.ts';
 
 /**
  * The schemas of the OpenAPI document: the request bodies and the record from the very Zod schemas
@@ -112,5 +113,65 @@ export function componentSchemas(): Record<string, JsonSchema> {
     BatchResult: schema(batchResultSchema()),
     ListPage: listPage(schema(listPageSchema())),
     Error: schema(errorSchema()),
+    BulkLoadStart: schema(startBulkLoadSchema, 'input'),
+    ...bulkLoadSchemas(),
+  };
+}
+
+/** A load as the two bulk load operations answer it (SPEC 2.4). */
+function bulkLoadSchemas(): Record<string, JsonSchema> {
+  const load: JsonSchema = {
+    type: 'object',
+    required: ['id', 'status', 'source_file', 'loaded', 'failed', 'created_at', 'created_by'],
+    properties: {
+      id: { type: 'string' },
+      status: { type: 'string', enum: [...BULK_LOAD_STATUSES] },
+      source_file: { type: 'string' },
+      lines: { type: 'integer', description: 'Non-empty lines of the file, once it has been read through' },
+      loaded: { type: 'integer', description: 'Lines loaded as new records (always complete)' },
+      failed: { type: 'integer', description: 'Lines not loaded (always complete)' },
+      created_at: { type: 'string', format: 'date-time' },
+      created_by: { type: 'object', description: 'The caller that started the load: principal, source_ip, user_agent, request_id' },
+      started_at: { type: 'string', format: 'date-time', description: 'When the file arrived and loading began' },
+      finished_at: { type: 'string', format: 'date-time' },
+      message: { type: 'string', description: 'Why the load failed, when it did' },
+    },
+  };
+  const properties = load.properties as Record<string, JsonSchema>;
+  const detailsSchema = (schema(errorSchema()).properties as Record<string, JsonSchema>).details as JsonSchema;
+  return {
+    BulkLoadStarted: {
+      ...load,
+      properties: {
+        ...properties,
+        upload: {
+          type: 'object',
+          description: 'Where to send the file, while the load awaits it: a PUT of the file to `url` with exactly these headers',
+          required: ['url', 'method', 'headers', 'expires_at'],
+          properties: {
+            url: { type: 'string' },
+            method: { type: 'string', const: 'PUT' },
+            headers: { type: 'object', additionalProperties: { type: 'string' } },
+            expires_at: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    BulkLoad: {
+      ...load,
+      required: [...(load.required as string[]), 'errors'],
+      properties: {
+        ...properties,
+        errors: {
+          type: 'array',
+          description: 'The first 1,000 line errors, in line order: the message (and details) a create of that line would have answered',
+          items: {
+            type: 'object',
+            required: ['line', 'message'],
+            properties: { line: { type: 'integer' }, message: { type: 'string' }, details: detailsSchema },
+          },
+        },
+      },
+    },
   };
 }

@@ -84,13 +84,13 @@ function queryParameters(route: Route): JsonSchema[] {
       },
     ];
   }
-  if (route.operation === 'createBillingRunAction') {
+  if (route.operation === 'createBillingRunAction' || route.operation === 'startBulkLoad') {
     return [
       {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Same key and body within 24 h: the first response again, nothing created',
+        description: 'Same key and body within 24 h: the first response again (the same record or load), nothing created',
         schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
       },
     ];
@@ -99,6 +99,7 @@ function queryParameters(route: Route): JsonSchema[] {
 }
 
 const REQUESTS: Record<string, { schema: string; example: unknown }> = {
+  startBulkLoad: { schema: 'BulkLoadStart', example: { source_file: 'billing-run-2026-11.ndjson' } },
   createBillingRunAction: { schema: 'BillingRunActionCreate', example: EXAMPLE },
   updateBillingRunAction: { schema: 'BillingRunActionReplace', example: { ...EXAMPLE, status: 'completed', sys_version: 1 } },
   patchBillingRunAction: {
@@ -124,6 +125,8 @@ function successSchema(route: Route): JsonSchema {
   if (route.operation === 'batchBillingRunActions') return ref('BatchResult');
   if (route.operation === 'deleteBillingRunAction') return { type: 'string', description: 'The id of the deleted record' };
   if (route.operation === 'getBillingRunAction') return ref('BillingRunActionFields');
+  if (route.operation === 'startBulkLoad') return ref('BulkLoadStarted');
+  if (route.operation === 'getBulkLoad') return ref('BulkLoad');
   return ref('BillingRunAction');
 }
 
@@ -135,7 +138,7 @@ export function buildOpenApiDocument(): JsonSchema {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.operation,
       summary: route.summary,
-      tags: [route.lookup ? 'lists' : 'records'],
+      tags: [route.lookup ? 'lists' : route.access.bulkLoads ? 'bulk loads' : 'records'],
       security: [{ bearerAuth: [route.scope] }],
       description: `Needs the \`${route.scope}\` scope${route.scope === READ_SCOPE ? ` (or \`${WRITE_SCOPE}\`)` : ''}.`,
       parameters: [...names.map(pathParameter), ...queryParameters(route)],
@@ -163,6 +166,7 @@ export function buildOpenApiDocument(): JsonSchema {
     tags: [
       { name: 'records', description: 'One billing run action, and batches of them' },
       { name: 'lists', description: 'Billing run actions by lookup, oldest first, in pages' },
+      { name: 'bulk loads', description: 'Thousands to millions of new records from one NDJSON file: start, upload, follow' },
     ],
     security: [{ bearerAuth: [] }],
     paths,

@@ -8,7 +8,10 @@ describe('the CDK stack with an existing processor', () => {
   it('uses the processorStateMachineArn from context and provisions no processor of its own', () => {
     const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:their-processor';
     const { template: withTheirs, outdir } = synth({ processorStateMachineArn: arn, processingTimeoutHours: 2, ...NO_BUNDLING });
-    withTheirs.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    // The bulk load state machine is the stack's own; no processor is.
+    withTheirs.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    withTheirs.hasResourceProperties('AWS::StepFunctions::StateMachine', { DefinitionString: Match.objectLike({}) });
+    expect(JSON.stringify(withTheirs.toJSON().Resources)).not.toContain('Dispatch and wait for the worker');
     withTheirs.resourceCountIs('AWS::Events::EventBus', 0);
     withTheirs.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: arn }) } });
     withTheirs.hasResourceProperties('AWS::IAM::Policy', {

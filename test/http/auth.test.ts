@@ -33,7 +33,7 @@ async function signedBy(key: CryptoKey, alg: string, payload: Record<string, unk
 
 /** Fills the path parameters of a route so that it can be called. */
 function pathOf(path: string, tenant: string): string {
-  return path.replace('{tenantId}', tenant).replace(/\{[a-z_]+\}/g, recordId);
+  return path.replace('{tenantId}', tenant).replace(/\{\w+\}/g, recordId);
 }
 
 const badTokens: [string, () => Promise<string | undefined>][] = [
@@ -131,7 +131,9 @@ describe('authorization', () => {
         token,
         ...(route.hasBody && { body: validBody() }),
       });
-      if (route.scope === 'billing-run-actions:read') expect(response.status, route.operation).toBe(200);
+      // Past authorization, a read answers; no bulk load has the record's id, so that one is not found.
+      if (route.scope === 'billing-run-actions:read')
+        expect(response.status, route.operation).toBe(route.operation === 'getBulkLoad' ? 404 : 200);
       else {
         expect(response.status, route.operation).toBe(403);
         expect(response.body.message).toMatch(/billing-run-actions:write/);

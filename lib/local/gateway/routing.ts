@@ -8,11 +8,24 @@ export interface Match {
 
 const compiled = ROUTES.map((route) => ({ route: route as Route, segments: route.path.split('/').slice(1) }));
 
-/** The route of the route table a request is for, with its path parameters decoded; 404 (400 for a malformed path) otherwise. */
+const staticSegments = (template: string[]): number => template.filter((part) => !part.startsWith('{')).length;
+
+/**
+ * The route of the route table a request is for, with its path parameters decoded; 404 (400 for a
+ * malformed path) otherwise. As in API Gateway, a path goes to its most specific resource (a fixed
+ * segment before a parameter: `/bulkLoads` is never the record `bulkLoads`), and only then by method.
+ */
 export function match(method: string, pathname: string): Match {
   const segments = pathname.replace(/\/$/, '').split('/').slice(1);
+  let specificity = -1;
+  for (const { segments: template } of compiled) {
+    const fits =
+      template.length === segments.length &&
+      template.every((part, index) => (part.startsWith('{') ? segments[index] !== '' : part === segments[index]));
+    if (fits) specificity = Math.max(specificity, staticSegments(template));
+  }
   for (const { route, segments: template } of compiled) {
-    if (route.method !== method || template.length !== segments.length) continue;
+    if (route.method !== method || template.length !== segments.length || staticSegments(template) !== specificity) continue;
     const pathParameters: Record<string, string> = {};
     const matches = template.every((part, index) => {
       const actual = segments[index] as string;

@@ -24,15 +24,16 @@ const BUNDLING = {
 };
 
 export interface ServiceFunctionProps {
-  /** Handler module relative to the project root, exporting `handler`. */
+  /** Handler module relative to the project root, exporting `handler` (or the export named by `handler`). */
   entry: string;
+  handler?: string;
   description: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
-  /** How it is invoked: by API Gateway (the default), or on a schedule. */
-  invocation?: 'api' | 'schedule';
+  /** How it is invoked: by API Gateway (the default), on a schedule, or as a task of a state machine. */
+  invocation?: 'api' | 'schedule' | 'state machine';
 }
 
 /**
@@ -50,7 +51,7 @@ export class ServiceFunction extends Construct {
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
     this.function = new NodejsFunction(this, 'Function', {
       entry: resolve(PROJECT_ROOT, props.entry),
-      handler: 'handler',
+      handler: props.handler ?? 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -71,10 +72,13 @@ export class ServiceFunction extends Construct {
     });
     logGroup.grantWrite(this.role);
     acknowledge(this.function, {
-      'Serverless-LambdaDLQ':
-        props.invocation === 'schedule'
-          ? 'A scheduled, idempotent run: a failed run is repeated by the next one, and shows in the function error metric; a dead-letter queue would only hold empty schedule events.'
-          : 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
+      'Serverless-LambdaDLQ': {
+        schedule:
+          'A scheduled, idempotent run: a failed run is repeated by the next one, and shows in the function error metric; a dead-letter queue would only hold empty schedule events.',
+        api: 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
+        'state machine':
+          'Invoked synchronously by a state machine task, which retries it and catches its failure: a dead-letter queue only receives failed asynchronous invocations.',
+      }[props.invocation ?? 'api'],
     });
     acknowledge(this.role, {
       'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import * as z from 'zod/mini';
+import type { FieldIssue } from './errors.ts';
+
+/**
+ * A bulk load: a tenant's NDJSON file of create bodies, loaded line by line. Its life:
+ * `awaiting upload` (started, the file not yet sent) -> `loading` (the file arrived and was read
+ * through once, so `lines` is known) -> `completed`, `completed with errors`, or `failed` (the file
+ * could not be read at all, with a message).
+ */
+export const BULK_LOAD_STATUSES = ['awaiting upload', 'loading', 'completed', 'completed with errors', 'failed'] as const;
+type BulkLoadStatus = (typeof BULK_LOAD_STATUSES)[number];
+
+/** A line that was not loaded: its number, and the message and details the create operation would have answered. */
+export interface LineError {
+  line: number;
+  message: string;
+  details?: FieldIssue[];
+}
+
+/** Who started the load: its records carry this caller in their security context. */
+interface LoadCaller {
+  principal: string;
+  source_ip: string;
+  user_agent: string;
+  request_id: string;
+}
+
+export interface BulkLoad {
+  id: string;
+  status: BulkLoadStatus;
+  source_file: string;
+  /** Non-empty lines in the file; known once the file has been read through. */
+  lines?: number;
+  loaded: number;
+  failed: number;
+  created_at: string;
+  created_by: LoadCaller;
+  /** When the upload arrived and loading began, and when it ended. */
+  started_at?: string;
+  finished_at?: string;
+  /** Why the load failed, when it did. */
+  message?: string;
+}
+
+/** How many line errors a load keeps in its report (the counts are always complete). */
+export const REPORTED_LINE_ERRORS = 1_000;
+/** How many details of one line's error are kept (a line with thousands of unknown fields stays one small item). */
+export const DETAILS_PER_LINE_ERROR = 100;
+/** How long a load, its line errors and its bookkeeping are kept after it starts. */
+export const BULK_LOAD_RETENTION_DAYS = 30;
+/** How long the upload target of a new load stays valid. */
+export const UPLOAD_WINDOW_SECONDS = 3_600;
+/** The largest file a load takes: S3's limit for one PUT. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
+/** The largest line: a create body's limit. */
+export const MAX_LINE_BYTES = 256 * 1024;
+
+export const startBulkLoadSchema = z.strictObject({
+  source_file: z.string().check(z.minLength(1), z.maxLength(256)),
+});
+
+/**
+ * The id of the record a line becomes: the same for every attempt at that line, so a retried batch
+ * finds what an earlier attempt wrote instead of writing it twice. It is a UUIDv7 of the moment loading
+ * began, with the line number as its sequence (a load's records sort in line order) and the rest of
+ * its bits from a hash of the load id and the line.
+ */
+export function lineRecordId(loadId: string, line: number, startedAtMs: number): string {
+  const random = createHash('sha256').update(`${loadId}\n${line}`).digest().subarray(0, 16);
+  return uuidv7({ msecs: startedAtMs, seq: line, random });
+}

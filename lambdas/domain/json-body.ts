@@ -1,0 +1,40 @@
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { ValidationFailed } from './errors.ts';
+import { mayHoldInexactNumbers, parseJson } from './json-values.ts';
+
+/**
+ * The rules a JSON body is read by, wherever it comes from (a request, or a line of a bulk load
+ * file): middy's JSON body parser (its syntax and forbidden-key rules), then, when the text may hold
+ * a number a double would change, a second parse that keeps every number exactly.
+ */
+type ParserRequest = { event: { headers: Record<string, string>; body: unknown; isBase64Encoded?: boolean } };
+const middyParse = httpJsonBodyParser().before as unknown as (request: ParserRequest) => void;
+
+/** middy's refusals (415, and 422 for bad JSON or a forbidden key) as the service's own 400s, told apart by status and by whether the text parses. */
+function jsonRefusal(error: { statusCode?: number }, text: string | undefined): ValidationFailed {
+  if (error.statusCode === 415)
+    return new ValidationFailed('Unsupported Media Type: the body must be JSON sent with Content-Type: application/json');
+  try {
+    JSON.parse(text ?? '');
+  } catch {
+    return new ValidationFailed('Request body is not valid JSON');
+  }
+  return new ValidationFailed('Request body contains a forbidden key (__proto__ or constructor.prototype)');
+}
+
+/** Reads a request's body in place (as middy does), keeping its numbers exact. */
+export function parseRequestBody(request: ParserRequest, text: string | undefined): void {
+  try {
+    middyParse(request);
+  } catch (error) {
+    throw jsonRefusal(error as { statusCode?: number }, text);
+  }
+  if (text !== undefined && mayHoldInexactNumbers(text)) request.event.body = parseJson(text);
+}
+
+/** Reads JSON text that is a body by nature (a line of a bulk load), by the same rules as a request's. */
+export function parseJsonBody(text: string): unknown {
+  const request: ParserRequest = { event: { headers: { 'content-type': 'application/json' }, body: text } };
+  parseRequestBody(request, text);
+  return request.event.body;
+}

@@ -1,0 +1,60 @@
+import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
+import type { ServiceError } from '../domain/errors.ts';
+import type { IdempotencyClaim } from './billing-run-action-repository.ts';
+
+/** What a batch of lines has done so far: room reserved on the tenant's counter, and once done its counts. */
+export interface ChunkState {
+  /** How many of its records the tenant's counter holds room for (reserved once, with the bookkeeping item). */
+  granted: number;
+  /** Why it was granted less than it wanted. */
+  refusal?: string;
+  done: boolean;
+}
+
+/** The port to the loads themselves: start, read, and the moves between statuses. */
+export interface BulkLoads {
+  /** Stores a new load; with a claim, at most once per Idempotency-Key (a replay answers the first load). */
+  create(tenantId: string, load: BulkLoad, idempotency?: IdempotencyClaim): Promise<{ load: BulkLoad; replayed: boolean }>;
+  get(tenantId: string, loadId: string): Promise<BulkLoad | undefined>;
+  /** The first `limit` line errors, in line order. */
+  lineErrors(tenantId: string, loadId: string, limit: number): Promise<LineError[]>;
+  /**
+   * Claims an upload (`upload`: which version of the file) for loading: `awaiting upload` -> `loading`,
+   * or `loading` again for the same upload (a step that runs again); undefined for any other upload.
+   * The moment loading began is kept from the first claim (the records' ids derive from it).
+   */
+  beginLoading(tenantId: string, loadId: string, at: string, upload: string): Promise<BulkLoad | undefined>;
+  /** Stores how many lines the file holds, once it has been read through. */
+  countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined>;
+  /** `loading` -> `completed` / `completed with errors`, or `failed` when lines are unaccounted for. */
+  finish(tenantId: string, loadId: string, at: string): Promise<BulkLoad | undefined>;
+  /** Any unfinished status -> `failed` with the message. */
+  fail(tenantId: string, loadId: string, message: string, at: string): Promise<void>;
+}
+
+/**
+ * The port to the work on a load's batches of lines. Every step that a retry could repeat is
+ * conditional, so that a batch run twice writes each record once and counts it once: the room on the
+ * tenant's counter is reserved together with the batch's bookkeeping item, and the load's counts grow
+ * together with that item's move to done.
+ */
+export interface BulkChunks {
+  chunk(tenantId: string, loadId: string, firstLine: number): Promise<ChunkState | undefined>;
+  /**
+   * Reserves room for up to `wanted` records on the tenant's counter, exactly: never past its limit
+   * under any concurrency. Returns what was granted, or, when the batch reserved before, what it was.
+   * `refusal` says why less than wanted was granted.
+   */
+  reserve(tenantId: string, loadId: string, firstLine: number, wanted: number): Promise<{ granted: number; refusal?: string }>;
+  /**
+   * Writes new records. `firstAttempt`: no earlier attempt of the batch wrote any, so they go in batches
+   * without conditions; otherwise each is put only if it is not there yet.
+   */
+  putRecords(tenantId: string, records: BillingRunAction[], options: { firstAttempt: boolean }): Promise<void>;
+  putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void>;
+  /** Why the record could not be stored (DynamoDB's item limit), if it could not. */
+  unstorable(tenantId: string, record: BillingRunAction): ServiceError | undefined;
+  /** Marks the batch done and adds its counts to the load's, once. */
+  finishChunk(tenantId: string, loadId: string, firstLine: number, counts: { loaded: number; failed: number }): Promise<void>;
+}

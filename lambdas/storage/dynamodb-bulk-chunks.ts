@@ -1,0 +1,208 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts';
+import { ServiceError } from '../domain/errors.ts';
+import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
+import { type Item, toItem } from './record-items.ts';
+import {
+  BULK_ERROR_INDEX,
+  PARTITION_KEY,
+  TENANT_PARTITION_KEY,
+  TTL_ATTRIBUTE,
+  bulkChunkKey,
+  bulkErrorPartition,
+  bulkLineErrorKey,
+  bulkLoadKey,
+} from './table-design.ts';
+
+const BATCH_WRITE_ITEMS = 25;
+const ATTEMPTS = 10;
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 8)));
+/** Epoch seconds until which a load's items are kept (DynamoDB TTL). */
+export const retentionEnd = (): number => Math.floor(Date.now() / 1000) + BULK_LOAD_RETENTION_DAYS * 86_400;
+
+/** A load's batches: their bookkeeping items, the room they reserve on the tenant's counter, their records and line errors. */
+export class DynamoDbBulkChunks implements BulkChunks {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly tenantsTableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+    this.tenantsTableName = tenantsTableName;
+  }
+
+  async chunk(tenantId: string, loadId: string, firstLine: number): Promise<ChunkState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: bulkChunkKey(tenantId, loadId, firstLine) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    return { granted: Number(Item.granted), done: Item.state === 'done', ...(Item.refusal ? { refusal: Item.refusal as string } : {}) };
+  }
+  async reserve(tenantId: string, loadId: string, firstLine: number, wanted: number): Promise<{ granted: number; refusal?: string }> {
+    const chunkPut = (granted: number, refusal: string | undefined) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          [PARTITION_KEY]: bulkChunkKey(tenantId, loadId, firstLine),
+          state: 'reserved',
+          granted,
+          ...(refusal && { refusal }),
+          [TTL_ATTRIBUTE]: retentionEnd(),
+        },
+        ConditionExpression: `attribute_not_exists(${PARTITION_KEY})`,
+      },
+    });
+    for (let attempt = 1; ; attempt++) {
+      const { Item: tenant } = await this.client.send(
+        new GetCommand({ TableName: this.tenantsTableName, Key: { [TENANT_PARTITION_KEY]: tenantId }, ConsistentRead: true }),
+      );
+      let refusal: string | undefined;
+      let granted = wanted;
+      if (!tenant?.usage_identifier_key) {
+        granted = 0;
+        refusal = `Tenant '${tenantId}' is not provisioned`;
+      } else {
+        const max = Number(tenant.max_actions);
+        const room = Math.max(0, max - Number(tenant.action_count ?? 0));
+        if (room < wanted) {
+          granted = room;
+          refusal = `Tenant '${tenantId}' has reached its limit of ${max} billing run actions; delete some to make room`;
+        }
+      }
+      const counter =
+        granted > 0 && tenant
+          ? [
+              {
+                Update: {
+                  TableName: this.tenantsTableName,
+                  Key: { [TENANT_PARTITION_KEY]: tenantId },
+                  UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :granted',
+                  // The limit read above still holds, and the count has not grown past room for these.
+                  ConditionExpression:
+                    'attribute_exists(usage_identifier_key) AND max_actions = :max AND (attribute_not_exists(action_count) OR action_count <= :ceiling)',
+                  ExpressionAttributeValues: {
+                    ':zero': 0,
+                    ':granted': granted,
+                    ':max': tenant.max_actions,
+                    ':ceiling': Number(tenant.max_actions) - granted,
+                  },
+                },
+              },
+            ]
+          : [];
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [chunkPut(granted, refusal), ...counter] }));
+        return refusal ? { granted, refusal } : { granted };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [chunkReason] = error.CancellationReasons ?? [];
+        if (chunkReason?.Code === 'ConditionalCheckFailed') {
+          // An earlier attempt of this batch reserved already: that reservation stands.
+          const earlier = await this.chunk(tenantId, loadId, firstLine);
+          if (earlier) return earlier;
+        }
+        // The counter moved (or a concurrent transaction held it): read it again and retry.
+        if (attempt >= ATTEMPTS * 3) throw error;
+        await pause(attempt);
+      }
+    }
+  }
+  async putRecords(tenantId: string, records: BillingRunAction[], options: { firstAttempt: boolean }): Promise<void> {
+    const items = records.map((record) => toItem(tenantId, record));
+    if (options.firstAttempt) {
+      await this.batchPut(items);
+      return;
+    }
+    await Promise.all(
+      items.map((item) =>
+        this.client
+          .send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }))
+          .catch((error: unknown) => {
+            // Written by the earlier attempt (and perhaps changed since): it stays as it is.
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }),
+      ),
+    );
+  }
+  unstorable(tenantId: string, record: BillingRunAction): ServiceError | undefined {
+    try {
+      toItem(tenantId, record);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ServiceError) return error;
+      throw error;
+    }
+  }
+
+  async putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void> {
+    const expiresAt = retentionEnd();
+    await this.batchPut(
+      errors.map((error) => ({
+        [PARTITION_KEY]: bulkLineErrorKey(tenantId, loadId, error.line),
+        [BULK_ERROR_INDEX.partitionKey]: bulkErrorPartition(tenantId, loadId),
+        [BULK_ERROR_INDEX.sortKey]: error.line,
+        message: error.message,
+        ...(error.details && { details: error.details }),
+        [TTL_ATTRIBUTE]: expiresAt,
+      })),
+    );
+  }
+  async finishChunk(tenantId: string, loadId: string, firstLine: number, counts: { loaded: number; failed: number }): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { [PARTITION_KEY]: bulkChunkKey(tenantId, loadId, firstLine) },
+                UpdateExpression: 'SET #state = :done, loaded = :loaded, failed = :failed',
+                ConditionExpression: '#state = :reserved',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':done': 'done', ':reserved': 'reserved', ':loaded': counts.loaded, ':failed': counts.failed },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+                UpdateExpression: 'ADD loaded :loaded, failed :failed',
+                ExpressionAttributeValues: { ':loaded': counts.loaded, ':failed': counts.failed },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [chunkReason] = error.CancellationReasons ?? [];
+      if (chunkReason?.Code === 'ConditionalCheckFailed') return; // counted by an earlier attempt
+      throw error;
+    }
+  }
+  /** BatchWriteItem, 25 items a call, its unprocessed items sent again with backoff. */
+  private async batchPut(items: Item[]): Promise<void> {
+    const batches: Item[][] = [];
+    for (let index = 0; index < items.length; index += BATCH_WRITE_ITEMS) batches.push(items.slice(index, index + BATCH_WRITE_ITEMS));
+    await Promise.all(
+      batches.map(async (batch) => {
+        let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 1; requests.length > 0; attempt++) {
+          const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+          requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+          if (requests.length === 0) return;
+          if (attempt >= ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} items unwritten after ${ATTEMPTS} attempts`);
+          await pause(attempt);
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,208 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
+import { Conflict } from '../domain/errors.ts';
+import type { IdempotencyClaim } from './billing-run-action-repository.ts';
+import type { BulkLoads } from './bulk-load-store.ts';
+import { type Item, oldItemOf } from './record-items.ts';
+import { BULK_ERROR_INDEX, PARTITION_KEY, TTL_ATTRIBUTE, bulkErrorPartition, bulkLoadKey, idempotencyKey } from './table-design.ts';
+import { retentionEnd } from './dynamodb-bulk-chunks.ts';
+
+const LOAD_FIELDS = [
+  'id',
+  'status',
+  'source_file',
+  'lines',
+  'loaded',
+  'failed',
+  'created_at',
+  'created_by',
+  'started_at',
+  'finished_at',
+  'message',
+];
+
+function toLoad(item: Item): BulkLoad {
+  const load: Item = {};
+  for (const field of LOAD_FIELDS) if (item[field] !== undefined) load[field] = item[field];
+  return load as unknown as BulkLoad;
+}
+
+/** Loads are items of the records table, beside the records (table-design.ts), kept for BULK_LOAD_RETENTION_DAYS. */
+export class DynamoDbBulkLoads implements BulkLoads {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async create(tenantId: string, load: BulkLoad, idempotency?: IdempotencyClaim): Promise<{ load: BulkLoad; replayed: boolean }> {
+    const put = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...load, [PARTITION_KEY]: bulkLoadKey(tenantId, load.id), [TTL_ATTRIBUTE]: retentionEnd() },
+        ConditionExpression: `attribute_not_exists(${PARTITION_KEY})`,
+      },
+    };
+    if (!idempotency) {
+      await this.client.send(new PutCommand(put.Put));
+      return { load, replayed: false };
+    }
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            put,
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  [PARTITION_KEY]: idempotencyKey(tenantId, `bulkload#${idempotency.key}`),
+                  body_hash: idempotency.bodyHash,
+                  load_id: load.id,
+                  [TTL_ATTRIBUTE]: idempotency.expiresAt,
+                },
+                ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
+                ExpressionAttributeValues: { ':now': idempotency.now },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+        }),
+      );
+      return { load, replayed: false };
+    } catch (error) {
+      const claim = error instanceof TransactionCanceledException ? oldItemOf(error.CancellationReasons?.[1]) : undefined;
+      if (!claim) throw error;
+      if (claim.body_hash !== idempotency.bodyHash) {
+        throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`, { cause: error });
+      }
+      const first = await this.get(tenantId, claim.load_id as string);
+      if (!first) throw error;
+      return { load: first, replayed: true };
+    }
+  }
+  async get(tenantId: string, loadId: string): Promise<BulkLoad | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) }, ConsistentRead: true }),
+    );
+    return Item ? toLoad(Item) : undefined;
+  }
+  async lineErrors(tenantId: string, loadId: string, limit: number): Promise<LineError[]> {
+    const errors: LineError[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BULK_ERROR_INDEX.indexName,
+          KeyConditionExpression: '#load = :load',
+          ExpressionAttributeNames: { '#load': BULK_ERROR_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':load': bulkErrorPartition(tenantId, loadId) },
+          Limit: limit - errors.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        errors.push({ line: Number(item.line), message: item.message as string, ...(item.details ? { details: item.details } : {}) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && errors.length < limit);
+    return errors;
+  }
+  async countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+        UpdateExpression: 'SET #lines = :lines',
+        ConditionExpression: `attribute_exists(${PARTITION_KEY})`,
+        ExpressionAttributeNames: { '#lines': 'lines' },
+        ExpressionAttributeValues: { ':lines': lines },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toLoad(Attributes as Item);
+  }
+
+  async beginLoading(tenantId: string, loadId: string, at: string, upload: string): Promise<BulkLoad | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+          UpdateExpression: 'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload',
+          ConditionExpression: '#status = :awaiting OR (#status = :loading AND upload_version = :upload)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':loading': 'loading', ':awaiting': 'awaiting upload', ':at': at, ':upload': upload },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toLoad(Attributes as Item);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+  async finish(tenantId: string, loadId: string, at: string): Promise<BulkLoad | undefined> {
+    const load = await this.get(tenantId, loadId);
+    if (!load || load.status !== 'loading') return load;
+    const missing = (load.lines ?? 0) - load.loaded - load.failed;
+    if (missing > 0) {
+      await this.fail(tenantId, loadId, `${missing} of ${load.lines} lines were not processed; start a new load for them`, at);
+      return this.get(tenantId, loadId);
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+          UpdateExpression: 'SET #status = :status, finished_at = :at',
+          ConditionExpression: '#status = :loading',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': load.failed > 0 ? 'completed with errors' : 'completed',
+            ':loading': 'loading',
+            ':at': at,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toLoad(Attributes as Item);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.get(tenantId, loadId);
+    }
+  }
+  async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+          UpdateExpression: 'SET #status = :failed, message = :message, finished_at = :at',
+          ConditionExpression: '#status IN (:awaiting, :loading)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':message': message,
+            ':at': at,
+            ':awaiting': 'awaiting upload',
+            ':loading': 'loading',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

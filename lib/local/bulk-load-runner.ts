@@ -1,0 +1,209 @@
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import pLimit from 'p-limit';
+import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
+import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
+import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
+import { uploadRefusal } from '../../lambdas/storage/local-upload-targets.ts';
+import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
+import { GatewayAnswer } from './gateway/answers.ts';
+import { inInvocation } from './gateway/invocation.ts';
+import { lambdaContext } from './gateway/proxy-event.ts';
+
+/** A stored upload under DATA_DIR/bulk-loads/<tenant>/<load>.ndjson, its batches beside it (what S3 holds in AWS). */
+class LocalUploadedFile implements UploadedFile {
+  readonly version = 'local';
+  private readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  read(range?: { start: number; end: number }): AsyncIterable<Uint8Array> {
+    // createReadStream's end is inclusive.
+    return createReadStream(this.path, range ? { start: range.start, end: Math.max(range.start, range.end - 1) } : {});
+  }
+
+  async writeBatches(batches: AsyncIterable<LineRange>): Promise<void> {
+    const temporary = `${this.path}.batches.part`;
+    await pipeline(
+      (async function* () {
+        for await (const batch of batches) yield `${JSON.stringify(batch)}\n`;
+      })(),
+      createWriteStream(temporary),
+    );
+    renameSync(temporary, `${this.path}.batches`);
+  }
+
+  async *batches(): AsyncGenerator<LineRange> {
+    for await (const line of createInterface({ input: createReadStream(`${this.path}.batches`), crlfDelay: Number.POSITIVE_INFINITY })) {
+      if (line) yield JSON.parse(line) as LineRange;
+    }
+  }
+}
+
+/** How often a failed batch is tried in all (the state machine retries the chunk function as often). */
+const BATCH_ATTEMPTS = 5;
+/** The step functions' timeouts in the stack: a local step is held to the same. */
+const STEP_TIMEOUT_MS = { prepare: 15 * 60_000, chunk: 5 * 60_000, finish: 30_000 };
+
+type Steps = typeof BulkLoadSteps & { deps: BulkLoadSteps.BulkRunDependencies };
+
+/**
+ * The laptop's stand-in for S3 and the bulk load state machine: it takes the file of a load on its
+ * signed upload URL (streamed to DATA_DIR, never held), then runs the very steps the state machine
+ * runs, each as a Lambda invocation of its own: read the file through into batches, load the batches
+ * with bounded concurrency (a failed batch is tried again), finish. Loads that a stopped instance left
+ * unfinished resume when it starts again.
+ */
+export class LocalBulkLoadRunner {
+  private readonly directory: string;
+  private readonly secret: string;
+  private readonly concurrency: number;
+  private readonly running = new Map<string, Promise<void>>();
+  private steps: Promise<Steps> | undefined;
+  private stopping = false;
+
+  constructor(options: { dataDir: string; secret: string; concurrency: number }) {
+    this.directory = join(options.dataDir, 'bulk-loads');
+    this.secret = options.secret;
+    this.concurrency = options.concurrency;
+  }
+
+  /**
+   * The steps and their dependencies, loaded as the gateway loads the handlers (once the functions'
+   * environment is set) and built as the state machine's functions build them.
+   */
+  private load(): Promise<Steps> {
+    this.steps ??= (async () => {
+      const [{ bulkRunDependencies }, steps] = await Promise.all([
+        import('../../lambdas/composition.ts'),
+        import('../../lambdas/use-cases/bulk-load-steps.ts'),
+      ]);
+      return { ...steps, deps: bulkRunDependencies() };
+    })();
+    return this.steps;
+  }
+
+  /** One step as one invocation of its function, in its own InvokeStore context (logs and metrics apart). */
+  private invoke<T>(step: keyof typeof STEP_TIMEOUT_MS, work: () => Promise<T>): Promise<T> {
+    return inInvocation(lambdaContext(`bulkLoad-${step}`, STEP_TIMEOUT_MS[step]), work);
+  }
+
+  private pathOf(tenantId: string, loadId: string): string {
+    return join(this.directory, tenantId, `${loadId}.ndjson`);
+  }
+
+  /** A PUT of a load's file on its upload URL; answers once the file is stored, then loads it in the background. */
+  async receive(request: IncomingMessage, tenantId: string, loadId: string, query: URLSearchParams): Promise<void> {
+    const refusal = uploadRefusal(this.secret, tenantId, loadId, query);
+    if (refusal) throw new GatewayAnswer(403, refusal);
+    const { deps } = await this.load();
+    const load = await deps.loads.get(tenantId, loadId);
+    if (!load) throw new GatewayAnswer(404, `Bulk load '${loadId}' was not found`);
+    const path = this.pathOf(tenantId, loadId);
+    if (load.status !== 'awaiting upload' || existsSync(path)) {
+      throw new GatewayAnswer(409, `Bulk load '${loadId}' already has its file (status ${load.status}); start a new load to send another`);
+    }
+    mkdirSync(join(this.directory, tenantId), { recursive: true });
+    const temporary = `${path}.${process.pid}.part`;
+    let bytes = 0;
+    try {
+      await pipeline(
+        request,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            bytes += chunk.length;
+            if (bytes > MAX_UPLOAD_BYTES) {
+              throw new GatewayAnswer(400, `The file is larger than ${MAX_UPLOAD_BYTES} bytes (5 GiB), S3's limit for one upload`);
+            }
+            yield chunk;
+          }
+        },
+        createWriteStream(temporary),
+      );
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error instanceof GatewayAnswer ? error : new GatewayAnswer(400, 'The upload was cut off before its end; send the file again');
+    }
+    renameSync(temporary, path);
+    this.start(tenantId, loadId);
+  }
+
+  /** Loads every stored upload whose load has not ended (after a stop in the middle of one). */
+  resume(): void {
+    if (!existsSync(this.directory)) return;
+    for (const tenantId of readdirSync(this.directory)) {
+      for (const name of readdirSync(join(this.directory, tenantId))) {
+        if (name.endsWith('.ndjson')) this.start(tenantId, name.slice(0, -'.ndjson'.length));
+      }
+    }
+  }
+
+  /** Resolves when every load started so far has ended or paused. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Starts no further batch and waits for those running: an unfinished load resumes at the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
+  private start(tenantId: string, loadId: string): void {
+    const key = `${tenantId}/${loadId}`;
+    if (this.running.has(key)) return;
+    const run = this.run(tenantId, loadId)
+      .catch(async (error: unknown) => (await this.load()).deps.actions.reportError(error, { loadId, step: 'run the bulk load' }))
+      .finally(() => this.running.delete(key));
+    this.running.set(key, run);
+  }
+
+  private async run(tenantId: string, loadId: string): Promise<void> {
+    const { deps, readThrough, loadChunk, failLoad, finishLoad } = await this.load();
+    const path = this.pathOf(tenantId, loadId);
+    const file = new LocalUploadedFile(path);
+    const forget = () => {
+      for (const stored of [path, `${path}.batches`]) rmSync(stored, { force: true });
+    };
+    const load = await this.invoke('prepare', () => readThrough(deps, file, tenantId, loadId));
+    if (load?.status !== 'loading') {
+      if (load?.status !== 'awaiting upload') forget();
+      return;
+    }
+    const limit = pLimit(this.concurrency);
+    let failure: string | undefined;
+    const loadBatch = async (batch: LineRange): Promise<void> => {
+      for (let attempt = 1; !failure && !this.stopping; attempt++) {
+        try {
+          await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
+          return;
+        } catch (error) {
+          if (attempt >= BATCH_ATTEMPTS) {
+            deps.actions.reportError(error, { loadId, step: `load lines ${batch.first} to ${batch.last}` });
+            failure = `Lines ${batch.first} to ${batch.last} could not be loaded after ${BATCH_ATTEMPTS} attempts`;
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        }
+      }
+    };
+    const inFlight = new Set<Promise<void>>();
+    for await (const batch of file.batches()) {
+      if (this.stopping || failure) break;
+      const work = limit(() => loadBatch(batch)).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+      // Bounded memory: the batches are read only as fast as they are loaded.
+      if (inFlight.size >= this.concurrency * 2) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (this.stopping) return;
+    if (failure) await this.invoke('finish', () => failLoad(deps, tenantId, loadId, failure as string));
+    else await this.invoke('finish', () => finishLoad(deps, tenantId, loadId));
+    forget();
+  }
+}

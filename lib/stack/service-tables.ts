@@ -1,0 +1,55 @@
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BULK_ERROR_INDEX,
+  INDEX_SORT_KEY,
+  LOOKUP_INDEXES,
+  PARTITION_KEY,
+  PROCESSING_INDEX,
+  TENANT_PARTITION_KEY,
+  TTL_ATTRIBUTE,
+} from '../../lambdas/storage/table-design.ts';
+
+/** The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were). */
+/** Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected, retained. */
+export function recordsTable(stack: Stack): Table {
+  const table = new Table(stack, 'Records', {
+    partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    encryption: TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const index of Object.values(LOOKUP_INDEXES)) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
+    });
+  }
+  table.addGlobalSecondaryIndex({
+    indexName: PROCESSING_INDEX.indexName,
+    partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
+  });
+  table.addGlobalSecondaryIndex({
+    indexName: BULK_ERROR_INDEX.indexName,
+    partitionKey: { name: BULK_ERROR_INDEX.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: BULK_ERROR_INDEX.sortKey, type: AttributeType.NUMBER },
+  });
+  return table;
+}
+
+/** The tenant registry: tier, record limit and count, usage identifier key. */
+export function tenantRegistryTable(stack: Stack): Table {
+  return new Table(stack, 'Tenants', {
+    partitionKey: { name: TENANT_PARTITION_KEY, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    encryption: TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}

@@ -1,0 +1,117 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
+
+const { template, report } = synth({ ...NO_BUNDLING, bulkLoadConcurrency: 12, bulkLoadBatchLines: 150 });
+const json = template.toJSON();
+const [[bucketId, bucket] = []] = ofType(template, 'AWS::S3::Bucket') as [string, { Properties: Record<string, any> }][];
+const bulkMachine = ofType(template, 'AWS::StepFunctions::StateMachine').find(([id]) => id.startsWith('BulkLoadsStateMachine'));
+/** The state machine's definition, with the CloudFormation references left as placeholders. */
+const definition = (() => {
+  const parts = bulkMachine?.[1].Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join(''));
+})();
+const statementsOf = (prefix: string) =>
+  ofType(template, 'AWS::IAM::Policy')
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+const s3Statements = (prefix: string) =>
+  statementsOf(prefix).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
+
+describe('bulk load in the stack', () => {
+  it('keeps uploads in a private, encrypted, SSL-only, versioned bucket whose uploads expire, with events to EventBridge', () => {
+    expect(bucket?.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({
+            ExpirationInDays: 7,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('indexes a load’s failed lines by load and line number, in the records table', () => {
+    const records = ofType(template, 'AWS::DynamoDB::Table').find(([, table]) => table.Properties.TimeToLiveSpecification)?.[1];
+    expect(records?.Properties.GlobalSecondaryIndexes).toContainEqual(
+      expect.objectContaining({
+        IndexName: 'byBulkLoadError',
+        KeySchema: [
+          { AttributeName: 'bulk_error_key', KeyType: 'HASH' },
+          { AttributeName: 'line', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    expect(records?.Properties.AttributeDefinitions).toContainEqual({ AttributeName: 'line', AttributeType: 'N' });
+  });
+
+  it('starts the state machine on an upload’s ObjectCreated event, with the uploaded version', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: bucketId }] }, object: { key: [{ prefix: 'uploads/' }] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: bulkMachine?.[0] },
+          InputTransformer: Match.objectLike({
+            InputPathsMap: Match.objectLike({ 'detail-object-version-id': '$.detail.object.version-id' }),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('reads the batches with a Distributed Map (JSON Lines reader, bounded concurrency), retrying each batch', () => {
+    const map = Object.values(definition.States).find((state: any) => state.Type === 'Map') as Record<string, any>;
+    expect(map.ItemReader).toMatchObject({ Resource: 'arn:REF:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' } });
+    expect(map.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.bucket', 'Key.$': '$.batchesKey' });
+    expect(map.MaxConcurrency).toBe(12);
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
+    expect(map.ItemSelector['batch.$']).toBe('$$.Map.Item.Value');
+    const load = map.ItemProcessor.States['Load a batch'];
+    expect(load.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 })]));
+    expect(map.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Fail the load' })]);
+    expect(definition.States['Read the file into batches'].Catch).toEqual([expect.objectContaining({ Next: 'Fail the load' })]);
+    const chunkFunction = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('BulkLoadschunk'))?.[1];
+    expect(chunkFunction?.Properties.Environment.Variables.BULK_BATCH_LINES).toBe('150');
+  });
+
+  it('grants each piece only its part of the bucket, and the API functions only theirs', () => {
+    const uploads = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/uploads/*']] };
+    expect(s3Statements('startBulkLoadRole')).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: uploads }]);
+    expect(s3Statements('getBulkLoadRole')).toEqual([]);
+    expect(s3Statements('BulkLoadschunkRole')).toEqual([
+      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: uploads },
+    ]);
+    expect(s3Statements('BulkLoadsfinishRole')).toEqual([]);
+    const getLoad = statementsOf('getBulkLoadRole').find((statement) => statement.Action === 'dynamodb:Query');
+    expect(JSON.stringify(getLoad?.Resource)).toContain('/index/byBulkLoadError');
+    const machineS3 = s3Statements('BulkLoadsStateMachineRole').map((statement) => JSON.stringify(statement.Resource));
+    expect(machineS3.every((resource) => resource.includes('/batches/*') || resource.includes('/results/*'))).toBe(true);
+  });
+
+  it('passes cdk-nag with every acknowledgement carrying a reason', () => {
+    const findings = JSON.stringify(report);
+    expect(findings).not.toMatch(/"status":"failure"/);
+    expect(json.Outputs.BulkLoadBucketName.Value).toEqual({ Ref: bucketId });
+  });
+});

@@ -1,0 +1,181 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { REPORTED_LINE_ERRORS } from '../../lambdas/domain/bulk-load.ts';
+import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
+import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
+import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbBulkChunks } from '../../lambdas/storage/dynamodb-bulk-chunks.ts';
+import { DynamoDbBulkLoads } from '../../lambdas/storage/dynamodb-bulk-loads.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { type BulkRunDependencies, finishLoad, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
+import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
+import { ensureTables } from '../../lib/local/tables.ts';
+import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { dependencies } from '../support/in-memory-repository.ts';
+import { caller, uniqueName, validBody } from '../support/fixtures.ts';
+
+const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
+const tables = { tableName: uniqueName('bulk'), tenantsTableName: uniqueName('bulk-tenants') };
+const registry = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
+const repository = new DynamoDbBillingRunActionRepository(client, tables.tableName, tables.tenantsTableName);
+const loads = new DynamoDbBulkLoads(client, tables.tableName);
+const chunks = new DynamoDbBulkChunks(client, tables.tableName, tables.tenantsTableName);
+let sequence = 0;
+const actions = dependencies(repository, { clock: () => new Date(), newId: () => `bulk-${Date.now()}-${++sequence}` });
+const deps = (overrides: Partial<BulkRunDependencies> = {}): BulkRunDependencies => ({
+  loads,
+  chunks,
+  actions,
+  batch: { maxLines: 10, maxBytes: 1024 * 1024 },
+  ...overrides,
+});
+
+/** A file held in memory, read in small pieces (so that lines straddle them), its batches kept. */
+function memoryFile(text: string): UploadedFile & { batches: LineRange[] } {
+  const bytes = Buffer.from(text);
+  const batches: LineRange[] = [];
+  return {
+    batches,
+    version: 'memory',
+    async *read(range) {
+      const slice = range ? bytes.subarray(range.start, range.end) : bytes;
+      for (let at = 0; at < slice.length; at += 7) yield slice.subarray(at, at + 7);
+    },
+    async writeBatches(ranges) {
+      for await (const range of ranges) batches.push(range);
+    },
+  };
+}
+
+async function startedLoad(tenantId: string, text: string, run: Partial<BulkRunDependencies> = {}) {
+  const id = `load-${++sequence}`;
+  await loads.create(tenantId, {
+    id,
+    status: 'awaiting upload',
+    source_file: 'run.ndjson',
+    loaded: 0,
+    failed: 0,
+    created_at: new Date().toISOString(),
+    created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-bulk' },
+  });
+  const file = memoryFile(text);
+  const load = await readThrough(deps(run), file, tenantId, id);
+  return { id, file, load };
+}
+
+const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(validBody(overrides));
+const recordsOf = async (loadId: string) =>
+  (
+    await client.send(
+      new ScanCommand({
+        TableName: tables.tableName,
+        FilterExpression: 'sys_bulk_load_id = :id',
+        ExpressionAttributeValues: { ':id': loadId },
+      }),
+    )
+  ).Items ?? [];
+const countOf = async (tenantId: string) => (await registry.get(tenantId))?.actionCount;
+
+beforeAll(async () => {
+  await ensureTables(client, tables);
+  await provisionTenant(registry, 'bulk-a');
+  await provisionTenant(registry, 'bulk-small', { maxActions: 50 });
+});
+afterAll(() => client.destroy());
+
+describe('bulk load steps against DynamoDB Local', () => {
+  it('loads every valid line once, with physical line numbers, and reports each bad one as create would', async () => {
+    const text = [
+      line({ name: 'one' }),
+      '',
+      line({ status: 'bogus' }),
+      '{not json',
+      `  ${line({ name: 'five' })}\r`,
+      '   ',
+      line({ id: 'x' }),
+    ].join('\n');
+    const { id, file, load } = await startedLoad('bulk-a', text);
+    expect(load).toMatchObject({ status: 'loading', lines: 5 });
+    for (const range of file.batches) await loadChunk(deps(), file, 'bulk-a', id, range);
+    const finished = await finishLoad(deps(), 'bulk-a', id);
+    expect(finished).toMatchObject({ status: 'completed with errors', lines: 5, loaded: 2, failed: 3 });
+
+    const errors = await loads.lineErrors('bulk-a', id, REPORTED_LINE_ERRORS);
+    expect(errors.map((error) => error.line)).toEqual([3, 4, 7]);
+    const asCreate = await createBillingRunAction(actions, caller({ tenantId: 'bulk-a' }), { body: validBody({ status: 'bogus' }) }).catch(
+      (error: Error & { details?: unknown }) => ({ message: error.message, details: error.details }),
+    );
+    expect(errors[0]).toEqual({ line: 3, ...asCreate });
+    expect(errors[1]).toEqual({ line: 4, message: 'Request body is not valid JSON' });
+    expect(errors[2]?.details).toEqual([{ path: 'id', message: 'is assigned by the service; do not send it on create' }]);
+
+    const records = (await recordsOf(id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(records.map((record) => [record.name, record.sys_bulk_load_record_no])).toEqual([
+      ['one', 1],
+      ['five', 5],
+    ]);
+    expect(records[0]).toMatchObject({
+      sys_version: 1,
+      sys_bulk_load_source_file: 'run.ndjson',
+      sys_bulk_load_pk: `bulk-a#${id}`,
+      sys_bulk_load_at: load?.started_at,
+      sys_created_by_id: 'loader',
+    });
+  });
+
+  it('loads no line twice and counts none twice when batches run again, one after another or at once', async () => {
+    const before = (await countOf('bulk-a')) ?? 0;
+    const text = Array.from({ length: 35 }, (_, i) => line({ name: `line ${i + 1}` })).join('\n');
+    const { id, file } = await startedLoad('bulk-a', text);
+    for (const range of file.batches) await loadChunk(deps(), file, 'bulk-a', id, range);
+    await Promise.all(file.batches.map((range) => loadChunk(deps(), file, 'bulk-a', id, range)));
+    expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed', loaded: 35, failed: 0 });
+    expect(await recordsOf(id)).toHaveLength(35);
+    expect(await countOf('bulk-a')).toBe(before + 35);
+  });
+
+  it('finishes a batch that crashed half way through its writes exactly once when it runs again', async () => {
+    const before = (await countOf('bulk-a')) ?? 0;
+    const text = Array.from({ length: 10 }, (_, i) => line({ name: `crash ${i + 1}` })).join('\n');
+    const crashing = Object.create(chunks) as DynamoDbBulkChunks;
+    crashing.putRecords = async (tenantId, records, options) => {
+      await chunks.putRecords(tenantId, records.slice(0, 4), options);
+      throw new Error('the function timed out');
+    };
+    const { id, file } = await startedLoad('bulk-a', text);
+    const [range] = file.batches as [LineRange];
+    await expect(loadChunk(deps({ chunks: crashing }), file, 'bulk-a', id, range)).rejects.toThrow('timed out');
+    expect(await recordsOf(id)).toHaveLength(4);
+    expect(await loadChunk(deps(), file, 'bulk-a', id, range)).toEqual({ loaded: 10, failed: 0 });
+    expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed', loaded: 10 });
+    expect(await recordsOf(id)).toHaveLength(10);
+    expect(await countOf('bulk-a')).toBe(before + 10);
+  });
+
+  it('holds the tenant record limit exactly under concurrent batches: the lines past the room fail with the limit message', async () => {
+    const text = Array.from({ length: 120 }, (_, i) => line({ name: `limit ${i + 1}` })).join('\n');
+    const { id, file } = await startedLoad('bulk-small', text);
+    expect(file.batches).toHaveLength(12);
+    await Promise.all(file.batches.map((range) => loadChunk(deps(), file, 'bulk-small', id, range)));
+    expect(await finishLoad(deps(), 'bulk-small', id)).toMatchObject({ status: 'completed with errors', loaded: 50, failed: 70 });
+    expect(await recordsOf(id)).toHaveLength(50);
+    expect(await countOf('bulk-small')).toBe(50);
+    const errors = await loads.lineErrors('bulk-small', id, REPORTED_LINE_ERRORS);
+    expect(errors).toHaveLength(70);
+    expect(new Set(errors.map((error) => error.message))).toEqual(
+      new Set(["Tenant 'bulk-small' has reached its limit of 50 billing run actions; delete some to make room"]),
+    );
+  });
+
+  it('fails a load whose file holds no lines, and takes no other upload once one is claimed', async () => {
+    const { id, load } = await startedLoad('bulk-a', '\n  \n\r\n');
+    expect(load).toMatchObject({ status: 'failed', message: 'The uploaded file holds no lines' });
+    expect(await readThrough(deps(), memoryFile(line()), 'bulk-a', id)).toBeUndefined();
+
+    const second = await startedLoad('bulk-a', line());
+    const again = await readThrough(deps(), memoryFile(line()), 'bulk-a', second.id);
+    expect(again).toMatchObject({ status: 'loading', lines: 1, started_at: second.load?.started_at });
+    expect(await readThrough(deps(), { ...memoryFile(line()), version: 'another' }, 'bulk-a', second.id)).toBeUndefined();
+  });
+});
