@@ -21,7 +21,7 @@ interface Options {
   token: string | undefined;
 }
 
-export function parseBulkLoadCommand(argv: string[]): Options {
+function parseBulkLoadCommand(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { tenant: { type: 'string' }, key: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' } },
