@@ -22,6 +22,8 @@ const thresholdsSchema = z.strictObject({
   processorTimedOut: z.number().int().positive(),
   /** Records the sweep moved to error, in 15 minutes. */
   recordsSwept: z.number().int().positive(),
+  /** Bulk loads that ended failed, and bulk load executions that failed, in 5 minutes. */
+  bulkLoadsFailed: z.number().int().positive(),
 });
 export type AlarmThresholds = z.infer<typeof thresholdsSchema>;
 
@@ -36,6 +38,7 @@ const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   processorFailed: 1,
   processorTimedOut: 1,
   recordsSwept: 1,
+  bulkLoadsFailed: 1,
 };
 
 export function alarmThresholdsFrom(override: unknown): AlarmThresholds {

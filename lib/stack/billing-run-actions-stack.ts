@@ -105,6 +105,7 @@ export class BillingRunActionsStack extends Stack {
       functions: this.node.findAll().filter((construct): construct is ServiceFunction => construct instanceof ServiceFunction),
       tables: [this.table, this.tenantsTable],
       processor: this.processor,
+      bulkLoads: this.bulkLoader.stateMachine,
       thresholds: props.alarmThresholds,
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
     });

@@ -27,6 +27,8 @@ export interface MonitoringProps {
   functions: ServiceFunction[];
   tables: Table[];
   processor: IStateMachine;
+  /** The bulk load state machine. */
+  bulkLoads: IStateMachine;
   thresholds: AlarmThresholds;
   alarmEmail?: string;
 }
@@ -125,6 +127,28 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     'Records were stuck in processing past the timeout and were moved to error',
   );
 
+  // A load fails when its file cannot be read (counted by the prepare step) or loading stops (the finish step).
+  const bulkLoadsFailed = new MathExpression({
+    expression: 'prepare + finish',
+    usingMetrics: {
+      prepare: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadPrepare' }),
+      finish: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadFinish' }),
+    },
+    label: METRIC.bulkLoadsFailed,
+    period: FIVE_MINUTES,
+  });
+  alarm('BulkLoadsFailed', bulkLoadsFailed, t.bulkLoadsFailed, 'Bulk loads ended failed: their file could not be read, or loading stopped');
+  const bulkExecutionsFailed = props.bulkLoads.metricFailed({ period: FIVE_MINUTES, label: 'BulkLoadExecutionsFailed' });
+  alarm(
+    'BulkLoadExecutionsFailed',
+    bulkExecutionsFailed,
+    t.bulkLoadsFailed,
+    'Bulk load state machine executions failed (a load may be left loading)',
+  );
+  const bulkLines = [METRIC.bulkLinesLoaded, METRIC.bulkLinesFailed].map((name) =>
+    service(name, { operation: 'bulkLoadChunk' }).with({ label: name }),
+  );
+
   const byOperation = (metricName: string) =>
     ROUTES.map((route) => service(metricName, { operation: route.operation }).with({ label: route.operation }));
   /** A metric summed over every operation that counts it (a dashboard search; alarms cannot search). */
@@ -195,6 +219,12 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
             processorTimedOut,
           ],
           width: 12,
+        }),
+        new GraphWidget({ title: 'Bulk load lines loaded and failed', left: bulkLines, width: 6 }),
+        new GraphWidget({
+          title: 'Bulk loads failed, bulk executions',
+          left: [bulkLoadsFailed, props.bulkLoads.metricStarted({ period: FIVE_MINUTES }), bulkExecutionsFailed],
+          width: 6,
         }),
       ],
     ],

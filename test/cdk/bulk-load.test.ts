@@ -91,7 +91,7 @@ describe('bulk load in the stack', () => {
     expect(load.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 })]));
     expect(map.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Fail the load' })]);
     expect(definition.States['Read the file into batches'].Catch).toEqual([expect.objectContaining({ Next: 'Fail the load' })]);
-    const chunkFunction = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('BulkLoadschunk'))?.[1];
+    const chunkFunction = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('BulkLoadsBulkLoadChunk'))?.[1];
     expect(chunkFunction?.Properties.Environment.Variables.BULK_BATCH_LINES).toBe('150');
   });
 
@@ -99,10 +99,10 @@ describe('bulk load in the stack', () => {
     const uploads = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/uploads/*']] };
     expect(s3Statements('startBulkLoadRole')).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: uploads }]);
     expect(s3Statements('getBulkLoadRole')).toEqual([]);
-    expect(s3Statements('BulkLoadschunkRole')).toEqual([
+    expect(s3Statements('BulkLoadsBulkLoadChunkRole')).toEqual([
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: uploads },
     ]);
-    expect(s3Statements('BulkLoadsfinishRole')).toEqual([]);
+    expect(s3Statements('BulkLoadsBulkLoadFinishRole')).toEqual([]);
     const getLoad = statementsOf('getBulkLoadRole').find((statement) => statement.Action === 'dynamodb:Query');
     expect(JSON.stringify(getLoad?.Resource)).toContain('/index/byBulkLoadError');
     const machineS3 = s3Statements('BulkLoadsStateMachineRole').map((statement) => JSON.stringify(statement.Resource));

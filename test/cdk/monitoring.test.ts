@@ -32,13 +32,22 @@ describe('alarms', () => {
       'ProcessorFailed',
       'ProcessorTimedOut',
       'RecordsSwept',
+      'BulkLoadsFailed',
+      'BulkLoadExecutionsFailed',
     ]) {
       expect(
         ids.some((id) => id.startsWith(prefix)),
         prefix,
       ).toBe(true);
     }
-    for (const name of [...ROUTES.map((route) => route.operation), 'Authorizer', 'SweepStuckProcessing']) {
+    for (const name of [
+      ...ROUTES.map((route) => route.operation),
+      'Authorizer',
+      'SweepStuckProcessing',
+      'BulkLoadPrepare',
+      'BulkLoadChunk',
+      'BulkLoadFinish',
+    ]) {
       expect(
         ids.some((id) => id.startsWith(`${name}Errors`)),
         name,
@@ -78,6 +87,10 @@ describe('the dashboard and the access log', () => {
       'SystemErrors',
       'ExecutionsFailed',
       'RecordsSwept',
+      'BulkLoadsFailed',
+      'BulkLoadExecutionsFailed',
+      'BulkLinesLoaded',
+      'BulkLinesFailed',
     ]) {
       expect(body, signal).toContain(signal);
     }

@@ -102,7 +102,7 @@ export class BulkLoader extends Construct {
       BULK_BATCH_LINES: String(props.batchLines),
     };
     const step = (name: 'prepare' | 'chunk' | 'finish', description: string, timeout: Duration) =>
-      new ServiceFunction(this, name, {
+      new ServiceFunction(this, `BulkLoad${name[0]?.toUpperCase()}${name.slice(1)}`, {
         entry: STEPS_ENTRY,
         handler: name,
         description,
