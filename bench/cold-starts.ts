@@ -33,7 +33,14 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     },
     tenantsTableName: TABLES.tenantsTableName,
   });
-  const coldEnvironment = { ...environment, DYNAMODB_ENDPOINT: `http://127.0.0.1:${standInPort}` };
+  // The start of a bulk load presigns with the function's credentials, which Lambda hands it in its environment.
+  const coldEnvironment = {
+    ...environment,
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${standInPort}`,
+    BULK_LOAD_BUCKET: 'bench-uploads',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  };
 
   // --- cold start: a fresh process imports the bundle and serves one request -------------------
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -85,6 +92,15 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
           pathParameters: { tenantId: TENANT },
           body: { operations: [{ op: 'patch', id: existing.id, patch: [{ op: 'replace', path: '/status', value: 'pending' }] }] },
         });
+      case 'startBulkLoad':
+        return proxyEvent({
+          method: 'POST',
+          resource,
+          pathParameters: { tenantId: TENANT },
+          body: { source_file: `bench-${runIndex}.ndjson` },
+        });
+      case 'getBulkLoad':
+        return proxyEvent({ method: 'GET', resource, pathParameters: { tenantId: TENANT, loadId: existing.id } });
       case 'authorizer':
         return {
           type: 'REQUEST',

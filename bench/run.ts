@@ -10,6 +10,7 @@ import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.
 import { BASELINE, type Bundle, REFERENCE, ROOT, buildBundles } from './bundles.ts';
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigure } from './cold-starts.ts';
+import { bulkLoadFigure } from './bulk-load.ts';
 import { type Figure, log, median, round, started } from './stats.ts';
 
 /**
@@ -151,7 +152,7 @@ try {
   // --- list page of 100 at 1,000 and at 20,000 records ---------------------------------------------
   log('list page of 100 at 1,000 records');
   // The list function runs in this process: its configuration, and its log lines silenced.
-  Object.assign(process.env, environment, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  Object.assign(process.env, environment, { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
   const { handler: list } = (await import('../lambdas/handlers/list-billing-run-actions-by-certification.ts')) as unknown as {
     handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
   };
@@ -197,6 +198,8 @@ try {
     baseline: round(small),
     details: { page: 100, at_1000_ms: round(small), at_20000_ms: round(large) },
   });
+
+  figures.push(await bulkLoadFigure(dynamoDb.endpoint));
 } finally {
   await dynamoDb.stop();
 }

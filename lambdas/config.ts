@@ -99,5 +99,5 @@ export function bulkLoadConfig(): BulkLoadConfig {
 
 /** The bulk load runner: how many lines, and bytes, one batch takes (the local runner's concurrency is its own). */
 export function bulkBatchConfig(): { maxLines: number; maxBytes: number } {
-  return { maxLines: positiveInteger('BULK_BATCH_LINES', 200), maxBytes: positiveInteger('BULK_BATCH_BYTES', 4 * 1024 * 1024) };
+  return { maxLines: positiveInteger('BULK_BATCH_LINES', 500), maxBytes: positiveInteger('BULK_BATCH_BYTES', 4 * 1024 * 1024) };
 }

@@ -86,11 +86,24 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** A records table made before one of the later indexes existed gains it. */
-async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  for (const later of LATER_INDEXES) {
+/** Waits until the table and its indexes are built (DynamoDB builds one new index at a time). */
+async function whenActive(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  for (let waited = 0; ; waited += 200) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === later.index.IndexName)) continue;
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
+    if (waited > 300_000) throw new Error(`The indexes of ${tableName} were not built within 5 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A records table made before some of the later indexes existed gains them, one after another. */
+async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const missing = LATER_INDEXES.filter(
+    (later) => !Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === later.index.IndexName),
+  );
+  for (const [position, later] of missing.entries()) {
+    if (position > 0) await whenActive(client, tableName);
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
@@ -98,13 +111,6 @@ async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableNam
         GlobalSecondaryIndexUpdates: [{ Create: later.index }],
       }),
     );
-    // DynamoDB takes one index creation at a time: the next waits until this one is built.
-    for (let waited = 0; ; waited += 100) {
-      const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      if (now?.TableStatus === 'ACTIVE' && now.GlobalSecondaryIndexes?.every((index) => index.IndexStatus === 'ACTIVE')) break;
-      if (waited > 60_000) throw new Error(`Index ${later.index.IndexName} of ${tableName} was not built within a minute`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 }
 

@@ -70,7 +70,7 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     alarmThresholds: alarmThresholdsFrom(node.tryGetContext('alarmThresholds')),
     bulkLoad: {
       concurrency: number('bulkLoadConcurrency', 20),
-      batchLines: number('bulkLoadBatchLines', 200),
+      batchLines: number('bulkLoadBatchLines', 500),
       uploadRetentionDays: number('bulkLoadUploadRetentionDays', 7),
     },
     ...(alarmEmail !== undefined && { alarmEmail }),

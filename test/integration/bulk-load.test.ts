@@ -168,6 +168,26 @@ describe('bulk load steps against DynamoDB Local', () => {
     );
   });
 
+  it('starts processing for the lines in processing, once per record however often their batch runs', async () => {
+    const started: string[] = [];
+    const processing = {
+      executionArnFor: (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:processor:${name}`,
+      owns: (arn: string) => arn.startsWith('arn:aws:states:eu-west-1:123456789012:execution:processor:'),
+      // Step Functions runs one execution per name, as the real starter relies on.
+      start: async (name: string) => void (started.includes(name) || started.push(name)),
+    };
+    const withProcessing = deps({ actions: { ...actions, processing } });
+    const text = [line({ status: 'processing' }), line(), line({ status: 'processing' })].join('\n');
+    const { id, file } = await startedLoad('bulk-a', text, withProcessing);
+    for (let run = 0; run < 2; run++) for (const range of file.batches) await loadChunk(withProcessing, file, 'bulk-a', id, range);
+    const records = await recordsOf(id);
+    const inProcessing = records.filter((record) => record.status === 'processing');
+    expect(inProcessing).toHaveLength(2);
+    expect(started).toHaveLength(2);
+    for (const record of inProcessing)
+      expect(started.map((name) => processing.executionArnFor(name))).toContain(record.step_function_execution_arn);
+  });
+
   it('fails a load whose file holds no lines, and takes no other upload once one is claimed', async () => {
     const { id, load } = await startedLoad('bulk-a', '\n  \n\r\n');
     expect(load).toMatchObject({ status: 'failed', message: 'The uploaded file holds no lines' });
