@@ -28,35 +28,23 @@ export interface TableNames {
  * The sparse indexes that came after the first release (the sweep's records in processing, a bulk
  * load's failed lines): a table made before one existed (an older DATA_DIR) gains it at start.
  */
+const sparseIndex = (index: { indexName: string; partitionKey: string; sortKey: string }, sortType: 'S' | 'N') => ({
+  index: {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  },
+  attributes: [
+    { AttributeName: index.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: index.sortKey, AttributeType: sortType },
+  ],
+});
 const LATER_INDEXES: { index: GlobalSecondaryIndex; attributes: AttributeDefinition[] }[] = [
-  {
-    index: {
-      IndexName: PROCESSING_INDEX.indexName,
-      KeySchema: [
-        { AttributeName: PROCESSING_INDEX.partitionKey, KeyType: 'HASH' },
-        { AttributeName: PROCESSING_INDEX.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-    attributes: [
-      { AttributeName: PROCESSING_INDEX.partitionKey, AttributeType: 'S' },
-      { AttributeName: PROCESSING_INDEX.sortKey, AttributeType: 'S' },
-    ],
-  },
-  {
-    index: {
-      IndexName: BULK_ERROR_INDEX.indexName,
-      KeySchema: [
-        { AttributeName: BULK_ERROR_INDEX.partitionKey, KeyType: 'HASH' },
-        { AttributeName: BULK_ERROR_INDEX.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-    attributes: [
-      { AttributeName: BULK_ERROR_INDEX.partitionKey, AttributeType: 'S' },
-      { AttributeName: BULK_ERROR_INDEX.sortKey, AttributeType: 'N' },
-    ],
-  },
+  sparseIndex(PROCESSING_INDEX, 'S'),
+  sparseIndex(BULK_ERROR_INDEX, 'N'),
 ];
 
 /** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the later sparse ones, TTL. */
