@@ -17,11 +17,25 @@ interface UploadedObject {
   version: string;
 }
 
-async function step<T>(name: string, context: Context, work: () => Promise<T>): Promise<T> {
+/** What a step's log line tells of its result: the load and its counts, never a record. */
+const SUMMARY = ['tenantId', 'loadId', 'id', 'status', 'lines', 'loaded', 'failed'];
+
+/**
+ * One step's invocation, also as the local runner runs it: one log line with its Lambda context and
+ * the result's counts, and the metrics it counted.
+ */
+export async function step<T>(name: string, context: Context, work: () => Promise<T>): Promise<T> {
   logger.addContext(context);
   metrics.addDimension('operation', name);
   try {
-    return await work();
+    const result = await work();
+    const summary = Object.fromEntries(
+      SUMMARY.flatMap((key) =>
+        result && typeof result === 'object' && key in result ? [[key, (result as Record<string, unknown>)[key]]] : [],
+      ),
+    );
+    logger.info('bulk load step', { operation: name, ...summary });
+    return result;
   } finally {
     metrics.publishStoredMetrics();
   }
@@ -32,7 +46,6 @@ export const prepare = (event: UploadedObject, context: Context) =>
   step('bulkLoadPrepare', context, async () => {
     const { tenantId, loadId, batchesKey, file } = uploadedFile(event);
     const load = await readThrough(bulkRunDependencies(), file, tenantId, loadId);
-    logger.info('bulk load read through', { tenantId, loadId, status: load?.status, lines: load?.lines });
     return { ...event, tenantId, loadId, batchesKey, status: load?.status ?? 'not ours' };
   });
 
@@ -52,9 +65,8 @@ export const finish = (event: { key: string; error?: { Error?: string; Cause?: s
     if (event.error) {
       logger.error('bulk load stopped', { ...load, error: event.error.Error });
       await failLoad(deps, load.tenantId, load.loadId, `Loading stopped: ${event.error.Error ?? 'an unknown error'}`);
-      return { status: 'failed' };
+      return { ...load, status: 'failed' };
     }
     const ended = await finishLoad(deps, load.tenantId, load.loadId);
-    logger.info('bulk load finished', { ...load, status: ended?.status });
-    return { status: ended?.status };
+    return { ...load, status: ended?.status };
   });

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
+import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
@@ -50,7 +51,12 @@ const BATCH_ATTEMPTS = 5;
 /** The step functions' timeouts in the stack: a local step is held to the same. */
 const STEP_TIMEOUT_MS = { prepare: 15 * 60_000, chunk: 5 * 60_000, finish: 30_000 };
 
-type Steps = typeof BulkLoadSteps & { deps: BulkLoadSteps.BulkRunDependencies };
+type Steps = typeof BulkLoadSteps & {
+  deps: BulkLoadSteps.BulkRunDependencies;
+  step: <T>(name: string, context: Context, work: () => Promise<T>) => Promise<T>;
+};
+/** The operation each step's log lines and metrics carry, as in AWS. */
+const STEP_OPERATION = { prepare: 'bulkLoadPrepare', chunk: 'bulkLoadChunk', finish: 'bulkLoadFinish' };
 
 /**
  * The laptop's stand-in for S3 and the bulk load state machine: it takes the file of a load on its
@@ -79,18 +85,25 @@ export class LocalBulkLoadRunner {
    */
   private load(): Promise<Steps> {
     this.steps ??= (async () => {
-      const [{ bulkRunDependencies }, steps] = await Promise.all([
+      const [{ bulkRunDependencies }, steps, { step }] = await Promise.all([
         import('../../lambdas/composition.ts'),
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
+        import('../../lambdas/handlers/bulk-load-steps.ts'),
       ]);
-      return { ...steps, deps: bulkRunDependencies() };
+      return { ...steps, step, deps: bulkRunDependencies() };
     })();
     return this.steps;
   }
 
-  /** One step as one invocation of its function, in its own InvokeStore context (logs and metrics apart). */
-  private invoke<T>(step: keyof typeof STEP_TIMEOUT_MS, work: () => Promise<T>): Promise<T> {
-    return inInvocation(lambdaContext(`bulkLoad-${step}`, STEP_TIMEOUT_MS[step]), work);
+  /**
+   * One step as one invocation of its function, in its own InvokeStore context (logs and metrics
+   * apart), wrapped as the function wraps it: its log lines carry the Lambda context, its EMF metrics
+   * print in the service's output.
+   */
+  private async invoke<T>(name: keyof typeof STEP_TIMEOUT_MS, work: () => Promise<T>): Promise<T> {
+    const { step } = await this.load();
+    const context = lambdaContext(STEP_OPERATION[name], STEP_TIMEOUT_MS[name]);
+    return inInvocation(context, () => step(STEP_OPERATION[name], context, work));
   }
 
   private pathOf(tenantId: string, loadId: string): string {

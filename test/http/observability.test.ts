@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { validBody } from '../support/fixtures.ts';
 
 // This file reads the log lines, which the other tests keep silent (vitest.config.ts).
 vi.hoisted(() => {
@@ -106,5 +107,30 @@ describe('what the local service prints, as the functions do in AWS', () => {
       expect(emfOf(lines, requestId)).toHaveLength(1);
       expect(emfOf(lines, requestId)[0]).toMatchObject({ Requests: 1 });
     }
+  });
+
+  it('prints the bulk load steps’ log lines and metrics with their Lambda context, as the state machine’s functions do', async () => {
+    const body = JSON.stringify(validBody({ billing_run_id: 'observed-bulk' }));
+    const started = await service.call('POST', '/billingRunActions/tenant-a/bulkLoads', { token, body: { source_file: 'o.ndjson' } });
+    await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: `${body}\nnot json\n${body}` });
+    await service.bulkLoads.idle();
+    const lines = printed();
+    const chunk = lines.find((line) => line.operation === 'bulkLoadChunk' && line._aws);
+    expect(chunk).toMatchObject({ BulkLinesLoaded: 2, BulkLinesFailed: 1, service: 'billing-run-actions' });
+    expect(chunk?._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'operation']]);
+    const steps = lines.filter((line) => line.message === 'bulk load step');
+    expect(steps.map((line) => [line.operation, line.function_name])).toEqual([
+      ['bulkLoadPrepare', 'bulkLoadPrepare'],
+      ['bulkLoadChunk', 'bulkLoadChunk'],
+      ['bulkLoadFinish', 'bulkLoadFinish'],
+    ]);
+    expect(steps[0]).toMatchObject({
+      status: 'loading',
+      lines: 3,
+      cold_start: expect.any(Boolean),
+      function_request_id: expect.any(String),
+    });
+    expect(steps[1]).toMatchObject({ loaded: 2, failed: 1 });
+    expect(steps[2]).toMatchObject({ status: 'completed with errors', loaded: 2, failed: 1 });
   });
 });
