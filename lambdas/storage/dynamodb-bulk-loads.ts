@@ -6,6 +6,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
 import { Conflict } from '../domain/errors.ts';
@@ -28,6 +29,11 @@ const LOAD_FIELDS = [
   'finished_at',
   'message',
 ];
+
+type LoadChange = Pick<
+  UpdateCommandInput,
+  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
 
 function toLoad(item: Item): BulkLoad {
   const load: Item = {};
@@ -119,40 +125,25 @@ export class DynamoDbBulkLoads implements BulkLoads {
     } while (startKey && errors.length < limit);
     return errors;
   }
+
   async countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined> {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-        UpdateExpression: 'SET #lines = :lines',
-        ConditionExpression: `attribute_exists(${PARTITION_KEY})`,
-        ExpressionAttributeNames: { '#lines': 'lines' },
-        ExpressionAttributeValues: { ':lines': lines },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toLoad(Attributes as Item);
+    return this.update(tenantId, loadId, {
+      UpdateExpression: 'SET #lines = :lines',
+      ConditionExpression: `attribute_exists(${PARTITION_KEY})`,
+      ExpressionAttributeNames: { '#lines': 'lines' },
+      ExpressionAttributeValues: { ':lines': lines },
+    });
   }
 
   async beginLoading(tenantId: string, loadId: string, at: string, upload: string): Promise<BulkLoad | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-          UpdateExpression: 'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload',
-          ConditionExpression: '#status = :awaiting OR (#status = :loading AND upload_version = :upload)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':loading': 'loading', ':awaiting': 'awaiting upload', ':at': at, ':upload': upload },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toLoad(Attributes as Item);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    return this.update(tenantId, loadId, {
+      UpdateExpression: 'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload',
+      ConditionExpression: '#status = :awaiting OR (#status = :loading AND upload_version = :upload)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':loading': 'loading', ':awaiting': 'awaiting upload', ':at': at, ':upload': upload },
+    });
   }
+
   async finish(tenantId: string, loadId: string, at: string): Promise<BulkLoad | undefined> {
     const load = await this.get(tenantId, loadId);
     if (!load || load.status !== 'loading') return load;
@@ -161,48 +152,45 @@ export class DynamoDbBulkLoads implements BulkLoads {
       await this.fail(tenantId, loadId, `${missing} of ${load.lines} lines were not processed; start a new load for them`, at);
       return this.get(tenantId, loadId);
     }
+    const finished = await this.update(tenantId, loadId, {
+      UpdateExpression: 'SET #status = :status, finished_at = :at',
+      ConditionExpression: '#status = :loading',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': load.failed > 0 ? 'completed with errors' : 'completed', ':loading': 'loading', ':at': at },
+    });
+    return finished ?? this.get(tenantId, loadId);
+  }
+
+  async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {
+    await this.update(tenantId, loadId, {
+      UpdateExpression: 'SET #status = :failed, message = :message, finished_at = :at',
+      ConditionExpression: '#status IN (:awaiting, :loading)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':message': message,
+        ':at': at,
+        ':awaiting': 'awaiting upload',
+        ':loading': 'loading',
+      },
+    });
+  }
+
+  /** A conditional update of the load: the load as it stands after it, or undefined when its condition did not hold. */
+  private async update(tenantId: string, loadId: string, change: LoadChange): Promise<BulkLoad | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-          UpdateExpression: 'SET #status = :status, finished_at = :at',
-          ConditionExpression: '#status = :loading',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': load.failed > 0 ? 'completed with errors' : 'completed',
-            ':loading': 'loading',
-            ':at': at,
-          },
+          ...change,
           ReturnValues: 'ALL_NEW',
         }),
       );
       return toLoad(Attributes as Item);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.get(tenantId, loadId);
-    }
-  }
-  async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-          UpdateExpression: 'SET #status = :failed, message = :message, finished_at = :at',
-          ConditionExpression: '#status IN (:awaiting, :loading)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':message': message,
-            ':at': at,
-            ':awaiting': 'awaiting upload',
-            ':loading': 'loading',
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
     }
   }
 }

@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { type TestService, serviceForThisFile } from '../support/http-service.ts';
 
 let service: TestService;
 let token: string;
-
-beforeAll(async () => {
-  service = await startTestService(['tenant-a', 'tenant-b']);
-  token = await service.issuer.sign({ tenant: ['tenant-a', 'tenant-b'] });
-});
-afterAll(() => service.stopAll());
+serviceForThisFile(
+  (started, tenantToken) => {
+    service = started;
+    token = tenantToken;
+  },
+  ['tenant-a', 'tenant-b'],
+);
 
 const start = (tenant: string, body: unknown, headers: Record<string, string> = {}) =>
   service.call('POST', `/billingRunActions/${tenant}/bulkLoads`, {
