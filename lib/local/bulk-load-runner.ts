@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -122,7 +123,7 @@ export class LocalBulkLoadRunner {
       throw new GatewayAnswer(409, `Bulk load '${loadId}' already has its file (status ${load.status}); start a new load to send another`);
     }
     mkdirSync(join(this.directory, tenantId), { recursive: true });
-    const temporary = `${path}.${process.pid}.part`;
+    const temporary = `${path}.${randomUUID()}.part`;
     let bytes = 0;
     try {
       await pipeline(
@@ -142,7 +143,15 @@ export class LocalBulkLoadRunner {
       rmSync(temporary, { force: true });
       throw error instanceof GatewayAnswer ? error : new GatewayAnswer(400, 'The upload was cut off before its end; send the file again');
     }
-    renameSync(temporary, path);
+    try {
+      // A second upload of the same load racing this one: the first to finish keeps its file.
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      throw new GatewayAnswer(409, `Bulk load '${loadId}' already has its file; start a new load to send another`);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
     this.start(tenantId, loadId);
   }
 
@@ -152,6 +161,8 @@ export class LocalBulkLoadRunner {
     for (const tenantId of readdirSync(this.directory)) {
       for (const name of readdirSync(join(this.directory, tenantId))) {
         if (name.endsWith('.ndjson')) this.start(tenantId, name.slice(0, -'.ndjson'.length));
+        // An upload cut off by the stop: its client saw no answer and sends the file again.
+        if (name.endsWith('.part')) rmSync(join(this.directory, tenantId, name), { force: true });
       }
     }
   }

@@ -91,6 +91,11 @@ describe('bulk load through HTTP on the local gateway', () => {
     expect((await upload(started.body.upload, line())).status).toBe(409);
     expect(await follow('tenant-a', started.body.id)).toMatchObject({ status: 'completed', lines: 1, loaded: 1, errors: [] });
 
+    const raced = await start('tenant-a', { source_file: 'raced.ndjson' });
+    const statuses = await Promise.all([upload(raced.body.upload, line()), upload(raced.body.upload, line())]);
+    expect(statuses.map((response) => response.status).sort()).toEqual([200, 409]);
+    expect(await follow('tenant-a', raced.body.id)).toMatchObject({ status: 'completed', lines: 1, loaded: 1 });
+
     const empty = await start('tenant-a', { source_file: 'empty.ndjson' });
     await upload(empty.body.upload, '\n\n');
     expect(await follow('tenant-a', empty.body.id)).toMatchObject({ status: 'failed', message: 'The uploaded file holds no lines' });
