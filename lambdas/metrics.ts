@@ -24,6 +24,15 @@ class ServiceMetrics extends Metrics {
     this.clearMetadata();
     return '_aws' in document ? document : undefined;
   }
+
+  /**
+   * Writes what this invocation counted as its own EMF line; nothing where it counted nothing or
+   * metrics are off (Powertools would print a warning of empty metrics instead).
+   */
+  flush(): void {
+    if (!this.isDisabled() && this.hasStoredMetrics()) this.publishStoredMetrics();
+    else this.take();
+  }
 }
 
 export const metrics = new ServiceMetrics({

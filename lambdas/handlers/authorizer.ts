@@ -18,7 +18,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context: 
     if ((error as Error).message !== UNAUTHORIZED) {
       metrics.addDimension('operation', 'authorize');
       count(METRIC.authorizerFailures);
-      metrics.publishStoredMetrics();
+      metrics.flush();
       logger.error('authorization failed', { error: error as Error });
     }
     throw error;

@@ -37,7 +37,7 @@ export async function step<T>(name: string, context: Context, work: () => Promis
     logger.info('bulk load step', { operation: name, ...summary });
     return result;
   } finally {
-    metrics.publishStoredMetrics();
+    metrics.flush();
   }
 }
 

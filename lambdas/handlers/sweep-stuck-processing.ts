@@ -15,6 +15,6 @@ export async function handler(_event: unknown, context: Context): Promise<SweepR
     logger.info('stuck processing swept', { ...result });
     return result;
   } finally {
-    metrics.publishStoredMetrics();
+    metrics.flush();
   }
 }

@@ -49,7 +49,7 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
     // The metrics ride in the access line, unless the log level drops INFO lines: then they are a line of their own.
-    if (!INFO_WRITTEN.has(logger.getLevelName())) metrics.publishStoredMetrics();
+    if (!INFO_WRITTEN.has(logger.getLevelName())) metrics.flush();
     logger.info('request', {
       ...metrics.take(),
       operation,
