@@ -54,8 +54,6 @@ export const BULK_LOAD_RETENTION_DAYS = 30;
 export const UPLOAD_WINDOW_SECONDS = 3_600;
 /** The largest file a load takes: S3's limit for one PUT. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
-/** The largest line: a create body's limit. */
-export const MAX_LINE_BYTES = 256 * 1024;
 
 export const startBulkLoadSchema = z.strictObject({
   source_file: z.string().check(z.minLength(1), z.maxLength(256)),

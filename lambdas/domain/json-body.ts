@@ -1,5 +1,5 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { ValidationFailed } from './errors.ts';
+import { PayloadTooLarge, ValidationFailed } from './errors.ts';
 import { mayHoldInexactNumbers, parseJson } from './json-values.ts';
 
 /**
@@ -7,6 +7,12 @@ import { mayHoldInexactNumbers, parseJson } from './json-values.ts';
  * file): middy's JSON body parser (its syntax and forbidden-key rules), then, when the text may hold
  * a number a double would change, a second parse that keeps every number exactly.
  */
+/** The largest body the functions read: a request's, or a line of a bulk load file. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const bodyTooLarge = (bytes: number): PayloadTooLarge =>
+  new PayloadTooLarge(`Request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes (256 KiB)`);
+
 type ParserRequest = { event: { headers: Record<string, string>; body: unknown; isBase64Encoded?: boolean } };
 const middyParse = httpJsonBodyParser().before as unknown as (request: ParserRequest) => void;
 

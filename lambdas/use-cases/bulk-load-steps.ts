@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
-import { type BulkLoad, DETAILS_PER_LINE_ERROR, type LineError, MAX_LINE_BYTES, lineRecordId } from '../domain/bulk-load.ts';
+import { type BulkLoad, DETAILS_PER_LINE_ERROR, type LineError, lineRecordId } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
-import { parseJsonBody } from '../domain/json-body.ts';
+import { MAX_BODY_BYTES, bodyTooLarge, parseJsonBody } from '../domain/json-body.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { type FileLine, type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
 import { newRecord } from '../domain/record-stamp.ts';
@@ -41,7 +41,7 @@ export async function readThrough(
   if (!load) return undefined; // another upload of it is (or was) being loaded, or it has ended
   let lines = 0;
   async function* counted(): AsyncGenerator<LineRange> {
-    for await (const range of lineRanges(fileLines(file.read(), MAX_LINE_BYTES), deps.batch)) {
+    for await (const range of lineRanges(fileLines(file.read(), MAX_BODY_BYTES), deps.batch)) {
       lines += range.lines;
       yield range;
     }
@@ -63,23 +63,14 @@ export async function readThrough(
 type LineOutcome = { line: number; record: BillingRunAction } | { line: number; error: LineError };
 
 /** One line, read exactly as a create body would be: the record it becomes, or the error create would answer. */
-function lineOutcome(deps: BulkRunDependencies, tenantId: string, load: BulkLoad, fileLine: FileLine, at: string): LineOutcome {
+function lineOutcome(deps: BulkRunDependencies, load: BulkLoad, caller: Caller, fileLine: FileLine, at: string): LineOutcome {
   const { line } = fileLine;
+  const { tenantId } = caller;
   try {
-    if (fileLine.unreadable === 'too long') {
-      const bytes = fileLine.end - fileLine.start;
-      return { line, error: { line, message: `Request body is ${bytes} bytes; the limit is ${MAX_LINE_BYTES} bytes (256 KiB)` } };
-    }
+    if (fileLine.unreadable === 'too long') throw bodyTooLarge(fileLine.end - fileLine.start);
     if (fileLine.unreadable === 'not UTF-8') return { line, error: { line, message: 'Request body is not valid UTF-8' } };
     const fields = createBodyFields(parseJsonBody(fileLine.text as string));
     const startedAt = load.started_at as string;
-    const caller: Caller = {
-      principal: load.created_by.principal,
-      tenantId,
-      sourceIp: load.created_by.source_ip,
-      userAgent: load.created_by.user_agent,
-      requestId: load.created_by.request_id,
-    };
     const record = newRecord(
       lineRecordId(load.id, line, Date.parse(startedAt)),
       {
@@ -119,10 +110,18 @@ export async function loadChunk(
   if (load?.status !== 'loading') return { loaded: 0, failed: 0 };
 
   const at = deps.actions.clock().toISOString();
+  // Every record of the load is written, and its processing started, as the caller that started the load.
+  const caller: Caller = {
+    principal: load.created_by.principal,
+    tenantId,
+    sourceIp: load.created_by.source_ip,
+    userAgent: load.created_by.user_agent,
+    requestId: load.created_by.request_id,
+  };
   const records: BillingRunAction[] = [];
   const errors: LineError[] = [];
-  for await (const fileLine of fileLines(file.read(range), MAX_LINE_BYTES, { offset: range.start, line: range.first })) {
-    const outcome = lineOutcome(deps, tenantId, load, fileLine, at);
+  for await (const fileLine of fileLines(file.read(range), MAX_BODY_BYTES, { offset: range.start, line: range.first })) {
+    const outcome = lineOutcome(deps, load, caller, fileLine, at);
     if ('record' in outcome) records.push(outcome.record);
     else errors.push(outcome.error);
   }
@@ -135,14 +134,7 @@ export async function loadChunk(
   await deps.chunks.putRecords(tenantId, written, { firstAttempt: earlier === undefined });
 
   const limit = pLimit(deps.actions.batchConcurrency);
-  const caller = (record: BillingRunAction): Caller => ({
-    principal: record.sys_last_security_context.principal,
-    tenantId,
-    sourceIp: record.sys_last_security_context.source_ip,
-    userAgent: record.sys_last_security_context.user_agent,
-    requestId: record.sys_last_security_context.request_id,
-  });
-  await Promise.all(written.map((record) => limit(() => startAssignedExecution(deps.actions, caller(record), record))));
+  await Promise.all(written.map((record) => limit(() => startAssignedExecution(deps.actions, caller, record))));
 
   errors.sort((a, b) => a.line - b.line);
   await deps.chunks.putLineErrors(tenantId, loadId, errors);

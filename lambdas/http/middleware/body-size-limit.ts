@@ -1,9 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { PayloadTooLarge } from '../../domain/errors.ts';
+import { MAX_BODY_BYTES, bodyTooLarge } from '../../domain/json-body.ts';
 import type { HttpEvent, HttpResult } from '../http-event.ts';
-
-const MAX_BODY_BYTES = 256 * 1024;
 
 export function bodySizeLimit(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {
@@ -11,7 +9,7 @@ export function bodySizeLimit(): middy.MiddlewareObj<HttpEvent, HttpResult, Erro
       if (typeof event.body !== 'string') return;
       const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body);
       if (bytes > MAX_BODY_BYTES) {
-        throw new PayloadTooLarge(`Request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes (256 KiB)`);
+        throw bodyTooLarge(bytes);
       }
     },
   };
