@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../support/captured-output.ts';
 import { type TestService, serviceForThisFile } from '../support/http-service.ts';
 import { validBody } from '../support/fixtures.ts';
 
@@ -15,22 +16,12 @@ serviceForThisFile((started, tenantToken) => {
   token = tenantToken;
 });
 
-let output: string[];
-beforeEach(() => {
-  output = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 /** The JSON lines the local service printed (its functions' logs and EMF metrics). */
 const printed = (): Record<string, any>[] =>
   output
-    .join('')
+    .written()
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, any>);
@@ -74,7 +65,7 @@ describe('what the local service prints, as the functions do in AWS', () => {
     expect(directive.Namespace).toBe('BillingRunActions');
     expect(directive.Dimensions).toEqual([['service', 'operation']]);
     // Powertools warns (on stderr) of a dimension given twice; nothing is.
-    expect(output.join('')).not.toMatch(/already been added|is defined as both/);
+    expect(output.written()).not.toMatch(/already been added|is defined as both/);
   });
 
   it('counts conflicts, idempotent replays and refusals by their kind', async () => {

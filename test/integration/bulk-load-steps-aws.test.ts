@@ -9,7 +9,7 @@ import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-re
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { lambdaContext } from '../support/api-gateway-event.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { awaitingLoad, uniqueName, validBody } from '../support/fixtures.ts';
 
 /**
  * The state machine's three functions as AWS runs them: S3 events and objects (the S3 client mocked:
@@ -32,15 +32,7 @@ beforeAll(async () => {
   process.env.BULK_BATCH_LINES = '2';
   await ensureTables(client, tables);
   await provisionTenant(new DynamoDbTenantRegistry(client, tables.tenantsTableName), 'tenant-a');
-  await loads.create('tenant-a', {
-    id: 'load-aws',
-    status: 'awaiting upload',
-    source_file: 'aws.ndjson',
-    loaded: 0,
-    failed: 0,
-    created_at: new Date().toISOString(),
-    created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-aws' },
-  });
+  await loads.create('tenant-a', awaitingLoad('load-aws', 'aws.ndjson'));
   steps = await import('../../lambdas/handlers/bulk-load-steps.ts');
 });
 afterAll(() => client.destroy());
@@ -89,15 +81,7 @@ describe('the bulk load state machine’s functions, on S3 objects', () => {
   });
 
   it('fail the load with the error that stopped the state machine', async () => {
-    await loads.create('tenant-a', {
-      id: 'load-stopped',
-      status: 'awaiting upload',
-      source_file: 's.ndjson',
-      loaded: 0,
-      failed: 0,
-      created_at: new Date().toISOString(),
-      created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-aws' },
-    });
+    await loads.create('tenant-a', awaitingLoad('load-stopped', 's.ndjson'));
     await steps.finish(
       { key: 'uploads/tenant-a/load-stopped.ndjson', error: { Error: 'States.ItemReaderFailed' } },
       lambdaContext('finish'),

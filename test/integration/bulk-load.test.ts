@@ -13,7 +13,7 @@ import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-r
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
 import { dependencies } from '../support/in-memory-repository.ts';
-import { caller, uniqueName, validBody } from '../support/fixtures.ts';
+import { awaitingLoad, caller, uniqueName, validBody } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 const tables = { tableName: uniqueName('bulk'), tenantsTableName: uniqueName('bulk-tenants') };
@@ -50,15 +50,7 @@ function memoryFile(text: string): UploadedFile & { batches: LineRange[] } {
 
 async function startedLoad(tenantId: string, text: string, run: Partial<BulkRunDependencies> = {}) {
   const id = `load-${++sequence}`;
-  await loads.create(tenantId, {
-    id,
-    status: 'awaiting upload',
-    source_file: 'run.ndjson',
-    loaded: 0,
-    failed: 0,
-    created_at: new Date().toISOString(),
-    created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-bulk' },
-  });
+  await loads.create(tenantId, awaitingLoad(id, 'run.ndjson'));
   const file = memoryFile(text);
   const load = await readThrough(deps(run), file, tenantId, id);
   return { id, file, load };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BulkLoad } from '../../lambdas/domain/bulk-load.ts';
 import type { Caller } from '../../lambdas/domain/caller.ts';
 
 /** A complete, valid create body; override any field. */
@@ -27,3 +28,16 @@ export function caller(overrides: Partial<Caller> = {}): Caller {
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A bulk load just started: awaiting its upload, nothing counted, started by a caller `loader`. */
+export function awaitingLoad(id: string, sourceFile = 'run.ndjson'): BulkLoad {
+  return {
+    id,
+    status: 'awaiting upload',
+    source_file: sourceFile,
+    loaded: 0,
+    failed: 0,
+    created_at: new Date().toISOString(),
+    created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-bulk' },
+  };
+}

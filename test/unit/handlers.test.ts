@@ -2,8 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
+import { captureOutput } from '../support/captured-output.ts';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
@@ -33,7 +34,6 @@ const stored: Record<string, unknown> = {
 let get: ProxyHandler;
 let patch: ProxyHandler;
 let create: ProxyHandler;
-let output: string[];
 
 beforeAll(async () => {
   get = await loadHandler('get-billing-run-action');
@@ -43,15 +43,8 @@ beforeAll(async () => {
 
 beforeEach(() => {
   ddb.reset();
-  output = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
 });
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 const getEvent = (overrides: Partial<Parameters<typeof proxyEvent>[0]> = {}) =>
   proxyEvent({
@@ -72,7 +65,7 @@ describe('handlers fed API Gateway events', () => {
     expect(JSON.parse(result.body)).toEqual(stored);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 't1#id-1' });
     const lines = output
-      .join('')
+      .written()
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
@@ -95,8 +88,8 @@ describe('handlers fed API Gateway events', () => {
     expect(emf).toMatchObject({ Requests: 1, operation: 'getBillingRunAction', tenant: 't1' });
     expect(emf).not.toHaveProperty('Errors');
     expect(emf._aws.CloudWatchMetrics[0].Dimensions).toContainEqual(['service', 'operation']);
-    expect(output.join('')).not.toContain('secret-token-value');
-    expect(output.join('')).not.toContain(String(stored.name));
+    expect(output.written()).not.toContain('secret-token-value');
+    expect(output.written()).not.toContain(String(stored.name));
   });
 
   it('that may start processing say once, at their first invocation, that no processor is configured', async () => {
@@ -105,7 +98,7 @@ describe('handlers fed API Gateway events', () => {
     expect((await patch(patchEvent([{ op: 'replace', path: '/status', value: 'processing' }]), lambdaContext())).statusCode).toBe(200);
     expect((await patch(patchEvent([{ op: 'replace', path: '/name', value: 'again' }]), lambdaContext())).statusCode).toBe(200);
     const notices = output
-      .join('')
+      .written()
       .split('\n')
       .filter((line) => line.includes('STATE_MACHINE_ARN is not set'));
     expect(notices).toHaveLength(1);
@@ -128,7 +121,7 @@ describe('handlers fed API Gateway events', () => {
       logger.setLogLevel('INFO');
     }
     const lines = output
-      .join('')
+      .written()
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
@@ -145,7 +138,7 @@ describe('handlers fed API Gateway events', () => {
     const result = await get(getEvent(), lambdaContext('req-500'));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error (request id req-500)' });
-    expect(output.join('')).toContain('socket hang up');
+    expect(output.written()).toContain('socket hang up');
   });
 
   it('turn DynamoDB throttling into 429 with Retry-After', async () => {
