@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { bulkBatchConfig } from '../lambdas/config.ts';
 import { createDocumentClient } from '../lambdas/storage/document-client.ts';
 import { toItem } from '../lambdas/storage/record-items.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
@@ -95,7 +96,7 @@ export async function bulkLoadFigure(endpoint: string): Promise<Figure> {
       details: {
         lines: LINES,
         concurrency: CONCURRENCY,
-        batch_lines: Number(process.env.BULK_BATCH_LINES ?? 500),
+        batch_lines: bulkBatchConfig().maxLines,
         load_status: load.status,
         raw_batchwrite_lines_per_s: round(raw, 1),
         bulk_load_lines_per_s: round(rate, 1),

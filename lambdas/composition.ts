@@ -119,15 +119,23 @@ export function cursorKeys(): CursorKeys {
   return keys;
 }
 
+let loadStore: DynamoDbBulkLoads | undefined;
+
+/** The loads, one store per process: the bulk load operations and the loading steps share it. */
+function bulkLoadStore(): DynamoDbBulkLoads {
+  const { config, client } = storage();
+  loadStore ??= new DynamoDbBulkLoads(client, config.tableName);
+  return loadStore;
+}
+
 let bulk: BulkLoadAccess | undefined;
 
 /** The bulk loads, for the two bulk load operations: upload targets on S3 in AWS, on the local service locally. */
 export function bulkLoads(): BulkLoadAccess {
   if (!bulk) {
-    const { config, client } = storage();
     const target = bulkLoadConfig();
     bulk = {
-      loads: new DynamoDbBulkLoads(client, config.tableName),
+      loads: bulkLoadStore(),
       uploads:
         'bucket' in target
           ? new S3UploadTargets(target.bucket, target.region)
@@ -144,7 +152,7 @@ export function bulkRunDependencies(): BulkRunDependencies {
   if (!run) {
     const { config, client } = storage();
     run = {
-      loads: new DynamoDbBulkLoads(client, config.tableName),
+      loads: bulkLoadStore(),
       chunks: new DynamoDbBulkChunks(client, config.tableName, config.tenantsTableName),
       actions: actionDependencies({ processing: processingStarter }),
       batch: bulkBatchConfig(),
