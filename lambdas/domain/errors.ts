@@ -75,6 +75,10 @@ export class TenantLimitReached extends ServiceError {
   }
 }
 
+/** The tenant was never added, or was removed: no writes for it (the authorizer refuses its requests too). */
+export const tenantNotProvisioned = (tenantId: string, options: { cause?: unknown } = {}): Forbidden =>
+  new Forbidden(`Tenant '${tenantId}' is not provisioned`, options);
+
 /** A write whose item would pass DynamoDB's item limit; nothing is written. */
 export const itemTooLarge = (what: string, bytes: number, limit: number): PayloadTooLarge =>
   new PayloadTooLarge(

@@ -10,7 +10,7 @@ import {
 import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
 import { parseJson } from '../domain/json-values.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, Forbidden, TenantLimitReached, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
+import { Conflict, TenantLimitReached, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -223,7 +223,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         }
         if (tenantReason?.Code === 'ConditionalCheckFailed') {
           const tenant = oldItemOf(tenantReason);
-          if (!tenant?.usage_identifier_key) throw new Forbidden(`Tenant '${tenantId}' is not provisioned`, { cause: error });
+          if (!tenant?.usage_identifier_key) throw tenantNotProvisioned(tenantId, { cause: error });
           throw new TenantLimitReached(tenantId, tenant.max_actions as number);
         }
         const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts';
-import { ServiceError } from '../domain/errors.ts';
+import { ServiceError, TenantLimitReached, tenantNotProvisioned } from '../domain/errors.ts';
 import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
@@ -68,13 +68,13 @@ export class DynamoDbBulkChunks implements BulkChunks {
       let granted = wanted;
       if (!tenant?.usage_identifier_key) {
         granted = 0;
-        refusal = `Tenant '${tenantId}' is not provisioned`;
+        refusal = tenantNotProvisioned(tenantId).message;
       } else {
         const max = Number(tenant.max_actions);
         const room = Math.max(0, max - Number(tenant.action_count ?? 0));
         if (room < wanted) {
           granted = room;
-          refusal = `Tenant '${tenantId}' has reached its limit of ${max} billing run actions; delete some to make room`;
+          refusal = new TenantLimitReached(tenantId, max).message;
         }
       }
       const counter =
