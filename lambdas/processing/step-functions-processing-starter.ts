@@ -1,18 +1,23 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ProcessingInput, ProcessingStarter } from './processing-starter.ts';
 
-/** Starts executions of the processor state machine with deterministic names. */
+/**
+ * Starts executions of the processor state machine with deterministic names. The Step Functions client
+ * is built on the first start, not on the first request: most requests start nothing, and building a
+ * client (resolving its configuration) is several milliseconds of a cold start.
+ */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
   static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
-    return new StepFunctionsProcessingStarter(new SFNClient({ region }), stateMachineArn);
+    return new StepFunctionsProcessingStarter(() => new SFNClient({ region }), stateMachineArn);
   }
 
-  private readonly client: SFNClient;
+  private readonly createClient: () => SFNClient;
+  private client: SFNClient | undefined;
   private readonly stateMachineArn: string;
   private readonly executionPrefix: string;
 
-  constructor(client: SFNClient, stateMachineArn: string) {
-    this.client = client;
+  constructor(createClient: () => SFNClient, stateMachineArn: string) {
+    this.createClient = createClient;
     this.stateMachineArn = stateMachineArn;
     this.executionPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
   }
@@ -26,6 +31,7 @@ export class StepFunctionsProcessingStarter implements ProcessingStarter {
   }
 
   async start(name: string, input: ProcessingInput): Promise<void> {
+    this.client ??= this.createClient();
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
     } catch (error) {

@@ -13,7 +13,7 @@ import { dependencies, inMemoryRepository } from '../support/in-memory-repositor
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
 const EXECUTIONS = 'arn:aws:states:eu-west-1:123456789012:execution:processor';
 const sfn = mockClient(SFNClient);
-const processing = new StepFunctionsProcessingStarter(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+const processing = StepFunctionsProcessingStarter.forStateMachine(STATE_MACHINE, 'eu-west-1');
 const me = caller({ tenantId: 't1' });
 
 function setUp() {
@@ -96,5 +96,21 @@ describe('processing through Step Functions', () => {
     expect(record.status).toBe('processing');
     expect((record as BillingRunAction).step_function_execution_arn).toBeUndefined();
     expect(starts()).toEqual([]);
+  });
+
+  it('builds the Step Functions client on the first start, not before, and only once', async () => {
+    const built: SFNClient[] = [];
+    const starter = new StepFunctionsProcessingStarter(() => {
+      const client = new SFNClient({ region: 'eu-west-1' });
+      built.push(client);
+      return client;
+    }, STATE_MACHINE);
+    expect(starter.executionArnFor('bra-1')).toBe(`${EXECUTIONS}:bra-1`);
+    expect(built).toHaveLength(0);
+    const input = { tenantId: 't1', id: 'a', type: 'send renewal reminder' };
+    await starter.start('bra-1', input);
+    await starter.start('bra-2', input);
+    expect(built).toHaveLength(1);
+    expect(starts().map((start) => start.name)).toEqual(['bra-1', 'bra-2']);
   });
 });
