@@ -1,6 +1,7 @@
 /** The service's metrics, by name (CloudWatch, unit Count); docs/operations.md says what each means. */
 export const METRIC = {
   requests: 'Requests',
+  coldStart: 'ColdStart',
   clientErrors: 'ClientErrors',
   errors: 'Errors',
   conflicts: 'Conflicts',

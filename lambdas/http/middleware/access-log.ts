@@ -22,18 +22,17 @@ function countOutcome(request: Request): void {
   if (request.response?.headers?.['Idempotent-Replayed'] === 'true') count(METRIC.idempotentReplays);
 }
 
+/** The log levels at which an INFO line is written. */
+const INFO_WRITTEN = new Set(['TRACE', 'DEBUG', 'INFO']);
+
 /**
  * One line per request (who, which tenant, which operation, the status and how long it took) and its
  * metrics: the line is also their EMF document (one write per request). Every log line of the request carries the
  * Lambda context (cold start, function name, the function's request id: Powertools' addContext) and
  * API Gateway's request id as `correlation_id`, the id the response returns in `x-amzn-RequestId`.
  * This does the work of Powertools' injectLambdaContext and logMetrics middlewares in one middleware,
- * so a warm request passes through two layers fewer.
+ * so a warm request passes through two layers fewer. The first invocation of an environment counts `ColdStart`.
  */
-let coldStart = true;
-/** The log levels at which an INFO line is written. */
-const INFO_WRITTEN = new Set(['TRACE', 'DEBUG', 'INFO']);
-
 export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, CallerContext> {
   const started = new WeakMap<object, number>();
   const finish = (request: Request): void => {
@@ -64,10 +63,7 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     before: (request) => {
       started.set(request, performance.now());
       logger.addContext(request.context);
-      if (coldStart) {
-        coldStart = false;
-        metrics.captureColdStartMetric(request.context.functionName);
-      }
+      metrics.countColdStart();
       const correlationId = request.event.requestContext?.requestId;
       if (correlationId) logger.setCorrelationId(correlationId);
     },
