@@ -33,14 +33,25 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     },
     tenantsTableName: TABLES.tenantsTableName,
   });
-  // The start of a bulk load presigns with the function's credentials, which Lambda hands it in its environment.
+  // What Lambda and the stack set in a function's environment: credentials (a bulk load's start presigns
+  // with them), an on-demand initialization (Powertools then logs and counts the cold start), the
+  // function's name, Powertools' names, and the processor's ARN for the functions that may start it.
   const coldEnvironment = {
     ...environment,
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${standInPort}`,
     BULK_LOAD_BUCKET: 'bench-uploads',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
+    POWERTOOLS_METRICS_NAMESPACE: 'BillingRunActions',
   };
+  const functionEnvironment = (name: string): Record<string, string> => ({
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    ...(ROUTES.find((route) => route.operation === name)?.access.startsProcessing && {
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-processor',
+    }),
+  });
 
   // --- cold start: a fresh process imports the bundle and serves one request -------------------
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -118,7 +129,15 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
   const coldScript = `const started = performance.now();
     const { handler } = await import(process.env.BUNDLE);
     const imported = performance.now() - started;
-    const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
+    const context = {
+      awsRequestId: 'cold',
+      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + process.env.AWS_LAMBDA_FUNCTION_NAME,
+      memoryLimitInMB: '1024',
+      getRemainingTimeInMillis: () => 10000,
+    };
+    const result = await handler(JSON.parse(process.env.EVENT), context);
     const elapsed = performance.now() - started;
     const status = result?.statusCode ?? (result?.policyDocument ? 200 : 0);
     process.stderr.write('\\nCOLD ' + JSON.stringify({ elapsed, imported, status }) + '\\n');`;
@@ -130,6 +149,7 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
         BUNDLE: bundle.file,
         EVENT: JSON.stringify(eventFor(bundle.name, runIndex)),
         ...coldEnvironment,
+        ...functionEnvironment(bundle.name),
         ...authEnvironment,
       },
     });
@@ -177,6 +197,8 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     details: {
       runs: COLD_RUNS,
       dynamodb: 'stand-in answering every call at once (bench/dynamodb-stand-in.ts)',
+      environment:
+        'as Lambda and the stack set it (on-demand initialization, function name, Powertools names, the processor ARN where a function may start it); the list functions sign cursors with a fixed key here, where in AWS they read it from Secrets Manager once per environment',
       baseline_ms: round(baselineCold),
       median_import_ms: Object.fromEntries(Object.entries(importTimes).map(([n, times]) => [n, round(median(times))])),
       median_ms: Object.fromEntries(Object.entries(coldMedians).map(([n, v]) => [n, round(v)])),
