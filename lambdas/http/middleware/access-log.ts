@@ -1,3 +1,4 @@
+import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { AuthorizerContext } from '../../auth/authorizer-context.ts';
 import { TenantLimitReached } from '../../domain/errors.ts';
@@ -22,9 +23,6 @@ function countOutcome(request: Request): void {
   if (request.response?.headers?.['Idempotent-Replayed'] === 'true') count(METRIC.idempotentReplays);
 }
 
-/** The log levels at which an INFO line is written. */
-const INFO_WRITTEN = new Set(['TRACE', 'DEBUG', 'INFO']);
-
 /**
  * One line per request (who, which tenant, which operation, the status and how long it took) and its
  * metrics: the line is also their EMF document (one write per request). Every log line of the request carries the
@@ -48,7 +46,7 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
     // The metrics ride in the access line, unless the log level drops INFO lines: then they are a line of their own.
-    if (!INFO_WRITTEN.has(logger.getLevelName())) metrics.flush();
+    if (logger.level > LogLevelThreshold.INFO) metrics.flush();
     logger.info('request', {
       ...metrics.take(),
       operation,
