@@ -130,6 +130,8 @@ describe('handlers fed API Gateway events', () => {
       Requests: 1,
       operation: 'getBillingRunAction',
       service: 'billing-run-actions',
+      tenant: 't1',
+      correlation_id: 'api-request-1',
     });
   });
 

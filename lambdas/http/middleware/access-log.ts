@@ -37,24 +37,29 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
     const start = started.get(request) ?? performance.now();
     const tenant = request.context.caller?.tenantId ?? request.event.pathParameters?.tenantId;
     const tier = (request.event.requestContext?.authorizer as Partial<AuthorizerContext> | null)?.tier;
-    // One dimension set, service and operation (Powertools warns when a key is in two sets); tier and
-    // tenant are properties of the line, for Logs Insights.
+    // One dimension set, service and operation (Powertools warns when a key is in two sets); the tier,
+    // the tenant and the request id are properties of the line, for Logs Insights.
     metrics.addDimension('operation', operation);
-    if (tier) metrics.addMetadata('tier', tier);
-    if (tenant) metrics.addMetadata('tenant', tenant);
-    const correlationId = request.event.requestContext?.requestId;
-    if (correlationId) metrics.addMetadata('correlation_id', correlationId);
     countOutcome(request);
-    // The metrics ride in the access line, unless the log level drops INFO lines: then they are a line of their own.
-    if (logger.level > LogLevelThreshold.INFO) metrics.flush();
-    logger.info('request', {
-      ...metrics.take(),
-      operation,
-      tenant,
-      principal: request.context.caller?.principal,
-      status: request.response?.statusCode,
-      durationMs: Math.round((performance.now() - start) * 1000) / 1000,
-    });
+    if (logger.level > LogLevelThreshold.INFO) {
+      // The log level drops the access line: the metrics go out on a line of their own, with the properties.
+      const correlationId = request.event.requestContext?.requestId;
+      if (tier) metrics.addMetadata('tier', tier);
+      if (tenant) metrics.addMetadata('tenant', tenant);
+      if (correlationId) metrics.addMetadata('correlation_id', correlationId);
+      metrics.flush();
+    } else {
+      // The metrics ride in the access line, which carries the properties itself (the request id as the logger's correlation id).
+      logger.info('request', {
+        ...metrics.take(),
+        operation,
+        tenant,
+        tier,
+        principal: request.context.caller?.principal,
+        status: request.response?.statusCode,
+        durationMs: Math.round((performance.now() - start) * 1000) / 1000,
+      });
+    }
     logger.resetKeys();
   };
   return {
