@@ -10,10 +10,12 @@ import { validBody } from '../test/support/fixtures.ts';
 import { BASELINE, type Bundle, REFERENCE } from './bundles.ts';
 import { startDynamoDbStandIn } from './dynamodb-stand-in.ts';
 import { TABLES, TENANT } from './fixture.ts';
-import { type Figure, log, median, round } from './stats.ts';
+import { type Figure, log, median, quantile, round } from './stats.ts';
 
 const run = promisify(execFile);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 25);
+// 41 pairs a handler: the figure is the worst of 13 medians, and with fewer pairs the noise of the
+// medians alone lifts that maximum (with 25, a handler's median moved by about ±0.03 run to run here).
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 41);
 
 /**
  * Cold start: a fresh Node process imports a bundle and serves one request against a DynamoDB stand-in
@@ -203,6 +205,10 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
       median_import_ms: Object.fromEntries(Object.entries(importTimes).map(([n, times]) => [n, round(median(times))])),
       median_ms: Object.fromEntries(Object.entries(coldMedians).map(([n, v]) => [n, round(v)])),
       ratios: coldRatios,
+      // The middle half of each handler's pair ratios: how far a single pair may stray from the median.
+      ratio_quartiles: Object.fromEntries(
+        Object.entries(pairRatios).map(([name, ratios]) => [name, [round(quantile(ratios, 0.25)), round(quantile(ratios, 0.75))]]),
+      ),
       reference_get_ratio: coldRatios[REFERENCE],
       get_ratio: coldRatios.getBillingRunAction,
     },

@@ -76,20 +76,40 @@ async function timeEach(handler: Handler, event: APIGatewayProxyEvent, iteration
   return times;
 }
 
-/** Median per-call time of each handler, measured in interleaved rounds after a warm-up. */
+/**
+ * Median per-call time of each handler after a warm-up, and each handler's overhead over the first one:
+ * the median over rounds of the difference between the two handlers' medians in that round. The rounds
+ * take the handlers in turn, so a machine that slows down for a while moves both sides of a difference.
+ */
 async function warmMedians(pairs: Record<string, [Handler, APIGatewayProxyEvent]>, rounds: number, perRound: number) {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(pairs).map((name) => [name, []]));
+  const names = Object.keys(pairs);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const roundMedians: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (const [handler, event] of Object.values(pairs)) await timeEach(handler, event, 2000);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, [handler, event]] of Object.entries(pairs)) samples[name]?.push(...(await timeEach(handler, event, perRound)));
+    for (const [name, [handler, event]] of Object.entries(pairs)) {
+      const times = await timeEach(handler, event, perRound);
+      samples[name]?.push(...times);
+      roundMedians[name]?.push(median(times));
+    }
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, times]) => [name, median(times) * 1000]));
+  const [base, ...others] = names as [string, ...string[]];
+  const baseRounds = roundMedians[base] as number[];
+  return {
+    medians: Object.fromEntries(names.map((name) => [name, median(samples[name] as number[]) * 1000])),
+    overheads: Object.fromEntries(
+      others.map((name) => [
+        name,
+        median((roundMedians[name] as number[]).map((value, round) => value - (baseRounds[round] as number))) * 1000,
+      ]),
+    ),
+  };
 }
 
 const ddb = mockClient(DynamoDBDocumentClient);
 ddb.on(GetCommand).callsFake((input: { Key: Record<string, unknown> }) => ({ Item: itemFor(input.Key) }));
 ddb.on(PutCommand).resolves({});
-const warm = await warmMedians({ bare: [bare, getEvent], get: [get, getEvent], update: [update, updateEvent] }, 10, 2000);
+const warm = await warmMedians({ bare: [bare, getEvent], get: [get, getEvent], update: [update, updateEvent] }, 40, 500);
 
 // A DynamoDB stand-in that answers every call after 5 ms, however many are in flight (as the real service does).
 const LATENCY_MS = 5;
@@ -102,4 +122,8 @@ await timeEach(batch, batchEvent, 5);
 const single = median(await timeEach(patch, patchEvent, 40));
 const hundred = median(await timeEach(batch, batchEvent, 20));
 
-process.send?.({ warmMicroseconds: warm, batch: { singlePatchMs: single, batch100Ms: hundred, latencyMs: LATENCY_MS } });
+process.send?.({
+  warmMicroseconds: warm.medians,
+  warmOverheadMicroseconds: warm.overheads,
+  batch: { singlePatchMs: single, batch100Ms: hundred, latencyMs: LATENCY_MS },
+});
