@@ -11,6 +11,7 @@ import { BASELINE, type Bundle, REFERENCE, ROOT, buildBundles } from './bundles.
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigure } from './cold-starts.ts';
 import { bulkLoadFigure } from './bulk-load.ts';
+import { inProcessFigures, inProcessRun } from './in-process.ts';
 import { type Figure, log, median, round, started } from './stats.ts';
 
 /**
@@ -52,48 +53,11 @@ try {
     baseline: baselineBundle.bytes,
     details: { baseline_bytes: baselineBundle.bytes, bytes: Object.fromEntries(bundles.map((b) => [b.name, b.bytes])), ratios: sizeRatios },
   });
+  // --- in process, SDK mocked: warm overhead, batch of 100 against a 5 ms stand-in, three runs -------
+  const inProcessRuns = [await inProcessRun('first')];
   figures.push(await coldStartFigure(bundles, environment, existing));
 
-  // --- in process, SDK mocked: warm overhead, batch of 100 against a 5 ms stand-in ---------------
-  log('warm overhead and batch, in a child process with the SDK mocked');
-  const inProcess = await new Promise<{
-    warmMicroseconds: Record<string, number>;
-    warmOverheadMicroseconds: Record<string, number>;
-    batch: { singlePatchMs: number; batch100Ms: number; latencyMs: number };
-  }>((resolve, reject) => {
-    const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.once('message', (message) => resolve(message as never));
-    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));
-  });
-  const warm = inProcess.warmMicroseconds;
-  const bare = warm.bare as number;
-  for (const [operation, bar] of [
-    ['get', 50],
-    ['update', 200],
-  ] as const) {
-    const measured = warm[operation] as number;
-    figures.push({
-      name: `warm_${operation}_overhead_us`,
-      // The median over 40 rounds of the round's difference (bench/in-process-child.ts), not the difference of the medians.
-      value: round(inProcess.warmOverheadMicroseconds[operation] as number, 1),
-      unit: 'us',
-      bar: `<= ${bar}`,
-      baseline: round(bare, 1),
-      details: { median_us: { bare: round(bare, 1), [operation]: round(measured, 1) }, rounds: 40, calls_per_round: 500 },
-    });
-  }
-  figures.push({
-    name: 'batch100_vs_single_patch_ratio',
-    value: round(inProcess.batch.batch100Ms / inProcess.batch.singlePatchMs),
-    unit: 'ratio',
-    bar: '<= 4',
-    baseline: round(inProcess.batch.singlePatchMs),
-    details: {
-      stand_in_latency_ms: inProcess.batch.latencyMs,
-      single_patch_ms: round(inProcess.batch.singlePatchMs),
-      batch100_ms: round(inProcess.batch.batch100Ms),
-    },
-  });
+  inProcessRuns.push(await inProcessRun('after the cold starts'));
 
   // --- end to end: autocannon through the local gateway vs raw GetItem on the same DynamoDB Local --
   log(`end to end: ${E2E_SECONDS} s raw GetItem, then ${E2E_SECONDS} s through the gateway, ${CONNECTIONS} at a time`);
@@ -201,6 +165,9 @@ try {
     details: { page: 100, at_1000_ms: round(small), at_20000_ms: round(large) },
   });
 
+  inProcessRuns.push(await inProcessRun('last'));
+  // In the results the in-process figures follow the cold start, as before.
+  figures.splice(2, 0, ...inProcessFigures(inProcessRuns));
   figures.push(await bulkLoadFigure(dynamoDb.endpoint));
 } finally {
   await dynamoDb.stop();
