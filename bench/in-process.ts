@@ -13,7 +13,9 @@ export interface InProcessRun {
 export function inProcessRun(when: string): Promise<InProcessRun> {
   log(`warm overhead and batch (${when}), in a child process with the SDK mocked`);
   return new Promise((resolve, reject) => {
-    const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // Logging and metrics as in AWS, whatever this process set for its own in-process parts.
+    const { POWERTOOLS_LOG_LEVEL: _level, POWERTOOLS_METRICS_DISABLED: _metrics, ...env } = process.env;
+    const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
     child.once('message', (message) => resolve(message as InProcessRun));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));
   });
