@@ -3,12 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
 import { parseJson } from '../domain/json-values.ts';
+import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
 import { Conflict, TenantLimitReached, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../domain/errors.ts';
 import type {
@@ -169,27 +169,11 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   async list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage> {
     const index = LOOKUP_INDEXES[lookup];
     const partition = lookupKey(tenantId, value);
-    const items: Item[] = [];
-    let startKey: Item | undefined = page.afterId
+    const startKey = page.afterId
       ? { [PARTITION_KEY]: recordKey(tenantId, page.afterId), [index.partitionKey]: partition, id: page.afterId }
       : undefined;
     // One item past the page tells whether more exist, so a cursor is only handed out when it leads somewhere.
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.indexName,
-          KeyConditionExpression: '#partition = :partition',
-          ExpressionAttributeNames: { '#partition': index.partitionKey },
-          ExpressionAttributeValues: { ':partition': partition },
-          ScanIndexForward: true,
-          Limit: page.limit + 1 - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && items.length <= page.limit);
+    const items = await readIndexPartition(this.client, { tableName: this.tableName, index, partition, limit: page.limit + 1, startKey });
 
     const pageItems = items.slice(0, page.limit).map(toRecord);
     const more = items.length > page.limit;

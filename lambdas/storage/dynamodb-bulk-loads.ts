@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type UpdateCommandInput,
@@ -12,6 +11,7 @@ import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
 import { Conflict } from '../domain/errors.ts';
 import type { IdempotencyClaim } from './billing-run-action-repository.ts';
 import type { BulkLoads } from './bulk-load-store.ts';
+import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, oldItemOf } from './record-items.ts';
 import { BULK_ERROR_INDEX, PARTITION_KEY, TTL_ATTRIBUTE, bulkErrorPartition, bulkLoadKey, idempotencyKey } from './table-design.ts';
 import { retentionEnd } from './dynamodb-bulk-chunks.ts';
@@ -104,26 +104,17 @@ export class DynamoDbBulkLoads implements BulkLoads {
     return Item ? toLoad(Item) : undefined;
   }
   async lineErrors(tenantId: string, loadId: string, limit: number): Promise<LineError[]> {
-    const errors: LineError[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BULK_ERROR_INDEX.indexName,
-          KeyConditionExpression: '#load = :load',
-          ExpressionAttributeNames: { '#load': BULK_ERROR_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':load': bulkErrorPartition(tenantId, loadId) },
-          Limit: limit - errors.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        errors.push({ line: Number(item.line), message: item.message as string, ...(item.details ? { details: item.details } : {}) });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && errors.length < limit);
-    return errors;
+    const items = await readIndexPartition(this.client, {
+      tableName: this.tableName,
+      index: BULK_ERROR_INDEX,
+      partition: bulkErrorPartition(tenantId, loadId),
+      limit,
+    });
+    return items.map((item) => ({
+      line: Number(item.line),
+      message: item.message as string,
+      ...(item.details ? { details: item.details as LineError['details'] } : {}),
+    }));
   }
 
   async countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined> {
