@@ -72,7 +72,7 @@ export class DynamoDbBulkLoads implements BulkLoads {
               Put: {
                 TableName: this.tableName,
                 Item: {
-                  [PARTITION_KEY]: idempotencyKey(tenantId, `bulkload#${idempotency.key}`),
+                  [PARTITION_KEY]: idempotencyKey(tenantId, 'bulkLoad', idempotency.key),
                   body_hash: idempotency.bodyHash,
                   load_id: load.id,
                   [TTL_ATTRIBUTE]: idempotency.expiresAt,

@@ -64,7 +64,7 @@ export const deletedItem = (tenantId: string, deletion: SoftDeletion): Item =>
 export const claimItem = (tenantId: string, idempotency: IdempotencyClaim, record: BillingRunAction): Item =>
   storableItem(
     {
-      [PARTITION_KEY]: idempotencyKey(tenantId, idempotency.key),
+      [PARTITION_KEY]: idempotencyKey(tenantId, 'create', idempotency.key),
       body_hash: idempotency.bodyHash,
       response: JSON.stringify(record),
       [TTL_ATTRIBUTE]: idempotency.expiresAt,

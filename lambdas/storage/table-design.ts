@@ -51,8 +51,14 @@ export const RECORD_KEY_FORMAT = '{}#{}';
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
 /** The tenant of a record key (tenant ids cannot contain '#'). */
 export const tenantOfRecordKey = (key: string): string => key.slice(0, key.indexOf('#'));
-/** Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. */
-export const idempotencyKey = (tenantId: string, key: string): string => `${tenantId}#idempotency#${key}`;
+/**
+ * Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. Each
+ * operation that takes an Idempotency-Key has its own namespace, named before the key (namespaces hold
+ * no '#'), so no key of one can ever be a key of another, whatever the key holds.
+ */
+export type IdempotencyNamespace = 'create' | 'bulkLoad';
+export const idempotencyKey = (tenantId: string, namespace: IdempotencyNamespace, key: string): string =>
+  `${tenantId}#idempotency#${namespace}#${key}`;
 export const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
 
 /** The tenant registry is its own small table, keyed by tenant id. */

@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { logger } from '../../lambdas/logger.ts';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
 import { LOCAL_UPLOAD_PATH } from '../../lambdas/storage/local-upload-targets.ts';
 import { AUTHORIZER_ENTRY, ROUTES } from '../../lambdas/routes.ts';
@@ -11,7 +12,7 @@ import { GatewayAnswer, readBody, send, sendAnswer } from './gateway/answers.ts'
 import { LocalAuthorizer, integrationContext } from './gateway/authorizer.ts';
 import { type InvocationLimits, type ProxyHandler, invoke } from './gateway/invocation.ts';
 import { proxyEventOf } from './gateway/proxy-event.ts';
-import { match } from './gateway/routing.ts';
+import { decodePathSegment, match } from './gateway/routing.ts';
 import type { LocalStageThrottle, LocalUsagePlans } from './usage-plans.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -70,8 +71,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
   const handlers = new Map<string, ProxyHandler>();
   for (const route of ROUTES) handlers.set(route.operation, await loadHandler<ProxyHandler>(route.entry));
 
-  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const requestId = randomUUID();
+  const serve = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const page = request.method === 'GET' ? options.pages?.[url.pathname] : undefined;
     if (page) {
@@ -82,7 +82,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const upload = url.pathname.startsWith(`${LOCAL_UPLOAD_PATH}/`) ? url.pathname.split('/').slice(2) : undefined;
     if (upload && options.uploads) {
       if (request.method !== 'PUT' || upload.length !== 2) throw new GatewayAnswer(405, 'An upload URL takes a PUT of the file');
-      const [tenantId, loadId] = upload.map((part) => decodeURIComponent(part)) as [string, string];
+      const [tenantId, loadId] = upload.map(decodePathSegment) as [string, string];
       await options.uploads.receive(request, tenantId, loadId, url.searchParams);
       send(response, 200, '', { 'x-amzn-RequestId': requestId });
       return;
@@ -104,9 +104,11 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
   };
 
   const server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
+    const requestId = randomUUID();
+    serve(request, response, requestId).catch((error: unknown) => {
+      if (!(error instanceof GatewayAnswer)) logger.error('the local gateway failed', { requestId, error: error as Error });
       if (response.headersSent) response.end();
-      else sendAnswer(response, error instanceof GatewayAnswer ? error : new GatewayAnswer(500, 'Internal server error'));
+      else sendAnswer(response, error instanceof GatewayAnswer ? error : new GatewayAnswer(500, 'Internal server error'), requestId);
     });
   });
   await new Promise<void>((resolveListen, reject) => {

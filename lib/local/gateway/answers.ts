@@ -25,8 +25,9 @@ export function send(
   response.end(body);
 }
 
-export const sendAnswer = (response: ServerResponse, answer: GatewayAnswer): void =>
-  send(response, answer.statusCode, JSON.stringify({ message: answer.message }), answer.headers);
+/** The gateway's own answer; like every answer of API Gateway's, it carries the request id. */
+export const sendAnswer = (response: ServerResponse, answer: GatewayAnswer, requestId: string): void =>
+  send(response, answer.statusCode, JSON.stringify({ message: answer.message }), { ...answer.headers, 'x-amzn-RequestId': requestId });
 
 /** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -15,6 +15,15 @@ const staticSegments = (template: string[]): number => template.filter((part) =>
  * malformed path) otherwise. As in API Gateway, a path goes to its most specific resource (a fixed
  * segment before a parameter: `/bulkLoads` is never the record `bulkLoads`), and only then by method.
  */
+/** A percent-encoded path segment, decoded; a malformed escape is a 400, as API Gateway answers it. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayAnswer(400, `Malformed URL path segment: ${segment}`);
+  }
+}
+
 export function match(method: string, pathname: string): Match {
   const segments = pathname.replace(/\/$/, '').split('/').slice(1);
   let specificity = -1;
@@ -31,11 +40,7 @@ export function match(method: string, pathname: string): Match {
       const actual = segments[index] as string;
       if (!part.startsWith('{')) return part === actual;
       if (actual === '') return false;
-      try {
-        pathParameters[part.slice(1, -1)] = decodeURIComponent(actual);
-      } catch {
-        throw new GatewayAnswer(400, `Malformed URL path: ${pathname}`);
-      }
+      pathParameters[part.slice(1, -1)] = decodePathSegment(actual);
       return true;
     });
     if (matches) return { route, pathParameters };
