@@ -44,10 +44,14 @@ export interface BulkLoad {
   message?: string;
 }
 
+/** How many lines, and bytes, one batch of a load holds at most. */
+export interface BatchLimits {
+  maxLines: number;
+  maxBytes: number;
+}
+
 /** How many line errors a load keeps in its report (the counts are always complete). */
 export const REPORTED_LINE_ERRORS = 1_000;
-/** How many details of one line's error are kept (a line with thousands of unknown fields stays one small item). */
-export const DETAILS_PER_LINE_ERROR = 100;
 /** How long a load, its line errors and its bookkeeping are kept after it starts. */
 export const BULK_LOAD_RETENTION_DAYS = 30;
 /** How long the upload target of a new load stays valid. */

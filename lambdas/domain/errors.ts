@@ -5,6 +5,35 @@ export interface FieldIssue {
 }
 
 /**
+ * What one error holds at most, wherever it goes (an answer, or a bulk load's report of a line): a
+ * body with a 130,000-character key or 40,000 unknown fields still gets a small error that names them.
+ * A longer text is cut and says how long it was; past `details` issues, the message says how many
+ * there were in all.
+ */
+export const ERROR_LIMITS = {
+  messageCharacters: 2_000,
+  pathCharacters: 200,
+  detailMessageCharacters: 300,
+  details: 100,
+  /** How many offending fields a message names before it says how many more there are. */
+  pathsInMessage: 10,
+} as const;
+
+/** `text` as it is, or cut to `max` UTF-16 units (never inside a surrogate pair), saying how many characters it had. */
+export function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  let characters = 0;
+  for (const _ of text) characters++;
+  return `${text.slice(0, end)}… (${characters.toLocaleString('en-US')} characters)`;
+}
+
+const boundedIssue = (issue: FieldIssue): FieldIssue => ({
+  path: clipped(issue.path, ERROR_LIMITS.pathCharacters),
+  message: clipped(issue.message, ERROR_LIMITS.detailMessageCharacters),
+});
+
+/**
  * The base of every error the service answers on purpose. The error middleware maps an instance to
  * its status and `{"message", "details"?}` body; anything else becomes a 500 that hides its cause.
  */
@@ -14,15 +43,27 @@ export abstract class ServiceError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(message: string, options: { details?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+    super(clipped(message, ERROR_LIMITS.messageCharacters), { cause: options.cause });
     this.name = new.target.name;
-    this.details = options.details;
+    this.details = options.details?.slice(0, ERROR_LIMITS.details).map(boundedIssue);
     this.headers = options.headers ?? {};
   }
 }
 
 export class ValidationFailed extends ServiceError {
   readonly statusCode = 400;
+}
+
+/**
+ * A 400 naming every offending field of `what`: the first few in its message, with how many more
+ * there are, and up to ERROR_LIMITS.details in its details.
+ */
+export function invalid(what: string, details: FieldIssue[]): ValidationFailed {
+  const named = details.slice(0, ERROR_LIMITS.pathsInMessage).map((issue) => clipped(issue.path, ERROR_LIMITS.pathCharacters));
+  const more = details.length - named.length;
+  const listed = more > 0 ? ` and ${more.toLocaleString('en-US')} more` : '';
+  const shown = details.length > ERROR_LIMITS.details ? ` (details show the first ${ERROR_LIMITS.details})` : '';
+  return new ValidationFailed(`Invalid ${what}: ${named.join(', ')}${listed}${shown}`, { details });
 }
 
 export class Unauthenticated extends ServiceError {

@@ -15,5 +15,6 @@ export const METRIC = {
   bulkLinesLoaded: 'BulkLinesLoaded',
   bulkLinesFailed: 'BulkLinesFailed',
   bulkLoadsFailed: 'BulkLoadsFailed',
+  bulkBatchesGivenUp: 'BulkBatchesGivenUp',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

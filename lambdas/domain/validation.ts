@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { type FieldIssue, ValidationFailed } from './errors.ts';
+import { type FieldIssue, invalid } from './errors.ts';
 import { isJsonNumber, unstorableNumber } from './json-values.ts';
 
 // zod/mini ships no messages of its own: the English ones, and "is required" for a missing field
@@ -51,8 +51,7 @@ export function issuesOf(error: z.core.$ZodError, fallback = 'body'): FieldIssue
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, what: string, fallbackPath = 'body'): z.infer<S> {
   const result = safeParse(schema, value);
   if (!result.success) {
-    const details = issuesOf(result.error, fallbackPath);
-    throw new ValidationFailed(`Invalid ${what}: ${details.map((d) => d.path).join(', ')}`, { details });
+    throw invalid(what, issuesOf(result.error, fallbackPath));
   }
   return result.data;
 }
@@ -90,7 +89,5 @@ export function unstorableIssues(value: unknown): FieldIssue[] {
 
 export function assertStorable(value: unknown): void {
   const details = unstorableIssues(value);
-  if (details.length > 0) {
-    throw new ValidationFailed(`Invalid body: ${details.map((d) => d.path).join(', ')}`, { details });
-  }
+  if (details.length > 0) throw invalid('body', details);
 }

@@ -4,7 +4,7 @@ import type { LineRange } from '../domain/ndjson-lines.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { loadOfUploadKey } from '../storage/upload-keys.ts';
-import { failLoad, finishLoad, loadChunk, readThrough } from '../use-cases/bulk-load-steps.ts';
+import { failLoad, finishLoad, giveUpChunk, loadChunk, readThrough } from '../use-cases/bulk-load-steps.ts';
 
 /**
  * The functions of the bulk load state machine (not API operations): one module, one bundle, a
@@ -49,11 +49,19 @@ export const prepare = (event: UploadedObject, context: Context) =>
     return { ...event, tenantId, loadId, batchesKey, status: load?.status ?? 'not ours' };
   });
 
-/** Step 2, in the Distributed Map: one batch of lines (run again on a retry, it loads nothing twice). */
-export const chunk = (event: UploadedObject & { tenantId: string; loadId: string; batch: LineRange }, context: Context) =>
+/**
+ * Step 2, in the Distributed Map: one batch of lines (run again on a retry, it loads nothing twice).
+ * With `error` (its retries are spent), it gives the batch up: what was written counts, the rest are line errors.
+ */
+export const chunk = (
+  event: UploadedObject & { tenantId: string; loadId: string; batch: LineRange; error?: { Error?: string } },
+  context: Context,
+) =>
   step('bulkLoadChunk', context, async () => {
     const { file } = uploadedFile(event);
-    return loadChunk(bulkRunDependencies(), file, event.tenantId, event.loadId, event.batch);
+    const deps = bulkRunDependencies();
+    if (event.error) return giveUpChunk(deps, file, event.tenantId, event.loadId, event.batch, event.error.Error ?? 'an unknown error');
+    return loadChunk(deps, file, event.tenantId, event.loadId, event.batch);
   });
 
 /** Step 3: after the map, the load's end; with `error` (the map or the read failed), the load fails with it. */

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
-import { type FieldIssue, Unauthenticated, ValidationFailed } from '../domain/errors.ts';
+import { type FieldIssue, Unauthenticated, invalid } from '../domain/errors.ts';
 import { issuesOf, leaveColdPath, safeParse } from '../domain/validation.ts';
 import { type OperationName, routeOf } from '../routes.ts';
 import { actionDependencies } from '../composition.ts';
@@ -85,9 +85,7 @@ export function createHandler<P = undefined, Q = undefined>(
       const issues: FieldIssue[] = [];
       const params = parseParameters(spec.params, event.pathParameters, issues);
       const query = parseParameters(spec.query, event.queryStringParameters, issues);
-      if (issues.length > 0) {
-        throw new ValidationFailed(`Invalid parameters: ${issues.map((issue) => issue.path).join(', ')}`, { details: issues });
-      }
+      if (issues.length > 0) throw invalid('parameters', issues);
       const header = (name: string) => headerOf(event, name);
       const result = await spec.run({ params, query, body: event.body, header }, context.caller, dependencies());
       return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);

@@ -1,5 +1,5 @@
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
-import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
+import type { BatchLimits, BulkLoad, LineError } from '../domain/bulk-load.ts';
 import type { ServiceError } from '../domain/errors.ts';
 import type { IdempotencyClaim } from './billing-run-action-repository.ts';
 
@@ -22,9 +22,16 @@ export interface BulkLoads {
   /**
    * Claims an upload (`upload`: which version of the file) for loading: `awaiting upload` -> `loading`,
    * or `loading` again for the same upload (a step that runs again); undefined for any other upload.
-   * The moment loading began is kept from the first claim (the records' ids derive from it).
+   * The moment loading began (the records' ids derive from it) and the batch limits are kept from the
+   * first claim: the answer holds those, whatever a later claim offers.
    */
-  beginLoading(tenantId: string, loadId: string, at: string, upload: string): Promise<BulkLoad | undefined>;
+  beginLoading(
+    tenantId: string,
+    loadId: string,
+    at: string,
+    upload: string,
+    batch: BatchLimits,
+  ): Promise<{ load: BulkLoad; batch: BatchLimits } | undefined>;
   /** Stores how many lines the file holds, once it has been read through. */
   countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined>;
   /** `loading` -> `completed` / `completed with errors`, or `failed` when lines are unaccounted for. */
@@ -55,6 +62,17 @@ export interface BulkChunks {
   putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void>;
   /** Why the record could not be stored (DynamoDB's item limit), if it could not. */
   unstorable(tenantId: string, record: BillingRunAction): ServiceError | undefined;
-  /** Marks the batch done and adds its counts to the load's, once. */
-  finishChunk(tenantId: string, loadId: string, firstLine: number, counts: { loaded: number; failed: number }): Promise<void>;
+  /** Which of these records of the tenant are stored (written by an attempt of a batch). */
+  storedIds(tenantId: string, ids: string[]): Promise<Set<string>>;
+  /**
+   * Marks the batch done and adds its counts to the load's, once; `released` records' room goes back
+   * to the tenant's counter with it (a batch that gave up before writing all it reserved room for).
+   */
+  finishChunk(
+    tenantId: string,
+    loadId: string,
+    firstLine: number,
+    counts: { loaded: number; failed: number },
+    released: number,
+  ): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts';
 import { ServiceError, TenantLimitReached, tenantNotProvisioned } from '../domain/errors.ts';
 import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
+import { counterRelease, counterReservation } from './tenant-counter.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,
@@ -14,10 +16,13 @@ import {
   bulkErrorPartition,
   bulkLineErrorKey,
   bulkLoadKey,
+  recordKey,
 } from './table-design.ts';
 
 const BATCH_WRITE_ITEMS = 25;
 const ATTEMPTS = 10;
+/** How many reads at once look for the records of a batch that gives up. */
+const STORED_ID_READS = 25;
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 8)));
 /** Epoch seconds until which a load's items are kept (DynamoDB TTL). */
@@ -77,27 +82,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
           refusal = new TenantLimitReached(tenantId, max).message;
         }
       }
-      const counter =
-        granted > 0 && tenant
-          ? [
-              {
-                Update: {
-                  TableName: this.tenantsTableName,
-                  Key: { [TENANT_PARTITION_KEY]: tenantId },
-                  UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :granted',
-                  // The limit read above still holds, and the count has not grown past room for these.
-                  ConditionExpression:
-                    'attribute_exists(usage_identifier_key) AND max_actions = :max AND (attribute_not_exists(action_count) OR action_count <= :ceiling)',
-                  ExpressionAttributeValues: {
-                    ':zero': 0,
-                    ':granted': granted,
-                    ':max': tenant.max_actions,
-                    ':ceiling': Number(tenant.max_actions) - granted,
-                  },
-                },
-              },
-            ]
-          : [];
+      const counter = granted > 0 && tenant ? [counterReservation(this.tenantsTableName, tenantId, granted, tenant.max_actions)] : [];
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: [chunkPut(granted, refusal), ...counter] }));
         return refusal ? { granted, refusal } : { granted };
@@ -155,32 +140,62 @@ export class DynamoDbBulkChunks implements BulkChunks {
       })),
     );
   }
-  async finishChunk(tenantId: string, loadId: string, firstLine: number, counts: { loaded: number; failed: number }): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { [PARTITION_KEY]: bulkChunkKey(tenantId, loadId, firstLine) },
-                UpdateExpression: 'SET #state = :done, loaded = :loaded, failed = :failed',
-                ConditionExpression: '#state = :reserved',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':done': 'done', ':reserved': 'reserved', ':loaded': counts.loaded, ':failed': counts.failed },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-                UpdateExpression: 'ADD loaded :loaded, failed :failed',
-                ExpressionAttributeValues: { ':loaded': counts.loaded, ':failed': counts.failed },
-              },
-            },
-          ],
+  async storedIds(tenantId: string, ids: string[]): Promise<Set<string>> {
+    const limit = pLimit(STORED_ID_READS);
+    const found = await Promise.all(
+      ids.map((id) =>
+        limit(async () => {
+          const { Item } = await this.client.send(
+            new GetCommand({
+              TableName: this.tableName,
+              Key: { [PARTITION_KEY]: recordKey(tenantId, id) },
+              ProjectionExpression: PARTITION_KEY,
+              ConsistentRead: true,
+            }),
+          );
+          return Item ? id : undefined;
         }),
-      );
+      ),
+    );
+    return new Set(found.filter((id) => id !== undefined));
+  }
+  async finishChunk(
+    tenantId: string,
+    loadId: string,
+    firstLine: number,
+    counts: { loaded: number; failed: number },
+    released: number,
+  ): Promise<void> {
+    // A batch that gives up may never have reserved: its bookkeeping item is made done at once.
+    const chunkDone = {
+      Update: {
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: bulkChunkKey(tenantId, loadId, firstLine) },
+        UpdateExpression: 'SET #state = :done, loaded = :loaded, failed = :failed, granted = if_not_exists(granted, :zero), #ttl = :ttl',
+        ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR #state = :reserved`,
+        ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':reserved': 'reserved',
+          ':loaded': counts.loaded,
+          ':failed': counts.failed,
+          ':zero': 0,
+          ':ttl': retentionEnd(),
+        },
+      },
+    };
+    const loadCounts = {
+      Update: {
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+        UpdateExpression: 'ADD loaded :loaded, failed :failed',
+        ExpressionAttributeValues: { ':loaded': counts.loaded, ':failed': counts.failed },
+      },
+    };
+    // Room reserved for records that were never written goes back to the tenant.
+    const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, released)] : [];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [chunkDone, loadCounts, ...release] }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [chunkReason] = error.CancellationReasons ?? [];

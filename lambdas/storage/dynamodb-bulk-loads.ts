@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { BulkLoad, LineError } from '../domain/bulk-load.ts';
+import type { BatchLimits, BulkLoad, LineError } from '../domain/bulk-load.ts';
 import { Conflict } from '../domain/errors.ts';
 import type { IdempotencyClaim } from './billing-run-action-repository.ts';
 import type { BulkLoads } from './bulk-load-store.ts';
@@ -126,13 +126,30 @@ export class DynamoDbBulkLoads implements BulkLoads {
     });
   }
 
-  async beginLoading(tenantId: string, loadId: string, at: string, upload: string): Promise<BulkLoad | undefined> {
-    return this.update(tenantId, loadId, {
-      UpdateExpression: 'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload',
+  async beginLoading(
+    tenantId: string,
+    loadId: string,
+    at: string,
+    upload: string,
+    batch: BatchLimits,
+  ): Promise<{ load: BulkLoad; batch: BatchLimits } | undefined> {
+    const attributes = await this.updateItem(tenantId, loadId, {
+      UpdateExpression:
+        'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload, ' +
+        'batch_lines = if_not_exists(batch_lines, :lines), batch_bytes = if_not_exists(batch_bytes, :bytes)',
       ConditionExpression: '#status = :awaiting OR (#status = :loading AND upload_version = :upload)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':loading': 'loading', ':awaiting': 'awaiting upload', ':at': at, ':upload': upload },
+      ExpressionAttributeValues: {
+        ':loading': 'loading',
+        ':awaiting': 'awaiting upload',
+        ':at': at,
+        ':upload': upload,
+        ':lines': batch.maxLines,
+        ':bytes': batch.maxBytes,
+      },
     });
+    if (!attributes) return undefined;
+    return { load: toLoad(attributes), batch: { maxLines: Number(attributes.batch_lines), maxBytes: Number(attributes.batch_bytes) } };
   }
 
   async finish(tenantId: string, loadId: string, at: string): Promise<BulkLoad | undefined> {
@@ -169,6 +186,12 @@ export class DynamoDbBulkLoads implements BulkLoads {
 
   /** A conditional update of the load: the load as it stands after it, or undefined when its condition did not hold. */
   private async update(tenantId: string, loadId: string, change: LoadChange): Promise<BulkLoad | undefined> {
+    const attributes = await this.updateItem(tenantId, loadId, change);
+    return attributes && toLoad(attributes);
+  }
+
+  /** A conditional update of the load's item: the item after it, or undefined when its condition did not hold. */
+  private async updateItem(tenantId: string, loadId: string, change: LoadChange): Promise<Item | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -178,7 +201,7 @@ export class DynamoDbBulkLoads implements BulkLoads {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toLoad(Attributes as Item);
+      return Attributes as Item;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
-import { type BulkLoad, DETAILS_PER_LINE_ERROR, type LineError, lineRecordId } from '../domain/bulk-load.ts';
+import { type BatchLimits, type BulkLoad, type LineError, lineRecordId } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
 import { MAX_BODY_BYTES, bodyTooLarge, parseJsonBody } from '../domain/json-body.ts';
@@ -23,25 +23,33 @@ export interface BulkRunDependencies {
   chunks: BulkChunks;
   /** The records' own dependencies: repository, processor, clock, metrics. */
   actions: ActionDependencies;
-  /** How many lines, and bytes, one batch holds at most. */
-  batch: { maxLines: number; maxBytes: number };
+  /** How many lines, and bytes, one batch of a new load holds at most (a load keeps the limits it began with). */
+  batch: BatchLimits;
 }
 
 /** The operation name a loaded record's security context carries. */
 const BULK_OPERATION = 'bulkLoad';
 
-/** Step 1: the upload is claimed (`loading`), read through once into batches, and its line count stored. */
+/**
+ * Step 1: the upload is claimed (`loading`), read through once into batches, and its line count stored.
+ * The batches are fixed by the first claim: a step that runs again (a retry, or a resume after a stop)
+ * finds the line count stored and the batches written, and reads nothing again; if it stopped before
+ * that, it cuts the file by the limits the load began with, whatever the settings are now, so no batch
+ * ever overlaps one that an earlier run loaded.
+ */
 export async function readThrough(
   deps: BulkRunDependencies,
   file: UploadedFile,
   tenantId: string,
   loadId: string,
 ): Promise<BulkLoad | undefined> {
-  const load = await deps.loads.beginLoading(tenantId, loadId, deps.actions.clock().toISOString(), file.version);
-  if (!load) return undefined; // another upload of it is (or was) being loaded, or it has ended
+  const claim = await deps.loads.beginLoading(tenantId, loadId, deps.actions.clock().toISOString(), file.version, deps.batch);
+  if (!claim) return undefined; // another upload of it is (or was) being loaded, or it has ended
+  const { load, batch } = claim;
+  if (load.lines !== undefined) return load;
   let lines = 0;
   async function* counted(): AsyncGenerator<LineRange> {
-    for await (const range of lineRanges(fileLines(file.read(), MAX_BODY_BYTES), deps.batch)) {
+    for await (const range of lineRanges(fileLines(file.read(), MAX_BODY_BYTES), batch)) {
       lines += range.lines;
       yield range;
     }
@@ -88,10 +96,43 @@ function lineOutcome(deps: BulkRunDependencies, load: BulkLoad, caller: Caller, 
     return { line, record: assignExecution(deps.actions, tenantId, undefined, record) };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
-    const details = error.details?.slice(0, DETAILS_PER_LINE_ERROR);
-    return { line, error: { line, message: error.message, ...(details && { details }) } };
+    return { line, error: { line, message: error.message, ...(error.details && { details: error.details }) } };
   }
 }
+
+/** Who the load's records are written as: the caller that started the load. */
+function callerOf(load: BulkLoad, tenantId: string): Caller {
+  return {
+    principal: load.created_by.principal,
+    tenantId,
+    sourceIp: load.created_by.source_ip,
+    userAgent: load.created_by.user_agent,
+    requestId: load.created_by.request_id,
+  };
+}
+
+/** A batch's lines read again: the records its valid lines become (in line order) and the errors of the others. */
+async function batchOutcomes(
+  deps: BulkRunDependencies,
+  file: UploadedFile,
+  load: BulkLoad,
+  caller: Caller,
+  range: LineRange,
+): Promise<{ records: BillingRunAction[]; errors: LineError[] }> {
+  const at = deps.actions.clock().toISOString();
+  const records: BillingRunAction[] = [];
+  const errors: LineError[] = [];
+  for await (const fileLine of fileLines(file.read(range), MAX_BODY_BYTES, { offset: range.start, line: range.first })) {
+    const outcome = lineOutcome(deps, load, caller, fileLine, at);
+    if ('record' in outcome) records.push(outcome.record);
+    else errors.push(outcome.error);
+  }
+  return { records, errors };
+}
+
+/** The records past the room a batch was granted: each an error with the refusal. */
+const refusedLines = (records: BillingRunAction[], refusal: string | undefined): LineError[] =>
+  records.map((record) => ({ line: record.sys_bulk_load_record_no as number, message: refusal ?? 'The tenant has no room left' }));
 
 /**
  * Step 2: one batch of lines. Run twice (a retry after a crash or a timeout), it loads no line twice
@@ -109,37 +150,72 @@ export async function loadChunk(
   const load = await deps.loads.get(tenantId, loadId);
   if (load?.status !== 'loading') return { loaded: 0, failed: 0 };
 
-  const at = deps.actions.clock().toISOString();
   // Every record of the load is written, and its processing started, as the caller that started the load.
-  const caller: Caller = {
-    principal: load.created_by.principal,
-    tenantId,
-    sourceIp: load.created_by.source_ip,
-    userAgent: load.created_by.user_agent,
-    requestId: load.created_by.request_id,
-  };
-  const records: BillingRunAction[] = [];
-  const errors: LineError[] = [];
-  for await (const fileLine of fileLines(file.read(range), MAX_BODY_BYTES, { offset: range.start, line: range.first })) {
-    const outcome = lineOutcome(deps, load, caller, fileLine, at);
-    if ('record' in outcome) records.push(outcome.record);
-    else errors.push(outcome.error);
-  }
-
+  const caller = callerOf(load, tenantId);
+  const { records, errors } = await batchOutcomes(deps, file, load, caller, range);
   const reservation = earlier ?? (await deps.chunks.reserve(tenantId, loadId, range.first, records.length));
   const written = records.slice(0, reservation.granted);
-  for (const refused of records.slice(reservation.granted)) {
-    errors.push({ line: refused.sys_bulk_load_record_no as number, message: reservation.refusal ?? 'The tenant has no room left' });
-  }
+  errors.push(...refusedLines(records.slice(reservation.granted), reservation.refusal));
   await deps.chunks.putRecords(tenantId, written, { firstAttempt: earlier === undefined });
+  await startExecutions(deps, caller, written);
+  return settle(deps, tenantId, loadId, range, { loaded: written.length, errors, released: 0 });
+}
 
+/**
+ * Step 2, when a batch has failed as often as it may: it gives up, and says exactly what happened to
+ * each of its lines. Records an attempt wrote count as loaded (their processing is started); a valid
+ * line whose record is not there becomes a line error that says to send it again; the room reserved
+ * for records that were not written goes back to the tenant. Like the batch itself, it counts once.
+ */
+export async function giveUpChunk(
+  deps: BulkRunDependencies,
+  file: UploadedFile,
+  tenantId: string,
+  loadId: string,
+  range: LineRange,
+  reason: string,
+): Promise<{ loaded: number; failed: number }> {
+  const earlier = await deps.chunks.chunk(tenantId, loadId, range.first);
+  if (earlier?.done) return { loaded: 0, failed: 0 };
+  const load = await deps.loads.get(tenantId, loadId);
+  if (load?.status !== 'loading') return { loaded: 0, failed: 0 };
+
+  const caller = callerOf(load, tenantId);
+  const { records, errors } = await batchOutcomes(deps, file, load, caller, range);
+  const granted = earlier?.granted ?? 0;
+  const candidates = records.slice(0, granted);
+  if (earlier) errors.push(...refusedLines(records.slice(granted), earlier.refusal));
+  const stored = await deps.chunks.storedIds(
+    tenantId,
+    candidates.map((record) => record.id),
+  );
+  const written = candidates.filter((record) => stored.has(record.id));
+  const notLoaded = `Not loaded: lines ${range.first} to ${range.last} failed to load (${reason}); send this line again in a new load`;
+  for (const record of [...candidates.filter((candidate) => !stored.has(candidate.id)), ...(earlier ? [] : records)]) {
+    errors.push({ line: record.sys_bulk_load_record_no as number, message: notLoaded });
+  }
+  await startExecutions(deps, caller, written);
+  deps.actions.count(METRIC.bulkBatchesGivenUp);
+  return settle(deps, tenantId, loadId, range, { loaded: written.length, errors, released: granted - written.length });
+}
+
+async function startExecutions(deps: BulkRunDependencies, caller: Caller, records: BillingRunAction[]): Promise<void> {
   const limit = pLimit(deps.actions.batchConcurrency);
-  await Promise.all(written.map((record) => limit(() => startAssignedExecution(deps.actions, caller, record))));
+  await Promise.all(records.map((record) => limit(() => startAssignedExecution(deps.actions, caller, record))));
+}
 
-  errors.sort((a, b) => a.line - b.line);
-  await deps.chunks.putLineErrors(tenantId, loadId, errors);
-  const counts = { loaded: written.length, failed: errors.length };
-  await deps.chunks.finishChunk(tenantId, loadId, range.first, counts);
+/** The batch's line errors are stored, then it is marked done and its counts added to the load's, once. */
+async function settle(
+  deps: BulkRunDependencies,
+  tenantId: string,
+  loadId: string,
+  range: LineRange,
+  outcome: { loaded: number; errors: LineError[]; released: number },
+): Promise<{ loaded: number; failed: number }> {
+  outcome.errors.sort((a, b) => a.line - b.line);
+  await deps.chunks.putLineErrors(tenantId, loadId, outcome.errors);
+  const counts = { loaded: outcome.loaded, failed: outcome.errors.length };
+  await deps.chunks.finishChunk(tenantId, loadId, range.first, counts, outcome.released);
   deps.actions.count(METRIC.bulkLinesLoaded, counts.loaded);
   deps.actions.count(METRIC.bulkLinesFailed, counts.failed);
   return counts;

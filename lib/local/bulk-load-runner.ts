@@ -188,7 +188,7 @@ export class LocalBulkLoadRunner {
   }
 
   private async run(tenantId: string, loadId: string): Promise<void> {
-    const { deps, readThrough, loadChunk, failLoad, finishLoad } = await this.load();
+    const { deps, readThrough, loadChunk, giveUpChunk, failLoad, finishLoad } = await this.load();
     const path = this.pathOf(tenantId, loadId);
     const file = new LocalUploadedFile(path);
     const forget = () => {
@@ -201,17 +201,22 @@ export class LocalBulkLoadRunner {
     }
     const limit = pLimit(this.concurrency);
     let failure: string | undefined;
+    // As the state machine runs a batch: tried up to BATCH_ATTEMPTS times, then given up (what was
+    // written counts, the rest are line errors), and only if even that fails does the load fail.
     const loadBatch = async (batch: LineRange): Promise<void> => {
+      let reason = '';
       for (let attempt = 1; !failure && !this.stopping; attempt++) {
         try {
-          await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
+          if (attempt <= BATCH_ATTEMPTS) await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
+          else await this.invoke('chunk', () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
           return;
         } catch (error) {
-          if (attempt >= BATCH_ATTEMPTS) {
-            deps.actions.reportError(error, { loadId, step: `load lines ${batch.first} to ${batch.last}` });
-            failure = `Lines ${batch.first} to ${batch.last} could not be loaded after ${BATCH_ATTEMPTS} attempts`;
+          deps.actions.reportError(error, { loadId, step: `load lines ${batch.first} to ${batch.last}`, attempt });
+          if (attempt > BATCH_ATTEMPTS) {
+            failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${BATCH_ATTEMPTS} times (${reason}) and what became of them could not be recorded (${(error as Error).name})`;
             return;
           }
+          reason = (error as Error).name;
           await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
         }
       }

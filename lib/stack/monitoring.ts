@@ -145,7 +145,14 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     t.bulkLoadsFailed,
     'Bulk load state machine executions failed (a load may be left loading)',
   );
-  const bulkLines = [METRIC.bulkLinesLoaded, METRIC.bulkLinesFailed].map((name) =>
+  const bulkBatchesGivenUp = service(METRIC.bulkBatchesGivenUp, { operation: 'bulkLoadChunk' }).with({ period: FIVE_MINUTES });
+  alarm(
+    'BulkBatchesGivenUp',
+    bulkBatchesGivenUp,
+    t.bulkLoadsFailed,
+    'Bulk load batches failed on every attempt and were given up: their unwritten lines are line errors to send again',
+  );
+  const bulkLines = [METRIC.bulkLinesLoaded, METRIC.bulkLinesFailed, METRIC.bulkBatchesGivenUp].map((name) =>
     service(name, { operation: 'bulkLoadChunk' }).with({ label: name }),
   );
 

@@ -89,6 +89,13 @@ describe('bulk load in the stack', () => {
     expect(map.ItemSelector['batch.$']).toBe('$$.Map.Item.Value');
     const load = map.ItemProcessor.States['Load a batch'];
     expect(load.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 })]));
+    // Spent retries give the batch up (the same function, with the error), so a batch never fails the whole map by itself.
+    expect(load.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Give up the batch' }]);
+    const giveUp = map.ItemProcessor.States['Give up the batch'];
+    expect(giveUp.Arguments?.FunctionName ?? giveUp.Parameters?.FunctionName).toEqual(
+      load.Arguments?.FunctionName ?? load.Parameters?.FunctionName,
+    );
+    expect(giveUp.End).toBe(true);
     expect(map.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Fail the load' })]);
     expect(definition.States['Read the file into batches'].Catch).toEqual([expect.objectContaining({ Next: 'Fail the load' })]);
     const chunkFunction = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('BulkLoadsBulkLoadChunk'))?.[1];

@@ -50,3 +50,70 @@ describe('Idempotency-Key namespaces', () => {
     expect((await startLoad('shared-namespace')).body.id).toBe(load.body.id);
   });
 });
+
+const record = (overrides: Record<string, unknown> = {}) => validBody({ billing_run_id: 'defects', ...overrides });
+
+/** Starts a load, sends it the file as its answer says, and follows it to its end. */
+async function load(file: string): Promise<Record<string, any>> {
+  const started = await startLoad();
+  expect(started.status).toBe(200);
+  const sent = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: file });
+  expect(sent.status).toBe(200);
+  for (;;) {
+    const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token });
+    expect(status).toBe(200);
+    if (!['awaiting upload', 'loading'].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function countListed(billingRun: string): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const after = cursor ? `&exclusiveStartKey=${encodeURIComponent(cursor)}` : '';
+    const page = await service.call('GET', `${base}/billingRun/${billingRun}?limit=1000&fields=id${after}`, { token });
+    count += page.body.Count;
+    cursor = page.body.LastEvaluatedKey;
+  } while (cursor);
+  return count;
+}
+
+describe('errors are bounded in size', () => {
+  const hugeKeys = () => ({ ...record(), ['k'.repeat(130_000)]: 1, ['j'.repeat(130_000)]: 2 });
+
+  it('answers a create with two 130,000-character unknown keys with a small 400 that names them, cut, with their length', async () => {
+    const response = await service.call('POST', base, { token, body: hugeKeys() });
+    expect(response.status).toBe(400);
+    expect(response.text.length).toBeLessThan(2_000);
+    expect(response.body.details).toEqual([
+      { path: `${'k'.repeat(200)}… (130,000 characters)`, message: 'unknown field' },
+      { path: `${'j'.repeat(200)}… (130,000 characters)`, message: 'unknown field' },
+    ]);
+    expect(response.body.message).toBe(
+      `Invalid billing run action: ${'k'.repeat(200)}… (130,000 characters), ${'j'.repeat(200)}… (130,000 characters)`,
+    );
+  });
+
+  it('answers a body of 20,000 unknown fields with the first ones named, how many more there are, and 100 details', async () => {
+    const body: Record<string, unknown> = record();
+    for (let i = 0; i < 20_000; i++) body[`u${i}`] = 0;
+    const response = await service.call('POST', base, { token, body });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toHaveLength(100);
+    expect(response.body.message).toBe(
+      'Invalid billing run action: u0, u1, u2, u3, u4, u5, u6, u7, u8, u9 and 19,990 more (details show the first 100)',
+    );
+  });
+
+  it('loads every other line of a batch whose line has an error too large for one item, and reports that line', async () => {
+    const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify(record({ billing_run_id: 'huge-error', name: `n${i}` })));
+    lines[1_199] = JSON.stringify({ ...hugeKeys(), billing_run_id: 'huge-error' });
+    const done = await load(lines.join('\n'));
+    expect(done).toMatchObject({ status: 'completed with errors', lines: 3_000, loaded: 2_999, failed: 1 });
+    expect(done.errors).toHaveLength(1);
+    expect(done.errors[0]).toMatchObject({ line: 1_200, message: expect.stringContaining('… (130,000 characters)') });
+    expect(JSON.stringify(done.errors).length).toBeLessThan(2_000);
+    expect(await countListed('huge-error')).toBe(2_999);
+  }, 60_000);
+});

@@ -8,7 +8,7 @@ import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamo
 import { DynamoDbBulkChunks } from '../../lambdas/storage/dynamodb-bulk-chunks.ts';
 import { DynamoDbBulkLoads } from '../../lambdas/storage/dynamodb-bulk-loads.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
-import { type BulkRunDependencies, finishLoad, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
+import { type BulkRunDependencies, finishLoad, giveUpChunk, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
@@ -143,6 +143,58 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed', loaded: 10 });
     expect(await recordsOf(id)).toHaveLength(10);
     expect(await countOf('bulk-a')).toBe(before + 10);
+  });
+
+  it('gives up a batch that failed after writing part of it: what was written counts, the rest are line errors, the room comes back', async () => {
+    const before = (await countOf('bulk-a')) ?? 0;
+    const text = [...Array.from({ length: 9 }, (_, i) => line({ name: `give up ${i + 1}` })), '{bad'].join('\n');
+    const failing = Object.create(chunks) as DynamoDbBulkChunks;
+    failing.putRecords = async (tenantId, records, options) => {
+      await chunks.putRecords(tenantId, records.slice(0, 4), options);
+      throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+    };
+    const { id, file } = await startedLoad('bulk-a', text);
+    const [range] = file.batches as [LineRange];
+    await expect(loadChunk(deps({ chunks: failing }), file, 'bulk-a', id, range)).rejects.toThrow('maximum');
+    expect(await countOf('bulk-a')).toBe(before + 9);
+    expect(await giveUpChunk(deps(), file, 'bulk-a', id, range, 'ValidationException')).toEqual({ loaded: 4, failed: 6 });
+    // Given up once, it counts once: a late retry or a second give-up changes nothing.
+    expect(await giveUpChunk(deps(), file, 'bulk-a', id, range, 'ValidationException')).toEqual({ loaded: 0, failed: 0 });
+    expect(await loadChunk(deps(), file, 'bulk-a', id, range)).toEqual({ loaded: 0, failed: 0 });
+    expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed with errors', lines: 10, loaded: 4, failed: 6 });
+    expect(await recordsOf(id)).toHaveLength(4);
+    expect(await countOf('bulk-a')).toBe(before + 4);
+    const errors = await loads.lineErrors('bulk-a', id, REPORTED_LINE_ERRORS);
+    expect(errors.map((error) => error.line)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(errors[0]?.message).toBe('Not loaded: lines 1 to 10 failed to load (ValidationException); send this line again in a new load');
+    expect(errors[5]?.message).toBe('Request body is not valid JSON');
+  });
+
+  it('gives up a batch that failed before it reserved any room: every valid line is an error, nothing is counted', async () => {
+    const before = (await countOf('bulk-a')) ?? 0;
+    const text = Array.from({ length: 3 }, (_, i) => line({ name: `never ${i + 1}` })).join('\n');
+    const { id, file } = await startedLoad('bulk-a', text);
+    const [range] = file.batches as [LineRange];
+    expect(await giveUpChunk(deps(), file, 'bulk-a', id, range, 'ThrottlingException')).toEqual({ loaded: 0, failed: 3 });
+    expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed with errors', loaded: 0, failed: 3 });
+    expect(await countOf('bulk-a')).toBe(before);
+  });
+
+  it('cuts a file into the batches its load began with, whatever the settings when a step runs again', async () => {
+    const text = Array.from({ length: 30 }, (_, i) => line({ name: `fixed ${i + 1}` })).join('\n');
+    const id = `load-${++sequence}`;
+    await loads.create('bulk-a', awaitingLoad(id, 'run.ndjson'));
+    // A first run claimed the upload with batches of 10 lines, then stopped before it stored the line count.
+    await loads.beginLoading('bulk-a', id, new Date().toISOString(), 'memory', { maxLines: 10, maxBytes: 1024 * 1024 });
+    const file = memoryFile(text);
+    const load = await readThrough(deps({ batch: { maxLines: 7, maxBytes: 1024 * 1024 } }), file, 'bulk-a', id);
+    expect(load).toMatchObject({ status: 'loading', lines: 30 });
+    expect(file.batches.map((range) => range.lines)).toEqual([10, 10, 10]);
+    // Once the line count is stored, the batches are written: a step that runs again reads nothing.
+    const again = memoryFile(text);
+    expect(await readThrough(deps({ batch: { maxLines: 3, maxBytes: 1024 * 1024 } }), again, 'bulk-a', id)).toMatchObject({ lines: 30 });
+    expect(again.batches).toEqual([]);
+    expect(load).not.toHaveProperty('batch_lines');
   });
 
   it('holds the tenant record limit exactly under concurrent batches: the lines past the room fail with the limit message', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_MANAGED_FIELDS, writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
 import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domain/record-stamp.ts';
-import { Conflict, PayloadTooLarge, ValidationFailed } from '../../lambdas/domain/errors.ts';
+import { Conflict, ERROR_LIMITS, PayloadTooLarge, ValidationFailed, clipped } from '../../lambdas/domain/errors.ts';
 import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { cursorKey, decodeCursor, encodeCursor, fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
@@ -48,6 +48,25 @@ describe('the record schema', () => {
 
   it.each(['2026-11-29', '2026-11-29T10:00:00', 'yesterday', '2026-13-01T00:00:00Z'])('refuses the date %s', (date) => {
     expect(writableRecordSchema.safeParse(validBody({ date })).success).toBe(false);
+  });
+});
+
+describe('bounded errors', () => {
+  it('cuts a long text, never inside a surrogate pair, and says how many characters it had', () => {
+    expect(clipped('abc', 3)).toBe('abc');
+    expect(clipped('abcdef', 3)).toBe('abc… (6 characters)');
+    expect(clipped('ab😀cd', 3)).toBe('ab… (5 characters)');
+    expect(clipped('ab😀cd', 4)).toBe('ab😀… (5 characters)');
+  });
+
+  it('keeps every error within its limits, whatever it was made with', () => {
+    const error = new ValidationFailed('m'.repeat(10_000), {
+      details: Array.from({ length: 500 }, () => ({ path: 'p'.repeat(1_000), message: 'x'.repeat(1_000) })),
+    });
+    expect(error.message.length).toBeLessThanOrEqual(ERROR_LIMITS.messageCharacters + 30);
+    expect(error.details).toHaveLength(ERROR_LIMITS.details);
+    expect(error.details?.[0]?.path.length).toBeLessThanOrEqual(ERROR_LIMITS.pathCharacters + 30);
+    expect(error.details?.[0]?.message.length).toBeLessThanOrEqual(ERROR_LIMITS.detailMessageCharacters + 30);
   });
 });
 

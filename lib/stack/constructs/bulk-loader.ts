@@ -4,7 +4,7 @@ import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
   Choice,
   Condition,
@@ -14,7 +14,6 @@ import {
   LogLevel,
   ProcessorMode,
   ProcessorType,
-  ResultWriterV2,
   S3JsonLItemReader,
   StateMachine,
   StateMachineType,
@@ -26,26 +25,8 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/storage/upload-keys.ts';
 import { acknowledge } from '../nag.ts';
+import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';
 import { ServiceFunction } from './service-function.ts';
-
-const RESULTS_PREFIX = 'results/';
-
-/** The Distributed Map's result files, with the permissions for them under their prefix only (CDK's would grant the whole bucket). */
-class ResultsUnderPrefix extends ResultWriterV2 {
-  private readonly resultsBucket: IBucket;
-  constructor(bucket: IBucket, prefix: string) {
-    super({ bucket, prefix });
-    this.resultsBucket = bucket;
-  }
-  override providePolicyStatements(): PolicyStatement[] {
-    return [
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
-        resources: [this.resultsBucket.arnForObjects(`${RESULTS_PREFIX}*`)],
-      }),
-    ];
-  }
-}
 
 const STEPS_ENTRY = 'lambdas/handlers/bulk-load-steps.ts';
 
@@ -173,12 +154,20 @@ export class BulkLoader extends Construct {
       retryOnServiceExceptions: true,
     }).addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
 
-    const load = new LambdaInvoke(this, 'Load a batch', { lambdaFunction: functions.chunk.function, payloadResponseOnly: true }).addRetry({
-      errors: ['States.ALL'],
-      interval: Duration.seconds(2),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
+    // A batch whose retries are spent is given up by the same function (its state input plus the
+    // error): what it wrote counts, the rest become line errors; only if that fails too does the map fail.
+    const giveUp = new LambdaInvoke(this, 'Give up the batch', {
+      lambdaFunction: functions.chunk.function,
+      payloadResponseOnly: true,
+    }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    const load = new LambdaInvoke(this, 'Load a batch', { lambdaFunction: functions.chunk.function, payloadResponseOnly: true })
+      .addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(2),
+        maxAttempts: 5,
+        backoffRate: 2,
+      })
+      .addCatch(giveUp, { errors: ['States.ALL'], resultPath: '$.error' });
     const map = new DistributedMap(this, 'Load the batches', {
       itemReader: new S3JsonLItemReader({ bucketNamePath: JsonPath.stringAt('$.bucket'), key: JsonPath.stringAt('$.batchesKey') }),
       itemSelector: {
