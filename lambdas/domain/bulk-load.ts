@@ -50,8 +50,8 @@ export interface BatchLimits {
   maxBytes: number;
 }
 
-/** How many line errors a load keeps in its report (the counts are always complete). */
-export const REPORTED_LINE_ERRORS = 1_000;
+/** How many line errors one read of a load holds at most (the counts are always complete; the rest are read page by page). */
+export const LINE_ERRORS_PER_PAGE = 1_000;
 /** How long a load, its line errors and its bookkeeping are kept after it starts. */
 export const BULK_LOAD_RETENTION_DAYS = 30;
 /** How long the upload target of a new load stays valid. */

@@ -28,6 +28,16 @@ export const listQuery = z.object({
   exclusiveStartKey: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }))),
 });
 
+/** A read of a bulk load: where its page of line errors starts (the `errors_last_evaluated_key` of the previous read). */
+export const bulkLoadQuery = z.object({
+  errorsExclusiveStartKey: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,15}$/, { error: 'must be the errors_last_evaluated_key of a previous read of this load' })),
+      z.transform(Number),
+    ),
+  ),
+});
+
 export { fieldsParameter };
 
 const idempotencyKeyHeader = z.optional(

@@ -17,8 +17,8 @@ export interface BulkLoads {
   /** Stores a new load; with a claim, at most once per Idempotency-Key (a replay answers the first load). */
   create(tenantId: string, load: BulkLoad, idempotency?: IdempotencyClaim): Promise<{ load: BulkLoad; replayed: boolean }>;
   get(tenantId: string, loadId: string): Promise<BulkLoad | undefined>;
-  /** The first `limit` line errors, in line order. */
-  lineErrors(tenantId: string, loadId: string, limit: number): Promise<LineError[]>;
+  /** Up to `limit` line errors of lines after `afterLine` (0: from the first), in line order. */
+  lineErrors(tenantId: string, loadId: string, page: { afterLine: number; limit: number }): Promise<LineError[]>;
   /**
    * Claims an upload (`upload`: which version of the file) for loading: `awaiting upload` -> `loading`,
    * or `loading` again for the same upload (a step that runs again); undefined for any other upload.

@@ -103,12 +103,13 @@ export class DynamoDbBulkLoads implements BulkLoads {
     );
     return Item ? toLoad(Item) : undefined;
   }
-  async lineErrors(tenantId: string, loadId: string, limit: number): Promise<LineError[]> {
+  async lineErrors(tenantId: string, loadId: string, page: { afterLine: number; limit: number }): Promise<LineError[]> {
     const items = await readIndexPartition(this.client, {
       tableName: this.tableName,
       index: BULK_ERROR_INDEX,
       partition: bulkErrorPartition(tenantId, loadId),
-      limit,
+      limit: page.limit,
+      sortKeyAfter: { name: BULK_ERROR_INDEX.sortKey, value: page.afterLine },
     });
     return items.map((item) => ({
       line: Number(item.line),

@@ -8,7 +8,15 @@ import type { Item } from './record-items.ts';
  */
 export async function readIndexPartition(
   client: DynamoDBDocumentClient,
-  read: { tableName: string; index: { indexName: string; partitionKey: string }; partition: string; limit: number; startKey?: Item },
+  read: {
+    tableName: string;
+    index: { indexName: string; partitionKey: string };
+    partition: string;
+    limit: number;
+    startKey?: Item;
+    /** Only items whose sort key is greater than this value. */
+    sortKeyAfter?: { name: string; value: number };
+  },
 ): Promise<Item[]> {
   const items: Item[] = [];
   let startKey = read.startKey;
@@ -17,9 +25,9 @@ export async function readIndexPartition(
       new QueryCommand({
         TableName: read.tableName,
         IndexName: read.index.indexName,
-        KeyConditionExpression: '#partition = :partition',
-        ExpressionAttributeNames: { '#partition': read.index.partitionKey },
-        ExpressionAttributeValues: { ':partition': read.partition },
+        KeyConditionExpression: `#partition = :partition${read.sortKeyAfter ? ' AND #sort > :after' : ''}`,
+        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.sortKeyAfter && { '#sort': read.sortKeyAfter.name }) },
+        ExpressionAttributeValues: { ':partition': read.partition, ...(read.sortKeyAfter && { ':after': read.sortKeyAfter.value }) },
         ScanIndexForward: true,
         Limit: read.limit - items.length,
         ExclusiveStartKey: startKey,

@@ -164,12 +164,17 @@ function bulkLoadSchemas(): Record<string, JsonSchema> {
         ...properties,
         errors: {
           type: 'array',
-          description: 'The first 1,000 line errors, in line order: the message (and details) a create of that line would have answered',
+          description:
+            'A page of line errors in line order (up to 1,000, fewer when they would not fit in 6 MB): the message (and details) a create of that line would have answered',
           items: {
             type: 'object',
             required: ['line', 'message'],
             properties: { line: { type: 'integer' }, message: { type: 'string' }, details: detailsSchema },
           },
+        },
+        errors_last_evaluated_key: {
+          type: 'string',
+          description: 'Present only when more line errors follow this page; pass it back as errorsExclusiveStartKey',
         },
       },
     },

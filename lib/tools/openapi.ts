@@ -84,6 +84,17 @@ function queryParameters(route: Route): JsonSchema[] {
       },
     ];
   }
+  if (route.operation === 'getBulkLoad') {
+    return [
+      {
+        name: 'errorsExclusiveStartKey',
+        in: 'query',
+        required: false,
+        description: 'The errors_last_evaluated_key of the previous read: the page of line errors after it',
+        schema: { type: 'string', pattern: '^\\d{1,15}$' },
+      },
+    ];
+  }
   if (route.operation === 'createBillingRunAction' || route.operation === 'startBulkLoad') {
     return [
       {

@@ -117,3 +117,54 @@ describe('errors are bounded in size', () => {
     expect(await countListed('huge-error')).toBe(2_999);
   }, 60_000);
 });
+
+describe('the report of a load', () => {
+  it('stays readable whatever its errors hold: pages that end within 6 MB, a key for the next, counts always complete', async () => {
+    const line = (i: number) => {
+      const body: Record<string, unknown> = record({ billing_run_id: 'big-report' });
+      for (let k = 0; k < 60; k++) body[`${String(k).padStart(4, '0')}${'u'.repeat(100)}`] = i;
+      return JSON.stringify(body);
+    };
+    const file = Array.from({ length: 1_100 }, (_, i) => line(i)).join('\n');
+    expect(file.length).toBeGreaterThan(7_000_000);
+    const done = await load(file);
+    expect(done).toMatchObject({ status: 'completed with errors', lines: 1_100, loaded: 0, failed: 1_100 });
+    expect(done.errors.length).toBeLessThan(1_000);
+    expect(done.errors[0]).toMatchObject({ line: 1, message: expect.stringMatching(/ and 50 more$/) });
+    expect(done.errors[0].details).toHaveLength(60);
+
+    const lines: number[] = [];
+    let key: string | undefined;
+    let pages = 0;
+    do {
+      const after = key === undefined ? '' : `?errorsExclusiveStartKey=${key}`;
+      const page = await service.call('GET', `${base}/bulkLoads/${done.id}${after}`, { token });
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ lines: 1_100, failed: 1_100 });
+      lines.push(...page.body.errors.map((error: { line: number }) => error.line));
+      key = page.body.errors_last_evaluated_key;
+      pages++;
+    } while (key !== undefined);
+    expect(pages).toBeGreaterThan(1);
+    expect(lines).toEqual(Array.from({ length: 1_100 }, (_, i) => i + 1));
+  }, 60_000);
+
+  it('reads the errors past the first 1,000 page by page, and refuses a key that is not one', async () => {
+    const file = Array.from({ length: 1_203 }, (_, i) => (i % 2 === 0 ? `{"bad ${i}"` : JSON.stringify(record({ name: `ok ${i}` }))));
+    const done = await load(file.join('\n'));
+    expect(done).toMatchObject({ lines: 1_203, loaded: 601, failed: 602 });
+    expect(done.errors).toHaveLength(602);
+    expect(done).not.toHaveProperty('errors_last_evaluated_key');
+    const many = await load(Array.from({ length: 1_500 }, (_, i) => `x${i}`).join('\n'));
+    expect(many.errors).toHaveLength(1_000);
+    expect(many.errors_last_evaluated_key).toBe('1000');
+    const rest = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=1000`, { token });
+    expect(rest.body.errors.map((error: { line: number }) => error.line)).toEqual(Array.from({ length: 500 }, (_, i) => 1_001 + i));
+    expect(rest.body).not.toHaveProperty('errors_last_evaluated_key');
+    const bad = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=abc`, { token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([
+      { path: 'errorsExclusiveStartKey', message: 'must be the errors_last_evaluated_key of a previous read of this load' },
+    ]);
+  }, 60_000);
+});

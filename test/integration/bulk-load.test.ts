@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { REPORTED_LINE_ERRORS } from '../../lambdas/domain/bulk-load.ts';
+import { LINE_ERRORS_PER_PAGE } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
@@ -93,7 +93,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     const finished = await finishLoad(deps(), 'bulk-a', id);
     expect(finished).toMatchObject({ status: 'completed with errors', lines: 5, loaded: 2, failed: 3 });
 
-    const errors = await loads.lineErrors('bulk-a', id, REPORTED_LINE_ERRORS);
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
     expect(errors.map((error) => error.line)).toEqual([3, 4, 7]);
     const asCreate = await createBillingRunAction(actions, caller({ tenantId: 'bulk-a' }), { body: validBody({ status: 'bogus' }) }).catch(
       (error: Error & { details?: unknown }) => ({ message: error.message, details: error.details }),
@@ -164,7 +164,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed with errors', lines: 10, loaded: 4, failed: 6 });
     expect(await recordsOf(id)).toHaveLength(4);
     expect(await countOf('bulk-a')).toBe(before + 4);
-    const errors = await loads.lineErrors('bulk-a', id, REPORTED_LINE_ERRORS);
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
     expect(errors.map((error) => error.line)).toEqual([5, 6, 7, 8, 9, 10]);
     expect(errors[0]?.message).toBe('Not loaded: lines 1 to 10 failed to load (ValidationException); send this line again in a new load');
     expect(errors[5]?.message).toBe('Request body is not valid JSON');
@@ -205,7 +205,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-small', id)).toMatchObject({ status: 'completed with errors', loaded: 50, failed: 70 });
     expect(await recordsOf(id)).toHaveLength(50);
     expect(await countOf('bulk-small')).toBe(50);
-    const errors = await loads.lineErrors('bulk-small', id, REPORTED_LINE_ERRORS);
+    const errors = await loads.lineErrors('bulk-small', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
     expect(errors).toHaveLength(70);
     expect(new Set(errors.map((error) => error.message))).toEqual(
       new Set(["Tenant 'bulk-small' has reached its limit of 50 billing run actions; delete some to make room"]),

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LINE_ERRORS_PER_PAGE } from '../../lambdas/domain/bulk-load.ts';
 import { SERVER_MANAGED_FIELDS, writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
 import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domain/record-stamp.ts';
 import { Conflict, ERROR_LIMITS, PayloadTooLarge, ValidationFailed, clipped } from '../../lambdas/domain/errors.ts';
@@ -57,6 +60,18 @@ describe('bounded errors', () => {
     expect(clipped('abcdef', 3)).toBe('abc… (6 characters)');
     expect(clipped('ab😀cd', 3)).toBe('ab… (5 characters)');
     expect(clipped('ab😀cd', 4)).toBe('ab😀… (5 characters)');
+  });
+
+  it('are stated in docs/api.md with the limits the code keeps', () => {
+    const docs = readFileSync(resolve(import.meta.dirname, '../../docs/api.md'), 'utf8').replace(/\s+/g, ' ');
+    const n = (value: number) => value.toLocaleString('en-US');
+    expect(docs).toContain(`a \`message\` holds at most ${n(ERROR_LIMITS.messageCharacters)} characters`);
+    expect(docs).toContain(
+      `each detail's \`path\` ${ERROR_LIMITS.pathCharacters} and its \`message\` ${ERROR_LIMITS.detailMessageCharacters}`,
+    );
+    expect(docs).toContain(`\`details\` lists at most ${ERROR_LIMITS.details} fields`);
+    expect(docs).toContain(`names the first ${ERROR_LIMITS.pathsInMessage} and says how many more`);
+    expect(docs).toContain(`up to ${n(LINE_ERRORS_PER_PAGE)}, fewer when they would not fit`);
   });
 
   it('keeps every error within its limits, whatever it was made with', () => {
