@@ -1,6 +1,7 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { PayloadTooLarge, ValidationFailed } from './errors.ts';
 import { mayHoldInexactNumbers, parseJson } from './json-values.ts';
+import { decodeUtf8 } from './text-encoding.ts';
 
 /**
  * The rules a JSON body is read by, wherever it comes from (a request, or a line of a bulk load
@@ -12,6 +13,16 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export const bodyTooLarge = (bytes: number): PayloadTooLarge =>
   new PayloadTooLarge(`Request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes (256 KiB)`);
+
+/** A body (or bulk load line) whose bytes are not UTF-8 (text-encoding.ts). */
+export const notUtf8 = (): ValidationFailed => new ValidationFailed('Request body is not valid UTF-8');
+
+/** The text of a body's bytes by the service's one rule (text-encoding.ts), or a 400 that says they are not UTF-8. */
+export function bodyText(bytes: Uint8Array): string {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw notUtf8();
+  return text;
+}
 
 type ParserRequest = { event: { headers: Record<string, string>; body: unknown; isBase64Encoded?: boolean } };
 const middyParse = httpJsonBodyParser().before as unknown as (request: ParserRequest) => void;

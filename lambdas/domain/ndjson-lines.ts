@@ -1,8 +1,10 @@
+import { decodeUtf8 } from './text-encoding.ts';
+
 /**
  * Reading an NDJSON upload as a stream of physical lines, in bounded memory whatever the file holds.
  * A line longer than `maxTextBytes` is measured but never held (its text is left out), so one huge
- * line costs no more memory than a short one. Empty lines (nothing but white space) are skipped, and
- * line numbers stay physical and 1-based.
+ * line costs no more memory than a short one. Empty lines (nothing but white space, however long) are
+ * skipped, and line numbers stay physical and 1-based. Text is read as a request body is (text-encoding.ts).
  */
 export interface FileLine {
   /** Physical line number, 1-based. */
@@ -25,7 +27,8 @@ export interface LineStart {
 
 const NEWLINE = 0x0a;
 const BLANK = /^[ \t\r]*$/;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Space, tab and carriage return: a line of only these is blank, however long. */
+const isBlankByte = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d;
 
 export async function* fileLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -37,23 +40,24 @@ export async function* fileLines(
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let lineBytes = 0;
+  let blank = true;
 
   const finish = (): FileLine | undefined => {
     const end = start + lineBytes;
     let result: FileLine | undefined;
-    if (lineBytes > maxTextBytes + 1) {
+    if (blank) {
+      // Skipped like an empty line, whatever its length.
+    } else if (lineBytes > maxTextBytes + 1) {
       result = { line, start, end, unreadable: 'too long' };
     } else {
       const bytes = held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes);
       const trimmed = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes;
       if (trimmed.length > maxTextBytes) result = { line, start, end, unreadable: 'too long' };
       else {
-        try {
-          const text = decoder.decode(trimmed);
-          if (!BLANK.test(text)) result = { line, start, end, text };
-        } catch {
-          result = { line, start, end, unreadable: 'not UTF-8' };
-        }
+        // Read as a request body is read (text-encoding.ts): strict UTF-8, a leading BOM dropped.
+        const text = decodeUtf8(trimmed);
+        if (text === undefined) result = { line, start, end, unreadable: 'not UTF-8' };
+        else if (!BLANK.test(text)) result = { line, start, end, text };
       }
     }
     line += 1;
@@ -61,11 +65,13 @@ export async function* fileLines(
     held = [];
     heldBytes = 0;
     lineBytes = 0;
+    blank = true;
     return result;
   };
 
   const hold = (piece: Uint8Array): void => {
     lineBytes += piece.length;
+    if (blank) blank = piece.every(isBlankByte);
     // Past the limit (plus a CR) the text is never needed: only its length is kept.
     if (heldBytes <= maxTextBytes + 1) {
       held.push(piece);

@@ -3,7 +3,7 @@ import type { BillingRunAction } from '../domain/billing-run-action.ts';
 import { type BatchLimits, type BulkLoad, type LineError, lineRecordId } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
-import { MAX_BODY_BYTES, bodyTooLarge, parseJsonBody } from '../domain/json-body.ts';
+import { MAX_BODY_BYTES, bodyTooLarge, notUtf8, parseJsonBody } from '../domain/json-body.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { type FileLine, type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
 import { newRecord } from '../domain/record-stamp.ts';
@@ -76,7 +76,7 @@ function lineOutcome(deps: BulkRunDependencies, load: BulkLoad, caller: Caller, 
   const { tenantId } = caller;
   try {
     if (fileLine.unreadable === 'too long') throw bodyTooLarge(fileLine.end - fileLine.start);
-    if (fileLine.unreadable === 'not UTF-8') return { line, error: { line, message: 'Request body is not valid UTF-8' } };
+    if (fileLine.unreadable === 'not UTF-8') throw notUtf8();
     const fields = createBodyFields(parseJsonBody(fileLine.text as string));
     const startedAt = load.started_at as string;
     const record = newRecord(

@@ -97,7 +97,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const decision = await authorizer.authorize(event, methodArn, requestId);
     await admit(options.usagePlans, decision.usageIdentifierKey ?? undefined);
     event.requestContext.authorizer = { ...integrationContext(decision, requestId), integrationLatency: 0 };
-    event.body = body.length > 0 ? body.toString('utf8') : null;
+    // As API Gateway hands a binary media type (the stack sets every type binary): the client's bytes, base64.
+    if (body.length > 0) Object.assign(event, { body: body.toString('base64'), isBase64Encoded: true });
     const handler = handlers.get(found.route.operation) as ProxyHandler;
     const result = await invoke(handler, event as unknown as APIGatewayProxyEvent, found.route.operation, limits, requestId);
     send(response, result.statusCode, result.body, { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': requestId });

@@ -170,6 +170,12 @@ export class BillingRunActionsStack extends Stack {
       description: 'Billing Run Actions service',
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      // Every request body reaches the functions as the client's bytes (base64, isBase64Encoded): without
+      // binary media types API Gateway handles a payload "as a UTF-8 encoded JSON string" (AWS, Binary media
+      // types for REST APIs), so bytes that are not UTF-8 could not be refused. The functions decode bodies by
+      // the rule bulk load lines follow (strict UTF-8, a leading BOM dropped); their responses are text
+      // (isBase64Encoded unset), which a Lambda proxy integration returns as it is.
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {

@@ -131,7 +131,7 @@ describe('the CDK stack', () => {
   });
 
   it('puts the REQUEST authorizer in front of every method, with API keys from the authorizer', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER', BinaryMediaTypes: ['*/*'] });
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
       IdentitySource: 'method.request.header.Authorization,method.request.path.tenantId',

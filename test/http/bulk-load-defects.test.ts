@@ -54,7 +54,7 @@ describe('Idempotency-Key namespaces', () => {
 const record = (overrides: Record<string, unknown> = {}) => validBody({ billing_run_id: 'defects', ...overrides });
 
 /** Starts a load, sends it the file as its answer says, and follows it to its end. */
-async function load(file: string): Promise<Record<string, any>> {
+async function load(file: string | Buffer): Promise<Record<string, any>> {
   const started = await startLoad();
   expect(started.status).toBe(200);
   const sent = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: file });
@@ -167,4 +167,30 @@ describe('the report of a load', () => {
       { path: 'errorsExclusiveStartKey', message: 'must be the errors_last_evaluated_key of a previous read of this load' },
     ]);
   }, 60_000);
+});
+
+describe('bodies and bulk load lines are read by one rule', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => Buffer.from(part as string)));
+  const post = (body: Buffer) =>
+    fetch(`${service.url}${base}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body,
+    });
+  const BOM = [0xef, 0xbb, 0xbf];
+  const NOT_UTF8 = [0xc3, 0x28];
+  const valid = (name: string) => JSON.stringify(record({ billing_run_id: 'one-rule', name }));
+
+  it('drops a byte order mark at the start, refuses bytes that are not UTF-8 alike, and skips a blank line however long', async () => {
+    expect((await post(bytes(BOM, valid('body with a BOM')))).status).toBe(200);
+    const refused = await post(bytes('{"name":"', NOT_UTF8, '"}'));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: 'Request body is not valid UTF-8' });
+
+    const file = bytes(BOM, valid('line with a BOM'), '\n', '{"name":"', NOT_UTF8, '"}\n', ' '.repeat(300 * 1024), '\n', valid('last'));
+    const done = await load(file);
+    expect(done).toMatchObject({ status: 'completed with errors', lines: 3, loaded: 2, failed: 1 });
+    expect(done.errors).toEqual([{ line: 2, message: 'Request body is not valid UTF-8' }]);
+    expect(await countListed('one-rule')).toBe(3);
+  });
 });

@@ -19,6 +19,13 @@ export function inInvocation<T>(context: Context, run: () => Promise<T>): Promis
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/**
+ * Lambda's limit on a synchronous invocation's request payload (6 MB, as for its response): the event,
+ * whose body API Gateway hands on base64-encoded, so a body past about 4.5 MB cannot reach a function.
+ * API Gateway answers the refused invocation itself; the functions would refuse the body anyway (256 KiB).
+ */
+const LAMBDA_REQUEST_LIMIT_BYTES = 6 * 1024 * 1024;
+
 /** The limits Lambda and API Gateway put on one invocation. */
 export interface InvocationLimits {
   functionTimeoutMs: number;
@@ -38,6 +45,13 @@ export async function invoke(
   limits: InvocationLimits,
   requestId: string,
 ): Promise<APIGatewayProxyResult> {
+  const eventBytes = Buffer.byteLength(JSON.stringify(event));
+  if (eventBytes > LAMBDA_REQUEST_LIMIT_BYTES) {
+    throw new GatewayAnswer(
+      413,
+      `Request Too Long: as the function's event (its body base64-encoded) the request is ${eventBytes} bytes, past Lambda's invocation limit of ${LAMBDA_REQUEST_LIMIT_BYTES}`,
+    );
+  }
   const timers: NodeJS.Timeout[] = [];
   const after = <T extends string>(ms: number, outcome: T) =>
     new Promise<T>((resolveAfter) => timers.push(setTimeout(() => resolveAfter(outcome), ms)));
