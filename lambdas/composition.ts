@@ -66,28 +66,32 @@ export function actionDependencies(extras: DependencyExtras = {}): ActionDepende
   };
 }
 
-/** The service's configuration and its one DocumentClient, shared by the use cases and the sweep. */
+/** The service's configuration and a DocumentClient of its own (its own sockets). */
+function newStorage(): Storage {
+  const config = serviceConfig();
+  return { config, client: createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint }) };
+}
+
+/** The process's storage, shared by the use cases and the sweep. */
 function storage(): Storage {
-  if (!store) {
-    const config = serviceConfig();
-    store = { config, client: createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint }) };
-  }
+  store ??= newStorage();
   return store;
 }
 
+function actionsOn({ config, client }: Storage): ActionDependencies {
+  return {
+    repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
+    clock: () => new Date(),
+    newId: uuidv7,
+    deletedRetentionDays: config.deletedRetentionDays,
+    batchConcurrency: config.batchConcurrency,
+    count,
+    reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
+  };
+}
+
 function commonDependencies(): ActionDependencies {
-  if (!actions) {
-    const { config, client } = storage();
-    actions = {
-      repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
-      clock: () => new Date(),
-      newId: uuidv7,
-      deletedRetentionDays: config.deletedRetentionDays,
-      batchConcurrency: config.batchConcurrency,
-      count,
-      reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
-    };
-  }
+  actions ??= actionsOn(storage());
   return actions;
 }
 
@@ -147,7 +151,7 @@ export function bulkLoads(): BulkLoadAccess {
 
 let run: BulkRunDependencies | undefined;
 
-/** What the steps of loading a file need (the state machine's functions, and the local runner). */
+/** What the steps of loading a file need, in the state machine's functions (each a function of its own). */
 export function bulkRunDependencies(): BulkRunDependencies {
   if (!run) {
     const { config, client } = storage();
@@ -159,6 +163,21 @@ export function bulkRunDependencies(): BulkRunDependencies {
     };
   }
   return run;
+}
+
+/**
+ * The same for the local runner, which shares its process with the API's functions: a client and
+ * sockets of its own, so that loads never queue the API's storage calls behind theirs (in AWS the
+ * steps are functions of their own anyway).
+ */
+export function separateBulkRunDependencies(): BulkRunDependencies {
+  const own = newStorage();
+  return {
+    loads: new DynamoDbBulkLoads(own.client, own.config.tableName),
+    chunks: new DynamoDbBulkChunks(own.client, own.config.tableName, own.config.tenantsTableName),
+    actions: { ...actionsOn(own), processing: processingStarter() },
+    batch: bulkBatchConfig(),
+  };
 }
 
 /** The uploaded file an S3 event names (in AWS): its load, and the file itself, pinned to the uploaded version. */

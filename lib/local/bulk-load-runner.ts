@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'aws-lambda';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
@@ -70,6 +70,8 @@ export class LocalBulkLoadRunner {
   private readonly directory: string;
   private readonly secret: string;
   private readonly concurrency: number;
+  /** How many batches load at once, over every load: many loads take turns rather than multiply the load on storage. */
+  private readonly batchSlots: LimitFunction;
   private readonly running = new Map<string, Promise<void>>();
   private steps: Promise<Steps> | undefined;
   private stopping = false;
@@ -78,6 +80,7 @@ export class LocalBulkLoadRunner {
     this.directory = join(options.dataDir, 'bulk-loads');
     this.secret = options.secret;
     this.concurrency = options.concurrency;
+    this.batchSlots = pLimit(options.concurrency);
   }
 
   /**
@@ -86,12 +89,12 @@ export class LocalBulkLoadRunner {
    */
   private load(): Promise<Steps> {
     this.steps ??= (async () => {
-      const [{ bulkRunDependencies }, steps, { step }] = await Promise.all([
+      const [{ separateBulkRunDependencies }, steps, { step }] = await Promise.all([
         import('../../lambdas/composition.ts'),
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
         import('../../lambdas/handlers/bulk-load-steps.ts'),
       ]);
-      return { ...steps, step, deps: bulkRunDependencies() };
+      return { ...steps, step, deps: separateBulkRunDependencies() };
     })();
     return this.steps;
   }
@@ -167,6 +170,11 @@ export class LocalBulkLoadRunner {
     }
   }
 
+  /** How many batches are loading now, over every load (at most the runner's concurrency). */
+  get batchesLoading(): number {
+    return this.batchSlots.activeCount;
+  }
+
   /** Resolves when every load started so far has ended or paused. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -199,7 +207,6 @@ export class LocalBulkLoadRunner {
       if (load?.status !== 'awaiting upload') forget();
       return;
     }
-    const limit = pLimit(this.concurrency);
     let failure: string | undefined;
     // As the state machine runs a batch: tried up to BATCH_ATTEMPTS times, then given up (what was
     // written counts, the rest are line errors), and only if even that fails does the load fail.
@@ -224,7 +231,7 @@ export class LocalBulkLoadRunner {
     const inFlight = new Set<Promise<void>>();
     for await (const batch of file.batches()) {
       if (this.stopping || failure) break;
-      const work = limit(() => loadBatch(batch)).finally(() => inFlight.delete(work));
+      const work = this.batchSlots(() => loadBatch(batch)).finally(() => inFlight.delete(work));
       inFlight.add(work);
       // Bounded memory: the batches are read only as fast as they are loaded.
       if (inFlight.size >= this.concurrency * 2) await Promise.race(inFlight);

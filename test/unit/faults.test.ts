@@ -66,6 +66,17 @@ describe('faults, with the SDK mocked', () => {
     },
   );
 
+  it.each([
+    ['a timeout', Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' })],
+  ])('storage out of reach (%s) is a 503 with Retry-After, not a 500', async (_, error) => {
+    ddb.on(GetCommand).rejects(error);
+    const result = await update(proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody() }), lambdaContext());
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+    expect(JSON.parse(result.body)).toEqual({ message: 'Service Unavailable: storage did not answer in time; retry after a pause' });
+  });
+
   it('a failed Step Functions start moves the record to error; if that write fails too, a 500', async () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(PutCommand).resolves({});

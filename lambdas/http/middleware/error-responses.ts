@@ -7,6 +7,14 @@ import { logger } from '../../logger.ts';
 /** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
 export const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
+/** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+function storageUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'TimeoutError' || UNREACHABLE_CODES.has((error as { code?: string }).code ?? '');
+}
+
 /** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */
 function isExposedHttpError(error: unknown): error is { statusCode: number; message: string } {
   const candidate = error as { statusCode?: unknown; expose?: unknown } | null;
@@ -17,7 +25,8 @@ function isExposedHttpError(error: unknown): error is { statusCode: number; mess
 
 /**
  * The answer to an error, chosen by its type: a ServiceError carries its status, details and headers;
- * an exposed middy error its message (as a 400); storage throttling is a 429; anything else a 500
+ * an exposed middy error its message (as a 400); storage throttling is a 429, storage out of reach a
+ * 503 (both with Retry-After); anything else a 500
  * whose message names only the request id.
  */
 function toErrorResult(error: unknown, requestId: string): HttpResult {
@@ -28,6 +37,10 @@ function toErrorResult(error: unknown, requestId: string): HttpResult {
   if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {
     logger.warn('storage throttled the request', { requestId, error: error.name });
     return jsonResult(429, { message: 'Too Many Requests: storage is throttling; retry after a pause' }, { 'Retry-After': '1' });
+  }
+  if (storageUnavailable(error)) {
+    logger.warn('storage could not be reached in time', { requestId, error: (error as Error).name });
+    return jsonResult(503, { message: 'Service Unavailable: storage did not answer in time; retry after a pause' }, { 'Retry-After': '1' });
   }
   logger.error('unexpected error', { requestId, error: error as Error });
   return jsonResult(500, { message: `Internal server error (request id ${requestId})` });
