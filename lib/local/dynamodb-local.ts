@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { platform } from 'node:os';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 
@@ -56,12 +57,19 @@ const NO_BROWSER_ORIGIN = 'https://no-browser-access.invalid';
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
   assertJava();
   const port = options.port ?? (await freePort());
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const dataDir = options.dataDir && resolve(options.dataDir);
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await stopOrphan(dataDir);
+  }
   const release = dynamoDbLocalRelease();
-  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
+  const [command, ...prefix] = diesWithParent();
   const child: ChildProcess = spawn(
-    'java',
+    command as string,
     [
+      ...prefix,
+      'java',
       `-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(release, 'DynamoDBLocal.jar'),
@@ -98,14 +106,73 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     }
   }
   client.destroy();
+  if (dataDir && child.pid) writeFileSync(pidFile(dataDir), String(child.pid));
   return {
     endpoint,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (dataDir) rmSync(pidFile(dataDir), { force: true });
     },
   };
+}
+
+/** Where a DynamoDB Local on a data directory keeps its process id, for the next start to find it. */
+const pidFile = (dataDir: string): string => join(dataDir, 'dynamodb-local.pid');
+
+/**
+ * On Linux, `setpriv --pdeathsig KILL` (util-linux) makes DynamoDB Local die with the process that
+ * started it, even when that process is killed with SIGKILL; elsewhere a killed parent leaves it
+ * running, and the next start on the same data directory stops it (stopOrphan).
+ */
+function diesWithParent(): string[] {
+  if (platform() !== 'linux') return [];
+  try {
+    execFileSync('setpriv', ['--pdeathsig', 'KILL', 'true'], { stdio: 'ignore' });
+    return ['setpriv', '--pdeathsig', 'KILL'];
+  } catch {
+    return [];
+  }
+}
+
+/** The command line of a running process, or undefined when there is none with that id. */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    try {
+      return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * A DynamoDB Local that an earlier start on this data directory left running (its parent was killed):
+ * stopped, so that two never share the directory. Only a process that is DynamoDB Local on exactly this
+ * directory is touched; a stale pid file of another process is just removed.
+ */
+async function stopOrphan(dataDir: string): Promise<void> {
+  const file = pidFile(dataDir);
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  const commandLine = Number.isInteger(pid) && pid > 0 ? commandLineOf(pid) : undefined;
+  if (commandLine?.includes('DynamoDBLocal.jar') && commandLine.includes(`-dbPath ${dataDir} `)) {
+    process.kill(pid, 'SIGTERM');
+    for (let waited = 0; commandLineOf(pid) !== undefined; waited += 100) {
+      if (waited >= 5_000) process.kill(pid, 'SIGKILL');
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+  }
+  rmSync(file, { force: true });
 }
