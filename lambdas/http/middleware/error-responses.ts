@@ -10,9 +10,12 @@ export const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededExceptio
 /** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
+/** Middy's own TimeoutError (the function's deadline) names its package as cause: that one is a 500, as any timeout of the function. */
+const fromMiddy = (error: Error): boolean => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+
 function storageUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'TimeoutError' || UNREACHABLE_CODES.has((error as { code?: string }).code ?? '');
+  return (error.name === 'TimeoutError' && !fromMiddy(error)) || UNREACHABLE_CODES.has((error as { code?: string }).code ?? '');
 }
 
 /** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */
