@@ -54,6 +54,17 @@ function everyPathOf(methodArn: string): string[] {
   return [`${everyMethodOf(methodArn)}/billingRunActions/*`];
 }
 
+/**
+ * API Gateway puts the reason into its 403 answer by plain substitution (gateway responses are not VTL),
+ * so it must hold nothing that would end or escape a JSON string: quotes become `'`, backslashes `/`,
+ * control characters spaces.
+ */
+export const templateSafe = (reason: string): string =>
+  reason
+    .replaceAll('"', "'")
+    .replaceAll('\\', '/')
+    .replace(/\p{Cc}/gu, ' ');
+
 function policy(
   effect: 'Allow' | 'Deny',
   token: VerifiedToken,
@@ -66,7 +77,7 @@ function policy(
     scope: token.scope,
     expiresAt: token.expiresAt,
   };
-  if (extra.reason) context.reason = extra.reason;
+  if (extra.reason) context.reason = templateSafe(extra.reason);
   if (extra.tier) context.tier = extra.tier;
   if (extra.tenant) context.tenant = extra.tenant;
   return {

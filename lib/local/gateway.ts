@@ -50,8 +50,8 @@ async function loadHandler<T>(entry: string): Promise<T> {
 /** Meters the request against the tenant's usage plan by the key the authorizer returned (apiKeySourceType AUTHORIZER). */
 async function admit(usagePlans: LocalUsagePlans, usageIdentifierKey: string | undefined): Promise<void> {
   const admission = usageIdentifierKey ? await usagePlans.admit(usageIdentifierKey) : undefined;
-  if (!admission) throw new GatewayAnswer(403, 'Forbidden: no API key of a usage plan is associated with this tenant');
-  if (!admission.admitted) throw new GatewayAnswer(429, admission.message, { 'Retry-After': String(admission.retryAfterSeconds) });
+  if (!admission) throw GatewayAnswer.of('INVALID_API_KEY', 'No API key of a usage plan is associated with this tenant');
+  if (!admission.admitted) throw GatewayAnswer.of(admission.quota ? 'QUOTA_EXCEEDED' : 'THROTTLED', admission.message);
 }
 
 /**
@@ -90,13 +90,13 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const found = match(request.method ?? 'GET', url.pathname);
     const stageAdmission = options.stageThrottle.admit(found.route.operation);
     if (!stageAdmission.admitted) {
-      throw new GatewayAnswer(429, stageAdmission.message, { 'Retry-After': String(stageAdmission.retryAfterSeconds) });
+      throw GatewayAnswer.of('THROTTLED', stageAdmission.message);
     }
     const body = await readBody(request);
     const { event, methodArn } = proxyEventOf(request, url, found, requestId);
-    const decision = await authorizer.authorize(event, methodArn, requestId);
+    const decision = await authorizer.authorize(event, methodArn);
     await admit(options.usagePlans, decision.usageIdentifierKey ?? undefined);
-    event.requestContext.authorizer = { ...integrationContext(decision, requestId), integrationLatency: 0 };
+    event.requestContext.authorizer = { ...integrationContext(decision), integrationLatency: 0 };
     // As API Gateway hands a binary media type (the stack sets every type binary): the client's bytes, base64.
     if (body.length > 0) Object.assign(event, { body: body.toString('base64'), isBase64Encoded: true });
     const handler = handlers.get(found.route.operation) as ProxyHandler;
@@ -108,8 +108,12 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const requestId = randomUUID();
     serve(request, response, requestId).catch((error: unknown) => {
       if (!(error instanceof GatewayAnswer)) logger.error('the local gateway failed', { requestId, error: error as Error });
+      const answer = error instanceof GatewayAnswer ? error : GatewayAnswer.of('DEFAULT_5XX', 'Internal server error', 500);
+      // API Gateway's answer says no more than its template; the local log says why.
+      if (answer.statusCode >= 500)
+        logger.warn('the local gateway answered', { requestId, status: answer.statusCode, reason: answer.message });
       if (response.headersSent) response.end();
-      else sendAnswer(response, error instanceof GatewayAnswer ? error : new GatewayAnswer(500, 'Internal server error'), requestId);
+      else sendAnswer(response, answer, { requestId, httpMethod: request.method ?? '' });
     });
   });
   await new Promise<void>((resolveListen, reject) => {

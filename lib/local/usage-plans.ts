@@ -2,7 +2,7 @@ import { TokenBucket } from 'limiter';
 import type { TierName } from '../../lambdas/storage/tenant-registry.ts';
 import type { StageThrottle, Tier, Tiers } from '../stack/tiers.ts';
 
-export type Admission = { admitted: true } | { admitted: false; message: string; retryAfterSeconds: number };
+export type Admission = { admitted: true } | { admitted: false; message: string; retryAfterSeconds: number; quota?: true };
 
 interface Meter {
   tier: TierName;
@@ -61,7 +61,7 @@ export class LocalUsagePlans {
       meter.used = 0;
     }
     if (quota !== null && meter.used >= quota) {
-      return { admitted: false, message: 'Limit Exceeded', retryAfterSeconds: secondsToNextMonth(now) };
+      return { admitted: false, message: 'Limit Exceeded', retryAfterSeconds: secondsToNextMonth(now), quota: true };
     }
     meter.used++;
     return { admitted: true };

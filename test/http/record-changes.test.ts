@@ -132,8 +132,18 @@ describe('delete', () => {
 describe('the gateway', () => {
   it('answers 404 with a message for a path no operation serves', async () => {
     const response = await service.call('GET', '/nothing/here', { token });
-    expect(response).toMatchObject({ status: 404, body: { message: 'No operation matches GET /nothing/here' } });
+    expect(response).toMatchObject({ status: 404, body: { message: 'No operation matches GET on this path' } });
     expect((await service.call('POST', `${base}/some-id`, { token, body: {} })).status).toBe(404);
+  });
+
+  it('answers with JSON rendered by substitution, as API Gateway does, whatever the path holds', async () => {
+    for (const path of ['/"quoted"/x', '/back\\slash', '/%22%5C%0A', `/${'ü'.repeat(50)}`, '/a"}{"b', `${base}/x/y/"z`]) {
+      const response = await service.rawCall('GET', path, { headers: { Authorization: `Bearer ${token}` } });
+      expect(response.status, path).toBe(404);
+      expect(JSON.parse(response.text), path).toEqual({ message: 'No operation matches GET on this path' });
+    }
+    const denied = await service.call('GET', '/billingRunActions/tenant-b/x', { token });
+    expect(denied).toMatchObject({ status: 403, body: { message: "The token does not grant access to tenant 'tenant-b'" } });
   });
 
   it('serves the local issuer keys', async () => {

@@ -1,17 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GATEWAY_RESPONSES, type GatewayResponseType, renderGatewayResponse } from '../../stack/gateway-response-templates.ts';
 
 /**
  * What the gateway answers itself (API Gateway's own refusals and errors), thrown by a step of the
- * request's way through the gateway and written by the server: always `{"message"}` JSON.
+ * request's way through the gateway and written by the server. With a gateway response type, the body
+ * is that response's template of the stack, rendered by substitution as API Gateway renders it (the
+ * message is the error's message, and the authorizer's reason for ACCESS_DENIED); without one (the
+ * upload URLs, S3's stand-in), the message as `{"message"}`.
  */
 export class GatewayAnswer extends Error {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
+  readonly type: GatewayResponseType | undefined;
 
-  constructor(statusCode: number, message: string, headers: Record<string, string> = {}) {
+  constructor(statusCode: number, message: string, headers: Record<string, string> = {}, type?: GatewayResponseType) {
     super(message);
     this.statusCode = statusCode;
     this.headers = headers;
+    this.type = type;
+  }
+
+  /** API Gateway's answer of this type, with its status (the defaults keep `statusCode`) and headers. */
+  static of(type: GatewayResponseType, message: string, statusCode?: number): GatewayAnswer {
+    const response = GATEWAY_RESPONSES[type];
+    return new GatewayAnswer(response.statusCode ?? statusCode ?? 500, message, response.headers, type);
   }
 }
 
@@ -26,8 +38,17 @@ export function send(
 }
 
 /** The gateway's own answer; like every answer of API Gateway's, it carries the request id. */
-export const sendAnswer = (response: ServerResponse, answer: GatewayAnswer, requestId: string): void =>
-  send(response, answer.statusCode, JSON.stringify({ message: answer.message }), { ...answer.headers, 'x-amzn-RequestId': requestId });
+export function sendAnswer(response: ServerResponse, answer: GatewayAnswer, request: { requestId: string; httpMethod: string }): void {
+  const body = answer.type
+    ? renderGatewayResponse(GATEWAY_RESPONSES[answer.type].template, {
+        requestId: request.requestId,
+        httpMethod: request.httpMethod,
+        errorMessage: answer.message,
+        authorizerReason: answer.message,
+      })
+    : JSON.stringify({ message: answer.message });
+  send(response, answer.statusCode, body, { ...answer.headers, 'x-amzn-RequestId': request.requestId });
+}
 
 /** API Gateway's own payload limit; the functions refuse more than 256 KiB themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -39,9 +60,7 @@ export async function readBody(request: IncomingMessage): Promise<Buffer> {
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
     if (size > GATEWAY_MAX_BODY_BYTES) {
-      throw new GatewayAnswer(413, `Request Too Long: API Gateway accepts request bodies up to 10 MB (${GATEWAY_MAX_BODY_BYTES} bytes)`, {
-        Connection: 'close',
-      });
+      throw new GatewayAnswer(413, `Request body over ${GATEWAY_MAX_BODY_BYTES} bytes`, { Connection: 'close' }, 'REQUEST_TOO_LARGE');
     }
     chunks.push(chunk as Buffer);
   }

@@ -1,16 +1,11 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import {
-  AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS,
-  UNAUTHORIZED,
-  UNAUTHORIZED_MESSAGE,
-  authorizerFailureMessage,
-} from '../../../lambdas/auth/authorize-request.ts';
+import { UNAUTHORIZED, UNAUTHORIZED_MESSAGE } from '../../../lambdas/auth/authorize-request.ts';
 import { GatewayAnswer } from './answers.ts';
 import { inInvocation } from './invocation.ts';
 import { headerNamed, lambdaContext } from './proxy-event.ts';
 
 /** API Gateway's 401: no Authorization header, or the authorizer said Unauthorized. */
-const unauthorized = (): GatewayAnswer => new GatewayAnswer(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Bearer' });
+const unauthorized = (): GatewayAnswer => GatewayAnswer.of('UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
 
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
@@ -59,12 +54,15 @@ function policyAllows(result: APIGatewayAuthorizerResult, methodArn: string): bo
  * The authorizer's context as API Gateway hands it to a proxy integration: strings, numbers and booleans,
  * each turned into a string; any other value makes the decision a configuration error (500).
  */
-export function integrationContext(decision: APIGatewayAuthorizerResult, requestId: string): Record<string, string> {
+export function integrationContext(decision: APIGatewayAuthorizerResult): Record<string, string> {
   const context: Record<string, string> = {};
   for (const [key, value] of Object.entries(decision.context ?? {})) {
     if (value === null || value === undefined) continue;
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
-      throw new GatewayAnswer(500, `Internal server error (request id ${requestId})`);
+      throw GatewayAnswer.of(
+        'AUTHORIZER_CONFIGURATION_ERROR',
+        `The authorizer's context holds a ${typeof value} (${key}); only strings, numbers and booleans are allowed`,
+      );
     }
     context[key] = String(value);
   }
@@ -91,23 +89,22 @@ export class LocalAuthorizer {
   async authorize(
     event: { headers: Record<string, string>; pathParameters: Record<string, string> },
     methodArn: string,
-    requestId: string,
   ): Promise<APIGatewayAuthorizerResult> {
     const authorization = headerNamed(event.headers, 'authorization');
     if (!authorization) throw unauthorized();
-    const decision = await this.decide(
-      `${authorization}\n${event.pathParameters.tenantId ?? ''}`,
-      { type: 'REQUEST', methodArn, ...event },
-      requestId,
-    );
+    const decision = await this.decide(`${authorization}\n${event.pathParameters.tenantId ?? ''}`, {
+      type: 'REQUEST',
+      methodArn,
+      ...event,
+    });
     if (!policyAllows(decision, methodArn)) {
       const reason = decision.context?.reason;
-      throw new GatewayAnswer(403, typeof reason === 'string' ? reason : 'User is not authorized to access this resource');
+      throw GatewayAnswer.of('ACCESS_DENIED', typeof reason === 'string' ? reason : '');
     }
     return decision;
   }
 
-  private async decide(cacheKey: string, event: object, requestId: string): Promise<APIGatewayAuthorizerResult> {
+  private async decide(cacheKey: string, event: object): Promise<APIGatewayAuthorizerResult> {
     const cached = this.decisions.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.decision;
     let decision: APIGatewayAuthorizerResult;
@@ -117,7 +114,7 @@ export class LocalAuthorizer {
     } catch (error) {
       if ((error as Error).message === UNAUTHORIZED) throw unauthorized();
       // API Gateway's AUTHORIZER_FAILURE, which the stack answers as 503 (for example: the issuer is down).
-      throw new GatewayAnswer(503, authorizerFailureMessage(requestId), { 'Retry-After': String(AUTHORIZER_FAILURE_RETRY_AFTER_SECONDS) });
+      throw GatewayAnswer.of('AUTHORIZER_FAILURE', `The authorizer failed: ${(error as Error).name}`);
     }
     if (this.cacheTtlSeconds > 0) this.decisions.set(cacheKey, { decision, until: Date.now() + this.cacheTtlSeconds * 1000 });
     return decision;

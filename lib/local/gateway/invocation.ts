@@ -47,9 +47,10 @@ export async function invoke(
 ): Promise<APIGatewayProxyResult> {
   const eventBytes = Buffer.byteLength(JSON.stringify(event));
   if (eventBytes > LAMBDA_REQUEST_LIMIT_BYTES) {
-    throw new GatewayAnswer(
-      413,
+    throw GatewayAnswer.of(
+      'DEFAULT_4XX',
       `Request Too Long: as the function's event (its body base64-encoded) the request is ${eventBytes} bytes, past Lambda's invocation limit of ${LAMBDA_REQUEST_LIMIT_BYTES}`,
+      413,
     );
   }
   const timers: NodeJS.Timeout[] = [];
@@ -66,19 +67,20 @@ export async function invoke(
       after(limits.integrationTimeoutMs, 'integration timed out'),
     ]);
   } catch {
-    throw new GatewayAnswer(502, `Internal server error (request id ${requestId})`);
+    throw GatewayAnswer.of('DEFAULT_5XX', `The function failed (request id ${requestId})`, 502);
   } finally {
     for (const timer of timers) clearTimeout(timer);
   }
   if (outcome === 'function timed out') {
-    throw new GatewayAnswer(502, `Internal server error: the function ran past its ${limits.functionTimeoutMs} ms timeout`);
+    throw GatewayAnswer.of('DEFAULT_5XX', `The function ran past its ${limits.functionTimeoutMs} ms timeout`, 502);
   }
-  if (outcome === 'integration timed out') throw new GatewayAnswer(504, 'Endpoint request timed out');
+  if (outcome === 'integration timed out') throw GatewayAnswer.of('DEFAULT_5XX', 'Endpoint request timed out', 504);
   const payloadBytes = Buffer.byteLength(JSON.stringify(outcome));
   if (payloadBytes > limits.lambdaResponseLimitBytes) {
-    throw new GatewayAnswer(
+    throw GatewayAnswer.of(
+      'DEFAULT_5XX',
+      `The function's response is ${payloadBytes} bytes, past Lambda's limit of ${limits.lambdaResponseLimitBytes}`,
       502,
-      `Internal server error: the function's response is ${payloadBytes} bytes, past Lambda's limit of ${limits.lambdaResponseLimitBytes}`,
     );
   }
   return outcome;

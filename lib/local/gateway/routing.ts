@@ -20,7 +20,7 @@ export function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new GatewayAnswer(400, `Malformed URL path segment: ${segment}`);
+    throw GatewayAnswer.of('DEFAULT_4XX', `Malformed URL path segment: ${segment}`, 400);
   }
 }
 
@@ -45,5 +45,5 @@ export function match(method: string, pathname: string): Match {
     });
     if (matches) return { route, pathParameters };
   }
-  throw new GatewayAnswer(404, `No operation matches ${method} ${pathname}`);
+  throw GatewayAnswer.of('MISSING_AUTHENTICATION_TOKEN', `No operation matches ${method} ${pathname}`);
 }
