@@ -101,3 +101,11 @@ export function bulkLoadConfig(): BulkLoadConfig {
 export function bulkBatchConfig(): { maxLines: number; maxBytes: number } {
   return { maxLines: positiveInteger('BULK_BATCH_LINES', 500), maxBytes: positiveInteger('BULK_BATCH_BYTES', 4 * 1024 * 1024) };
 }
+
+/**
+ * The CloudWatch namespace of the functions' metrics: the stack's name (the stack sets
+ * POWERTOOLS_METRICS_NAMESPACE), so that two stages in one account keep their figures apart.
+ */
+export function metricsNamespace(): string {
+  return process.env.POWERTOOLS_METRICS_NAMESPACE || 'BillingRunActions';
+}

@@ -1,4 +1,5 @@
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { metricsNamespace } from './config.ts';
 import { METRIC, type MetricName } from './domain/metric-names.ts';
 
 /**
@@ -45,7 +46,7 @@ class ServiceMetrics extends Metrics {
 }
 
 export const metrics = new ServiceMetrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'BillingRunActions',
+  namespace: metricsNamespace(),
   serviceName: 'billing-run-actions',
 });
 

@@ -53,6 +53,8 @@ export interface BillingRunActionsStackProps extends StackProps {
   processorStateMachineArn?: string;
   processingTimeout: Duration;
   logRetention: RetentionDays;
+  /** Whether this stack sets the account's API Gateway CloudWatch role (one setting per account and region). */
+  apiGatewayAccount: boolean;
   deletedRetentionDays: number;
   /** How long after a rotation of the cursor key the cursors signed with the previous key stay valid. */
   cursorKeyGraceHours: number;
@@ -103,6 +105,7 @@ export class BillingRunActionsStack extends Stack {
     const alarms = addMonitoring(this, {
       api: this.api,
       functions: this.node.findAll().filter((construct): construct is ServiceFunction => construct instanceof ServiceFunction),
+      authorizer: this.node.findChild('Authorizer') as ServiceFunction,
       tables: [this.table, this.tenantsTable],
       processor: this.processor,
       bulkLoads: this.bulkLoader.stateMachine,
@@ -176,8 +179,9 @@ export class BillingRunActionsStack extends Stack {
       // the rule bulk load lines follow (strict UTF-8, a leading BOM dropped); their responses are text
       // (isBase64Encoded unset), which a Lambda proxy integration returns as it is.
       binaryMediaTypes: ['*/*'],
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // AWS::ApiGateway::Account is one per account and region: one stack owns it (apiGatewayAccount).
+      cloudWatchRole: props.apiGatewayAccount,
+      ...(props.apiGatewayAccount && { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }),
       deployOptions: {
         stageName: 'v1',
         throttlingRateLimit: props.stageThrottle.rateLimit,

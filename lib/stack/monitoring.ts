@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -25,6 +26,8 @@ import type { AlarmThresholds } from './alarm-thresholds.ts';
 export interface MonitoringProps {
   api: RestApi;
   functions: ServiceFunction[];
+  /** The REQUEST authorizer's function, among `functions`. */
+  authorizer: ServiceFunction;
   tables: Table[];
   processor: IStateMachine;
   /** The bulk load state machine. */
@@ -34,7 +37,10 @@ export interface MonitoringProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
-/** The DynamoDB operations the functions use (an alarm's math may sum at most 10 metrics). */
+/**
+ * The DynamoDB operations the functions and the commands use (an alarm's math may sum at most 10
+ * metrics); the chunk step writes records with BatchWriteItem.
+ */
 const OPERATIONS = [
   Operation.GET_ITEM,
   Operation.PUT_ITEM,
@@ -42,7 +48,25 @@ const OPERATIONS = [
   Operation.QUERY,
   Operation.SCAN,
   Operation.TRANSACT_WRITE_ITEMS,
+  Operation.BATCH_WRITE_ITEM,
 ];
+
+/**
+ * The sum of sparse metrics: in metric math a period has a value only where every term has data, so a
+ * plain `a + b` of an operation that never throttled and one that did has none, and its alarm never
+ * fires. Each term is FILL(term, 0) (CloudWatch metric math: FILL "fills the missing values of a time
+ * series"), so any one term with data makes the sum.
+ */
+function filledSum(terms: Record<string, IMetric>, label: string): MathExpression {
+  return new MathExpression({
+    expression: Object.keys(terms)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(' + '),
+    usingMetrics: terms,
+    label,
+    period: FIVE_MINUTES,
+  });
+}
 
 /**
  * Alarms, each notifying the stack's one SNS topic (an e-mail subscription from context `alarmEmail`),
@@ -61,8 +85,10 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     });
   }
   const action = new SnsAction(topic);
+  const alarms: Alarm[] = [];
   const alarm = (id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1): Alarm => {
     const created = new Alarm(stack, id, {
+      alarmName: `${stack.stackName}-${id}`,
       metric,
       threshold,
       evaluationPeriods,
@@ -71,6 +97,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
       alarmDescription: description,
     });
     created.addAlarmAction(action);
+    alarms.push(created);
     return created;
   };
   const t = props.thresholds;
@@ -86,7 +113,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   const requests = props.api.metricCount({ period: FIVE_MINUTES });
   const serverErrors = props.api.metricServerError({ period: FIVE_MINUTES });
   const errorRate = new MathExpression({
-    expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+    expression: 'IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / FILL(requests, 0), 0)',
     usingMetrics: { requests, errors: serverErrors },
     period: FIVE_MINUTES,
     label: '5xx %',
@@ -96,7 +123,11 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   alarm('ApiLatencyP99', p99, t.apiLatencyP99Ms, 'API p99 latency (ms), over 5 minutes', 3);
   for (const fn of props.functions) {
     const name = fn.node.id;
-    alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, `${name}: failed invocations`);
+    // The REQUEST authorizer answers every bad or expired token by throwing Unauthorized, which Lambda
+    // counts as an error: its real failures are AuthorizerFailures, alarmed below.
+    if (fn !== props.authorizer) {
+      alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, `${name}: failed invocations`);
+    }
     alarm(`${name}Throttles`, fn.function.metricThrottles({ period: FIVE_MINUTES }), t.functionThrottles, `${name}: throttled invocations`);
   }
   const authorizerFailures = service(METRIC.authorizerFailures, { operation: 'authorize' });
@@ -107,10 +138,24 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     'The authorizer could not decide (issuer keys unreadable, tenant registry unreachable): callers get 503',
   );
   // Each signal is one metric, shared by its alarm and its dashboard graph.
+  const perOperation = (table: Table, metricName: string) =>
+    filledSum(
+      Object.fromEntries(
+        OPERATIONS.map((operation) => [
+          operation.toLowerCase(),
+          table.metric(metricName, {
+            dimensionsMap: { TableName: table.tableName, Operation: operation },
+            statistic: 'Sum',
+            period: FIVE_MINUTES,
+          }),
+        ]),
+      ),
+      `${table.node.id} ${metricName}`,
+    );
   const tableSignals = props.tables.map((table) => ({
     name: table.node.id,
-    throttled: table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
-    systemErrors: table.metricSystemErrorsForOperations({ period: FIVE_MINUTES, operations: OPERATIONS }),
+    throttled: perOperation(table, 'ThrottledRequests'),
+    systemErrors: perOperation(table, 'SystemErrors'),
   }));
   for (const { name, throttled, systemErrors } of tableSignals) {
     alarm(`${name}Throttled`, throttled, t.dynamoDbThrottledRequests, `DynamoDB throttled requests on the ${name} table`);
@@ -128,15 +173,13 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   );
 
   // A load fails when its file cannot be read (counted by the prepare step) or loading stops (the finish step).
-  const bulkLoadsFailed = new MathExpression({
-    expression: 'prepare + finish',
-    usingMetrics: {
+  const bulkLoadsFailed = filledSum(
+    {
       prepare: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadPrepare' }),
       finish: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadFinish' }),
     },
-    label: METRIC.bulkLoadsFailed,
-    period: FIVE_MINUTES,
-  });
+    METRIC.bulkLoadsFailed,
+  );
   alarm('BulkLoadsFailed', bulkLoadsFailed, t.bulkLoadsFailed, 'Bulk loads ended failed: their file could not be read, or loading stopped');
   const bulkExecutionsFailed = props.bulkLoads.metricFailed({ period: FIVE_MINUTES, label: 'BulkLoadExecutionsFailed' });
   alarm(
@@ -161,10 +204,12 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   /** A metric summed over every operation that counts it (a dashboard search; alarms cannot search). */
   const overOperations = (metricName: string) =>
     new MathExpression({
-      expression: `SUM(SEARCH('{${stack.stackName},service,operation} MetricName="${metricName}"', 'Sum', 300))`,
+      // A namespace with a hyphen (BillingRunActions-dev) must be in double quotes inside SEARCH.
+      expression: `SUM(SEARCH('{"${stack.stackName}",service,operation} MetricName="${metricName}"', 'Sum', 300))`,
       label: metricName,
       period: FIVE_MINUTES,
     });
+  allowAlarmsToPublish(stack, topic, alarms);
   new Dashboard(stack, 'Dashboard', {
     dashboardName: stack.stackName,
     widgets: [
@@ -237,4 +282,24 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     ],
   });
   return topic;
+}
+
+/**
+ * `enforceSSL` gives the topic a policy of its own, which replaces SNS's default one, so CloudWatch may
+ * publish only if the policy says so: this stack's alarms, each by its ARN (aws:SourceArn), and only
+ * over TLS like everyone (the deny that enforceSSL adds still holds).
+ */
+function allowAlarmsToPublish(stack: Stack, topic: Topic, alarms: Alarm[]): void {
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AlarmsOfThisStackPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        ArnEquals: { 'aws:SourceArn': alarms.map((created) => created.alarmArn) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      },
+    }),
+  );
 }

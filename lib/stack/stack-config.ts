@@ -53,6 +53,12 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   const stageThrottle = stageThrottleFrom(tiers, node.tryGetContext('stageThrottle'));
   const waf: unknown = node.tryGetContext('waf') ?? true;
   if (![true, false, 'true', 'false'].includes(waf as never)) throw new Error("CDK context 'waf' must be true or false");
+  // API Gateway's CloudWatch role is one setting per account and region: the unstaged stack sets it,
+  // a staged one only when told to (see docs/operations.md).
+  const apiGatewayAccount: unknown = node.tryGetContext('apiGatewayAccount') ?? node.tryGetContext('stage') === undefined;
+  if (![true, false, 'true', 'false'].includes(apiGatewayAccount as never)) {
+    throw new Error("CDK context 'apiGatewayAccount' must be true or false");
+  }
   return {
     issuer: optionalText('issuer'),
     jwksUrl,
@@ -65,6 +71,7 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
     ...(processorStateMachineArn && { processorStateMachineArn: processorStateMachineArn as string }),
     processingTimeout: Duration.hours(number('processingTimeoutHours', 24)),
     logRetention: retention as RetentionDays,
+    apiGatewayAccount: apiGatewayAccount === true || apiGatewayAccount === 'true',
     deletedRetentionDays: number('deletedRetentionDays', 30),
     cursorKeyGraceHours: number('cursorKeyGraceHours', 24),
     alarmThresholds: alarmThresholdsFrom(node.tryGetContext('alarmThresholds')),

@@ -106,9 +106,13 @@ describe('bulk load in the stack', () => {
     const uploads = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/uploads/*']] };
     expect(s3Statements('startBulkLoadRole')).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: uploads }]);
     expect(s3Statements('getBulkLoadRole')).toEqual([]);
-    expect(s3Statements('BulkLoadsBulkLoadChunkRole')).toEqual([
-      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: uploads },
-    ]);
+    // They read the uploaded version (GetObject with VersionId): s3:GetObjectVersion, and not s3:GetObject.
+    expect(s3Statements('BulkLoadsBulkLoadChunkRole')).toEqual([{ Action: 's3:GetObjectVersion', Effect: 'Allow', Resource: uploads }]);
+    expect(s3Statements('BulkLoadsBulkLoadPrepareRole')).toContainEqual({
+      Action: 's3:GetObjectVersion',
+      Effect: 'Allow',
+      Resource: uploads,
+    });
     expect(s3Statements('BulkLoadsBulkLoadFinishRole')).toEqual([]);
     const getLoad = statementsOf('getBulkLoadRole').find((statement) => statement.Action === 'dynamodb:Query');
     expect(JSON.stringify(getLoad?.Resource)).toContain('/index/byBulkLoadError');

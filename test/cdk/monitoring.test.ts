@@ -42,7 +42,6 @@ describe('alarms', () => {
     }
     for (const name of [
       ...ROUTES.map((route) => route.operation),
-      'Authorizer',
       'SweepStuckProcessing',
       'BulkLoadPrepare',
       'BulkLoadChunk',
@@ -59,7 +58,7 @@ describe('alarms', () => {
     }
     expect(alarmNamed('ApiLatencyP99')).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000, EvaluationPeriods: 3 });
     expect(alarmNamed('Api5xxRate')?.Metrics.find((metric: { Expression?: string }) => metric.Expression)?.Expression).toContain(
-      '100 * errors / requests',
+      '100 * FILL(errors, 0) / FILL(requests, 0)',
     );
     expect(alarmNamed('RecordsSwept')).toMatchObject({ MetricName: 'RecordsSwept', Namespace: 'BillingRunActions', Threshold: 1 });
   });

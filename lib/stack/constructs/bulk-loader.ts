@@ -95,9 +95,10 @@ export class BulkLoader extends Construct {
     const prepare = step('prepare', 'Bulk load: reads an uploaded file through into batches of lines', Duration.minutes(15));
     const chunk = step('chunk', 'Bulk load: loads one batch of lines', Duration.minutes(5));
     const finish = step('finish', 'Bulk load: ends a load', Duration.seconds(30));
-    this.grantObjects(prepare, ['s3:GetObject', 's3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads the upload of any load');
+    // Both read the uploaded version (GetObject with VersionId), which takes s3:GetObjectVersion alone.
+    this.grantObjects(prepare, ['s3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads the upload of any load');
     this.grantObjects(prepare, ['s3:PutObject'], BATCHES_PREFIX, 'Writes the batches of any load');
-    this.grantObjects(chunk, ['s3:GetObject', 's3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads its range of the upload of any load');
+    this.grantObjects(chunk, ['s3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads its range of the upload of any load');
     prepare.grantTable(props.table, ['GetItem', 'UpdateItem']);
     chunk.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']);
     chunk.grantTable(props.tenantsTable, ['GetItem', 'UpdateItem']);
@@ -195,7 +196,13 @@ export class BulkLoader extends Construct {
         .when(Condition.stringEquals('$.status', 'loading'), map.next(ended('End the load', false)))
         .otherwise(new Succeed(this, 'Nothing to load')),
     );
-    const logs = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    const logs = new LogGroup(this, 'Logs', {
+      // Under /aws/vendedlogs/ the group needs no entry in the account's CloudWatch Logs resource policy,
+      // whose 5,120 characters a few stacks' state machines would otherwise fill (AWS: Logging using CloudWatch Logs, Step Functions).
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-bulk-load`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -146,7 +146,13 @@ export class DefaultProcessor extends Construct {
       .when(Condition.isPresent('$.outcome.status'), writeUnknownStatus)
       .otherwise(writeCompleted);
 
-    const logs = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    const logs = new LogGroup(this, 'Logs', {
+      // Under /aws/vendedlogs/ the group needs no entry in the account's CloudWatch Logs resource policy,
+      // whose 5,120 characters a few stacks' state machines would otherwise fill (AWS: Logging using CloudWatch Logs, Step Functions).
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-processor`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(dispatch.next(outcome)),
       timeout: props.timeout.plus(Duration.minutes(15)),
