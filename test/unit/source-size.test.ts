@@ -21,3 +21,10 @@ it(`keeps every source file at or under ${MAX_LINES} lines, so each stays readab
     .filter(([, lines]) => lines > MAX_LINES);
   expect(long).toEqual([]);
 });
+
+it('reads the environment of the functions in lambdas/config.ts only (the composition root asks it)', () => {
+  const readers = sources(join(ROOT, 'lambdas'))
+    .filter((file) => /process\.env/.test(readFileSync(file, 'utf8')))
+    .map((file) => relative(ROOT, file));
+  expect(readers).toEqual(['lambdas/config.ts']);
+});
