@@ -1,16 +1,6 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import {
-  Alarm,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  type IMetric,
-  MathExpression,
-  Metric,
-  TextWidget,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -18,10 +8,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { METRIC } from '../../lambdas/domain/metric-names.ts';
-import { ROUTES } from '../../lambdas/routes.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
+import { addDashboard, serviceMetric } from './dashboard.ts';
 
 export interface MonitoringProps {
   api: RestApi;
@@ -101,14 +91,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     return created;
   };
   const t = props.thresholds;
-  const service = (metricName: string, dimensions: Record<string, string> = {}) =>
-    new Metric({
-      namespace: stack.stackName,
-      metricName,
-      dimensionsMap: { service: 'billing-run-actions', ...dimensions },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-    });
+  const service = (metricName: string, dimensions: Record<string, string> = {}) => serviceMetric(stack, metricName, dimensions);
 
   const requests = props.api.metricCount({ period: FIVE_MINUTES });
   const serverErrors = props.api.metricServerError({ period: FIVE_MINUTES });
@@ -199,87 +182,20 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     service(name, { operation: 'bulkLoadChunk' }).with({ label: name }),
   );
 
-  const byOperation = (metricName: string) =>
-    ROUTES.map((route) => service(metricName, { operation: route.operation }).with({ label: route.operation }));
-  /** A metric summed over every operation that counts it (a dashboard search; alarms cannot search). */
-  const overOperations = (metricName: string) =>
-    new MathExpression({
-      // A namespace with a hyphen (BillingRunActions-dev) must be in double quotes inside SEARCH.
-      expression: `SUM(SEARCH('{"${stack.stackName}",service,operation} MetricName="${metricName}"', 'Sum', 300))`,
-      label: metricName,
-      period: FIVE_MINUTES,
-    });
   allowAlarmsToPublish(stack, topic, alarms);
-  new Dashboard(stack, 'Dashboard', {
-    dashboardName: stack.stackName,
-    widgets: [
-      [new TextWidget({ markdown: `# ${stack.stackName}\nAlarms notify the SNS topic ${topic.topicName}.`, width: 24, height: 2 })],
-      [
-        new GraphWidget({
-          title: 'API requests, 4xx, 5xx',
-          left: [requests, props.api.metricClientError({ period: FIVE_MINUTES }), serverErrors],
-        }),
-        new GraphWidget({
-          title: 'API latency p50 / p99 (ms)',
-          left: [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }), p99],
-        }),
-        new GraphWidget({ title: 'API 5xx %', left: [errorRate] }),
-      ],
-      [
-        new GraphWidget({ title: 'Requests by operation', left: byOperation(METRIC.requests), width: 12 }),
-        new GraphWidget({ title: 'Errors (5xx) by operation', left: byOperation(METRIC.errors), width: 12 }),
-      ],
-      [
-        new GraphWidget({
-          title: 'Conflicts, limit refusals, storage throttling',
-          left: [METRIC.conflicts, METRIC.limitRefusals, METRIC.storageThrottled].map(overOperations),
-        }),
-        new GraphWidget({
-          title: 'Idempotent replays, processing starts and failures',
-          left: [METRIC.idempotentReplays, METRIC.processingStarts, METRIC.processingStartFailures].map(overOperations),
-        }),
-        new GraphWidget({
-          title: 'Records swept, authorizer failures',
-          left: [service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }), authorizerFailures],
-        }),
-      ],
-      [
-        new GraphWidget({
-          title: 'Function errors',
-          left: props.functions.map((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, label: fn.node.id })),
-          width: 12,
-        }),
-        new GraphWidget({
-          title: 'Function throttles',
-          left: props.functions.map((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, label: fn.node.id })),
-          width: 12,
-        }),
-      ],
-      [
-        ...tableSignals.flatMap(({ name, throttled, systemErrors }) => [
-          new GraphWidget({ title: `DynamoDB ${name}: throttled requests`, left: [throttled], width: 6 }),
-          new GraphWidget({ title: `DynamoDB ${name}: system errors`, left: [systemErrors], width: 6 }),
-        ]),
-      ],
-      [
-        new GraphWidget({
-          title: 'Processor executions',
-          left: [
-            props.processor.metricStarted({ period: FIVE_MINUTES }),
-            props.processor.metricSucceeded({ period: FIVE_MINUTES }),
-            processorFailed,
-            processorTimedOut,
-          ],
-          width: 12,
-        }),
-        new GraphWidget({ title: 'Bulk load lines loaded and failed', left: bulkLines, width: 6 }),
-        new GraphWidget({
-          title: 'Bulk loads failed, bulk executions',
-          left: [bulkLoadsFailed, props.bulkLoads.metricStarted({ period: FIVE_MINUTES }), bulkExecutionsFailed],
-          width: 6,
-        }),
-      ],
-    ],
+  addDashboard(stack, props, {
+    topic,
+    requests,
+    serverErrors,
+    errorRate,
+    p99,
+    authorizerFailures,
+    tableSignals,
+    processorFailed,
+    processorTimedOut,
+    bulkLines,
+    bulkLoadsFailed,
+    bulkExecutionsFailed,
   });
   return topic;
 }
