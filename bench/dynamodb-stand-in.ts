@@ -9,27 +9,38 @@ import { marshall } from '@aws-sdk/util-dynamodb';
  */
 export function startDynamoDbStandIn(
   port: number,
-  items: { record: Record<string, unknown>; tenant: Record<string, unknown>; tenantsTableName: string },
+  items: { record: Record<string, unknown>; tenant: Record<string, unknown>; load: Record<string, unknown>; tenantsTableName: string },
 ): Promise<Server> {
+  const keyOf = (request: Record<string, unknown>): string => (request.Key as { pk?: { S: string } }).pk?.S ?? '';
   const answers: Record<string, (request: Record<string, unknown>) => unknown> = {
-    GetItem: (request) =>
-      request.TableName === items.tenantsTableName
-        ? { Item: marshall(items.tenant) }
+    GetItem: (request) => {
+      const pk = keyOf(request);
+      if (request.TableName === items.tenantsTableName) return { Item: marshall(items.tenant) };
+      // A batch of a load has not run yet; a load is loading, its lines all counted (so it may end).
+      if (pk.includes('#chunk#')) return {};
+      if (pk.includes('#bulkload#')) return { Item: marshall({ ...items.load, pk }) };
+      return { Item: marshall({ ...items.record, pk, id: pk.split('#')[1] }) };
+    },
+    // No record is stuck in processing; any other index holds a page of records.
+    Query: (request) =>
+      request.IndexName === 'byProcessingSince'
+        ? { Items: [], Count: 0, ScannedCount: 0 }
         : {
-            Item: marshall({
-              ...items.record,
-              pk: (request.Key as { pk: { S: string } }).pk.S,
-              id: (request.Key as { pk: { S: string } }).pk.S.split('#')[1],
-            }),
+            Items: Array.from({ length: 10 }, (_, i) => marshall({ ...items.record, id: `${items.record.id}-${i}` })),
+            Count: 10,
+            ScannedCount: 10,
           },
-    Query: () => ({
-      Items: Array.from({ length: 10 }, (_, i) => marshall({ ...items.record, id: `${items.record.id}-${i}` })),
-      Count: 10,
-      ScannedCount: 10,
-    }),
     PutItem: () => ({}),
-    UpdateItem: () => ({}),
+    // A load's item after a claim or a change: loading, its line count not yet stored.
+    UpdateItem: (request) => {
+      if (request.ReturnValues !== 'ALL_NEW') return {};
+      const { lines: _lines, ...claimed } = items.load;
+      // A load's end sets its status (`:status`): the item after the update holds it.
+      const status = (request.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':status']?.S;
+      return { Attributes: marshall({ ...claimed, ...(status && { status }), pk: keyOf(request) }) };
+    },
     TransactWriteItems: () => ({}),
+    BatchWriteItem: () => ({ UnprocessedItems: {} }),
   };
   const server = createServer((request, response) => {
     let body = '';

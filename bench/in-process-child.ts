@@ -31,7 +31,7 @@ const itemFor = (key: Record<string, unknown>) => {
 };
 
 const load = async (entry: string): Promise<Handler> => ((await import(entry)) as { handler: Handler }).handler;
-const bare = await load('./bare-get-handler.ts');
+const bare = await load('./baselines/get.ts');
 const get = await load('../lambdas/handlers/get-billing-run-action.ts');
 const update = await load('../lambdas/handlers/update-billing-run-action.ts');
 const patch = await load('../lambdas/handlers/patch-billing-run-action.ts');

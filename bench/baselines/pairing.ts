@@ -1,0 +1,71 @@
+import { AUTHORIZER_ENTRY, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+
+/**
+ * The cold-start baselines (SPEC section 6): for each function, a bare handler bundled the same way
+ * that makes the same storage calls on its first request, and nothing else. A function's figure is its
+ * median of pair ratios against its own baseline.
+ */
+export const BASELINES = {
+  /** One GetCommand (also the bundle-size baseline). */
+  get: 'bench/baselines/get.ts',
+  /** A GetCommand, then a PutCommand conditioned on the version read. */
+  readWrite: 'bench/baselines/read-write.ts',
+  /** One TransactWriteCommand: the tenant's counter and the new record. */
+  transaction: 'bench/baselines/transaction.ts',
+  /** One QueryCommand on a lookup's index. */
+  query: 'bench/baselines/query.ts',
+  /** One conditional PutCommand. */
+  put: 'bench/baselines/put.ts',
+  /** A GetCommand, then an UpdateCommand. */
+  readUpdate: 'bench/baselines/read-update.ts',
+  /** A QueryCommand per shard of the processing index. */
+  sweep: 'bench/baselines/sweep.ts',
+  /** Claim, read the upload through (S3), write the batches (S3), store the count. */
+  prepare: 'bench/baselines/prepare.ts',
+  /** Three reads, a ranged S3 read, the reservation, the records' BatchWrite, the batch's end. */
+  chunk: 'bench/baselines/chunk.ts',
+} as const;
+export type BaselineName = keyof typeof BASELINES;
+
+/** The bulk load state machine's three steps: one module, a handler export each. */
+export const BULK_STEPS_ENTRY = 'lambdas/handlers/bulk-load-steps.ts';
+
+export interface BenchFunction {
+  name: string;
+  entry: string;
+  /** The module's export that is the function's handler. */
+  exportName: string;
+  baseline: BaselineName;
+}
+
+/** Which baseline each API operation pairs with: the storage calls of its first request in the bench. */
+const OPERATION_BASELINES: Record<(typeof ROUTES)[number]['operation'], BaselineName> = {
+  createBillingRunAction: 'transaction',
+  batchBillingRunActions: 'readWrite', // one record's work: read it, write it back
+  getBillingRunAction: 'get',
+  updateBillingRunAction: 'readWrite',
+  patchBillingRunAction: 'readWrite',
+  deleteBillingRunAction: 'readWrite',
+  startBulkLoad: 'put', // presigning the upload URL is local work, like the authorizer's JWT check
+  getBulkLoad: 'get', // a load without line errors: no Query
+  listBillingRunActionsByCertification: 'query',
+  listBillingRunActionsByApplication: 'query',
+  listBillingRunActionsByTrainingProvider: 'query',
+  listBillingRunActionsByBillingRun: 'query',
+};
+
+/** Every function of the stack with its baseline: the route table's operations, the authorizer, the sweep, the bulk load steps. */
+export const FUNCTIONS: BenchFunction[] = [
+  ...ROUTES.map((route) => ({
+    name: route.operation,
+    entry: route.entry,
+    exportName: 'handler',
+    baseline: OPERATION_BASELINES[route.operation],
+  })),
+  // The authorizer's one GetCommand of the tenant; verifying the JWT is its own work and stays in its figure.
+  { name: 'authorizer', entry: AUTHORIZER_ENTRY, exportName: 'handler', baseline: 'get' },
+  { name: 'sweepStuckProcessing', entry: SWEEP_ENTRY, exportName: 'handler', baseline: 'sweep' },
+  { name: 'bulkLoadPrepare', entry: BULK_STEPS_ENTRY, exportName: 'prepare', baseline: 'prepare' },
+  { name: 'bulkLoadChunk', entry: BULK_STEPS_ENTRY, exportName: 'chunk', baseline: 'chunk' },
+  { name: 'bulkLoadFinish', entry: BULK_STEPS_ENTRY, exportName: 'finish', baseline: 'readUpdate' },
+];

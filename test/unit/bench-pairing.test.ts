@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BASELINES, BULK_STEPS_ENTRY, FUNCTIONS } from '../../bench/baselines/pairing.ts';
+import { AUTHORIZER_ENTRY, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('the cold-start pairing table of the bench', () => {
+  it('gives every function of the stack a baseline: each operation, the authorizer, the sweep and the bulk load steps', async () => {
+    const steps = Object.keys(await import('../../lambdas/handlers/bulk-load-steps.ts')).filter((name) => name !== 'step');
+    const expected = [
+      ...ROUTES.map((route) => `${route.entry}#handler`),
+      `${AUTHORIZER_ENTRY}#handler`,
+      `${SWEEP_ENTRY}#handler`,
+      ...steps.map((name) => `${BULK_STEPS_ENTRY}#${name}`),
+    ];
+    expect(FUNCTIONS.map((fn) => `${fn.entry}#${fn.exportName}`).sort()).toEqual(expected.sort());
+    for (const fn of FUNCTIONS) expect(Object.keys(BASELINES), fn.name).toContain(fn.baseline);
+  });
+
+  it('names baselines that exist, each used by some function', () => {
+    for (const [name, entry] of Object.entries(BASELINES)) {
+      expect(existsSync(join(ROOT, entry)), entry).toBe(true);
+      expect(
+        FUNCTIONS.some((fn) => fn.baseline === name),
+        name,
+      ).toBe(true);
+    }
+  });
+});
