@@ -28,7 +28,7 @@ import { DynamoDbBulkChunks } from './storage/dynamodb-bulk-chunks.ts';
 import { S3UploadedFile } from './storage/s3-uploaded-file.ts';
 import { batchesKey, loadOfUploadKey } from './storage/upload-keys.ts';
 import type { UploadedFile } from './storage/bulk-load-files.ts';
-import type { BulkRunDependencies } from './use-cases/bulk-load-steps.ts';
+import type { BulkRunDependencies, BulkStepDependencies } from './use-cases/bulk-load-steps.ts';
 import type { ActionDependencies, BulkLoadAccess } from './use-cases/dependencies.ts';
 import type { SweepDependencies } from './use-cases/sweep-stuck-processing.ts';
 
@@ -163,6 +163,15 @@ export function bulkRunDependencies(): BulkRunDependencies {
     };
   }
   return run;
+}
+
+/**
+ * What reading a file through and ending a load need (the prepare and finish functions): the loads and
+ * the common dependencies, without the batches' storage or the processor, so that neither bundle holds
+ * the Step Functions client.
+ */
+export function bulkStepDependencies(): BulkStepDependencies {
+  return { loads: bulkLoadStore(), actions: actionDependencies(), batch: bulkBatchConfig() };
 }
 
 /**

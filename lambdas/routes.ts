@@ -174,6 +174,38 @@ export const ROUTES = [
 export type OperationName = (typeof ROUTES)[number]['operation'];
 
 export const AUTHORIZER_ENTRY = 'lambdas/handlers/authorizer.ts';
+
+/**
+ * The bulk load state machine's functions (not API operations), like ROUTES the one list of them: the
+ * stack builds each from its entry with its timeout, the local runner runs each as an invocation of
+ * that name and timeout, and monitoring finds their metrics by the operation name.
+ */
+export const BULK_LOAD_STEPS = [
+  {
+    step: 'prepare',
+    operation: 'bulkLoadPrepare',
+    entry: 'lambdas/handlers/bulk-load-prepare.ts',
+    timeoutSeconds: 900,
+    description: 'Bulk load: reads an uploaded file through into batches of lines',
+  },
+  {
+    step: 'chunk',
+    operation: 'bulkLoadChunk',
+    entry: 'lambdas/handlers/bulk-load-chunk.ts',
+    timeoutSeconds: 300,
+    description: 'Bulk load: loads one batch of lines',
+  },
+  {
+    step: 'finish',
+    operation: 'bulkLoadFinish',
+    entry: 'lambdas/handlers/bulk-load-finish.ts',
+    timeoutSeconds: 30,
+    description: 'Bulk load: ends a load',
+  },
+] as const;
+export type BulkLoadStepName = (typeof BULK_LOAD_STEPS)[number]['step'];
+export const bulkLoadStep = (step: BulkLoadStepName) =>
+  BULK_LOAD_STEPS.find((candidate) => candidate.step === step) as (typeof BULK_LOAD_STEPS)[number];
 /** The scheduled sweep of records stuck in processing: a function of the stack, not an API operation. */
 export const SWEEP_ENTRY = 'lambdas/handlers/sweep-stuck-processing.ts';
 

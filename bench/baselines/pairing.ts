@@ -1,4 +1,4 @@
-import { AUTHORIZER_ENTRY, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, type BulkLoadStepName, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
 
 /**
  * The cold-start baselines (SPEC section 6): for each function, a bare handler bundled the same way
@@ -27,9 +27,6 @@ export const BASELINES = {
 } as const;
 export type BaselineName = keyof typeof BASELINES;
 
-/** The bulk load state machine's three steps: one module, a handler export each. */
-export const BULK_STEPS_ENTRY = 'lambdas/handlers/bulk-load-steps.ts';
-
 export interface BenchFunction {
   name: string;
   entry: string;
@@ -54,6 +51,9 @@ const OPERATION_BASELINES: Record<(typeof ROUTES)[number]['operation'], Baseline
   listBillingRunActionsByBillingRun: 'query',
 };
 
+/** Which baseline each bulk load step pairs with. */
+const STEP_BASELINES: Record<BulkLoadStepName, BaselineName> = { prepare: 'prepare', chunk: 'chunk', finish: 'readUpdate' };
+
 /** Every function of the stack with its baseline: the route table's operations, the authorizer, the sweep, the bulk load steps. */
 export const FUNCTIONS: BenchFunction[] = [
   ...ROUTES.map((route) => ({
@@ -65,7 +65,10 @@ export const FUNCTIONS: BenchFunction[] = [
   // The authorizer's one GetCommand of the tenant; verifying the JWT is its own work and stays in its figure.
   { name: 'authorizer', entry: AUTHORIZER_ENTRY, exportName: 'handler', baseline: 'get' },
   { name: 'sweepStuckProcessing', entry: SWEEP_ENTRY, exportName: 'handler', baseline: 'sweep' },
-  { name: 'bulkLoadPrepare', entry: BULK_STEPS_ENTRY, exportName: 'prepare', baseline: 'prepare' },
-  { name: 'bulkLoadChunk', entry: BULK_STEPS_ENTRY, exportName: 'chunk', baseline: 'chunk' },
-  { name: 'bulkLoadFinish', entry: BULK_STEPS_ENTRY, exportName: 'finish', baseline: 'readUpdate' },
+  ...BULK_LOAD_STEPS.map((step) => ({
+    name: step.operation,
+    entry: step.entry,
+    exportName: 'handler',
+    baseline: STEP_BASELINES[step.step],
+  })),
 ];

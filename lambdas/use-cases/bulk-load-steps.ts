@@ -27,6 +27,9 @@ export interface BulkRunDependencies {
   batch: BatchLimits;
 }
 
+/** What reading a file through and ending a load need: no batches, no processor. */
+export type BulkStepDependencies = Pick<BulkRunDependencies, 'loads' | 'actions' | 'batch'>;
+
 /** The operation name a loaded record's security context carries. */
 const BULK_OPERATION = 'bulkLoad';
 
@@ -38,7 +41,7 @@ const BULK_OPERATION = 'bulkLoad';
  * ever overlaps one that an earlier run loaded.
  */
 export async function readThrough(
-  deps: BulkRunDependencies,
+  deps: BulkStepDependencies,
   file: UploadedFile,
   tenantId: string,
   loadId: string,
@@ -222,14 +225,14 @@ async function settle(
 }
 
 /** Step 3: every batch has run; the load ends `completed`, `completed with errors`, or `failed` if lines went unaccounted. */
-export async function finishLoad(deps: BulkRunDependencies, tenantId: string, loadId: string): Promise<BulkLoad | undefined> {
+export async function finishLoad(deps: BulkStepDependencies, tenantId: string, loadId: string): Promise<BulkLoad | undefined> {
   const load = await deps.loads.finish(tenantId, loadId, deps.actions.clock().toISOString());
   if (load?.status === 'failed') deps.actions.count(METRIC.bulkLoadsFailed);
   return load;
 }
 
 /** The file could not be loaded at all: the load ends `failed` with the message. */
-export async function failLoad(deps: BulkRunDependencies, tenantId: string, loadId: string, message: string): Promise<void> {
+export async function failLoad(deps: BulkStepDependencies, tenantId: string, loadId: string, message: string): Promise<void> {
   await deps.loads.fail(tenantId, loadId, message, deps.actions.clock().toISOString());
   deps.actions.count(METRIC.bulkLoadsFailed);
 }

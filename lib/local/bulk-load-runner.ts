@@ -10,6 +10,7 @@ import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
 import { uploadRefusal } from '../../lambdas/storage/local-upload-targets.ts';
+import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
 import { GatewayAnswer } from './gateway/answers.ts';
 import { inInvocation } from './gateway/invocation.ts';
@@ -49,15 +50,11 @@ class LocalUploadedFile implements UploadedFile {
 
 /** How often a failed batch is tried in all (the state machine retries the chunk function as often). */
 const BATCH_ATTEMPTS = 5;
-/** The step functions' timeouts in the stack: a local step is held to the same. */
-const STEP_TIMEOUT_MS = { prepare: 15 * 60_000, chunk: 5 * 60_000, finish: 30_000 };
 
 type Steps = typeof BulkLoadSteps & {
   deps: BulkLoadSteps.BulkRunDependencies;
   step: <T>(name: string, context: Context, work: () => Promise<T>) => Promise<T>;
 };
-/** The operation each step's log lines and metrics carry, as in AWS. */
-const STEP_OPERATION = { prepare: 'bulkLoadPrepare', chunk: 'bulkLoadChunk', finish: 'bulkLoadFinish' };
 
 /**
  * The laptop's stand-in for S3 and the bulk load state machine: it takes the file of a load on its
@@ -92,7 +89,7 @@ export class LocalBulkLoadRunner {
       const [{ separateBulkRunDependencies }, steps, { step }] = await Promise.all([
         import('../../lambdas/composition.ts'),
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
-        import('../../lambdas/handlers/bulk-load-steps.ts'),
+        import('../../lambdas/step-invocation.ts'),
       ]);
       return { ...steps, step, deps: separateBulkRunDependencies() };
     })();
@@ -104,10 +101,12 @@ export class LocalBulkLoadRunner {
    * apart), wrapped as the function wraps it: its log lines carry the Lambda context, its EMF metrics
    * print in the service's output.
    */
-  private async invoke<T>(name: keyof typeof STEP_TIMEOUT_MS, work: () => Promise<T>): Promise<T> {
+  private async invoke<T>(name: BulkLoadStepName, work: () => Promise<T>): Promise<T> {
     const { step } = await this.load();
-    const context = lambdaContext(STEP_OPERATION[name], STEP_TIMEOUT_MS[name]);
-    return inInvocation(context, () => step(STEP_OPERATION[name], context, work));
+    // The function's operation name and timeout, as the stack gives them.
+    const { operation, timeoutSeconds } = bulkLoadStep(name);
+    const context = lambdaContext(operation, timeoutSeconds * 1000);
+    return inInvocation(context, () => step(operation, context, work));
   }
 
   private pathOf(tenantId: string, loadId: string): string {

@@ -8,6 +8,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { METRIC } from '../../lambdas/domain/metric-names.ts';
+import { bulkLoadStep } from '../../lambdas/routes.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
@@ -158,8 +159,8 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   // A load fails when its file cannot be read (counted by the prepare step) or loading stops (the finish step).
   const bulkLoadsFailed = filledSum(
     {
-      prepare: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadPrepare' }),
-      finish: service(METRIC.bulkLoadsFailed, { operation: 'bulkLoadFinish' }),
+      prepare: service(METRIC.bulkLoadsFailed, { operation: bulkLoadStep('prepare').operation }),
+      finish: service(METRIC.bulkLoadsFailed, { operation: bulkLoadStep('finish').operation }),
     },
     METRIC.bulkLoadsFailed,
   );
@@ -171,7 +172,9 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     t.bulkLoadsFailed,
     'Bulk load state machine executions failed (a load may be left loading)',
   );
-  const bulkBatchesGivenUp = service(METRIC.bulkBatchesGivenUp, { operation: 'bulkLoadChunk' }).with({ period: FIVE_MINUTES });
+  const bulkBatchesGivenUp = service(METRIC.bulkBatchesGivenUp, { operation: bulkLoadStep('chunk').operation }).with({
+    period: FIVE_MINUTES,
+  });
   alarm(
     'BulkBatchesGivenUp',
     bulkBatchesGivenUp,
@@ -179,7 +182,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     'Bulk load batches failed on every attempt and were given up: their unwritten lines are line errors to send again',
   );
   const bulkLines = [METRIC.bulkLinesLoaded, METRIC.bulkLinesFailed, METRIC.bulkBatchesGivenUp].map((name) =>
-    service(name, { operation: 'bulkLoadChunk' }).with({ label: name }),
+    service(name, { operation: bulkLoadStep('chunk').operation }).with({ label: name }),
   );
 
   allowAlarmsToPublish(stack, topic, alarms);

@@ -25,7 +25,11 @@ const loads = new DynamoDbBulkLoads(client, tables.tableName);
 const object = { bucket: 'uploads-bucket', key: 'uploads/tenant-a/load-aws.ndjson', version: 'v1' };
 const file = Buffer.from([JSON.stringify(validBody({ name: 'one' })), '', 'oops', JSON.stringify(validBody({ name: 'four' }))].join('\n'));
 
-let steps: typeof import('../../lambdas/handlers/bulk-load-steps.ts');
+let steps: {
+  prepare: typeof import('../../lambdas/handlers/bulk-load-prepare.ts').handler;
+  chunk: typeof import('../../lambdas/handlers/bulk-load-chunk.ts').handler;
+  finish: typeof import('../../lambdas/handlers/bulk-load-finish.ts').handler;
+};
 beforeAll(async () => {
   Object.assign(process.env, { TABLE_NAME: tables.tableName, TENANTS_TABLE_NAME: tables.tenantsTableName });
   process.env.DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
@@ -33,7 +37,11 @@ beforeAll(async () => {
   await ensureTables(client, tables);
   await provisionTenant(new DynamoDbTenantRegistry(client, tables.tenantsTableName), 'tenant-a');
   await loads.create('tenant-a', awaitingLoad('load-aws', 'aws.ndjson'));
-  steps = await import('../../lambdas/handlers/bulk-load-steps.ts');
+  steps = {
+    prepare: (await import('../../lambdas/handlers/bulk-load-prepare.ts')).handler,
+    chunk: (await import('../../lambdas/handlers/bulk-load-chunk.ts')).handler,
+    finish: (await import('../../lambdas/handlers/bulk-load-finish.ts')).handler,
+  };
 });
 afterAll(() => client.destroy());
 

@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASELINES, BULK_STEPS_ENTRY, FUNCTIONS } from '../../bench/baselines/pairing.ts';
-import { AUTHORIZER_ENTRY, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { BASELINES, FUNCTIONS } from '../../bench/baselines/pairing.ts';
+import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('the cold-start pairing table of the bench', () => {
-  it('gives every function of the stack a baseline: each operation, the authorizer, the sweep and the bulk load steps', async () => {
-    const steps = Object.keys(await import('../../lambdas/handlers/bulk-load-steps.ts')).filter((name) => name !== 'step');
+  it('gives every function of the stack a baseline: each operation, the authorizer, the sweep and the bulk load steps', () => {
     const expected = [
       ...ROUTES.map((route) => `${route.entry}#handler`),
       `${AUTHORIZER_ENTRY}#handler`,
       `${SWEEP_ENTRY}#handler`,
-      ...steps.map((name) => `${BULK_STEPS_ENTRY}#${name}`),
+      ...BULK_LOAD_STEPS.map((step) => `${step.entry}#handler`),
     ];
     expect(FUNCTIONS.map((fn) => `${fn.entry}#${fn.exportName}`).sort()).toEqual(expected.sort());
     for (const fn of FUNCTIONS) expect(Object.keys(BASELINES), fn.name).toContain(fn.baseline);

@@ -23,12 +23,11 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { type BulkLoadStepName, bulkLoadStep } from '../../../lambdas/routes.ts';
 import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/storage/upload-keys.ts';
 import { acknowledge } from '../nag.ts';
 import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';
 import { ServiceFunction } from './service-function.ts';
-
-const STEPS_ENTRY = 'lambdas/handlers/bulk-load-steps.ts';
 
 export interface BulkLoaderProps {
   table: ITable;
@@ -82,19 +81,22 @@ export class BulkLoader extends Construct {
       TENANTS_TABLE_NAME: props.tenantsTable.tableName,
       BULK_BATCH_LINES: String(props.batchLines),
     };
-    const step = (name: 'prepare' | 'chunk' | 'finish', description: string, timeout: Duration) =>
-      new ServiceFunction(this, `BulkLoad${name[0]?.toUpperCase()}${name.slice(1)}`, {
-        entry: STEPS_ENTRY,
-        handler: name,
+    // One function per step of the step table (lambdas/routes.ts), with its entry, timeout and description.
+    const step = (name: BulkLoadStepName) => {
+      const { entry, timeoutSeconds, description } = bulkLoadStep(name);
+      return new ServiceFunction(this, `BulkLoad${name[0]?.toUpperCase()}${name.slice(1)}`, {
+        entry,
+        handler: 'handler',
         description,
         environment: name === 'chunk' ? { ...environment, STATE_MACHINE_ARN: props.processor.stateMachineArn } : environment,
         logRetention: props.logRetention,
-        timeout,
+        timeout: Duration.seconds(timeoutSeconds),
         invocation: 'state machine',
       });
-    const prepare = step('prepare', 'Bulk load: reads an uploaded file through into batches of lines', Duration.minutes(15));
-    const chunk = step('chunk', 'Bulk load: loads one batch of lines', Duration.minutes(5));
-    const finish = step('finish', 'Bulk load: ends a load', Duration.seconds(30));
+    };
+    const prepare = step('prepare');
+    const chunk = step('chunk');
+    const finish = step('finish');
     // Both read the uploaded version (GetObject with VersionId), which takes s3:GetObjectVersion alone.
     this.grantObjects(prepare, ['s3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads the upload of any load');
     this.grantObjects(prepare, ['s3:PutObject'], BATCHES_PREFIX, 'Writes the batches of any load');
