@@ -67,9 +67,16 @@ export function actionDependencies(extras: DependencyExtras = {}): ActionDepende
 }
 
 /** The service's configuration and a DocumentClient of its own (its own sockets). */
-function newStorage(): Storage {
+function newStorage(requestTimeoutMs?: number): Storage {
   const config = serviceConfig();
-  return { config, client: createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint }) };
+  return {
+    config,
+    client: createDocumentClient({
+      region: config.region,
+      endpoint: config.dynamoDbEndpoint,
+      ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+    }),
+  };
 }
 
 /** The process's storage, shared by the use cases and the sweep. */
@@ -150,6 +157,8 @@ export function bulkLoads(): BulkLoadAccess {
 }
 
 let run: BulkRunDependencies | undefined;
+/** How long one storage attempt of the local runner may take. */
+const RUNNER_REQUEST_TIMEOUT_MS = 30_000;
 
 /** What the steps of loading a file need, in the state machine's functions (each a function of its own). */
 export function bulkRunDependencies(): BulkRunDependencies {
@@ -180,7 +189,8 @@ export function bulkStepDependencies(): BulkStepDependencies {
  * steps are functions of their own anyway).
  */
 export function separateBulkRunDependencies(): BulkRunDependencies {
-  const own = newStorage();
+  // Batches of 25 writes queue on DynamoDB Local's two cores: an attempt may wait seconds, and that is no stall.
+  const own = newStorage(RUNNER_REQUEST_TIMEOUT_MS);
   return {
     loads: new DynamoDbBulkLoads(own.client, own.config.tableName),
     chunks: new DynamoDbBulkChunks(own.client, own.config.tableName, own.config.tenantsTableName),

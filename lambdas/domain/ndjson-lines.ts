@@ -29,6 +29,8 @@ const NEWLINE = 0x0a;
 const BLANK = /^[ \t\r]*$/;
 /** Space, tab and carriage return: a line of only these is blank, however long. */
 const isBlankByte = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d;
+/** A UTF-8 byte order mark, which the decoder drops at a line's start (text-encoding.ts): it leaves a line blank. */
+const BOM = [0xef, 0xbb, 0xbf];
 
 export async function* fileLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -41,6 +43,13 @@ export async function* fileLines(
   let heldBytes = 0;
   let lineBytes = 0;
   let blank = true;
+  let bomBytes = 0;
+  /** Whether this byte, at this position of the line, continues a BOM that opens the line. */
+  const leadingBom = (position: number, byte: number): boolean => {
+    if (position !== bomBytes || byte !== BOM[position]) return false;
+    bomBytes += 1;
+    return true;
+  };
 
   const finish = (): FileLine | undefined => {
     const end = start + lineBytes;
@@ -66,12 +75,13 @@ export async function* fileLines(
     heldBytes = 0;
     lineBytes = 0;
     blank = true;
+    bomBytes = 0;
     return result;
   };
 
   const hold = (piece: Uint8Array): void => {
+    if (blank) blank = piece.every((byte, index) => isBlankByte(byte) || (lineBytes + index < 3 && leadingBom(lineBytes + index, byte)));
     lineBytes += piece.length;
-    if (blank) blank = piece.every(isBlankByte);
     // Past the limit (plus a CR) the text is never needed: only its length is kept.
     if (heldBytes <= maxTextBytes + 1) {
       held.push(piece);

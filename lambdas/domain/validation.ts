@@ -12,6 +12,12 @@ z.config({
 
 /** DynamoDB nests maps and lists at most 32 levels deep; the record itself is the first. */
 const MAX_DEPTH = 32;
+/**
+ * The longest key of an open object (a map's attribute name in DynamoDB): AWS takes names up to 64 KB,
+ * DynamoDB Local fails past 50,000 bytes with an internal error; the service refuses more than 8 KiB,
+ * with a 400 naming the field, so that no key reaches either limit.
+ */
+const MAX_KEY_BYTES = 8 * 1024;
 
 /**
  * zod compiles a fast parser for each object schema with new Function() at its first use. On a cold
@@ -76,7 +82,9 @@ export function unstorableIssues(value: unknown): FieldIssue[] {
       const entries = Array.isArray(node) ? node.entries() : Object.entries(node);
       for (const [key, child] of entries) {
         if (key === '') issues.push({ path: pathOf([...path, key]), message: 'object keys must not be empty' });
-        else if (typeof key === 'string' && !key.isWellFormed()) {
+        else if (typeof key === 'string' && Buffer.byteLength(key) > MAX_KEY_BYTES) {
+          issues.push({ path: pathOf([...path, key]), message: `object keys may hold at most ${MAX_KEY_BYTES} bytes (UTF-8)` });
+        } else if (typeof key === 'string' && !key.isWellFormed()) {
           issues.push({ path: pathOf(path), message: 'an object key contains an unpaired surrogate' });
         }
         visit(child, [...path, key], depth + 1);

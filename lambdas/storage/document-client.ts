@@ -2,14 +2,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
 
+/** One attempt of a DynamoDB call (DynamoDB answers in milliseconds; this is for an endpoint that hangs). */
+const REQUEST_TIMEOUT_MS = 2_500;
+
 /**
  * The DocumentClient every adapter shares. With an endpoint (DynamoDB Local) it uses placeholder
  * credentials, since the emulator accepts any; in AWS the function's role provides them. Without a
  * region the SDK's own chain (AWS_REGION, profile) decides. Numbers are read exactly (attribute-values.ts).
  */
-export function createDocumentClient(options: { region?: string | undefined; endpoint?: string | undefined }): DynamoDBDocumentClient {
+export function createDocumentClient(options: {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  /** How long one attempt may take before the SDK gives it up (a TimeoutError, which it retries); see REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(options.region && { region: options.region }),
+    // A storage call that hangs (a stalled endpoint) fails in time for the function to answer 503 rather
+    // than run into its own deadline: three attempts of REQUEST_TIMEOUT_MS fit in the 10 s it has.
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(options.endpoint && {
       endpoint: options.endpoint,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -116,6 +116,15 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
       else sendAnswer(response, answer, { requestId, httpMethod: request.method ?? '' });
     });
   });
+  // A request Node cannot parse (bad chunk framing, a control character in a header) gets the
+  // gateway's JSON 400 with a request id, not Node's bare one.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const body = JSON.stringify({ message: `Bad Request: the request could not be read (${error.code ?? 'malformed'})` });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-amzn-RequestId: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolveListen());

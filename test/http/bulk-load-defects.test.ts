@@ -187,10 +187,65 @@ describe('bodies and bulk load lines are read by one rule', () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ message: 'Request body is not valid UTF-8' });
 
-    const file = bytes(BOM, valid('line with a BOM'), '\n', '{"name":"', NOT_UTF8, '"}\n', ' '.repeat(300 * 1024), '\n', valid('last'));
+    const file = bytes(
+      BOM,
+      valid('line with a BOM'),
+      '\n',
+      '{"name":"',
+      NOT_UTF8,
+      '"}\n',
+      ' '.repeat(300 * 1024),
+      '\n',
+      BOM,
+      '\t'.repeat(300 * 1024),
+      '\r\n',
+      valid('last'),
+    );
     const done = await load(file);
     expect(done).toMatchObject({ status: 'completed with errors', lines: 3, loaded: 2, failed: 1 });
     expect(done.errors).toEqual([{ line: 2, message: 'Request body is not valid UTF-8' }]);
     expect(await countListed('one-rule')).toBe(3);
+  });
+});
+
+describe('what the attack run found next', () => {
+  it('refuses an object key past 8 KiB with a 400 naming it, in a body and in a line, instead of a storage failure', async () => {
+    const key = 'k'.repeat(50_001);
+    const body = record({ billing_run_id: 'long-key', training_provider_billing_records: [{ [key]: 1 }] });
+    const refused = await service.call('POST', base, { token, body });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([
+      {
+        path: `training_provider_billing_records.0.${'k'.repeat(164)}… (50,037 characters)`,
+        message: 'object keys may hold at most 8192 bytes (UTF-8)',
+      },
+    ]);
+    const done = await load([JSON.stringify(body), JSON.stringify(record({ billing_run_id: 'long-key' }))].join('\n'));
+    expect(done).toMatchObject({ status: 'completed with errors', loaded: 1, failed: 1 });
+    expect(done.errors[0]).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/^Invalid body: training_provider_billing_records.0.k+… \(50,037 characters\)$/),
+    });
+  }, 30_000);
+
+  it('bounds the gateway’s own messages, and answers a request Node cannot read with JSON and a request id', async () => {
+    const long = await service.rawCall('PUT', `/bulkLoadUploads/tenant-a/%ZZ${'a'.repeat(15_000)}`, { headers: {}, body: 'x' });
+    expect(long.status).toBe(400);
+    expect(long.text.length).toBeLessThan(2_100);
+    expect(JSON.parse(long.text).message).toMatch(/… \(15,031 characters\)$/);
+
+    const { connect } = await import('node:net');
+    const url = new URL(service.url);
+    const answer = await new Promise<string>((resolveAnswer) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write('PUT /bulkLoadUploads/tenant-a/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolveAnswer(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-amzn-RequestId: [0-9a-f-]{36}/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).message).toMatch(/^Bad Request: the request could not be read/);
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERROR_LIMITS, clipped } from '../../../lambdas/domain/errors.ts';
 import { GATEWAY_RESPONSES, type GatewayResponseType, renderGatewayResponse } from '../../stack/gateway-response-templates.ts';
 
 /**
@@ -14,7 +15,8 @@ export class GatewayAnswer extends Error {
   readonly type: GatewayResponseType | undefined;
 
   constructor(statusCode: number, message: string, headers: Record<string, string> = {}, type?: GatewayResponseType) {
-    super(message);
+    // Bounded as every error the service answers (a path or segment may be kilobytes long).
+    super(clipped(message, ERROR_LIMITS.messageCharacters));
     this.statusCode = statusCode;
     this.headers = headers;
     this.type = type;

@@ -108,13 +108,26 @@ export class LocalAuthorizer {
     const cached = this.decisions.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.decision;
     let decision: APIGatewayAuthorizerResult;
+    let timer: NodeJS.Timeout | undefined;
     try {
       const context = lambdaContext('authorizer', this.timeoutMs);
-      decision = await inInvocation(context, () => this.handler(event as APIGatewayRequestAuthorizerEvent, context));
+      // The function's timeout holds for the authorizer too: past it API Gateway gives up on it.
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error('The authorizer ran past its timeout'), { name: 'TimeoutError' })),
+          this.timeoutMs,
+        );
+      });
+      decision = await Promise.race([
+        inInvocation(context, () => this.handler(event as APIGatewayRequestAuthorizerEvent, context)),
+        deadline,
+      ]);
     } catch (error) {
       if ((error as Error).message === UNAUTHORIZED) throw unauthorized();
       // API Gateway's AUTHORIZER_FAILURE, which the stack answers as 503 (for example: the issuer is down).
       throw GatewayAnswer.of('AUTHORIZER_FAILURE', `The authorizer failed: ${(error as Error).name}`);
+    } finally {
+      clearTimeout(timer);
     }
     if (this.cacheTtlSeconds > 0) this.decisions.set(cacheKey, { decision, until: Date.now() + this.cacheTtlSeconds * 1000 });
     return decision;
