@@ -34,4 +34,25 @@ describe('the local gateway enforces the limits of Lambda and API Gateway', () =
     expect(response.status).toBe(413);
     expect(JSON.parse(response.text).message).toMatch(/10 MB/);
   });
+
+  it('bounds the gateway’s own messages, and answers a request Node cannot read with JSON and a request id', async () => {
+    const long = await service.rawCall('PUT', `/bulkLoadUploads/tenant-a/%ZZ${'a'.repeat(15_000)}`, { headers: {}, body: 'x' });
+    expect(long.status).toBe(400);
+    expect(long.text.length).toBeLessThan(2_100);
+    expect(JSON.parse(long.text).message).toMatch(/… \(15,031 characters\)$/);
+
+    const { connect } = await import('node:net');
+    const url = new URL(service.url);
+    const answer = await new Promise<string>((resolveAnswer) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write('PUT /bulkLoadUploads/tenant-a/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolveAnswer(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-amzn-RequestId: [0-9a-f-]{36}/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).message).toMatch(/^Bad Request: the request could not be read/);
+  });
 });
