@@ -10,7 +10,7 @@ import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
 import { parseJson } from '../domain/json-values.ts';
 import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, TenantLimitReached, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../domain/errors.ts';
+import { Conflict, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -18,14 +18,13 @@ import type {
   ListPage,
   SoftDeletion,
 } from './billing-run-action-repository.ts';
-import { LOOKUP_INDEXES, PARTITION_KEY, TENANT_PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
+import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
+import { counterGiveBackOne, counterRefusal, counterTakeOne } from './tenant-counter.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
   isNew: `attribute_not_exists(${PARTITION_KEY})`,
   isLiveAtVersion: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
-  tenantIsProvisioned: 'attribute_exists(usage_identifier_key)',
-  tenantHasRoom: 'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
 };
 
 /** Transactions on one tenant's counter collide under concurrency; they are retried this often, with jittered backoff. */
@@ -91,16 +90,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     try {
       await this.transact(tenantId, record.id, undefined, {
         TransactItems: [
-          {
-            Update: {
-              TableName: this.tenantsTableName,
-              Key: { [TENANT_PARTITION_KEY]: tenantId },
-              UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
-              ConditionExpression: condition.tenantHasRoom,
-              ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          counterTakeOne(this.tenantsTableName, tenantId),
           {
             Put: {
               TableName: this.tableName,
@@ -143,16 +133,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
     await this.transact(tenantId, deletion.record.id, expectedVersion, {
       TransactItems: [
-        {
-          Update: {
-            TableName: this.tenantsTableName,
-            Key: { [TENANT_PARTITION_KEY]: tenantId },
-            UpdateExpression: 'SET action_count = if_not_exists(action_count, :one) - :one',
-            ConditionExpression: condition.tenantIsProvisioned,
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
+        counterGiveBackOne(this.tenantsTableName, tenantId),
         {
           Put: {
             TableName: this.tableName,
@@ -205,11 +186,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         if (recordReason?.Code === 'ConditionalCheckFailed') {
           throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
         }
-        if (tenantReason?.Code === 'ConditionalCheckFailed') {
-          const tenant = oldItemOf(tenantReason);
-          if (!tenant?.usage_identifier_key) throw tenantNotProvisioned(tenantId, { cause: error });
-          throw new TenantLimitReached(tenantId, tenant.max_actions as number);
-        }
+        if (tenantReason?.Code === 'ConditionalCheckFailed') throw counterRefusal(tenantId, oldItemOf(tenantReason), error);
         const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
         if (!contended) throw error;
         if (attempt >= TRANSACTION_ATTEMPTS) {

@@ -3,9 +3,9 @@ import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand,
 import pLimit from 'p-limit';
 import type { BillingRunAction } from '../domain/billing-run-action.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts';
-import { ServiceError, TenantLimitReached, tenantNotProvisioned } from '../domain/errors.ts';
+import { ServiceError } from '../domain/errors.ts';
 import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
-import { counterRelease, counterReservation } from './tenant-counter.ts';
+import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,
@@ -69,19 +69,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
       const { Item: tenant } = await this.client.send(
         new GetCommand({ TableName: this.tenantsTableName, Key: { [TENANT_PARTITION_KEY]: tenantId }, ConsistentRead: true }),
       );
-      let refusal: string | undefined;
-      let granted = wanted;
-      if (!tenant?.usage_identifier_key) {
-        granted = 0;
-        refusal = tenantNotProvisioned(tenantId).message;
-      } else {
-        const max = Number(tenant.max_actions);
-        const room = Math.max(0, max - Number(tenant.action_count ?? 0));
-        if (room < wanted) {
-          granted = room;
-          refusal = new TenantLimitReached(tenantId, max).message;
-        }
-      }
+      const { granted, refusal } = roomFor(tenantId, tenant, wanted);
       const counter = granted > 0 && tenant ? [counterReservation(this.tenantsTableName, tenantId, granted, tenant.max_actions)] : [];
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: [chunkPut(granted, refusal), ...counter] }));
