@@ -2,15 +2,16 @@ import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';
 import { metrics } from './metrics.ts';
 
-/** What a step's log line tells of its result: the load and its counts, never a record. */
-const SUMMARY = ['tenantId', 'loadId', 'id', 'status', 'lines', 'loaded', 'failed'];
+/** What a line tells of a result: identifiers, statuses and counts, never a record. */
+const SUMMARY = ['tenantId', 'loadId', 'id', 'status', 'lines', 'loaded', 'failed', 'swept', 'skipped'];
 
 /**
- * One invocation of a bulk load step (a function of the state machine, not of the API), also as the
- * local runner runs it: one log line with its Lambda context and the result's counts, and the metrics
- * it counted (the API's functions get the same from their access log middleware).
+ * One invocation of a function that is not an API operation (a bulk load step, the sweep), also as
+ * the local runner runs a step: one log line (`message`) with its Lambda context, its operation and the
+ * result's counts, and the metrics it counted, under the dimension of its operation (the API's
+ * functions get the same from their access log middleware).
  */
-export async function step<T>(name: string, context: Context, work: () => Promise<T>): Promise<T> {
+export async function invocation<T>(name: string, context: Context, work: () => Promise<T>, message = 'bulk load step'): Promise<T> {
   logger.addContext(context);
   metrics.addDimension('operation', name);
   try {
@@ -20,9 +21,12 @@ export async function step<T>(name: string, context: Context, work: () => Promis
         result && typeof result === 'object' && key in result ? [[key, (result as Record<string, unknown>)[key]]] : [],
       ),
     );
-    logger.info('bulk load step', { operation: name, ...summary });
+    logger.info(message, { operation: name, ...summary });
     return result;
   } finally {
     metrics.flush();
   }
 }
+
+/** A bulk load step's invocation. */
+export const step = <T>(name: string, context: Context, work: () => Promise<T>): Promise<T> => invocation(name, context, work);
