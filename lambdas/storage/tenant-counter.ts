@@ -1,5 +1,4 @@
 import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../domain/errors.ts';
-import type { Item } from './record-items.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 
 /**
@@ -12,6 +11,9 @@ import { TENANT_PARTITION_KEY } from './table-design.ts';
  * - a bulk load batch reserves room for its records in one step, under the limit read with the count,
  *   and a batch that gave up before writing all it reserved gives the rest back.
  */
+/** A tenant's registry item as DynamoDB returned it. */
+type Item = Record<string, unknown>;
+
 const counterKey = (tenantId: string) => ({ [TENANT_PARTITION_KEY]: tenantId });
 
 export const counterTakeOne = (tenantsTableName: string, tenantId: string) => ({
