@@ -20,6 +20,7 @@ import type {
 } from './billing-run-action-repository.ts';
 import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
 import { counterGiveBackOne, counterRefusal, counterTakeOne } from './tenant-counter.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../retry.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
@@ -27,8 +28,15 @@ const condition = {
   isLiveAtVersion: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
 };
 
-/** Transactions on one tenant's counter collide under concurrency; they are retried this often, with jittered backoff. */
-const TRANSACTION_ATTEMPTS = 8;
+/** Transactions on one tenant's counter collide under concurrency; they are retried on this schedule. */
+const TRANSACTION_RETRY: RetrySchedule = { attempts: 8, baseMs: 10, capMs: 2_560 };
+
+/** Internal: a transaction cancelled because another held one of its items; worth another attempt. */
+class Contended extends Error {
+  constructor(cause: unknown) {
+    super('Transaction conflict', { cause });
+  }
+}
 
 /** Internal: the idempotency claim of a create already exists. */
 class IdempotencyKeyTaken extends Error {
@@ -172,28 +180,35 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     expectedVersion: number | undefined,
     input: TransactWriteCommandInput,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand(input));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        // DynamoDB reports one reason per item, in the order of TransactItems: every transaction here
-        // lists the tenant's counter first, the record second and the idempotency claim (if any) third.
-        const [tenantReason, recordReason, claimReason] = error.CancellationReasons ?? [];
-        const claim = oldItemOf(claimReason);
-        if (claimReason?.Code === 'ConditionalCheckFailed' && claim) throw new IdempotencyKeyTaken(claim);
-        if (recordReason?.Code === 'ConditionalCheckFailed') {
-          throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
-        }
-        if (tenantReason?.Code === 'ConditionalCheckFailed') throw counterRefusal(tenantId, oldItemOf(tenantReason), error);
-        const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
-        if (!contended) throw error;
-        if (attempt >= TRANSACTION_ATTEMPTS) {
-          throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    try {
+      await retrying(
+        TRANSACTION_RETRY,
+        () => this.sendTransaction(tenantId, id, expectedVersion, input),
+        (error) => error instanceof Contended,
+      );
+    } catch (error) {
+      if (!(error instanceof RetriesExhausted)) throw error instanceof Contended ? error.cause : error;
+      throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+    }
+  }
+
+  /** One attempt: a cancellation becomes the domain error of the item that refused, or Contended. */
+  private async sendTransaction(tenantId: string, id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput) {
+    try {
+      await this.client.send(new TransactWriteCommand(input));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // DynamoDB reports one reason per item, in the order of TransactItems: every transaction here
+      // lists the tenant's counter first, the record second and the idempotency claim (if any) third.
+      const [tenantReason, recordReason, claimReason] = error.CancellationReasons ?? [];
+      const claim = oldItemOf(claimReason);
+      if (claimReason?.Code === 'ConditionalCheckFailed' && claim) throw new IdempotencyKeyTaken(claim);
+      if (recordReason?.Code === 'ConditionalCheckFailed') {
+        throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
       }
+      if (tenantReason?.Code === 'ConditionalCheckFailed') throw counterRefusal(tenantId, oldItemOf(tenantReason), error);
+      const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
+      throw contended ? new Contended(error) : error;
     }
   }
 }

@@ -6,6 +6,7 @@ import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts
 import { ServiceError } from '../domain/errors.ts';
 import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
 import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../retry.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,
@@ -20,11 +21,20 @@ import {
 } from './table-design.ts';
 
 const BATCH_WRITE_ITEMS = 25;
-const ATTEMPTS = 10;
+/** BatchWriteItem's unprocessed items are sent again on this schedule. */
+const BATCH_WRITE_RETRY: RetrySchedule = { attempts: 10, baseMs: 10, capMs: 2_560 };
+/** A reservation that lost a race on the tenant's counter reads it again and retries on this schedule. */
+const RESERVE_RETRY: RetrySchedule = { attempts: 30, baseMs: 10, capMs: 2_560 };
+
+/** Internal: DynamoDB left items of a BatchWriteItem unprocessed; another attempt sends them. */
+class Unprocessed extends Error {
+  constructor(count: number) {
+    super(`${count} items unprocessed`);
+  }
+}
 /** How many reads at once look for the records of a batch that gives up. */
 const STORED_ID_READS = 25;
 
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 8)));
 /** Epoch seconds until which a load's items are kept (DynamoDB TTL). */
 export const retentionEnd = (): number => Math.floor(Date.now() / 1000) + BULK_LOAD_RETENTION_DAYS * 86_400;
 
@@ -65,7 +75,8 @@ export class DynamoDbBulkChunks implements BulkChunks {
         ConditionExpression: `attribute_not_exists(${PARTITION_KEY})`,
       },
     });
-    for (let attempt = 1; ; attempt++) {
+    // The counter moved (or a concurrent transaction held it) between the read and the write: read it again and retry.
+    const attempt = async (): Promise<{ granted: number; refusal?: string }> => {
       const { Item: tenant } = await this.client.send(
         new GetCommand({ TableName: this.tenantsTableName, Key: { [TENANT_PARTITION_KEY]: tenantId }, ConsistentRead: true }),
       );
@@ -77,15 +88,16 @@ export class DynamoDbBulkChunks implements BulkChunks {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const [chunkReason] = error.CancellationReasons ?? [];
-        if (chunkReason?.Code === 'ConditionalCheckFailed') {
-          // An earlier attempt of this batch reserved already: that reservation stands.
-          const earlier = await this.chunk(tenantId, loadId, firstLine);
-          if (earlier) return earlier;
-        }
-        // The counter moved (or a concurrent transaction held it): read it again and retry.
-        if (attempt >= ATTEMPTS * 3) throw error;
-        await pause(attempt);
+        // An earlier attempt of this batch reserved already: that reservation stands.
+        const earlier = chunkReason?.Code === 'ConditionalCheckFailed' ? await this.chunk(tenantId, loadId, firstLine) : undefined;
+        if (earlier) return earlier;
+        throw error;
       }
+    };
+    try {
+      return await retrying(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException);
+    } catch (error) {
+      throw error instanceof RetriesExhausted ? error.last : error;
     }
   }
   async putRecords(tenantId: string, records: BillingRunAction[], options: { firstAttempt: boolean }): Promise<void> {
@@ -198,12 +210,16 @@ export class DynamoDbBulkChunks implements BulkChunks {
     await Promise.all(
       batches.map(async (batch) => {
         let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 1; requests.length > 0; attempt++) {
+        const attempt = async (): Promise<void> => {
           const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
           requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-          if (requests.length === 0) return;
-          if (attempt >= ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} items unwritten after ${ATTEMPTS} attempts`);
-          await pause(attempt);
+          if (requests.length > 0) throw new Unprocessed(requests.length);
+        };
+        try {
+          await retrying(BATCH_WRITE_RETRY, attempt, (error) => error instanceof Unprocessed);
+        } catch (error) {
+          if (!(error instanceof RetriesExhausted)) throw error;
+          throw new Error(`DynamoDB left ${requests.length} items unwritten after ${BATCH_WRITE_RETRY.attempts} attempts`, { cause: error });
         }
       }),
     );

@@ -4,6 +4,7 @@ import { RecordLocked, TooManyRequests, VersionConflict, notFound } from '../dom
 import { nextVersion } from '../domain/record-stamp.ts';
 import { WRITE_RETRY, type ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
+import { RetriesExhausted, retrying } from '../retry.ts';
 
 /** The current record, read strongly consistent, which the caller is about to change. */
 export async function readForChange(deps: ActionDependencies, caller: Caller, id: string): Promise<BillingRunAction> {
@@ -12,9 +13,6 @@ export async function readForChange(deps: ActionDependencies, caller: Caller, id
   if (current.sys_locked === true) throw new RecordLocked(id);
   return current;
 }
-
-/** "Full jitter": a random wait up to a cap that doubles with each attempt, so racing writers spread out. */
-const backoffMs = (attempt: number): number => Math.random() * Math.min(WRITE_RETRY.capMs, WRITE_RETRY.baseMs * 2 ** attempt);
 
 /**
  * Reads the record, lets `change` write its next version, and starts over when another writer got
@@ -27,19 +25,15 @@ export async function changeWithRetries<T>(
   id: string,
   change: (current: BillingRunAction) => Promise<T>,
 ): Promise<T> {
-  const started = performance.now();
-  for (let attempt = 1; ; attempt++) {
-    const current = await readForChange(deps, caller, id);
-    try {
-      return await change(current);
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-      const wait = backoffMs(attempt);
-      if (attempt >= WRITE_RETRY.attempts || performance.now() - started + wait > WRITE_RETRY.budgetMs) {
-        throw new TooManyRequests(`Billing run action '${id}' is being changed by many writers at once; retry shortly`, 1);
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+  try {
+    return await retrying(
+      WRITE_RETRY,
+      async () => change(await readForChange(deps, caller, id)),
+      (error) => error instanceof VersionConflict,
+    );
+  } catch (error) {
+    if (!(error instanceof RetriesExhausted)) throw error;
+    throw new TooManyRequests(`Billing run action '${id}' is being changed by many writers at once; retry shortly`, 1);
   }
 }
 

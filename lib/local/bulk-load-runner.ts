@@ -10,6 +10,7 @@ import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
 import { uploadRefusal } from '../../lambdas/storage/local-upload-targets.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
 import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
 import { GatewayAnswer } from './gateway/answers.ts';
@@ -48,8 +49,11 @@ class LocalUploadedFile implements UploadedFile {
   }
 }
 
-/** How often a failed batch is tried in all (the state machine retries the chunk function as often). */
-const BATCH_ATTEMPTS = 5;
+/** How often a failed batch is tried in all, and the waits between (the state machine retries the chunk function as often). */
+const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
+
+/** Internal: the runner is stopping, or the load failed: no further attempt. */
+class Stopped extends Error {}
 
 type Steps = typeof BulkLoadSteps & {
   deps: BulkLoadSteps.BulkRunDependencies;
@@ -210,21 +214,29 @@ export class LocalBulkLoadRunner {
     // As the state machine runs a batch: tried up to BATCH_ATTEMPTS times, then given up (what was
     // written counts, the rest are line errors), and only if even that fails does the load fail.
     const loadBatch = async (batch: LineRange): Promise<void> => {
-      let reason = '';
-      for (let attempt = 1; !failure && !this.stopping; attempt++) {
+      const step = `load lines ${batch.first} to ${batch.last}`;
+      const attempt = async (attemptNumber: number): Promise<void> => {
+        if (failure || this.stopping) throw new Stopped();
         try {
-          if (attempt <= BATCH_ATTEMPTS) await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
-          else await this.invoke('chunk', () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
-          return;
+          await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
         } catch (error) {
-          deps.actions.reportError(error, { loadId, step: `load lines ${batch.first} to ${batch.last}`, attempt });
-          if (attempt > BATCH_ATTEMPTS) {
-            failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${BATCH_ATTEMPTS} times (${reason}) and what became of them could not be recorded (${(error as Error).name})`;
-            return;
-          }
-          reason = (error as Error).name;
-          await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+          deps.actions.reportError(error, { loadId, step, attempt: attemptNumber });
+          throw error;
         }
+      };
+      let reason: string;
+      try {
+        await retrying(BATCH_RETRY, attempt, (error) => !(error instanceof Stopped));
+        return;
+      } catch (error) {
+        if (!(error instanceof RetriesExhausted)) return; // stopping: the load resumes at the next start
+        reason = (error.last as Error).name;
+      }
+      try {
+        await this.invoke('chunk', () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
+      } catch (error) {
+        deps.actions.reportError(error, { loadId, step: `give up ${step}` });
+        failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${BATCH_RETRY.attempts} times (${reason}) and what became of them could not be recorded (${(error as Error).name})`;
       }
     };
     const inFlight = new Set<Promise<void>>();
