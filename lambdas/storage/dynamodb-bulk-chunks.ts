@@ -219,7 +219,9 @@ export class DynamoDbBulkChunks implements BulkChunks {
           await retrying(BATCH_WRITE_RETRY, attempt, (error) => error instanceof Unprocessed);
         } catch (error) {
           if (!(error instanceof RetriesExhausted)) throw error;
-          throw new Error(`DynamoDB left ${requests.length} items unwritten after ${BATCH_WRITE_RETRY.attempts} attempts`, { cause: error });
+          throw new Error(`DynamoDB left ${requests.length} items unwritten after ${BATCH_WRITE_RETRY.attempts} attempts`, {
+            cause: error,
+          });
         }
       }),
     );
