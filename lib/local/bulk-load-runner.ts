@@ -1,53 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'aws-lambda';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
-import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
 import { uploadRefusal } from '../../lambdas/storage/local-upload-targets.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
 import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
 import { GatewayAnswer } from './gateway/answers.ts';
 import { inInvocation } from './gateway/invocation.ts';
+import { LocalUploadedFile } from './local-uploaded-file.ts';
 import { lambdaContext } from './gateway/proxy-event.ts';
-
-/** A stored upload under DATA_DIR/bulk-loads/<tenant>/<load>.ndjson, its batches beside it (what S3 holds in AWS). */
-class LocalUploadedFile implements UploadedFile {
-  readonly version = 'local';
-  private readonly path: string;
-
-  constructor(path: string) {
-    this.path = path;
-  }
-
-  read(range?: { start: number; end: number }): AsyncIterable<Uint8Array> {
-    // createReadStream's end is inclusive.
-    return createReadStream(this.path, range ? { start: range.start, end: Math.max(range.start, range.end - 1) } : {});
-  }
-
-  async writeBatches(batches: AsyncIterable<LineRange>): Promise<void> {
-    const temporary = `${this.path}.batches.part`;
-    await pipeline(
-      (async function* () {
-        for await (const batch of batches) yield `${JSON.stringify(batch)}\n`;
-      })(),
-      createWriteStream(temporary),
-    );
-    renameSync(temporary, `${this.path}.batches`);
-  }
-
-  async *batches(): AsyncGenerator<LineRange> {
-    for await (const line of createInterface({ input: createReadStream(`${this.path}.batches`), crlfDelay: Number.POSITIVE_INFINITY })) {
-      if (line) yield JSON.parse(line) as LineRange;
-    }
-  }
-}
 
 /** How often a failed batch is tried in all, and the waits between (the state machine retries the chunk function as often). */
 const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
