@@ -26,7 +26,6 @@ export interface LineStart {
 }
 
 const NEWLINE = 0x0a;
-const BLANK = /^[ \t\r]*$/;
 /** Space, tab and carriage return: a line of only these is blank, however long. */
 const isBlankByte = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d;
 /** A UTF-8 byte order mark, which the decoder drops at a line's start (text-encoding.ts): it leaves a line blank. */
@@ -64,9 +63,9 @@ export async function* fileLines(
       if (trimmed.length > maxTextBytes) result = { line, start, end, unreadable: 'too long' };
       else {
         // Read as a request body is read (text-encoding.ts): strict UTF-8, a leading BOM dropped.
+        // (A line of white space, a leading BOM aside, was found blank byte by byte above.)
         const text = decodeUtf8(trimmed);
-        if (text === undefined) result = { line, start, end, unreadable: 'not UTF-8' };
-        else if (!BLANK.test(text)) result = { line, start, end, text };
+        result = text === undefined ? { line, start, end, unreadable: 'not UTF-8' } : { line, start, end, text };
       }
     }
     line += 1;

@@ -187,7 +187,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         (error) => error instanceof Contended,
       );
     } catch (error) {
-      if (!(error instanceof RetriesExhausted)) throw error instanceof Contended ? error.cause : error;
+      if (!(error instanceof RetriesExhausted)) throw error;
       throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
     }
   }

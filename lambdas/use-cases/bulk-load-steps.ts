@@ -133,6 +133,21 @@ async function batchOutcomes(
   return { records, errors };
 }
 
+/**
+ * A batch to work on, whatever an earlier attempt left: its bookkeeping (undefined before its first
+ * reservation), the caller its records are written as (the one that started the load), and its lines
+ * read again into records and line errors. Undefined when there is nothing to do: the batch is done,
+ * or the load is no longer loading.
+ */
+async function openBatch(deps: BulkRunDependencies, file: UploadedFile, tenantId: string, loadId: string, range: LineRange) {
+  const earlier = await deps.chunks.chunk(tenantId, loadId, range.first);
+  if (earlier?.done) return undefined;
+  const load = await deps.loads.get(tenantId, loadId);
+  if (load?.status !== 'loading') return undefined;
+  const caller = callerOf(load, tenantId);
+  return { earlier, caller, ...(await batchOutcomes(deps, file, load, caller, range)) };
+}
+
 /** The records past the room a batch was granted: each an error with the refusal. */
 const refusedLines = (records: BillingRunAction[], refusal: string | undefined): LineError[] =>
   records.map((record) => ({ line: record.sys_bulk_load_record_no as number, message: refusal ?? 'The tenant has no room left' }));
@@ -148,14 +163,9 @@ export async function loadChunk(
   loadId: string,
   range: LineRange,
 ): Promise<{ loaded: number; failed: number }> {
-  const earlier = await deps.chunks.chunk(tenantId, loadId, range.first);
-  if (earlier?.done) return { loaded: 0, failed: 0 };
-  const load = await deps.loads.get(tenantId, loadId);
-  if (load?.status !== 'loading') return { loaded: 0, failed: 0 };
-
-  // Every record of the load is written, and its processing started, as the caller that started the load.
-  const caller = callerOf(load, tenantId);
-  const { records, errors } = await batchOutcomes(deps, file, load, caller, range);
+  const batch = await openBatch(deps, file, tenantId, loadId, range);
+  if (!batch) return { loaded: 0, failed: 0 };
+  const { earlier, caller, records, errors } = batch;
   const reservation = earlier ?? (await deps.chunks.reserve(tenantId, loadId, range.first, records.length));
   const written = records.slice(0, reservation.granted);
   errors.push(...refusedLines(records.slice(reservation.granted), reservation.refusal));
@@ -178,13 +188,9 @@ export async function giveUpChunk(
   range: LineRange,
   reason: string,
 ): Promise<{ loaded: number; failed: number }> {
-  const earlier = await deps.chunks.chunk(tenantId, loadId, range.first);
-  if (earlier?.done) return { loaded: 0, failed: 0 };
-  const load = await deps.loads.get(tenantId, loadId);
-  if (load?.status !== 'loading') return { loaded: 0, failed: 0 };
-
-  const caller = callerOf(load, tenantId);
-  const { records, errors } = await batchOutcomes(deps, file, load, caller, range);
+  const batch = await openBatch(deps, file, tenantId, loadId, range);
+  if (!batch) return { loaded: 0, failed: 0 };
+  const { earlier, caller, records, errors } = batch;
   const granted = earlier?.granted ?? 0;
   const candidates = records.slice(0, granted);
   if (earlier) errors.push(...refusedLines(records.slice(granted), earlier.refusal));

@@ -51,7 +51,7 @@ async function loadHandler<T>(entry: string): Promise<T> {
 async function admit(usagePlans: LocalUsagePlans, usageIdentifierKey: string | undefined): Promise<void> {
   const admission = usageIdentifierKey ? await usagePlans.admit(usageIdentifierKey) : undefined;
   if (!admission) throw GatewayAnswer.of('INVALID_API_KEY', 'No API key of a usage plan is associated with this tenant');
-  if (!admission.admitted) throw GatewayAnswer.of(admission.quota ? 'QUOTA_EXCEEDED' : 'THROTTLED', admission.message);
+  if (!admission.admitted) throw GatewayAnswer.of(admission.refusal, admission.message);
 }
 
 /**
@@ -90,7 +90,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     const found = match(request.method ?? 'GET', url.pathname);
     const stageAdmission = options.stageThrottle.admit(found.route.operation);
     if (!stageAdmission.admitted) {
-      throw GatewayAnswer.of('THROTTLED', stageAdmission.message);
+      throw GatewayAnswer.of(stageAdmission.refusal, stageAdmission.message);
     }
     const body = await readBody(request);
     const { event, methodArn } = proxyEventOf(request, url, found, requestId);

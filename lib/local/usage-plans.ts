@@ -2,7 +2,8 @@ import { TokenBucket } from 'limiter';
 import type { TierName } from '../../lambdas/storage/tenant-registry.ts';
 import type { StageThrottle, Tier, Tiers } from '../stack/tiers.ts';
 
-export type Admission = { admitted: true } | { admitted: false; message: string; retryAfterSeconds: number; quota?: true };
+/** A refusal names API Gateway's answer (gateway-response-templates.ts), whose template sets its body and Retry-After. */
+export type Admission = { admitted: true } | { admitted: false; refusal: 'THROTTLED' | 'QUOTA_EXCEEDED'; message: string };
 
 interface Meter {
   tier: TierName;
@@ -11,12 +12,9 @@ interface Meter {
   used: number;
 }
 
-const monthOf = (now: Date): string => now.toISOString().slice(0, 7);
+const THROTTLED: Admission = { admitted: false, refusal: 'THROTTLED', message: 'Too Many Requests' };
 
-function secondsToNextMonth(now: Date): number {
-  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  return Math.ceil((next - now.getTime()) / 1000);
-}
+const monthOf = (now: Date): string => now.toISOString().slice(0, 7);
 
 function fullBucket(tier: Tier): TokenBucket {
   const bucket = new TokenBucket({ bucketSize: tier.burstLimit, tokensPerInterval: tier.rateLimit, interval: 'second' });
@@ -48,20 +46,14 @@ export class LocalUsagePlans {
       meter = { tier, bucket: fullBucket(this.tiers[tier]), month: monthOf(now), used: meter?.used ?? 0 };
       this.meters.set(key, meter);
     }
-    if (!meter.bucket.tryRemoveTokens(1)) {
-      return {
-        admitted: false,
-        message: 'Too Many Requests',
-        retryAfterSeconds: Math.max(1, Math.ceil(meter.bucket.getWaitTime(1) / 1000)),
-      };
-    }
+    if (!meter.bucket.tryRemoveTokens(1)) return THROTTLED;
     const quota = this.tiers[tier].monthlyQuota;
     if (meter.month !== monthOf(now)) {
       meter.month = monthOf(now);
       meter.used = 0;
     }
     if (quota !== null && meter.used >= quota) {
-      return { admitted: false, message: 'Limit Exceeded', retryAfterSeconds: secondsToNextMonth(now), quota: true };
+      return { admitted: false, refusal: 'QUOTA_EXCEEDED', message: 'Limit Exceeded' };
     }
     meter.used++;
     return { admitted: true };
@@ -87,7 +79,7 @@ export class LocalStageThrottle {
       this.buckets.set(method, bucket);
     }
     if (bucket.tryRemoveTokens(1)) return { admitted: true };
-    return { admitted: false, message: 'Too Many Requests', retryAfterSeconds: Math.max(1, Math.ceil(bucket.getWaitTime(1) / 1000)) };
+    return THROTTLED;
   }
 }
 

@@ -45,20 +45,6 @@ export const serviceMetric = (stack: Stack, metricName: string, dimensions: Reco
 
 /** One CloudWatch dashboard of the same signals as the alarms, and the service's figures by operation. */
 export function addDashboard(stack: Stack, props: Sources, signals: Signals): void {
-  const {
-    topic,
-    requests,
-    serverErrors,
-    errorRate,
-    p99,
-    authorizerFailures,
-    tableSignals,
-    processorFailed,
-    processorTimedOut,
-    bulkLines,
-    bulkLoadsFailed,
-    bulkExecutionsFailed,
-  } = signals;
   const service = (metricName: string, dimensions: Record<string, string> = {}) => serviceMetric(stack, metricName, dimensions);
   const byOperation = (metricName: string) =>
     ROUTES.map((route) => service(metricName, { operation: route.operation }).with({ label: route.operation }));
@@ -73,17 +59,17 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
   new Dashboard(stack, 'Dashboard', {
     dashboardName: stack.stackName,
     widgets: [
-      [new TextWidget({ markdown: `# ${stack.stackName}\nAlarms notify the SNS topic ${topic.topicName}.`, width: 24, height: 2 })],
+      [new TextWidget({ markdown: `# ${stack.stackName}\nAlarms notify the SNS topic ${signals.topic.topicName}.`, width: 24, height: 2 })],
       [
         new GraphWidget({
           title: 'API requests, 4xx, 5xx',
-          left: [requests, props.api.metricClientError({ period: FIVE_MINUTES }), serverErrors],
+          left: [signals.requests, props.api.metricClientError({ period: FIVE_MINUTES }), signals.serverErrors],
         }),
         new GraphWidget({
           title: 'API latency p50 / p99 (ms)',
-          left: [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }), p99],
+          left: [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }), signals.p99],
         }),
-        new GraphWidget({ title: 'API 5xx %', left: [errorRate] }),
+        new GraphWidget({ title: 'API 5xx %', left: [signals.errorRate] }),
       ],
       [
         new GraphWidget({ title: 'Requests by operation', left: byOperation(METRIC.requests), width: 12 }),
@@ -100,7 +86,7 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
         }),
         new GraphWidget({
           title: 'Records swept, authorizer failures',
-          left: [service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }), authorizerFailures],
+          left: [service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }), signals.authorizerFailures],
         }),
       ],
       [
@@ -116,7 +102,7 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
         }),
       ],
       [
-        ...tableSignals.flatMap(({ name, throttled, systemErrors }) => [
+        ...signals.tableSignals.flatMap(({ name, throttled, systemErrors }) => [
           new GraphWidget({ title: `DynamoDB ${name}: throttled requests`, left: [throttled], width: 6 }),
           new GraphWidget({ title: `DynamoDB ${name}: system errors`, left: [systemErrors], width: 6 }),
         ]),
@@ -127,15 +113,15 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
           left: [
             props.processor.metricStarted({ period: FIVE_MINUTES }),
             props.processor.metricSucceeded({ period: FIVE_MINUTES }),
-            processorFailed,
-            processorTimedOut,
+            signals.processorFailed,
+            signals.processorTimedOut,
           ],
           width: 12,
         }),
-        new GraphWidget({ title: 'Bulk load lines loaded and failed', left: bulkLines, width: 6 }),
+        new GraphWidget({ title: 'Bulk load lines loaded and failed', left: signals.bulkLines, width: 6 }),
         new GraphWidget({
           title: 'Bulk loads failed, bulk executions',
-          left: [bulkLoadsFailed, props.bulkLoads.metricStarted({ period: FIVE_MINUTES }), bulkExecutionsFailed],
+          left: [signals.bulkLoadsFailed, props.bulkLoads.metricStarted({ period: FIVE_MINUTES }), signals.bulkExecutionsFailed],
           width: 6,
         }),
       ],
