@@ -18,6 +18,8 @@ const MAX_DEPTH = 32;
  * with a 400 naming the field, so that no key reaches either limit.
  */
 const MAX_KEY_BYTES = 8 * 1024;
+/** A UTF-16 unit takes at most 3 bytes of UTF-8: only a key past a third of the limit is measured (every write walks every key). */
+const keyTooLong = (key: string): boolean => key.length > MAX_KEY_BYTES / 3 && Buffer.byteLength(key) > MAX_KEY_BYTES;
 
 /**
  * zod compiles a fast parser for each object schema with new Function() at its first use. On a cold
@@ -82,7 +84,7 @@ export function unstorableIssues(value: unknown): FieldIssue[] {
       const entries = Array.isArray(node) ? node.entries() : Object.entries(node);
       for (const [key, child] of entries) {
         if (key === '') issues.push({ path: pathOf([...path, key]), message: 'object keys must not be empty' });
-        else if (typeof key === 'string' && Buffer.byteLength(key) > MAX_KEY_BYTES) {
+        else if (typeof key === 'string' && keyTooLong(key)) {
           issues.push({ path: pathOf([...path, key]), message: `object keys may hold at most ${MAX_KEY_BYTES} bytes (UTF-8)` });
         } else if (typeof key === 'string' && !key.isWellFormed()) {
           issues.push({ path: pathOf(path), message: 'an object key contains an unpaired surrogate' });
