@@ -1,4 +1,4 @@
-import type { BillingRunAction } from '../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { uploadKey } from '../lambdas/storage/upload-keys.ts';
 import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';

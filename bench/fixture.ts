@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { BillingRunAction } from '../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { newRecord } from '../lambdas/domain/record-stamp.ts';
 import { createDocumentClient } from '../lambdas/storage/document-client.ts';
 import { toItem } from '../lambdas/storage/record-items.ts';

@@ -1,6 +1,3 @@
-import * as z from 'zod/mini';
-import { type JsonNumber, isJsonNumber } from './json-values.ts';
-
 /** Patterns of SPEC section 2: path and lookup values. */
 export const TENANT_ID_PATTERN = /^[\w-]{1,128}$/;
 export const ID_PATTERN = /^[\w:|-]{1,256}$/;
@@ -29,108 +26,51 @@ export const TYPES = [
 
 export const OUTCOMES = ['no change', 'added', 'removed'] as const;
 
-const ERROR_STACK_MAX_BYTES = 32 * 1024;
-
-// Schemas are immutable, so one instance serves every field of its kind: constructing fewer of them
-// is measurably less work at every cold start.
-const dateTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z' });
-const reference = z.string().check(z.minLength(1), z.maxLength(256));
-/** A lookup value is a path segment of its list route, so it is refused on write unless a list can take it. */
-const lookupValue = z
-  .string()
-  .check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source} (letters, digits, _ : | -), as its list route requires` }));
-const text = z.string();
-const optional = z.optional;
-const optionalText = optional(text);
-const optionalBoolean = optional(z.boolean());
-/** Any JSON number, kept exactly (see json-values.ts). */
-const anyNumber = z.custom<JsonNumber>(isJsonNumber, { error: 'must be a number' });
-const optionalNumber = optional(anyNumber);
-const version = z.int().check(z.minimum(1));
-const ignored = optional(z.unknown());
-
-/** Fields a client writes and reads. */
-export const businessFields = {
-  name: z.string().check(z.minLength(1), z.maxLength(1024)),
-  date: dateTime,
-  billing_run_id: lookupValue,
-  candidate_service: reference,
-  candidate_id: reference,
-  certification_id: lookupValue,
-  application_id: lookupValue,
-  training_provider_id: lookupValue,
-  program_id: reference,
-  certification_notice_id: reference,
-  invoice_template_id: reference,
-  status: z.enum(STATUSES),
-  type: z.enum(TYPES),
-  training_provider_billing_records: z
-    .array(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))
-    .check(z.minLength(1), z.maxLength(1000)),
-  last_refresh_date: optional(dateTime),
-  outcome_of_last_refresh: optional(z.enum(OUTCOMES)),
-  error_message: optionalText,
-  error_stack: optional(
-    z.string().check(
-      z.refine((value) => Buffer.byteLength(value, 'utf8') <= ERROR_STACK_MAX_BYTES, {
-        error: `must be at most ${ERROR_STACK_MAX_BYTES} bytes`,
-      }),
-    ),
-  ),
-  step_function_execution_arn: optionalText,
-  expiration_date: optionalText,
-  application_notice_id: optionalText,
-  invoice_id: optionalText,
-  email_training_provider_invoice: optionalBoolean,
-};
+/** Fields a client writes and reads (their schemas: record-schema.ts). */
+export const BUSINESS_FIELDS = [
+  'name',
+  'date',
+  'billing_run_id',
+  'candidate_service',
+  'candidate_id',
+  'certification_id',
+  'application_id',
+  'training_provider_id',
+  'program_id',
+  'certification_notice_id',
+  'invoice_template_id',
+  'status',
+  'type',
+  'training_provider_billing_records',
+  'last_refresh_date',
+  'outcome_of_last_refresh',
+  'error_message',
+  'error_stack',
+  'step_function_execution_arn',
+  'expiration_date',
+  'application_notice_id',
+  'invoice_id',
+  'email_training_provider_invoice',
+] as const;
 
 /** Metadata a client may set; stored as given once its type checks. */
-export const clientMetadataFields = {
-  sys_external_id: optionalText,
-  sys_locked: optionalBoolean,
-  sys_directive: optionalText,
-  sys_bulk_load_pk: optionalText,
-  sys_bulk_load_at: optionalText,
-  sys_bulk_load_id: optionalText,
-  sys_bulk_load_record_no: optionalNumber,
-  sys_bulk_load_source_file: optionalText,
-  sys_last_bulk_data_operation_id: optionalText,
-  sys_last_bulk_data_operation_sys_version: optionalText,
-  sys_calculated_field_error: optionalText,
-  sys_calculated_field_errors: optional(z.array(z.strictObject({ field: z.string(), error: z.string() }))),
-  sys_snapshot_base_version: optionalNumber,
-  sys_has_files_in_s3: optionalBoolean,
-  sys_configuration_snapshot_id: optionalText,
-};
-
-/**
- * The record as the API returns it, server-managed fields included. The functions never parse with
- * it (they build these fields themselves), so it is built on demand: for the type, and for tools.
- */
-export function recordSchema() {
-  const securityContext = z.strictObject({
-    principal: text,
-    tenant: text,
-    source_ip: text,
-    user_agent: text,
-    request_id: text,
-    time: text,
-    operation: text,
-  });
-  return z.strictObject({
-    ...businessFields,
-    ...clientMetadataFields,
-    id: text,
-    sys_version: version,
-    sys_created_at: text,
-    sys_created_by_id: text,
-    sys_last_modified_at: text,
-    sys_last_modified_by_id: text,
-    sys_deleted_by_id: optionalText,
-    sys_last_security_context: securityContext,
-  });
-}
-export type BillingRunAction = z.infer<ReturnType<typeof recordSchema>>;
+export const CLIENT_METADATA_FIELDS = [
+  'sys_external_id',
+  'sys_locked',
+  'sys_directive',
+  'sys_bulk_load_pk',
+  'sys_bulk_load_at',
+  'sys_bulk_load_id',
+  'sys_bulk_load_record_no',
+  'sys_bulk_load_source_file',
+  'sys_last_bulk_data_operation_id',
+  'sys_last_bulk_data_operation_sys_version',
+  'sys_calculated_field_error',
+  'sys_calculated_field_errors',
+  'sys_snapshot_base_version',
+  'sys_has_files_in_s3',
+  'sys_configuration_snapshot_id',
+] as const;
 
 /** Fields only the service writes. */
 export const SERVER_MANAGED_FIELDS = [
@@ -142,40 +82,9 @@ export const SERVER_MANAGED_FIELDS = [
   'sys_last_modified_by_id',
   'sys_deleted_by_id',
   'sys_last_security_context',
-] as const satisfies readonly (keyof BillingRunAction)[];
-type ServerManagedField = (typeof SERVER_MANAGED_FIELDS)[number];
-export const RECORD_FIELDS = [...Object.keys(businessFields), ...Object.keys(clientMetadataFields), ...SERVER_MANAGED_FIELDS] as const;
-
-/**
- * What a client sends to create or replace a record. Server-managed fields may ride along (a GET
- * result sent back in a PUT) and are ignored, except `sys_version` (a precondition) and `id`.
- */
-export const writableRecordSchema = z.strictObject({
-  ...businessFields,
-  ...clientMetadataFields,
-  id: optionalText,
-  sys_version: optional(version),
-  sys_created_at: ignored,
-  sys_created_by_id: ignored,
-  sys_last_modified_at: ignored,
-  sys_last_modified_by_id: ignored,
-  sys_deleted_by_id: ignored,
-  sys_last_security_context: ignored,
-} satisfies Record<ServerManagedField, unknown> & Record<keyof typeof businessFields | keyof typeof clientMetadataFields, unknown>);
-type WritableRecord = z.infer<typeof writableRecordSchema>;
-
-/** The client-writable part of a record: business fields and client metadata. */
-export type ClientFields = Omit<WritableRecord, ServerManagedField>;
-
-const CLIENT_FIELD_NAMES = [...Object.keys(businessFields), ...Object.keys(clientMetadataFields)];
-
-export function clientFieldsOf(record: Record<string, unknown>): ClientFields {
-  const picked: Record<string, unknown> = {};
-  for (const name of CLIENT_FIELD_NAMES) {
-    if (record[name] !== undefined) picked[name] = record[name];
-  }
-  return picked as ClientFields;
-}
+] as const;
+export type ServerManagedField = (typeof SERVER_MANAGED_FIELDS)[number];
+export const RECORD_FIELDS = [...BUSINESS_FIELDS, ...CLIENT_METADATA_FIELDS, ...SERVER_MANAGED_FIELDS] as const;
 
 /** The lookups of SPEC section 2, each backed by one GSI. */
 export const LOOKUPS = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BillingRunAction } from './billing-run-action.ts';
+import type { BillingRunAction } from './record-schema.ts';
 
 export const PROCESSING = 'processing';
 

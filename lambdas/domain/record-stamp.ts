@@ -1,4 +1,4 @@
-import type { BillingRunAction, ClientFields } from './billing-run-action.ts';
+import type { BillingRunAction, ClientFields } from './record-schema.ts';
 import type { Caller } from './caller.ts';
 
 /** The moment and the reason of a write, from which every server-managed field is derived. */

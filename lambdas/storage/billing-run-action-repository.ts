@@ -1,4 +1,5 @@
-import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
+import type { Lookup } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 
 export interface ListPage {
   items: BillingRunAction[];

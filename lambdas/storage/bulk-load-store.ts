@@ -1,4 +1,4 @@
-import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { BatchLimits, BulkLoad, LineError } from '../domain/bulk-load.ts';
 import type { ServiceError } from '../domain/errors.ts';
 import type { IdempotencyClaim } from './billing-run-action-repository.ts';

@@ -6,7 +6,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { BillingRunAction, Lookup } from '../domain/billing-run-action.ts';
+import type { Lookup } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import { parseJson } from '../domain/json-values.ts';
 import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';

@@ -1,5 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type BillingRunAction, RECORD_FIELDS } from '../domain/billing-run-action.ts';
+import { RECORD_FIELDS } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import { itemTooLarge } from '../domain/errors.ts';
 import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';
 import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';

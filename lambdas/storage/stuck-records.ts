@@ -1,4 +1,4 @@
-import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 
 export interface TenantRecord {
   tenantId: string;

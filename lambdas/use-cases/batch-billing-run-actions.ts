@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import * as z from 'zod/mini';
-import { type BillingRunAction, ID_PATTERN } from '../domain/billing-run-action.ts';
+import { ID_PATTERN } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, ServiceError } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';

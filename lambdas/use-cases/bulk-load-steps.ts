@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import { type BatchLimits, type BulkLoad, type LineError, lineRecordId } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
@@ -9,7 +9,7 @@ import { type FileLine, type LineRange, fileLines, lineRanges } from '../domain/
 import { newRecord } from '../domain/record-stamp.ts';
 import type { UploadedFile } from '../storage/bulk-load-files.ts';
 import type { BulkChunks, BulkLoads } from '../storage/bulk-load-store.ts';
-import { createBodyFields } from './create-billing-run-action.ts';
+import { createBodyFields } from './shared/create-body.ts';
 import type { ActionDependencies } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing.ts';
 

@@ -1,4 +1,5 @@
-import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
+import { clientFieldsOf } from '../domain/client-fields.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { RecordLocked, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';

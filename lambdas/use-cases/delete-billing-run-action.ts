@@ -1,7 +1,7 @@
-import type { BillingRunAction } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import { clientFieldsOf } from '../domain/billing-run-action.ts';
+import { clientFieldsOf } from '../domain/client-fields.ts';
 import { changeWithRetries } from './changeable-record.ts';
 import type { ActionDependencies } from './dependencies.ts';
 

@@ -4,7 +4,7 @@ import { NotFound } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import type { BulkLoads } from '../storage/bulk-load-store.ts';
 import type { ActionDependencies } from './dependencies.ts';
-import { bulkLoadAccess } from './start-bulk-load.ts';
+import { bulkLoadAccess } from './shared/bulk-load-access.ts';
 
 /** A load as a read answers it: its counts (always complete) and one page of its line errors. */
 export type BulkLoadReport = BulkLoad & { errors: LineError[]; errors_last_evaluated_key?: string };

@@ -1,4 +1,6 @@
-import { type BillingRunAction, clientFieldsOf, writableRecordSchema } from '../domain/billing-run-action.ts';
+import { clientFieldsOf } from '../domain/client-fields.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
+import { writableRecordSchema } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../domain/json-patch.ts';
 import { jsonEquals } from '../domain/json-values.ts';

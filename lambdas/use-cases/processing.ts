@@ -1,4 +1,5 @@
-import { type BillingRunAction, clientFieldsOf } from '../domain/billing-run-action.ts';
+import { clientFieldsOf } from '../domain/client-fields.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
 import { METRIC } from '../domain/metric-names.ts';

@@ -2,15 +2,11 @@ import { type BulkLoad, startBulkLoadSchema } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 import type { UploadTarget } from '../storage/bulk-load-files.ts';
-import { idempotencyClaim } from './create-billing-run-action.ts';
-import type { ActionDependencies, BulkLoadAccess } from './dependencies.ts';
+import type { ActionDependencies } from './dependencies.ts';
+import { bulkLoadAccess } from './shared/bulk-load-access.ts';
+import { idempotencyClaim } from './shared/idempotency.ts';
 
 export type LoadWithUpload = BulkLoad & { upload?: UploadTarget };
-
-export function bulkLoadAccess(deps: ActionDependencies): BulkLoadAccess {
-  if (!deps.bulkLoads) throw new Error('This function was built without bulk load access');
-  return deps.bulkLoads;
-}
 
 /**
  * Starts a load: stores it `awaiting upload` and answers where to send the file. The same

@@ -1,4 +1,4 @@
-import type { ClientFields } from '../domain/billing-run-action.ts';
+import type { ClientFields } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { Conflict, NotFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';

@@ -1,4 +1,5 @@
-import { type BillingRunAction, writableRecordSchema } from '../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../domain/record-schema.ts';
+import { writableRecordSchema } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { Conflict, ValidationFailed } from '../domain/errors.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';

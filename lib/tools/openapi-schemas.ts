@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
-import { OUTCOMES, STATUSES, TYPES, recordSchema, writableRecordSchema } from '../../lambdas/domain/billing-run-action.ts';
+import { OUTCOMES, STATUSES, TYPES } from '../../lambdas/domain/billing-run-action.ts';
+import { recordSchema, writableRecordSchema } from '../../lambdas/domain/record-schema.ts';
 import { patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { isJsonNumber } from '../../lambdas/domain/json-values.ts';
 import { batchEnvelopeSchema } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
-import { createSchema } from '../../lambdas/use-cases/create-billing-run-action.ts';
+import { createSchema } from '../../lambdas/use-cases/shared/create-body.ts';
 import { BULK_LOAD_STATUSES, startBulkLoadSchema } from '../../lambdas/domain/bulk-load.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { NotFound, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';

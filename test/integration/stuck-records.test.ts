@@ -1,6 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbStuckRecords } from '../../lambdas/storage/dynamodb-stuck-records.ts';

@@ -1,4 +1,5 @@
-import { type BillingRunAction, LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
+import { LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { Conflict, VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
 import { fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
 import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';

@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { executionName } from '../../lambdas/domain/processing.ts';
 import { StepFunctionsProcessingStarter } from '../../lambdas/processing/step-functions-processing-starter.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { createHandler } from '../../lambdas/http/handler-factory.ts';
 import { idParameter } from '../../lambdas/http/request-parameters.ts';
-import type { BillingRunAction } from '../../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { Conflict, NotFound, RecordLocked, ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { deleteBillingRunAction } from '../../lambdas/use-cases/delete-billing-run-action.ts';
