@@ -1,10 +1,10 @@
 /**
- * The layer rules of lambdas/ (docs/architecture.md draws them), checked by `npm run lint`:
- * handlers -> http layer -> use cases -> domain and ports; adapters -> ports and domain; only the
- * composition root builds adapters; nothing in lambdas/ reaches into lib/; no cycles.
+ * The layer rules of lambdas/ and lib/ (docs/architecture.md draws them), checked by `npm run lint`:
+ * handlers -> http layer -> use cases -> domain and ports; adapters (one folder per service they talk
+ * to) -> ports and domain, never each other; only the composition root builds adapters; nothing in
+ * lambdas/ reaches into lib/; in lib/, the local run and the stack never import the commands; no cycles.
  */
-const ADAPTERS =
-  '^lambdas/(storage/(dynamodb-|document-client|attribute-values|record-items|s3-|local-upload-targets)|processing/step-functions-|auth/(jose-token-verifier|http-jwks)|secrets/)';
+const ADAPTERS = '^lambdas/adapters/';
 
 module.exports = {
   forbidden: [
@@ -28,27 +28,49 @@ module.exports = {
       comment: 'Use cases reach storage and processing through their ports, never an adapter, the HTTP layer or the wiring.',
       severity: 'error',
       from: { path: '^lambdas/use-cases/' },
-      to: { path: `${ADAPTERS}|^lambdas/(http|handlers)/|^lambdas/composition\\.ts` },
+      to: { path: `${ADAPTERS}|^lambdas/(http|handlers)/|^lambdas/composition/` },
+    },
+    {
+      name: 'ports-see-the-domain',
+      comment: "A port is an interface in the domain's terms: it imports the domain and other ports, nothing else of lambdas/.",
+      severity: 'error',
+      from: { path: '^lambdas/ports/' },
+      to: { path: '^lambdas/(?!domain/|ports/)' },
     },
     {
       name: 'adapters-below-use-cases',
       comment: 'Adapters implement ports for the domain; they never call up into use cases, HTTP or handlers.',
       severity: 'error',
-      from: { path: '^lambdas/(storage|processing|auth|secrets)/' },
-      to: { path: '^lambdas/(use-cases|http|handlers)/|^lambdas/composition\\.ts' },
+      from: { path: ADAPTERS },
+      to: { path: '^lambdas/(use-cases|http|handlers|auth)/|^lambdas/composition/' },
+    },
+    {
+      name: 'adapters-apart',
+      comment: 'Each folder of adapters talks to one service (DynamoDB, S3, Step Functions, ...); they do not import each other.',
+      severity: 'error',
+      from: { path: '^lambdas/adapters/([^/]+)/' },
+      to: { path: '^lambdas/adapters/', pathNot: '^lambdas/adapters/$1/' },
+    },
+    {
+      name: 'lib-one-way',
+      comment: 'The local run and the stack are what the commands drive; they never import a command.',
+      severity: 'error',
+      from: { path: '^lib/(local|stack)/' },
+      to: { path: '^lib/commands/' },
     },
     {
       name: 'http-layer-below-handlers',
-      comment: 'The HTTP layer serves the handlers and calls use cases; it never imports a handler or an adapter.',
+      comment:
+        'The HTTP layer serves the handlers and calls use cases; it never imports a handler, an adapter or the composition root (handlers hand their resolver in).',
       severity: 'error',
       from: { path: '^lambdas/http/' },
-      to: { path: `^lambdas/handlers/|${ADAPTERS}` },
+      to: { path: `^lambdas/handlers/|${ADAPTERS}|^lambdas/composition/` },
     },
     {
       name: 'only-composition-builds-adapters',
       comment: 'Within lambdas/, adapters are built by the composition root alone.',
       severity: 'error',
-      from: { path: '^lambdas/', pathNot: `^lambdas/composition\\.ts|${ADAPTERS}` },
+      from: { path: '^lambdas/', pathNot: `^lambdas/composition/|${ADAPTERS}` },
       to: { path: ADAPTERS },
     },
   ],

@@ -15,16 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'lambdas/storage/**',
-      'lambdas/auth/**',
-      'lambdas/processing/**',
-      'lambdas/secrets/**',
-      'lib/**',
-      'bin/**',
-      'test/**',
-      'bench/**',
-    ],
+    files: ['lambdas/adapters/**', 'lib/**', 'bin/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

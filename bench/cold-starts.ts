@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
-import type { BillingRunAction } from '../lambdas/domain/billing-run-action.ts';
+import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
 import { BASELINE, type Bundle, REFERENCE } from './bundles.ts';

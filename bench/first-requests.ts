@@ -1,6 +1,6 @@
 import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { ROUTES } from '../lambdas/routes.ts';
-import { uploadKey } from '../lambdas/storage/upload-keys.ts';
+import { uploadKey } from '../lambdas/adapters/s3/upload-keys.ts';
 import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
 import { validBody } from '../test/support/fixtures.ts';
 import { type Bundle, REFERENCE } from './bundles.ts';

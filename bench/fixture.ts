@@ -1,11 +1,11 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { newRecord } from '../lambdas/domain/record-stamp.ts';
-import { createDocumentClient } from '../lambdas/storage/document-client.ts';
-import { toItem } from '../lambdas/storage/record-items.ts';
-import { DynamoDbTenantRegistry } from '../lambdas/storage/dynamodb-tenant-registry.ts';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client.ts';
+import { toItem } from '../lambdas/adapters/dynamodb/record-items.ts';
+import { DynamoDbTenantRegistry } from '../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { type TableNames, ensureTables } from '../lib/local/tables.ts';
-import { provisionTenant } from '../lib/commands/tenant-provisioning.ts';
+import { provisionTenant } from '../lib/tenants/tenant-provisioning.ts';
 import { validBody } from '../test/support/fixtures.ts';
 
 export const TENANT = 'bench';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TIERS } from '../lambdas/storage/tenant-registry.ts';
+import { TIERS } from '../lambdas/domain/tenant.ts';
 import { startLocalService } from '../lib/local/local-service.ts';
 import type { Tiers } from '../lib/stack/tiers.ts';
 import { TABLES, TENANT } from './fixture.ts';

@@ -4,7 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
-import { createDocumentClient } from '../lambdas/storage/document-client.ts';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client.ts';
 import { freePort, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
 import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';

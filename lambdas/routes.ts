@@ -17,13 +17,13 @@ interface Access {
   bulkLoads?: 'start' | 'read';
 }
 
-const READ_ONE: Access = { records: ['GetItem'], tenants: [], startsProcessing: false };
-const READ_INDEX: Access = { records: ['Query'], tenants: [], startsProcessing: false };
-const CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true };
-const COUNTED_CHANGE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true };
-const REMOVE: Access = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false };
-const START_LOAD: Access = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' };
-const READ_LOAD: Access = { records: ['GetItem', 'Query'], tenants: [], startsProcessing: false, bulkLoads: 'read' };
+const READ_ONE = { records: ['GetItem'], tenants: [], startsProcessing: false } as const satisfies Access;
+const READ_INDEX = { records: ['Query'], tenants: [], startsProcessing: false } as const satisfies Access;
+const CHANGE = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true } as const satisfies Access;
+const COUNTED_CHANGE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true } as const satisfies Access;
+const REMOVE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false } as const satisfies Access;
+const START_LOAD = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' } as const satisfies Access;
+const READ_LOAD = { records: ['GetItem', 'Query'], tenants: [], startsProcessing: false, bulkLoads: 'read' } as const satisfies Access;
 
 export interface Route {
   operation: string;
@@ -172,6 +172,18 @@ export const ROUTES = [
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof ROUTES)[number]['operation'];
+type RouteNamed<O extends OperationName> = Extract<(typeof ROUTES)[number], { operation: O }>;
+
+/**
+ * What an operation needs besides the common dependencies, read from its route entry alone: the
+ * processor where its writes may start it, the cursor keys where it lists, the bulk loads where it
+ * works on them. The handler factory types an operation's dependencies by it, so a handler that hands
+ * in less does not compile (and one that names more carries a client its function never uses).
+ */
+export type NeedsOf<O extends OperationName> =
+  | (RouteNamed<O>['access']['startsProcessing'] extends true ? 'processing' : never)
+  | (RouteNamed<O> extends { lookup: Lookup } ? 'cursorKeys' : never)
+  | (RouteNamed<O>['access'] extends { bulkLoads: 'start' | 'read' } ? 'bulkLoads' : never);
 
 export const AUTHORIZER_ENTRY = 'lambdas/handlers/authorizer.ts';
 

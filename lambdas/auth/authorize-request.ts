@@ -1,8 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { TENANT_ID_PATTERN } from '../domain/billing-run-action.ts';
-import type { TenantRegistry } from '../storage/tenant-registry.ts';
+import type { TenantRegistry } from '../ports/tenant-registry.ts';
 import type { AuthorizerContext } from './authorizer-context.ts';
-import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
+import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from '../ports/token-verifier.ts';
 
 /** API Gateway turns exactly this error message from an authorizer into a 401. */
 export const UNAUTHORIZED = 'Unauthorized';

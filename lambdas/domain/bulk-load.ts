@@ -12,6 +12,15 @@ import type { FieldIssue } from './errors.ts';
 export const BULK_LOAD_STATUSES = ['awaiting upload', 'loading', 'completed', 'completed with errors', 'failed'] as const;
 type BulkLoadStatus = (typeof BULK_LOAD_STATUSES)[number];
 
+/** How a load ends once every batch has run, from its counts: a line neither loaded nor refused fails the load. */
+export type LoadEnd = { status: 'completed' | 'completed with errors' } | { status: 'failed'; message: string };
+
+export function loadEnd(load: { lines?: number | undefined; loaded: number; failed: number }): LoadEnd {
+  const missing = (load.lines ?? 0) - load.loaded - load.failed;
+  if (missing > 0) return { status: 'failed', message: `${missing} of ${load.lines} lines were not processed; start a new load for them` };
+  return { status: load.failed > 0 ? 'completed with errors' : 'completed' };
+}
+
 /** A line that was not loaded: its number, and the message and details the create operation would have answered. */
 export interface LineError {
   line: number;

@@ -1,13 +1,13 @@
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { PayloadTooLarge, ValidationFailed } from './errors.ts';
 import { mayHoldInexactNumbers, parseJson } from './json-values.ts';
 import { decodeUtf8 } from './text-encoding.ts';
 
-/**
+/*
  * The rules a JSON body is read by, wherever it comes from (a request, or a line of a bulk load
- * file): middy's JSON body parser (its syntax and forbidden-key rules), then, when the text may hold
- * a number a double would change, a second parse that keeps every number exactly.
+ * file): at most 256 KiB, UTF-8, JSON without the keys Middy's parser refuses, and, when the text may
+ * hold a number a double would change, a second parse that keeps every number exactly.
  */
+
 /** The largest body the functions read: a request's, or a line of a bulk load file. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -24,34 +24,34 @@ export function bodyText(bytes: Uint8Array): string {
   return text;
 }
 
-type ParserRequest = { event: { headers: Record<string, string>; body: unknown; isBase64Encoded?: boolean } };
-const middyParse = httpJsonBodyParser().before as unknown as (request: ParserRequest) => void;
-
-/** middy's refusals (415, and 422 for bad JSON or a forbidden key) as the service's own 400s, told apart by status and by whether the text parses. */
-function jsonRefusal(error: { statusCode?: number }, text: string | undefined): ValidationFailed {
-  if (error.statusCode === 415)
-    return new ValidationFailed('Unsupported Media Type: the body must be JSON sent with Content-Type: application/json');
-  try {
-    JSON.parse(text ?? '');
-  } catch {
-    return new ValidationFailed('Request body is not valid JSON');
+/**
+ * The keys a JSON body may not hold, the ones Middy's JSON body parser refuses (prototype pollution):
+ * `__proto__`, and `constructor` holding a `prototype`. A request's body is parsed by Middy itself
+ * (http/middleware/json-body.ts); a line of a bulk load by this rule (a test holds the two together).
+ */
+function refuseForbiddenKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype'))) {
+    throw forbiddenKey();
   }
-  return new ValidationFailed('Request body contains a forbidden key (__proto__ or constructor.prototype)');
+  return value;
 }
 
-/** Reads a request's body in place (as middy does), keeping its numbers exact. */
-export function parseRequestBody(request: ParserRequest, text: string | undefined): void {
-  try {
-    middyParse(request);
-  } catch (error) {
-    throw jsonRefusal(error as { statusCode?: number }, text);
-  }
-  if (text !== undefined && mayHoldInexactNumbers(text)) request.event.body = parseJson(text);
+export const notJson = (): ValidationFailed => new ValidationFailed('Request body is not valid JSON');
+export const forbiddenKey = (): ValidationFailed =>
+  new ValidationFailed('Request body contains a forbidden key (__proto__ or constructor.prototype)');
+
+/** JSON whose numbers a double may not hold exactly, read again keeping each number's source text (json-values.ts). */
+export function exactNumbers(text: string, parsed: unknown): unknown {
+  return mayHoldInexactNumbers(text) ? parseJson(text) : parsed;
 }
 
 /** Reads JSON text that is a body by nature (a line of a bulk load), by the same rules as a request's. */
 export function parseJsonBody(text: string): unknown {
-  const request: ParserRequest = { event: { headers: { 'content-type': 'application/json' }, body: text } };
-  parseRequestBody(request, text);
-  return request.event.body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, refuseForbiddenKeys);
+  } catch (error) {
+    throw error instanceof ValidationFailed ? error : notJson();
+  }
+  return exactNumbers(text, parsed);
 }

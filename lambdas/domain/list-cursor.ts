@@ -19,21 +19,9 @@ export interface CursorKey {
   secret: string;
 }
 
-/** The port to the cursor keys: the one that signs now, and any one a live cursor may name. */
-export interface CursorKeys {
-  signing(): Promise<CursorKey>;
-  verifying(id: string): Promise<CursorKey | undefined>;
-}
-
 /** A key's id: a short digest of the key, the same wherever it is computed (no version metadata needed). */
 export function cursorKey(secret: string): CursorKey {
   return { id: createHash('sha256').update(secret).digest('base64url').slice(0, 11), secret };
-}
-
-/** One fixed key (local runs, tests). */
-export function fixedCursorKeys(secret: string): CursorKeys {
-  const key = cursorKey(secret);
-  return { signing: async () => key, verifying: async (id) => (id === key.id ? key : undefined) };
 }
 
 function sign(secret: string, signed: string): Buffer {
@@ -50,7 +38,11 @@ export function encodeCursor(key: CursorKey, position: ListPosition): string {
 }
 
 /** Returns the last id served before `cursor`, after checking its signature and that it belongs to this very list. */
-export async function decodeCursor(keys: CursorKeys, cursor: string, expected: Omit<ListPosition, 'lastId'>): Promise<string> {
+export async function decodeCursor(
+  keys: { verifying(id: string): Promise<CursorKey | undefined> },
+  cursor: string,
+  expected: Omit<ListPosition, 'lastId'>,
+): Promise<string> {
   const [keyId, payload, signature, ...rest] = cursor.split('.');
   if (!keyId || !payload || !signature || rest.length > 0) throw invalid('malformed cursor');
   const key = await keys.verifying(keyId);

@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { UNAUTHORIZED, authorizeRequest } from '../auth/authorize-request.ts';
-import { authorizerDependencies } from '../composition.ts';
+import { authorizerDependencies } from '../composition/operations.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { logger } from '../logger.ts';
 import { count, metrics } from '../metrics.ts';

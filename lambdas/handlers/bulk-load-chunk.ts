@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { bulkRunDependencies, uploadedFile } from '../composition.ts';
+import { bulkRunDependencies, uploadedFile } from '../composition/bulk-load.ts';
 import type { LineRange } from '../domain/ndjson-lines.ts';
 import { bulkLoadStep } from '../routes.ts';
 import { step } from '../step-invocation.ts';

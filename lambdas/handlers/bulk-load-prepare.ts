@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { bulkStepDependencies, uploadedFile } from '../composition.ts';
+import { bulkStepDependencies, uploadedFile } from '../composition/bulk-load.ts';
 import { bulkLoadStep } from '../routes.ts';
 import { step } from '../step-invocation.ts';
 import { readThrough } from '../use-cases/bulk-load-steps.ts';

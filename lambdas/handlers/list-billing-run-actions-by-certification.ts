@@ -1,3 +1,4 @@
+import { cursorKeys, resolver } from '../composition/operations.ts';
 import { createListHandler } from '../http/list-handler.ts';
 
-export const handler = createListHandler('listBillingRunActionsByCertification');
+export const handler = createListHandler('listBillingRunActionsByCertification', resolver({ cursorKeys }));

@@ -1,3 +1,4 @@
+import { cursorKeys, resolver } from '../composition/operations.ts';
 import { createListHandler } from '../http/list-handler.ts';
 
-export const handler = createListHandler('listBillingRunActionsByTrainingProvider');
+export const handler = createListHandler('listBillingRunActionsByTrainingProvider', resolver({ cursorKeys }));

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { sweepDependencies } from '../composition.ts';
+import { sweepDependencies } from '../composition/operations.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { count } from '../metrics.ts';
 import { invocation } from '../step-invocation.ts';

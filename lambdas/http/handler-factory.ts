@@ -4,11 +4,8 @@ import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, Unauthenticated, invalid } from '../domain/errors.ts';
 import { issuesOf, leaveColdPath, safeParse } from '../domain/validation.ts';
-import { type OperationName, routeOf } from '../routes.ts';
-import { actionDependencies } from '../composition.ts';
-import type { CursorKeys } from '../domain/list-cursor.ts';
-import type { ProcessingStarter } from '../processing/processing-starter.ts';
-import type { ActionDependencies, BulkLoadAccess } from '../use-cases/dependencies.ts';
+import { type NeedsOf, type OperationName, routeOf } from '../routes.ts';
+import type { With } from '../use-cases/dependencies.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { type CallerContext, authorization } from './middleware/authorization.ts';
 import { bodySizeLimit } from './middleware/body-size-limit.ts';
@@ -23,17 +20,11 @@ interface OperationInput<P, Q> {
   header: (name: string) => string | undefined;
 }
 
-export interface OperationSpec<P, Q> {
+export interface OperationSpec<P, Q, D> {
   /** Path parameters besides tenantId (which authorization checks). */
   params?: z.ZodMiniType<P, Record<string, string | undefined>>;
   query?: z.ZodMiniType<Q, Record<string, string | undefined>>;
-  run: (input: OperationInput<P, Q>, caller: Caller, deps: ActionDependencies) => Promise<unknown>;
-  /** The processor, for the operations whose route says they may start it. */
-  processing?: () => ProcessingStarter | undefined;
-  /** The cursor keys, for the list operations (the routes with a lookup). */
-  cursorKeys?: () => CursorKeys;
-  /** The bulk loads, for the two bulk load operations. */
-  bulkLoads?: () => BulkLoadAccess;
+  run: (input: OperationInput<P, Q>, caller: Caller, deps: D) => Promise<unknown>;
 }
 
 function parseParameters<T>(
@@ -52,26 +43,15 @@ function parseParameters<T>(
  * Builds the Lambda handler of one operation of the route table. The middleware order is fixed here
  * for every operation: access log (with the Lambda context and the metrics), error mapping, header names
  * lower-cased, body size, authorization, JSON body; then the parameters are validated and the use case
- * runs; its result is the 200 body. Dependencies come from the composition root unless a test hands in others.
+ * runs; its result is the 200 body. The handler hands in its dependencies' resolver (the composition
+ * root's `resolver`, or a test's): what it must give is typed by the operation's route entry (`NeedsOf`).
  */
-export function createHandler<P = undefined, Q = undefined>(
-  operation: OperationName,
-  spec: OperationSpec<P, Q>,
-  options: { dependencies?: () => ActionDependencies } = {},
+export function createHandler<O extends OperationName, P = undefined, Q = undefined>(
+  operation: O,
+  spec: OperationSpec<P, Q, With<NeedsOf<O>>>,
+  dependencies: () => With<NeedsOf<O>>,
 ) {
   const route = routeOf(operation);
-  if (route.access.startsProcessing !== (spec.processing !== undefined)) {
-    throw new Error(`Handler of ${operation} and its route disagree on whether it starts processing`);
-  }
-  if ((route.lookup !== undefined) !== (spec.cursorKeys !== undefined)) {
-    throw new Error(`Handler of ${operation} and its route disagree on whether it lists (and so needs cursor keys)`);
-  }
-  if ((route.access.bulkLoads !== undefined) !== (spec.bulkLoads !== undefined)) {
-    throw new Error(`Handler of ${operation} and its route disagree on whether it works on bulk loads`);
-  }
-  let built: ActionDependencies | undefined;
-  const { processing, cursorKeys, bulkLoads } = spec;
-  const dependencies = options.dependencies ?? (() => (built ??= actionDependencies({ processing, cursorKeys, bulkLoads })));
   const handler = middy<HttpEvent, HttpResult, Error, CallerContext>()
     .use(accessLog(operation))
     .use(errorResponses())

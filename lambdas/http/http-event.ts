@@ -11,7 +11,8 @@ export function jsonResult(statusCode: number, body: unknown, headers: Record<st
 
 /**
  * A request header by its lower-case name. API Gateway passes names as the client sent them; the
- * handler factory's first middleware lower-cases them once, so every later reader asks this way.
+ * handler factory's header normalizer lower-cases them once, before the body and authorization
+ * middleware, so every later reader asks this way.
  */
 export function headerOf(event: HttpEvent, name: string): string | undefined {
   return event.headers?.[name.toLowerCase()] ?? undefined;

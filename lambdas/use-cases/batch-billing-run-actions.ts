@@ -7,7 +7,7 @@ import { type FieldIssue, ServiceError } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 import { deleteBillingRunAction } from './delete-billing-run-action.ts';
-import type { ActionDependencies } from './dependencies.ts';
+import type { With } from './dependencies.ts';
 import { patchBillingRunAction } from './patch-billing-run-action.ts';
 
 const MAX_BATCH_OPERATIONS = 100;
@@ -50,7 +50,7 @@ export interface BatchResult {
  * Runs patch and delete operations in parallel, at most `batchConcurrency` at once; operations on the
  * same id run one after another in the order given. Each answers as its own endpoint would.
  */
-export async function batchBillingRunActions(deps: ActionDependencies, caller: Caller, body: unknown): Promise<BatchResult> {
+export async function batchBillingRunActions(deps: With<'processing'>, caller: Caller, body: unknown): Promise<BatchResult> {
   const { operations } = parseOrThrow(batchEnvelopeSchema, body, 'batch');
   const results: BatchOperationResult[] = new Array(operations.length);
   const byId = Map.groupBy(
@@ -81,7 +81,7 @@ function withinResponseLimit(results: BatchOperationResult[]): BatchOperationRes
   });
 }
 
-async function runOne(deps: ActionDependencies, caller: Caller, operation: BatchOperation): Promise<BatchOperationResult> {
+async function runOne(deps: With<'processing'>, caller: Caller, operation: BatchOperation): Promise<BatchOperationResult> {
   const { op, id } = operation;
   try {
     if (op === 'patch') {

@@ -1,17 +1,17 @@
 import pLimit from 'p-limit';
 import type { BillingRunAction } from '../domain/record-schema.ts';
-import { type BatchLimits, type BulkLoad, type LineError, lineRecordId } from '../domain/bulk-load.ts';
+import { type BatchLimits, type BulkLoad, type LineError, lineRecordId, loadEnd } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError } from '../domain/errors.ts';
 import { MAX_BODY_BYTES, bodyTooLarge, notUtf8, parseJsonBody } from '../domain/json-body.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { type FileLine, type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
 import { newRecord } from '../domain/record-stamp.ts';
-import type { UploadedFile } from '../storage/bulk-load-files.ts';
-import type { BulkChunks, BulkLoads } from '../storage/bulk-load-store.ts';
+import type { UploadedFile } from '../ports/bulk-load-files.ts';
+import type { BulkChunks, BulkLoads } from '../ports/bulk-load-store.ts';
 import { createBodyFields } from './shared/create-body.ts';
-import type { ActionDependencies } from './dependencies.ts';
-import { assignExecution, startAssignedExecution } from './processing.ts';
+import type { ActionDependencies, With } from './dependencies.ts';
+import { assignExecution, startAssignedExecution } from './processing-starts.ts';
 
 /**
  * The three steps of loading an uploaded file, the same in AWS (a state machine with a Distributed
@@ -22,13 +22,13 @@ export interface BulkRunDependencies {
   loads: BulkLoads;
   chunks: BulkChunks;
   /** The records' own dependencies: repository, processor, clock, metrics. */
-  actions: ActionDependencies;
+  actions: With<'processing'>;
   /** How many lines, and bytes, one batch of a new load holds at most (a load keeps the limits it began with). */
   batch: BatchLimits;
 }
 
-/** What reading a file through and ending a load need: no batches, no processor. */
-export type BulkStepDependencies = Pick<BulkRunDependencies, 'loads' | 'actions' | 'batch'>;
+/** Reading a file through and ending a load: no batches' storage, no processor. */
+export type BulkStepDependencies = Pick<BulkRunDependencies, 'loads' | 'batch'> & { actions: ActionDependencies };
 
 /** The operation name a loaded record's security context carries. */
 const BULK_OPERATION = 'bulkLoad';
@@ -232,9 +232,12 @@ async function settle(
 
 /** Step 3: every batch has run; the load ends `completed`, `completed with errors`, or `failed` if lines went unaccounted. */
 export async function finishLoad(deps: BulkStepDependencies, tenantId: string, loadId: string): Promise<BulkLoad | undefined> {
-  const load = await deps.loads.finish(tenantId, loadId, deps.actions.clock().toISOString());
-  if (load?.status === 'failed') deps.actions.count(METRIC.bulkLoadsFailed);
-  return load;
+  const load = await deps.loads.get(tenantId, loadId);
+  if (load?.status !== 'loading') return load;
+  const end = loadEnd(load);
+  if (end.status === 'failed') await failLoad(deps, tenantId, loadId, end.message);
+  else await deps.loads.complete(tenantId, loadId, end.status, deps.actions.clock().toISOString());
+  return deps.loads.get(tenantId, loadId);
 }
 
 /** The file could not be loaded at all: the load ends `failed` with the message. */

@@ -3,8 +3,8 @@ import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { RecordLocked, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import { WRITE_RETRY, type ActionDependencies } from './dependencies.ts';
-import { assignExecution, startAssignedExecution } from './processing.ts';
+import { WRITE_RETRY, type ActionDependencies, type With } from './dependencies.ts';
+import { assignExecution, startAssignedExecution } from './processing-starts.ts';
 import { RetriesExhausted, retrying } from '../retry.ts';
 
 /** The current record, read strongly consistent, which the caller is about to change. */
@@ -43,7 +43,7 @@ export async function changeWithRetries<T>(
  * version, and starts processing when the write leaves the record in `processing`.
  */
 export async function replaceFields(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   caller: Caller,
   operation: string,
   current: BillingRunAction,

@@ -1,13 +1,13 @@
 import type { Caller } from '../domain/caller.ts';
 import { newRecord } from '../domain/record-stamp.ts';
-import type { CreateResult } from '../storage/billing-run-action-repository.ts';
-import type { ActionDependencies } from './dependencies.ts';
-import { assignExecution, startAssignedExecution } from './processing.ts';
+import type { CreateResult } from '../ports/billing-run-action-repository.ts';
+import type { With } from './dependencies.ts';
+import { assignExecution, startAssignedExecution } from './processing-starts.ts';
 import { createBodyFields } from './shared/create-body.ts';
 import { idempotencyClaim } from './shared/idempotency.ts';
 
 export async function createBillingRunAction(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   caller: Caller,
   input: { body: unknown; idempotencyKey?: string },
 ): Promise<CreateResult> {

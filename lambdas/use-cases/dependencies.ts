@@ -1,9 +1,9 @@
 import type { MetricName } from '../domain/metric-names.ts';
-import type { CursorKeys } from '../domain/list-cursor.ts';
-import type { ProcessingStarter } from '../processing/processing-starter.ts';
-import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
-import type { UploadTargets } from '../storage/bulk-load-files.ts';
-import type { BulkLoads } from '../storage/bulk-load-store.ts';
+import type { CursorKeys } from '../ports/cursor-keys.ts';
+import type { ProcessingStarter } from '../ports/processing-starter.ts';
+import type { BillingRunActionRepository } from '../ports/billing-run-action-repository.ts';
+import type { UploadTargets } from '../ports/bulk-load-files.ts';
+import type { BulkLoads } from '../ports/bulk-load-store.ts';
 
 /** What the two bulk load operations add: the loads, and where their files are uploaded. */
 export interface BulkLoadAccess {
@@ -11,26 +11,37 @@ export interface BulkLoadAccess {
   uploads: UploadTargets;
 }
 
-/** What the use cases need from the outside world; built once per process by the composition root (composition.ts). */
+/** What every use case may use from the outside world; built once per process by the composition root (composition.ts). */
 export interface ActionDependencies {
   repository: BillingRunActionRepository;
   clock: () => Date;
   newId: () => string;
-  /** Sign and verify list cursors so that clients cannot forge or move them; only the list operations have them. */
-  cursorKeys?: CursorKeys;
   /** How long a soft-deleted record is kept before DynamoDB TTL may purge it. */
   deletedRetentionDays: number;
   /** How many batch operations run at once. */
   batchConcurrency: number;
-  /** The bulk loads; only the two bulk load operations have them. */
-  bulkLoads?: BulkLoadAccess;
-  /** The processor state machine, where one is configured. */
-  processing?: ProcessingStarter;
   /** Counts an event of the service (a CloudWatch metric in AWS). */
   count: (metric: MetricName, value?: number) => void;
   /** Where an unexpected error inside a batch operation is reported (the batch itself still answers). */
   reportError: (error: unknown, context: Record<string, unknown>) => void;
 }
+
+/**
+ * What some operations need besides: which ones is read from their route entry (`NeedsOf` in
+ * routes.ts), and only their bundles hold the clients these are built on.
+ */
+export interface Extras {
+  /** The processor state machine; undefined where none is configured (locally), and writes start nothing. */
+  processing: ProcessingStarter | undefined;
+  /** Sign and verify list cursors so that clients cannot forge or move them. */
+  cursorKeys: CursorKeys;
+  /** The loads, and where their files are uploaded. */
+  bulkLoads: BulkLoadAccess;
+}
+export type ExtraName = keyof Extras;
+
+/** The common dependencies plus the named extras: what a use case takes, and what a handler's resolver gives. */
+export type With<N extends ExtraName> = ActionDependencies & Pick<Extras, N>;
 
 /**
  * A patch or delete that loses a race to another writer reads again and retries after a jittered

@@ -2,9 +2,8 @@ import { type BulkLoad, LINE_ERRORS_PER_PAGE, type LineError } from '../domain/b
 import type { Caller } from '../domain/caller.ts';
 import { NotFound } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
-import type { BulkLoads } from '../storage/bulk-load-store.ts';
-import type { ActionDependencies } from './dependencies.ts';
-import { bulkLoadAccess } from './shared/bulk-load-access.ts';
+import type { BulkLoads } from '../ports/bulk-load-store.ts';
+import type { With } from './dependencies.ts';
 
 /** A load as a read answers it: its counts (always complete) and one page of its line errors. */
 export type BulkLoadReport = BulkLoad & { errors: LineError[]; errors_last_evaluated_key?: string };
@@ -17,8 +16,8 @@ const ERRORS_PER_QUERY = 250;
  * `errorsAfterLine` (0: from the first). A page ends early when its errors would not fit in a Lambda
  * response; `errors_last_evaluated_key` is then, as whenever more errors follow, where the next page starts.
  */
-export async function getBulkLoad(deps: ActionDependencies, caller: Caller, loadId: string, errorsAfterLine = 0): Promise<BulkLoadReport> {
-  const { loads } = bulkLoadAccess(deps);
+export async function getBulkLoad(deps: With<'bulkLoads'>, caller: Caller, loadId: string, errorsAfterLine = 0): Promise<BulkLoadReport> {
+  const { loads } = deps.bulkLoads;
   const load = await loads.get(caller.tenantId, loadId);
   if (!load) throw new NotFound(`Bulk load '${loadId}' was not found`);
   if (load.failed === 0) return { ...load, errors: [] };

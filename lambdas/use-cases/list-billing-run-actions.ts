@@ -3,7 +3,7 @@ import type { Caller } from '../domain/caller.ts';
 import { type FieldSelection, selectFields } from '../domain/field-selection.ts';
 import { decodeCursor, encodeCursor } from '../domain/list-cursor.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
-import type { ActionDependencies } from './dependencies.ts';
+import type { With } from './dependencies.ts';
 
 export interface ListInput {
   lookup: Lookup;
@@ -23,10 +23,9 @@ export interface ListResult {
  * One page of a tenant's records with one lookup value, oldest first. A page ends early when its
  * items would not fit in a Lambda response; its cursor then leads on from the last item it holds.
  */
-export async function listBillingRunActions(deps: ActionDependencies, caller: Caller, input: ListInput): Promise<ListResult> {
+export async function listBillingRunActions(deps: With<'cursorKeys'>, caller: Caller, input: ListInput): Promise<ListResult> {
   const list = { tenantId: caller.tenantId, lookup: input.lookup, value: input.value };
   const keys = deps.cursorKeys;
-  if (!keys) throw new Error('List operations need cursor keys (ActionDependencies.cursorKeys)');
   const afterId = input.exclusiveStartKey === undefined ? undefined : await decodeCursor(keys, input.exclusiveStartKey, list);
   const page = await deps.repository.list(caller.tenantId, input.lookup, input.value, { limit: input.limit, afterId });
   const items: Record<string, unknown>[] = [];

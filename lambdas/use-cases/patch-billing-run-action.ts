@@ -6,11 +6,11 @@ import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../domain/j
 import { jsonEquals } from '../domain/json-values.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
 import { changeWithRetries, replaceFields } from './changeable-record.ts';
-import type { ActionDependencies } from './dependencies.ts';
+import type { With } from './dependencies.ts';
 
 /** RFC 6902 patch of one record; the result must still be a valid record. A patch that changes nothing writes nothing. */
 export async function patchBillingRunAction(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   caller: Caller,
   input: { id: string; patch: unknown },
 ): Promise<BillingRunAction> {

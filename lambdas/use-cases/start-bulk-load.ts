@@ -1,9 +1,8 @@
 import { type BulkLoad, startBulkLoadSchema } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { parseOrThrow } from '../domain/validation.ts';
-import type { UploadTarget } from '../storage/bulk-load-files.ts';
-import type { ActionDependencies } from './dependencies.ts';
-import { bulkLoadAccess } from './shared/bulk-load-access.ts';
+import type { UploadTarget } from '../ports/bulk-load-files.ts';
+import type { With } from './dependencies.ts';
 import { idempotencyClaim } from './shared/idempotency.ts';
 
 export type LoadWithUpload = BulkLoad & { upload?: UploadTarget };
@@ -13,12 +12,12 @@ export type LoadWithUpload = BulkLoad & { upload?: UploadTarget };
  * Idempotency-Key and body answer the same load (with a fresh upload target while it still waits).
  */
 export async function startBulkLoad(
-  deps: ActionDependencies,
+  deps: With<'bulkLoads'>,
   caller: Caller,
   input: { body: unknown; idempotencyKey?: string },
 ): Promise<{ load: LoadWithUpload; replayed: boolean }> {
   const { source_file } = parseOrThrow(startBulkLoadSchema, input.body, 'bulk load');
-  const { loads, uploads } = bulkLoadAccess(deps);
+  const { loads, uploads } = deps.bulkLoads;
   const now = deps.clock();
   const { load, replayed } = await loads.create(
     caller.tenantId,

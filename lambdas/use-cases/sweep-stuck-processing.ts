@@ -1,9 +1,10 @@
+import { PROCESSING } from '../domain/processing.ts';
 import type { ClientFields } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { Conflict, NotFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import type { BillingRunActionRepository } from '../storage/billing-run-action-repository.ts';
-import type { StuckRecords } from '../storage/stuck-records.ts';
+import type { BillingRunActionRepository } from '../ports/billing-run-action-repository.ts';
+import type { StuckRecords } from '../ports/stuck-records.ts';
 
 export const SWEEPER_PRINCIPAL = 'billing-run-actions-sweeper';
 /** Records moved per run; a larger backlog is worked off by the next runs. */
@@ -35,7 +36,7 @@ export async function sweepStuckProcessing(deps: SweepDependencies): Promise<Swe
   const cutoff = new Date(now.getTime() - deps.stuckAfterMs).toISOString();
   const result: SweepResult = { swept: 0, skipped: 0 };
   for (const { tenantId, record } of await deps.stuck.changedBefore(cutoff, RECORDS_PER_RUN)) {
-    if (record.status !== 'processing' || record.sys_last_modified_at >= cutoff) {
+    if (record.status !== PROCESSING || record.sys_last_modified_at >= cutoff) {
       result.skipped++;
       continue;
     }

@@ -4,11 +4,11 @@ import type { Caller } from '../domain/caller.ts';
 import { Conflict, ValidationFailed } from '../domain/errors.ts';
 import { assertStorable, parseOrThrow } from '../domain/validation.ts';
 import { readForChange, replaceFields } from './changeable-record.ts';
-import type { ActionDependencies } from './dependencies.ts';
+import type { With } from './dependencies.ts';
 
 /** Full replacement of the writable fields, conditional on the version read: a lost race is a 409. */
 export async function updateBillingRunAction(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   caller: Caller,
   input: { id: string; body: unknown },
 ): Promise<BillingRunAction> {

@@ -1,11 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { TIERS, type TierName } from '../../lambdas/storage/tenant-registry.ts';
-
-/** The outputs of the deployed stack that operator commands rely on; the CDK stack emits exactly these. */
-export const OUTPUT_NAMES = {
-  tenantsTableName: 'TenantsTableName',
-  usagePlanId: (tier: TierName) => `UsagePlanId${tier[0]?.toUpperCase()}${tier.slice(1)}`,
-} as const;
+import { TIERS, type TierName } from '../../lambdas/domain/tenant.ts';
+import { OUTPUT_NAMES } from '../stack/output-names.ts';
 
 export interface DeployedStack {
   tenantsTableName: string;

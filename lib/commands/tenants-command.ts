@@ -3,15 +3,16 @@ import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { TENANT_ID_PATTERN } from '../../lambdas/domain/billing-run-action.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
-import { TIERS, type TenantRegistry, type TierName } from '../../lambdas/storage/tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
+import { TIERS, type TierName } from '../../lambdas/domain/tenant.ts';
+import { type TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { DEFAULT_TABLES, readInstanceFile } from '../local/local-service.ts';
 import { ensureTables } from '../local/tables.ts';
 import { UsageError } from './command-line.ts';
 import { readDeployedStack } from './stack-outputs.ts';
-import { ApiGatewayUsageKeys, type UsageKeys, localUsageKeys, provisionTenant, removeTenant } from './tenant-provisioning.ts';
+import { ApiGatewayUsageKeys, type UsageKeys, localUsageKeys, provisionTenant, removeTenant } from '../tenants/tenant-provisioning.ts';
 
 export const USAGE = `usage:
   npm run tenants -- add <tenantId> [--tier ${TIERS.join('|')}] [--max-actions N] [--stack <name>]

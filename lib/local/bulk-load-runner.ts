@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
-import { uploadRefusal } from '../../lambdas/storage/local-upload-targets.ts';
+import { uploadRefusal } from '../../lambdas/adapters/local/local-upload-targets.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
 import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
@@ -58,7 +58,7 @@ export class LocalBulkLoadRunner {
   private load(): Promise<Steps> {
     this.steps ??= (async () => {
       const [{ separateBulkRunDependencies }, steps, { step }] = await Promise.all([
-        import('../../lambdas/composition.ts'),
+        import('../../lambdas/composition/bulk-load.ts'),
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
         import('../../lambdas/step-invocation.ts'),
       ]);

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { platform } from 'node:os';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 
 export interface RunningDynamoDb {
   endpoint: string;

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { logger } from '../../lambdas/logger.ts';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../lambdas/domain/response-size.ts';
-import { LOCAL_UPLOAD_PATH } from '../../lambdas/storage/local-upload-targets.ts';
+import { LOCAL_UPLOAD_PATH } from '../../lambdas/adapters/local/local-upload-targets.ts';
 import { AUTHORIZER_ENTRY, ROUTES } from '../../lambdas/routes.ts';
 import { FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_SECONDS } from '../stack/api-settings.ts';
 import { GatewayAnswer, readBody, send, sendAnswer } from './gateway/answers.ts';

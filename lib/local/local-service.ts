@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
-import type { TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
+import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
-import { provisionTenant } from '../commands/tenant-provisioning.ts';
+import { provisionTenant } from '../tenants/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
 import { LocalBulkLoadRunner } from './bulk-load-runner.ts';

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, renameSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
-import type { UploadedFile } from '../../lambdas/storage/bulk-load-files.ts';
+import type { UploadedFile } from '../../lambdas/ports/bulk-load-files.ts';
 
 /** A stored upload under DATA_DIR/bulk-loads/<tenant>/<load>.ndjson, its batches beside it (what S3 holds in AWS). */
 export class LocalUploadedFile implements UploadedFile {

@@ -17,7 +17,7 @@ import {
   PROCESSING_INDEX,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
-} from '../../lambdas/storage/table-design.ts';
+} from '../../lambdas/adapters/dynamodb/table-design.ts';
 
 export interface TableNames {
   tableName: string;

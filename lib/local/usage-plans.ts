@@ -1,5 +1,5 @@
 import { TokenBucket } from 'limiter';
-import type { TierName } from '../../lambdas/storage/tenant-registry.ts';
+import type { TierName } from '../../lambdas/domain/tenant.ts';
 import type { StageThrottle, Tier, Tiers } from '../stack/tiers.ts';
 
 /** A refusal names API Gateway's answer (gateway-response-templates.ts), whose template sets its body and Retry-After. */

@@ -18,8 +18,8 @@ import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions'
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../lambdas/storage/table-design.ts';
-import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
+import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { TIERS } from '../../lambdas/domain/tenant.ts';
 import { accessLogFormat } from './access-log-format.ts';
 import { BulkLoader } from './constructs/bulk-loader.ts';
 import { recordsTable, tenantRegistryTable } from './service-tables.ts';
@@ -30,7 +30,7 @@ import { scheduleSweep } from './processing-sweep.ts';
 import { requestAuthorizer } from './request-authorizer.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
-import { OUTPUT_NAMES } from '../commands/stack-outputs.ts';
+import { OUTPUT_NAMES } from './output-names.ts';
 import type { StageThrottle, Tiers } from './tiers.ts';
 import { WebFirewall } from './constructs/web-firewall.ts';
 

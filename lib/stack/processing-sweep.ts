@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SWEEP_ENTRY } from '../../lambdas/routes.ts';
-import { PROCESSING_INDEX } from '../../lambdas/storage/table-design.ts';
+import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';

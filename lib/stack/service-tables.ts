@@ -8,9 +8,10 @@ import {
   PROCESSING_INDEX,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
-} from '../../lambdas/storage/table-design.ts';
+} from '../../lambdas/adapters/dynamodb/table-design.ts';
 
-/** The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were). */
+// The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were).
+
 /** Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected, retained. */
 export function recordsTable(stack: Stack): Table {
   const table = new Table(stack, 'Records', {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TIERS, type TierName } from '../../lambdas/storage/tenant-registry.ts';
+import { TIERS, type TierName } from '../../lambdas/domain/tenant.ts';
 
 /**
  * The usage-plan tiers, in the one place both the CDK stack (one API Gateway usage plan per tier)

@@ -5,8 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { validBody } from '../support/fixtures.ts';
 
 const documentClient = createDocumentClient({ region: 'eu-west-1' });

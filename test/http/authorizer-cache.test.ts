@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { removeTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { TOKEN_EXPIRED_MESSAGE } from '../../lambdas/http/middleware/authorization.ts';
 import { validBody } from '../support/fixtures.ts';
 import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';

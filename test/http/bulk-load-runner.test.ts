@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { localIssuer } from '../../lib/local/issuer.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');

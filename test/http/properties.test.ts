@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { validBody } from '../support/fixtures.ts';
 import { requestArbitrary } from '../support/http-arbitraries.ts';
 import { type TestService, startTestService } from '../support/http-service.ts';

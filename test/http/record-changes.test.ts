@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { validBody } from '../support/fixtures.ts';
 import { type TestService, serviceForThisFile } from '../support/http-service.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { validBody } from '../support/fixtures.ts';
 import { type TestService, startTestService } from '../support/http-service.ts';
 

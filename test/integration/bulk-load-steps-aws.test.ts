@@ -3,11 +3,11 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbBulkLoads } from '../../lambdas/storage/dynamodb-bulk-loads.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbBulkLoads } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-loads.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { lambdaContext } from '../support/api-gateway-event.ts';
 import { awaitingLoad, uniqueName, validBody } from '../support/fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_ITEM_BYTES, itemSize } from '../../lambdas/domain/stored-size.ts';
-import { storable } from '../../lambdas/storage/attribute-values.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { storable } from '../../lambdas/adapters/dynamodb/attribute-values.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { uniqueName } from '../support/fixtures.ts';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { NotFound, VersionConflict } from '../../lambdas/domain/errors.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });

@@ -1,12 +1,12 @@
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbBillingRunActionRepository } from '../../lambdas/storage/dynamodb-billing-run-action-repository.ts';
-import { DynamoDbStuckRecords } from '../../lambdas/storage/dynamodb-stuck-records.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
-import { PROCESSING_INDEX } from '../../lambdas/storage/table-design.ts';
-import { provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbStuckRecords } from '../../lambdas/adapters/dynamodb/dynamodb-stuck-records.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
+import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
 

@@ -8,11 +8,11 @@ import {
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/storage/dynamodb-tenant-registry.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
+import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { readDeployedStack } from '../../lib/commands/stack-outputs.ts';
-import { ApiGatewayUsageKeys, provisionTenant } from '../../lib/commands/tenant-provisioning.ts';
+import { ApiGatewayUsageKeys, provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { UsageError } from '../../lib/commands/command-line.ts';
 import { parseTenantsCommand, runOn } from '../../lib/commands/tenants-command.ts';
 import { uniqueName } from '../support/fixtures.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
-import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
+import { TIERS } from '../../lambdas/domain/tenant.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
 import { uniqueName, validBody } from './fixtures.ts';
 

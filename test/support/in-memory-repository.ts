@@ -1,9 +1,12 @@
 import { LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { Conflict, VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
-import { fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
-import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
-import type { ActionDependencies } from '../../lambdas/use-cases/dependencies.ts';
+import { fixedCursorKeys } from '../../lambdas/adapters/local/fixed-cursor-keys.ts';
+import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
+import type { With } from '../../lambdas/use-cases/dependencies.ts';
+
+/** What the tests hand the use cases: every dependency but the bulk loads (their tests build their own). */
+export type TestDependencies = With<'cursorKeys' | 'processing'>;
 
 /** A repository stand-in with the port's conditional semantics and lookups, recording every call and the peak in flight. */
 export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs = 0) {
@@ -47,13 +50,15 @@ export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs =
   return { repository, log, records, maxInFlight: () => maxInFlight };
 }
 
-export function dependencies(repository: BillingRunActionRepository, overrides: Partial<ActionDependencies> = {}): ActionDependencies {
+/** The use cases' dependencies on a repository of the tests: no processor unless one is handed in, fixed cursor keys. */
+export function dependencies(repository: BillingRunActionRepository, overrides: Partial<TestDependencies> = {}): TestDependencies {
   let sequence = 0;
   return {
     repository,
     clock: () => new Date('2026-11-29T00:00:00Z'),
     newId: () => `new-${++sequence}`,
     cursorKeys: fixedCursorKeys('s'),
+    processing: undefined,
     deletedRetentionDays: 30,
     batchConcurrency: 10,
     count: () => undefined,

@@ -1,5 +1,5 @@
 import { startLocalService } from '../../lib/local/local-service.ts';
-import { TIERS } from '../../lambdas/storage/tenant-registry.ts';
+import { TIERS } from '../../lambdas/domain/tenant.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
 
 /**

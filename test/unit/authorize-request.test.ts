@@ -2,8 +2,9 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { type CryptoKey, type JWK, SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeRequest } from '../../lambdas/auth/authorize-request.ts';
-import { JoseTokenVerifier } from '../../lambdas/auth/jose-token-verifier.ts';
-import type { Tenant, TenantRegistry } from '../../lambdas/storage/tenant-registry.ts';
+import { JoseTokenVerifier } from '../../lambdas/adapters/jwks/jose-token-verifier.ts';
+import type { Tenant } from '../../lambdas/domain/tenant.ts';
+import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 
 const config = {
   issuer: 'https://issuer.example',

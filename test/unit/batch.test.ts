@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import type { BillingRunActionRepository } from '../../lambdas/storage/billing-run-action-repository.ts';
+import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
 import { caller, validBody } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';

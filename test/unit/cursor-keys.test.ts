@@ -2,7 +2,7 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cursorKey, decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
-import { SecretsManagerCursorKeys } from '../../lambdas/secrets/secrets-manager-cursor-keys.ts';
+import { SecretsManagerCursorKeys } from '../../lambdas/adapters/secrets-manager/secrets-manager-cursor-keys.ts';
 
 const secrets = mockClient(SecretsManagerClient);
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CursorSecret-abc';

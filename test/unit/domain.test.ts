@@ -8,7 +8,8 @@ import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domai
 import { Conflict, ERROR_LIMITS, PayloadTooLarge, ValidationFailed, clipped } from '../../lambdas/domain/errors.ts';
 import { fieldsParameter, selectFields } from '../../lambdas/domain/field-selection.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
-import { cursorKey, decodeCursor, encodeCursor, fixedCursorKeys } from '../../lambdas/domain/list-cursor.ts';
+import { fixedCursorKeys } from '../../lambdas/adapters/local/fixed-cursor-keys.ts';
+import { cursorKey, decodeCursor, encodeCursor } from '../../lambdas/domain/list-cursor.ts';
 import { parseOrThrow, unstorableIssues } from '../../lambdas/domain/validation.ts';
 import { caller, validBody } from '../support/fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import { type CryptoKey, type JWK, SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkedJwksUrl, httpJwks } from '../../lambdas/auth/http-jwks.ts';
-import { IssuerUnavailable } from '../../lambdas/auth/token-verifier.ts';
+import { checkedJwksUrl, httpJwks } from '../../lambdas/adapters/jwks/http-jwks.ts';
+import { IssuerUnavailable } from '../../lambdas/ports/token-verifier.ts';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 
 let server: Server;

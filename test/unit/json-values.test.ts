@@ -10,7 +10,7 @@ import {
   unstorableNumber,
 } from '../../lambdas/domain/json-values.ts';
 import { MAX_ITEM_BYTES, itemSize, storedSize } from '../../lambdas/domain/stored-size.ts';
-import { UNMARSHALL_OPTIONS, storable } from '../../lambdas/storage/attribute-values.ts';
+import { UNMARSHALL_OPTIONS, storable } from '../../lambdas/adapters/dynamodb/attribute-values.ts';
 
 describe('jsonNumber', () => {
   it.each([

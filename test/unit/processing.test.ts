@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { executionName } from '../../lambdas/domain/processing.ts';
-import { StepFunctionsProcessingStarter } from '../../lambdas/processing/step-functions-processing-starter.ts';
+import { StepFunctionsProcessingStarter } from '../../lambdas/adapters/step-functions/step-functions-processing-starter.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
 import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';

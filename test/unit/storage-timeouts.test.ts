@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../lambdas/storage/document-client.ts';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { LocalAuthorizer } from '../../lib/local/gateway/authorizer.ts';
 
 /** An endpoint that takes connections and never answers: a stalled DynamoDB (Local). */

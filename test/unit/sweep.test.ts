@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import type { StuckRecords } from '../../lambdas/storage/stuck-records.ts';
+import type { StuckRecords } from '../../lambdas/ports/stuck-records.ts';
 import { SWEEPER_PRINCIPAL, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
 import { validBody } from '../support/fixtures.ts';
 import { inMemoryRepository } from '../support/in-memory-repository.ts';

@@ -172,7 +172,7 @@ describe('a handler with dependencies handed in', () => {
         params: z.object({ id: idParameter }),
         run: ({ params }, who, given) => getBillingRunAction(given, who, { id: params.id, consistentRead: false }),
       },
-      { dependencies: () => deps },
+      () => deps,
     );
     const event = proxyEvent({
       method: 'GET',

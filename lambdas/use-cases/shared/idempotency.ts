@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { IdempotencyClaim } from '../../storage/billing-run-action-repository.ts';
+import type { IdempotencyClaim } from '../../ports/billing-run-action-repository.ts';
 
 /** How long an Idempotency-Key holds. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;

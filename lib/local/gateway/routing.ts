@@ -10,11 +10,6 @@ const compiled = ROUTES.map((route) => ({ route: route as Route, segments: route
 
 const staticSegments = (template: string[]): number => template.filter((part) => !part.startsWith('{')).length;
 
-/**
- * The route of the route table a request is for, with its path parameters decoded; 404 (400 for a
- * malformed path) otherwise. As in API Gateway, a path goes to its most specific resource (a fixed
- * segment before a parameter: `/bulkLoads` is never the record `bulkLoads`), and only then by method.
- */
 /** A percent-encoded path segment, decoded; a malformed escape is a 400, as API Gateway answers it. */
 export function decodePathSegment(segment: string): string {
   try {
@@ -24,6 +19,11 @@ export function decodePathSegment(segment: string): string {
   }
 }
 
+/**
+ * The route of the route table a request is for, with its path parameters decoded; 404 (400 for a
+ * malformed path) otherwise. As in API Gateway, a path goes to its most specific resource (a fixed
+ * segment before a parameter: `/bulkLoads` is never the record `bulkLoads`), and only then by method.
+ */
 export function match(method: string, pathname: string): Match {
   const segments = pathname.replace(/\/$/, '').split('/').slice(1);
   let specificity = -1;

@@ -24,7 +24,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { type BulkLoadStepName, bulkLoadStep } from '../../../lambdas/routes.ts';
-import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/storage/upload-keys.ts';
+import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/adapters/s3/upload-keys.ts';
 import { acknowledge } from '../nag.ts';
 import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';
 import { ServiceFunction } from './service-function.ts';

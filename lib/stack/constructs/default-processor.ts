@@ -19,7 +19,7 @@ import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aw
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
-import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/storage/table-design.ts';
+import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';

@@ -5,11 +5,11 @@ import { ServiceError } from '../domain/errors.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { PROCESSING, processingExecution } from '../domain/processing.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import type { ActionDependencies } from './dependencies.ts';
+import type { With } from './dependencies.ts';
 
 /** Before a write: a record left in `processing` points at the execution of its processing attempt. */
 export function assignExecution(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   tenantId: string,
   before: BillingRunAction | undefined,
   after: BillingRunAction,
@@ -24,7 +24,7 @@ export function assignExecution(
  * start, the record moves to `error` with a message, so it never stays in processing without one.
  */
 export async function startAssignedExecution(
-  deps: ActionDependencies,
+  deps: With<'processing'>,
   caller: Caller,
   record: BillingRunAction,
 ): Promise<BillingRunAction> {

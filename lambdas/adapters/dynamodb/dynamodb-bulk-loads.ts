@@ -7,10 +7,10 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { BatchLimits, BulkLoad, LineError } from '../domain/bulk-load.ts';
-import { Conflict } from '../domain/errors.ts';
-import type { IdempotencyClaim } from './billing-run-action-repository.ts';
-import type { BulkLoads } from './bulk-load-store.ts';
+import type { BatchLimits, BulkLoad, LineError } from '../../domain/bulk-load.ts';
+import { Conflict } from '../../domain/errors.ts';
+import type { IdempotencyClaim } from '../../ports/billing-run-action-repository.ts';
+import type { BulkLoads } from '../../ports/bulk-load-store.ts';
 import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, oldItemOf } from './record-items.ts';
 import { BULK_ERROR_INDEX, PARTITION_KEY, TTL_ATTRIBUTE, bulkErrorPartition, bulkLoadKey, idempotencyKey } from './table-design.ts';
@@ -153,21 +153,13 @@ export class DynamoDbBulkLoads implements BulkLoads {
     return { load: toLoad(attributes), batch: { maxLines: Number(attributes.batch_lines), maxBytes: Number(attributes.batch_bytes) } };
   }
 
-  async finish(tenantId: string, loadId: string, at: string): Promise<BulkLoad | undefined> {
-    const load = await this.get(tenantId, loadId);
-    if (!load || load.status !== 'loading') return load;
-    const missing = (load.lines ?? 0) - load.loaded - load.failed;
-    if (missing > 0) {
-      await this.fail(tenantId, loadId, `${missing} of ${load.lines} lines were not processed; start a new load for them`, at);
-      return this.get(tenantId, loadId);
-    }
-    const finished = await this.update(tenantId, loadId, {
+  async complete(tenantId: string, loadId: string, status: 'completed' | 'completed with errors', at: string): Promise<void> {
+    await this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :status, finished_at = :at',
       ConditionExpression: '#status = :loading',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': load.failed > 0 ? 'completed with errors' : 'completed', ':loading': 'loading', ':at': at },
+      ExpressionAttributeValues: { ':status': status, ':loading': 'loading', ':at': at },
     });
-    return finished ?? this.get(tenantId, loadId);
   }
 
   async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {

@@ -1,10 +1,11 @@
+import { PROCESSING } from '../../domain/processing.ts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { RECORD_FIELDS } from '../domain/billing-run-action.ts';
-import type { BillingRunAction } from '../domain/record-schema.ts';
-import { itemTooLarge } from '../domain/errors.ts';
-import { MAX_ITEM_BYTES, itemSize } from '../domain/stored-size.ts';
+import { RECORD_FIELDS } from '../../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../domain/record-schema.ts';
+import { itemTooLarge } from '../../domain/errors.ts';
+import { MAX_ITEM_BYTES, itemSize } from '../../domain/stored-size.ts';
 import { UNMARSHALL_OPTIONS, storable } from './attribute-values.ts';
-import type { IdempotencyClaim, SoftDeletion } from './billing-run-action-repository.ts';
+import type { IdempotencyClaim, SoftDeletion } from '../../ports/billing-run-action-repository.ts';
 import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
@@ -44,7 +45,7 @@ export function toItem(tenantId: string, record: BillingRunAction): Item {
   for (const index of Object.values(LOOKUP_INDEXES)) {
     item[index.partitionKey] = lookupKey(tenantId, record[index.field]);
   }
-  if (record.status === 'processing') {
+  if (record.status === PROCESSING) {
     item[PROCESSING_INDEX.partitionKey] = processingShard(record.id);
     item[PROCESSING_INDEX.sortKey] = record.sys_last_modified_at;
   }

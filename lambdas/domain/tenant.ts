@@ -1,3 +1,4 @@
+/** The tiers a tenant may be on; each is a usage plan of the API (its rate, burst and quota). */
 export const TIERS = ['basic', 'standard', 'premium'] as const;
 export type TierName = (typeof TIERS)[number];
 
@@ -13,13 +14,4 @@ export interface Tenant {
   actionCount: number;
   /** In AWS: the id of the tenant's API Gateway API key. */
   apiKeyId?: string;
-}
-
-export interface TenantRegistry {
-  /** The tenant, unless it was never added or has been removed. */
-  get(tenantId: string): Promise<Tenant | undefined>;
-  /** Adds or updates a tenant; its record count is kept. */
-  put(tenant: Omit<Tenant, 'actionCount'>): Promise<void>;
-  remove(tenantId: string): Promise<boolean>;
-  list(): Promise<Tenant[]>;
 }

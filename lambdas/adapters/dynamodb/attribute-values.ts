@@ -1,6 +1,6 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { unmarshallOptions } from '@aws-sdk/util-dynamodb';
-import { ExactNumber, jsonNumber } from '../domain/json-values.ts';
+import { ExactNumber, jsonNumber } from '../../domain/json-values.ts';
 
 /** Every number read comes back exactly: a `number` when a double holds it, else an ExactNumber. */
 export const UNMARSHALL_OPTIONS: unmarshallOptions = { wrapNumbers: jsonNumber };

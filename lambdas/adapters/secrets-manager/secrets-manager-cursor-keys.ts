@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type CursorKey, type CursorKeys, cursorKey } from '../domain/list-cursor.ts';
+import { type CursorKey, cursorKey } from '../../domain/list-cursor.ts';
+import type { CursorKeys } from '../../ports/cursor-keys.ts';
 
 /** How long a read key is used before it is read again. */
 const REFRESH_MS = 5 * 60_000;

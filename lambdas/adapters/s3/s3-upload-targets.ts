@@ -3,8 +3,8 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
-import { UPLOAD_WINDOW_SECONDS } from '../domain/bulk-load.ts';
-import type { UploadTarget, UploadTargets } from './bulk-load-files.ts';
+import { UPLOAD_WINDOW_SECONDS } from '../../domain/bulk-load.ts';
+import type { UploadTarget, UploadTargets } from '../../ports/bulk-load-files.ts';
 import { uploadKey } from './upload-keys.ts';
 
 const CONTENT_TYPE = 'application/x-ndjson';

@@ -1,7 +1,7 @@
 import { get } from 'node:https';
 import { get as getHttp } from 'node:http';
 import { type JSONWebKeySet, type JWTVerifyGetKey, createLocalJWKSet, errors } from 'jose';
-import { IssuerUnavailable } from './token-verifier.ts';
+import { IssuerUnavailable } from '../../ports/token-verifier.ts';
 
 /** Keys older than this are read again; if that fails, the last good ones keep serving. */
 const MAX_AGE_MS = 10 * 60_000;

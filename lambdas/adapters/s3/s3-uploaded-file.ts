@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { LineRange } from '../domain/ndjson-lines.ts';
-import type { UploadedFile } from './bulk-load-files.ts';
+import type { LineRange } from '../../domain/ndjson-lines.ts';
+import type { UploadedFile } from '../../ports/bulk-load-files.ts';
 
 /**
  * An uploaded file in the upload bucket: the very version whose upload started the load (a later PUT

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UPLOAD_WINDOW_SECONDS } from '../domain/bulk-load.ts';
-import type { UploadTarget, UploadTargets } from './bulk-load-files.ts';
+import { UPLOAD_WINDOW_SECONDS } from '../../domain/bulk-load.ts';
+import type { UploadTarget, UploadTargets } from '../../ports/bulk-load-files.ts';
 
 /** The local service's upload path: what a presigned S3 URL is in AWS, signed with the instance's own secret. */
 export const LOCAL_UPLOAD_PATH = '/bulkLoadUploads';

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
-import type { Tenant, TenantRegistry, TierName } from './tenant-registry.ts';
+import type { Tenant, TierName } from '../../domain/tenant.ts';
+import type { TenantRegistry } from '../../ports/tenant-registry.ts';
 
 type Item = Record<string, unknown>;
 

@@ -7,7 +7,8 @@ import {
   DeleteUsagePlanKeyCommand,
   NotFoundException,
 } from '@aws-sdk/client-api-gateway';
-import type { Tenant, TenantRegistry, TierName } from '../../lambdas/storage/tenant-registry.ts';
+import type { Tenant, TierName } from '../../lambdas/domain/tenant.ts';
+import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 
 const DEFAULT_MAX_ACTIONS = 1_000_000;
 

@@ -1,7 +1,7 @@
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig } from '../../config.ts';
 import { checkedJwksUrl, httpJwks } from './http-jwks.ts';
-import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from './token-verifier.ts';
+import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from '../../ports/token-verifier.ts';
 
 /** Only asymmetric algorithms: a shared-secret or unsigned (`alg: none`) token never verifies. */
 const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];

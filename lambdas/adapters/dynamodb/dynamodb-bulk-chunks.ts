@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
-import type { BillingRunAction } from '../domain/record-schema.ts';
-import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../domain/bulk-load.ts';
-import { ServiceError } from '../domain/errors.ts';
-import type { BulkChunks, ChunkState } from './bulk-load-store.ts';
+import type { BillingRunAction } from '../../domain/record-schema.ts';
+import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../../domain/bulk-load.ts';
+import { ServiceError } from '../../domain/errors.ts';
+import type { BulkChunks, ChunkState } from '../../ports/bulk-load-store.ts';
 import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../retry.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,

@@ -1,4 +1,4 @@
-import { LOOKUPS, type Lookup } from '../domain/billing-run-action.ts';
+import { LOOKUPS, type Lookup } from '../../domain/billing-run-action.ts';
 
 /**
  * The key design, shared by the adapters, the CDK stack and the local table set-up.

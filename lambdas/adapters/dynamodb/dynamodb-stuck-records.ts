@@ -1,6 +1,7 @@
+import { PROCESSING } from '../../domain/processing.ts';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { toRecord } from './record-items.ts';
-import type { StuckRecords, TenantRecord } from './stuck-records.ts';
+import type { StuckRecords, TenantRecord } from '../../ports/stuck-records.ts';
 import { PARTITION_KEY, PROCESSING_INDEX, processingShardKey, tenantOfRecordKey } from './table-design.ts';
 
 /** The sparse processing index, queried shard by shard for entries older than the cut-off that are still in processing. */
@@ -25,7 +26,7 @@ export class DynamoDbStuckRecords implements StuckRecords {
             KeyConditionExpression: '#shard = :shard AND #since < :before',
             FilterExpression: '#status = :processing AND attribute_not_exists(sys_deleted_by_id)',
             ExpressionAttributeNames: { '#shard': PROCESSING_INDEX.partitionKey, '#since': PROCESSING_INDEX.sortKey, '#status': 'status' },
-            ExpressionAttributeValues: { ':shard': processingShardKey(shard), ':before': before, ':processing': 'processing' },
+            ExpressionAttributeValues: { ':shard': processingShardKey(shard), ':before': before, ':processing': PROCESSING },
             Limit: limit,
             ExclusiveStartKey: startKey,
           }),

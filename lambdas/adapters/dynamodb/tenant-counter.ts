@@ -1,7 +1,7 @@
-import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../domain/errors.ts';
+import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 
-/**
+/*
  * The tenant's record counter (`action_count` on its registry item, beside `max_actions`): the one
  * owner of its attributes, the conditions that keep the limit, and its refusals. Every change is an
  * item of a transaction that also writes what it counts (the record, or a bulk load batch's

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ProcessingInput, ProcessingStarter } from './processing-starter.ts';
+import type { ProcessingInput, ProcessingStarter } from '../../ports/processing-starter.ts';
 
 /**
  * Starts executions of the processor state machine with deterministic names. The Step Functions client

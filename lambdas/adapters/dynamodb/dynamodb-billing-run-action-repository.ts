@@ -6,22 +6,22 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Lookup } from '../domain/billing-run-action.ts';
-import type { BillingRunAction } from '../domain/record-schema.ts';
-import { parseJson } from '../domain/json-values.ts';
+import type { Lookup } from '../../domain/billing-run-action.ts';
+import type { BillingRunAction } from '../../domain/record-schema.ts';
+import { parseJson } from '../../domain/json-values.ts';
 import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, TooManyRequests, VersionConflict, notFound } from '../domain/errors.ts';
+import { Conflict, TooManyRequests, VersionConflict, notFound } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
   IdempotencyClaim,
   ListPage,
   SoftDeletion,
-} from './billing-run-action-repository.ts';
+} from '../../ports/billing-run-action-repository.ts';
 import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
 import { counterGiveBackOne, counterRefusal, counterTakeOne } from './tenant-counter.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../retry.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {

@@ -1,0 +1,82 @@
+import { v7 as uuidv7 } from 'uuid';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
+import { StepFunctionsProcessingStarter } from '../adapters/step-functions/step-functions-processing-starter.ts';
+import { type ServiceConfig, serviceConfig } from '../config.ts';
+import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
+import type { ProcessingStarter } from '../ports/processing-starter.ts';
+import type { ActionDependencies } from '../use-cases/dependencies.ts';
+
+/**
+ * The composition root (this folder) is the one place that reads the configuration (config.ts) and
+ * builds what the functions depend on. Each piece is built on first use and kept for the warm
+ * invocations of the process; a function's bundle holds only the pieces its handler reaches. This
+ * module holds what the API's functions and the bulk load's steps share.
+ */
+export type Storage = { config: ServiceConfig; client: ReturnType<typeof createDocumentClient> };
+let store: Storage | undefined;
+let actions: ActionDependencies | undefined;
+let processing: { starter: ProcessingStarter | undefined } | undefined;
+let loadStore: DynamoDbBulkLoads | undefined;
+
+/** The service's configuration and a DocumentClient of its own (its own sockets). */
+export function newStorage(requestTimeoutMs?: number): Storage {
+  const config = serviceConfig();
+  return {
+    config,
+    client: createDocumentClient({
+      region: config.region,
+      endpoint: config.dynamoDbEndpoint,
+      ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+    }),
+  };
+}
+
+/** The process's storage, shared by the use cases, the sweep and the bulk load's steps. */
+export function storage(): Storage {
+  store ??= newStorage();
+  return store;
+}
+
+/** The common dependencies of the use cases, on the given storage. */
+export function actionsOn({ config, client }: Storage): ActionDependencies {
+  return {
+    repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
+    clock: () => new Date(),
+    newId: uuidv7,
+    deletedRetentionDays: config.deletedRetentionDays,
+    batchConcurrency: config.batchConcurrency,
+    count,
+    reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
+  };
+}
+
+export function commonDependencies(): ActionDependencies {
+  actions ??= actionsOn(storage());
+  return actions;
+}
+
+/**
+ * The processor, for the functions whose writes can leave a record in processing: only their bundles
+ * reference it, so only they carry the Step Functions client (esbuild drops it from the others).
+ * Without STATE_MACHINE_ARN, as locally, writes succeed and nothing starts, which the function says once.
+ */
+export function processingStarter(): ProcessingStarter | undefined {
+  if (!processing) {
+    const config = serviceConfig();
+    processing = {
+      starter: config.stateMachineArn ? StepFunctionsProcessingStarter.forStateMachine(config.stateMachineArn, config.region) : undefined,
+    };
+    if (!processing.starter) logger.info('STATE_MACHINE_ARN is not set: writes succeed and no processing execution starts');
+  }
+  return processing.starter;
+}
+
+/** The loads, one store per process: the bulk load operations and the loading steps share it. */
+export function bulkLoadStore(): DynamoDbBulkLoads {
+  const { config, client } = storage();
+  loadStore ??= new DynamoDbBulkLoads(client, config.tableName);
+  return loadStore;
+}
