@@ -4,7 +4,7 @@ import { S3UploadedFile } from '../adapters/s3/s3-uploaded-file.ts';
 import { batchesKey, loadOfUploadKey } from '../adapters/s3/upload-keys.ts';
 import { bulkBatchConfig } from '../config.ts';
 import type { UploadedFile } from '../ports/bulk-load-files.ts';
-import type { BulkRunDependencies, BulkStepDependencies } from '../use-cases/bulk-load-steps.ts';
+import type { BulkRunDependencies, BulkStepDependencies } from '../use-cases/dependencies.ts';
 import { actionsOn, bulkLoadStore, commonDependencies, newStorage, processingStarter, storage } from './shared.ts';
 
 /** The composition of the bulk load's steps (the state machine's three functions, and the local runner). */

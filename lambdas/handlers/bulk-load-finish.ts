@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { bulkStepDependencies, uploadedLoad } from '../composition/bulk-load.ts';
 import { logger } from '../logger.ts';
 import { bulkLoadStep } from '../routes.ts';
-import { step } from '../step-invocation.ts';
+import { step } from '../invocation.ts';
 import { failLoad, finishLoad } from '../use-cases/bulk-load-steps.ts';
 
 /** Step 3: after the map, the load's end; with `error` (the map or the read failed), the load fails with it. */

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { bulkStepDependencies, uploadedFile } from '../composition/bulk-load.ts';
 import { bulkLoadStep } from '../routes.ts';
-import { step } from '../step-invocation.ts';
+import { step } from '../invocation.ts';
 import { readThrough } from '../use-cases/bulk-load-steps.ts';
 
 /** Step 1 of the bulk load state machine, on the upload's S3 event: claims the load, writes its batches, and says whether they are to be loaded. */

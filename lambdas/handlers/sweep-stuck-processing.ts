@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { sweepDependencies } from '../composition/operations.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { count } from '../metrics.ts';
-import { invocation } from '../step-invocation.ts';
+import { invocation } from '../invocation.ts';
 import { type SweepResult, sweepStuckProcessing } from '../use-cases/sweep-stuck-processing.ts';
 
 /** Run on a schedule (not an API operation): moves records stuck in processing to error, and counts them. */
@@ -15,5 +15,5 @@ export const handler = (_event: unknown, context: Context): Promise<SweepResult>
       count(METRIC.recordsSwept, result.swept);
       return result;
     },
-    'stuck processing swept',
+    { message: 'stuck processing swept' },
   );

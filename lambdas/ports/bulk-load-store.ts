@@ -46,6 +46,11 @@ export interface BulkLoads {
  * tenant's counter is reserved together with the batch's bookkeeping item, and the load's counts grow
  * together with that item's move to done.
  */
+/** A record made ready to write by `storable` (checked against the item limit and converted once): a write hands it on as it is. */
+export interface StorableRecord {
+  readonly record: BillingRunAction;
+}
+
 export interface BulkChunks {
   chunk(tenantId: string, loadId: string, firstLine: number): Promise<ChunkState | undefined>;
   /**
@@ -58,10 +63,10 @@ export interface BulkChunks {
    * Writes new records. `firstAttempt`: no earlier attempt of the batch wrote any, so they go in batches
    * without conditions; otherwise each is put only if it is not there yet.
    */
-  putRecords(tenantId: string, records: BillingRunAction[], options: { firstAttempt: boolean }): Promise<void>;
+  putRecords(tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void>;
   putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void>;
-  /** Why the record could not be stored (DynamoDB's item limit), if it could not. */
-  unstorable(tenantId: string, record: BillingRunAction): ServiceError | undefined;
+  /** The record ready to write, or why it cannot be stored (DynamoDB's item limit). */
+  storable(tenantId: string, record: BillingRunAction): StorableRecord | ServiceError;
   /** Which of these records of the tenant are stored (written by an attempt of a batch). */
   storedIds(tenantId: string, ids: string[]): Promise<Set<string>>;
   /**

@@ -1,37 +1,21 @@
 import pLimit from 'p-limit';
-import type { BillingRunAction } from '../domain/record-schema.ts';
-import { type BatchLimits, type BulkLoad, type LineError, lineRecordId, loadEnd } from '../domain/bulk-load.ts';
+import { type BulkLoad, type LineError, loadEnd } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
-import { ServiceError } from '../domain/errors.ts';
-import { MAX_BODY_BYTES, bodyTooLarge, notUtf8, parseJsonBody } from '../domain/json-body.ts';
 import { METRIC } from '../domain/metric-names.ts';
-import { type FileLine, type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
-import { newRecord } from '../domain/record-stamp.ts';
+import { type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
+import { MAX_BODY_BYTES } from '../domain/json-body.ts';
 import type { UploadedFile } from '../ports/bulk-load-files.ts';
-import type { BulkChunks, BulkLoads } from '../ports/bulk-load-store.ts';
-import { createBodyFields } from './shared/create-body.ts';
-import type { ActionDependencies, With } from './dependencies.ts';
-import { assignExecution, startAssignedExecution } from './processing-starts.ts';
+import type { StorableRecord } from '../ports/bulk-load-store.ts';
+import { openBatch, refusedLines } from './bulk-load-batch.ts';
+import type { BulkRunDependencies, BulkStepDependencies } from './dependencies.ts';
+import { startAssignedExecution } from './processing-starts.ts';
 
-/**
+/*
  * The three steps of loading an uploaded file, the same in AWS (a state machine with a Distributed
  * Map) and on a laptop (the local runner): read the file through once into batches of lines; load each
- * batch (any number at once, any of them again); then finish the load.
+ * batch (any number at once, any of them again); then finish the load. A batch's lines are read by
+ * bulk-load-batch.ts.
  */
-export interface BulkRunDependencies {
-  loads: BulkLoads;
-  chunks: BulkChunks;
-  /** The records' own dependencies: repository, processor, clock, metrics. */
-  actions: With<'processing'>;
-  /** How many lines, and bytes, one batch of a new load holds at most (a load keeps the limits it began with). */
-  batch: BatchLimits;
-}
-
-/** Reading a file through and ending a load: no batches' storage, no processor. */
-export type BulkStepDependencies = Pick<BulkRunDependencies, 'loads' | 'batch'> & { actions: ActionDependencies };
-
-/** The operation name a loaded record's security context carries. */
-const BULK_OPERATION = 'bulkLoad';
 
 /**
  * Step 1: the upload is claimed (`loading`), read through once into batches, and its line count stored.
@@ -70,87 +54,6 @@ export async function readThrough(
   }
   return deps.loads.countLines(tenantId, loadId, lines);
 }
-
-type LineOutcome = { line: number; record: BillingRunAction } | { line: number; error: LineError };
-
-/** One line, read exactly as a create body would be: the record it becomes, or the error create would answer. */
-function lineOutcome(deps: BulkRunDependencies, load: BulkLoad, caller: Caller, fileLine: FileLine, at: string): LineOutcome {
-  const { line } = fileLine;
-  const { tenantId } = caller;
-  try {
-    if (fileLine.unreadable === 'too long') throw bodyTooLarge(fileLine.end - fileLine.start);
-    if (fileLine.unreadable === 'not UTF-8') throw notUtf8();
-    const fields = createBodyFields(parseJsonBody(fileLine.text as string));
-    const startedAt = load.started_at as string;
-    const record = newRecord(
-      lineRecordId(load.id, line, Date.parse(startedAt)),
-      {
-        ...fields,
-        sys_bulk_load_id: load.id,
-        sys_bulk_load_record_no: line,
-        sys_bulk_load_source_file: load.source_file,
-        sys_bulk_load_at: startedAt,
-        sys_bulk_load_pk: `${tenantId}#${load.id}`,
-      },
-      { caller, operation: BULK_OPERATION, at },
-    );
-    const unstorable = deps.chunks.unstorable(tenantId, record);
-    if (unstorable) return { line, error: { line, message: unstorable.message } };
-    return { line, record: assignExecution(deps.actions, tenantId, undefined, record) };
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
-    return { line, error: { line, message: error.message, ...(error.details && { details: error.details }) } };
-  }
-}
-
-/** Who the load's records are written as: the caller that started the load. */
-function callerOf(load: BulkLoad, tenantId: string): Caller {
-  return {
-    principal: load.created_by.principal,
-    tenantId,
-    sourceIp: load.created_by.source_ip,
-    userAgent: load.created_by.user_agent,
-    requestId: load.created_by.request_id,
-  };
-}
-
-/** A batch's lines read again: the records its valid lines become (in line order) and the errors of the others. */
-async function batchOutcomes(
-  deps: BulkRunDependencies,
-  file: UploadedFile,
-  load: BulkLoad,
-  caller: Caller,
-  range: LineRange,
-): Promise<{ records: BillingRunAction[]; errors: LineError[] }> {
-  const at = deps.actions.clock().toISOString();
-  const records: BillingRunAction[] = [];
-  const errors: LineError[] = [];
-  for await (const fileLine of fileLines(file.read(range), MAX_BODY_BYTES, { offset: range.start, line: range.first })) {
-    const outcome = lineOutcome(deps, load, caller, fileLine, at);
-    if ('record' in outcome) records.push(outcome.record);
-    else errors.push(outcome.error);
-  }
-  return { records, errors };
-}
-
-/**
- * A batch to work on, whatever an earlier attempt left: its bookkeeping (undefined before its first
- * reservation), the caller its records are written as (the one that started the load), and its lines
- * read again into records and line errors. Undefined when there is nothing to do: the batch is done,
- * or the load is no longer loading.
- */
-async function openBatch(deps: BulkRunDependencies, file: UploadedFile, tenantId: string, loadId: string, range: LineRange) {
-  const earlier = await deps.chunks.chunk(tenantId, loadId, range.first);
-  if (earlier?.done) return undefined;
-  const load = await deps.loads.get(tenantId, loadId);
-  if (load?.status !== 'loading') return undefined;
-  const caller = callerOf(load, tenantId);
-  return { earlier, caller, ...(await batchOutcomes(deps, file, load, caller, range)) };
-}
-
-/** The records past the room a batch was granted: each an error with the refusal. */
-const refusedLines = (records: BillingRunAction[], refusal: string | undefined): LineError[] =>
-  records.map((record) => ({ line: record.sys_bulk_load_record_no as number, message: refusal ?? 'The tenant has no room left' }));
 
 /**
  * Step 2: one batch of lines. Run twice (a retry after a crash or a timeout), it loads no line twice
@@ -196,11 +99,11 @@ export async function giveUpChunk(
   if (earlier) errors.push(...refusedLines(records.slice(granted), earlier.refusal));
   const stored = await deps.chunks.storedIds(
     tenantId,
-    candidates.map((record) => record.id),
+    candidates.map(({ record }) => record.id),
   );
-  const written = candidates.filter((record) => stored.has(record.id));
+  const written = candidates.filter(({ record }) => stored.has(record.id));
   const notLoaded = `Not loaded: lines ${range.first} to ${range.last} failed to load (${reason}); send this line again in a new load`;
-  for (const record of [...candidates.filter((candidate) => !stored.has(candidate.id)), ...(earlier ? [] : records)]) {
+  for (const { record } of [...candidates.filter((candidate) => !stored.has(candidate.record.id)), ...(earlier ? [] : records)]) {
     errors.push({ line: record.sys_bulk_load_record_no as number, message: notLoaded });
   }
   await startExecutions(deps, caller, written);
@@ -208,9 +111,9 @@ export async function giveUpChunk(
   return settle(deps, tenantId, loadId, range, { loaded: written.length, errors, released: granted - written.length });
 }
 
-async function startExecutions(deps: BulkRunDependencies, caller: Caller, records: BillingRunAction[]): Promise<void> {
+async function startExecutions(deps: BulkRunDependencies, caller: Caller, records: StorableRecord[]): Promise<void> {
   const limit = pLimit(deps.actions.batchConcurrency);
-  await Promise.all(records.map((record) => limit(() => startAssignedExecution(deps.actions, caller, record))));
+  await Promise.all(records.map(({ record }) => limit(() => startAssignedExecution(deps.actions, caller, record))));
 }
 
 /** The batch's line errors are stored, then it is marked done and its counts added to the load's, once. */

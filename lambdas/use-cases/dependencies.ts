@@ -3,7 +3,8 @@ import type { CursorKeys } from '../ports/cursor-keys.ts';
 import type { ProcessingStarter } from '../ports/processing-starter.ts';
 import type { BillingRunActionRepository } from '../ports/billing-run-action-repository.ts';
 import type { UploadTargets } from '../ports/bulk-load-files.ts';
-import type { BulkLoads } from '../ports/bulk-load-store.ts';
+import type { BulkChunks, BulkLoads } from '../ports/bulk-load-store.ts';
+import type { BatchLimits } from '../domain/bulk-load.ts';
 
 /** What the two bulk load operations add: the loads, and where their files are uploaded. */
 export interface BulkLoadAccess {
@@ -49,3 +50,16 @@ export type With<N extends ExtraName> = ActionDependencies & Pick<Extras, N>;
  * 10 s timeout.
  */
 export const WRITE_RETRY = { attempts: 15, budgetMs: 5_000, baseMs: 10, capMs: 500 } as const;
+
+/** What the steps of loading an uploaded file need (use-cases/bulk-load-steps.ts). */
+export interface BulkRunDependencies {
+  loads: BulkLoads;
+  chunks: BulkChunks;
+  /** The records' own dependencies: repository, processor, clock, metrics. */
+  actions: With<'processing'>;
+  /** How many lines, and bytes, one batch of a new load holds at most (a load keeps the limits it began with). */
+  batch: BatchLimits;
+}
+
+/** Reading a file through and ending a load: no batches' storage, no processor. */
+export type BulkStepDependencies = Pick<BulkRunDependencies, 'loads' | 'batch'> & { actions: ActionDependencies };

@@ -11,6 +11,7 @@ import { uploadRefusal } from '../../lambdas/adapters/local/local-upload-targets
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
 import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
+import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.ts';
 import { GatewayAnswer } from './gateway/answers.ts';
 import { inInvocation } from './gateway/invocation.ts';
 import { LocalUploadedFile } from './local-uploaded-file.ts';
@@ -23,7 +24,7 @@ const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
 class Stopped extends Error {}
 
 type Steps = typeof BulkLoadSteps & {
-  deps: BulkLoadSteps.BulkRunDependencies;
+  deps: BulkRunDependencies;
   step: <T>(name: string, context: Context, work: () => Promise<T>) => Promise<T>;
 };
 
@@ -60,7 +61,7 @@ export class LocalBulkLoadRunner {
       const [{ separateBulkRunDependencies }, steps, { step }] = await Promise.all([
         import('../../lambdas/composition/bulk-load.ts'),
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
-        import('../../lambdas/step-invocation.ts'),
+        import('../../lambdas/invocation.ts'),
       ]);
       return { ...steps, step, deps: separateBulkRunDependencies() };
     })();

@@ -8,7 +8,8 @@ import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynam
 import { DynamoDbBulkChunks } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-chunks.ts';
 import { DynamoDbBulkLoads } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-loads.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
-import { type BulkRunDependencies, finishLoad, giveUpChunk, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
+import { finishLoad, giveUpChunk, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
+import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';

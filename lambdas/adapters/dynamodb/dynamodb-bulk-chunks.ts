@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../../domain/bulk-load.ts';
 import { ServiceError } from '../../domain/errors.ts';
-import type { BulkChunks, ChunkState } from '../../ports/bulk-load-store.ts';
+import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-load-store.ts';
 import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
 import { type Item, toItem } from './record-items.ts';
@@ -19,6 +19,11 @@ import {
   bulkLoadKey,
   recordKey,
 } from './table-design.ts';
+
+/** A record with its item, made once when the line is read and written as it is. */
+interface RecordItem extends StorableRecord {
+  item: Item;
+}
 
 const BATCH_WRITE_ITEMS = 25;
 /** BatchWriteItem's unprocessed items are sent again on this schedule. */
@@ -100,8 +105,8 @@ export class DynamoDbBulkChunks implements BulkChunks {
       throw error instanceof RetriesExhausted ? error.last : error;
     }
   }
-  async putRecords(tenantId: string, records: BillingRunAction[], options: { firstAttempt: boolean }): Promise<void> {
-    const items = records.map((record) => toItem(tenantId, record));
+  async putRecords(_tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
+    const items = (records as RecordItem[]).map((stored) => stored.item);
     if (options.firstAttempt) {
       await this.batchPut(items);
       return;
@@ -117,10 +122,10 @@ export class DynamoDbBulkChunks implements BulkChunks {
       ),
     );
   }
-  unstorable(tenantId: string, record: BillingRunAction): ServiceError | undefined {
+  storable(tenantId: string, record: BillingRunAction): StorableRecord | ServiceError {
     try {
-      toItem(tenantId, record);
-      return undefined;
+      const stored: RecordItem = { record, item: toItem(tenantId, record) };
+      return stored;
     } catch (error) {
       if (error instanceof ServiceError) return error;
       throw error;

@@ -1,22 +1,22 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
+import { counterLimit, counterOf } from './tenant-counter.ts';
 import type { Tenant, TierName } from '../../domain/tenant.ts';
 import type { TenantRegistry } from '../../ports/tenant-registry.ts';
 
 type Item = Record<string, unknown>;
 
 /**
- * Tenant items also hold `action_count`, the tenant's live record count, which creates and deletes
- * change in the same transaction as the record. Removing a tenant marks its item `removed_at` rather
- * than deleting it, so the count survives a remove and a later add.
+ * Tenant items also hold the tenant's record counter (its limit and live count, owned by
+ * tenant-counter.ts), which creates and deletes change in the same transaction as the record. Removing
+ * a tenant marks its item `removed_at` rather than deleting it, so the count survives a remove and a later add.
  */
 const toTenant = (item: Item): Tenant => ({
   tenantId: item[TENANT_PARTITION_KEY] as string,
   tier: item.tier as TierName,
-  maxActions: item.max_actions as number,
+  ...counterOf(item),
   usageIdentifierKey: item.usage_identifier_key as string,
   createdAt: item.created_at as string,
-  actionCount: (item.action_count as number | undefined) ?? 0,
   ...(typeof item.api_key_id === 'string' && { apiKeyId: item.api_key_id }),
 });
 
@@ -37,16 +37,17 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
   }
 
   async put(tenant: Omit<Tenant, 'actionCount'>): Promise<void> {
+    const limit = counterLimit(tenant.maxActions);
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { [TENANT_PARTITION_KEY]: tenant.tenantId },
         UpdateExpression:
-          'SET tier = :tier, max_actions = :maxActions, usage_identifier_key = :key, created_at = if_not_exists(created_at, :createdAt)' +
+          `SET tier = :tier, ${limit.clause}, usage_identifier_key = :key, created_at = if_not_exists(created_at, :createdAt)` +
           (tenant.apiKeyId ? ', api_key_id = :apiKeyId REMOVE removed_at' : ' REMOVE removed_at, api_key_id'),
         ExpressionAttributeValues: {
           ':tier': tenant.tier,
-          ':maxActions': tenant.maxActions,
+          ...limit.values,
           ':key': tenant.usageIdentifierKey,
           ':createdAt': tenant.createdAt,
           ...(tenant.apiKeyId && { ':apiKeyId': tenant.apiKeyId }),

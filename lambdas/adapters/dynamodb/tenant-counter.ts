@@ -16,6 +16,15 @@ type Item = Record<string, unknown>;
 
 const counterKey = (tenantId: string) => ({ [TENANT_PARTITION_KEY]: tenantId });
 
+/** The counter as a tenant's registry item holds it: the limit and the live count (none yet: zero). */
+export const counterOf = (item: Item): { maxActions: number; actionCount: number } => ({
+  maxActions: item.max_actions as number,
+  actionCount: (item.action_count as number | undefined) ?? 0,
+});
+
+/** Setting the tenant's limit (the registry's put): an update expression's clause and its value. */
+export const counterLimit = (maxActions: number) => ({ clause: 'max_actions = :maxActions', values: { ':maxActions': maxActions } });
+
 export const counterTakeOne = (tenantsTableName: string, tenantId: string) => ({
   Update: {
     TableName: tenantsTableName,
