@@ -1,7 +1,7 @@
 /**
  * Everything the functions read from their environment, in one place (Powertools reads its own
  * POWERTOOLS_* variables). The CDK stack sets these on each function; the local gateway sets them on
- * its own process before it loads the handlers. The composition root (composition.ts) is the reader.
+ * its own process before it loads the handlers. The composition root (lambdas/composition/) is the reader.
  */
 export interface DynamoDbConfig {
   /** Only for DynamoDB Local; unset in AWS. */

@@ -12,7 +12,7 @@ export interface BulkLoadAccess {
   uploads: UploadTargets;
 }
 
-/** What every use case may use from the outside world; built once per process by the composition root (composition.ts). */
+/** What every use case may use from the outside world; built once per process by the composition root (lambdas/composition/). */
 export interface ActionDependencies {
   repository: BillingRunActionRepository;
   clock: () => Date;
