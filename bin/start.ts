@@ -1,8 +1,10 @@
 import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
 import { CommandFailed, UsageError, runCommand } from '../lib/commands/command-line.ts';
 import { readInstanceFile, startLocalService } from '../lib/local/local-service.ts';
+import { capacityFrom, describeCapacity } from '../lib/local/capacity/settings.ts';
 
-const usage = 'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL; see the README)';
+const usage =
+  'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL, DYNAMODB_ENDPOINT, DYNAMODB_CAPACITY; see the README)';
 const DEMO_TENANT = 'demo';
 
 await runCommand(usage, async () => {
@@ -11,6 +13,19 @@ await runCommand(usage, async () => {
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`PORT must be a port number from 0 to 65535, not '${portText}'.`);
 
+  const dynamoDbEndpoint = process.env.DYNAMODB_ENDPOINT || undefined;
+  if (dynamoDbEndpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(dynamoDbEndpoint)) {
+    throw new UsageError(
+      `DYNAMODB_ENDPOINT must be the URL of a DynamoDB endpoint, e.g. http://127.0.0.1:8000, not '${dynamoDbEndpoint}'.`,
+    );
+  }
+  let capacity: ReturnType<typeof capacityFrom>;
+  try {
+    capacity = capacityFrom(process.env.DYNAMODB_CAPACITY);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}.`);
+  }
+
   const running = readInstanceFile(dataDir);
   if (running) {
     throw new CommandFailed(
@@ -18,7 +33,7 @@ await runCommand(usage, async () => {
     );
   }
 
-  const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT] }).catch((error: unknown) => {
+  const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT], dynamoDbEndpoint, capacity }).catch((error: unknown) => {
     if ((error as { code?: string }).code === 'EADDRINUSE') {
       throw new CommandFailed(`Port ${port} is in use; stop what uses it, or start on another port: PORT=${port + 1} npm start`);
     }
@@ -27,7 +42,8 @@ await runCommand(usage, async () => {
   const token = await service.issuer.sign({ tenant: DEMO_TENANT, expiresInSeconds: 24 * 3600 });
 
   console.log(`Billing Run Actions service on ${service.url}
-  DynamoDB Local:  ${service.dynamoDbEndpoint} (data in ${dataDir})
+  DynamoDB:        ${dynamoDbEndpoint ?? `DynamoDB Local (data in ${dataDir})`}
+  Capacity:        ${describeCapacity(capacity)}${service.capacity ? `, at ${service.dynamoDbEndpoint}` : ''}
   JWKS:            ${service.url}/.well-known/jwks.json
   API reference:   ${service.url}/docs (OpenAPI at ${service.url}/openapi.json)
   Tenant:          ${DEMO_TENANT} (provisioned)
@@ -39,12 +55,13 @@ export TOKEN=${token}
 Try:
 curl -s -H "Authorization: Bearer $TOKEN" ${service.url}/billingRunActions/${DEMO_TENANT}/certification/cert-1
 
-Ctrl-C stops the service and DynamoDB Local.`);
+Ctrl-C stops the service${dynamoDbEndpoint ? '' : ' and DynamoDB Local'}.`);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    if (service.capacity) console.log(service.capacity.report().line);
     await service.stop();
     process.exit(0);
   };

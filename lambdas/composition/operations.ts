@@ -12,7 +12,7 @@ import { logger } from '../logger.ts';
 import type { CursorKeys } from '../ports/cursor-keys.ts';
 import type { BulkLoadAccess, ExtraName, Extras, With } from '../use-cases/dependencies.ts';
 import type { SweepDependencies } from '../use-cases/sweep-stuck-processing.ts';
-import { bulkLoadStore, commonDependencies, storage } from './shared.ts';
+import { bulkLoadStore, commonDependencies, countCapacityEvent, storage } from './shared.ts';
 
 export { processingStarter } from './shared.ts';
 
@@ -72,7 +72,7 @@ export function authorizerDependencies(): AuthorizerDependencies {
     authorizer = {
       verifier: new JoseTokenVerifier(authConfig()),
       tenants: new DynamoDbTenantRegistry(
-        createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint }),
+        createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint, onCapacityEvent: countCapacityEvent }),
         config.tenantsTableName,
       ),
       log: (message, attributes) => logger.info(message, attributes),

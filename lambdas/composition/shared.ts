@@ -1,5 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { CapacityEvent } from '../adapters/dynamodb/capacity-events.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
 import { StepFunctionsProcessingStarter } from '../adapters/step-functions/step-functions-processing-starter.ts';
@@ -21,6 +23,10 @@ let actions: ActionDependencies | undefined;
 let processing: { starter: ProcessingStarter | undefined } | undefined;
 let loadStore: DynamoDbBulkLoads | undefined;
 
+/** Each attempt DynamoDB throttled or refused for a transaction conflict, counted in the invocation's metrics. */
+export const countCapacityEvent = (event: CapacityEvent): void =>
+  count(event === 'throttled' ? METRIC.storageThrottled : METRIC.storageConflicts);
+
 /** The service's configuration and a DocumentClient of its own (its own sockets). */
 export function newStorage(requestTimeoutMs?: number): Storage {
   const config = serviceConfig();
@@ -30,6 +36,7 @@ export function newStorage(requestTimeoutMs?: number): Storage {
       region: config.region,
       endpoint: config.dynamoDbEndpoint,
       ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+      onCapacityEvent: countCapacityEvent,
     }),
   };
 }

@@ -8,6 +8,7 @@ export const METRIC = {
   limitRefusals: 'LimitRefusals',
   idempotentReplays: 'IdempotentReplays',
   storageThrottled: 'StorageThrottled',
+  storageConflicts: 'StorageConflicts',
   processingStarts: 'ProcessingStarts',
   processingStartFailures: 'ProcessingStartFailures',
   recordsSwept: 'RecordsSwept',

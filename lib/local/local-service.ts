@@ -5,6 +5,8 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-c
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type CapacityEmulator, startCapacityEmulator } from './capacity/emulator.ts';
+import type { CapacitySettings } from './capacity/settings.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
@@ -24,8 +26,10 @@ export interface LocalServiceOptions {
   host?: string;
   /** Keep DynamoDB in memory instead of under the data directory (tests). */
   inMemory?: boolean;
-  /** Use this DynamoDB endpoint rather than starting DynamoDB Local. */
+  /** Use this DynamoDB endpoint rather than starting DynamoDB Local (its tables are made if missing). */
   dynamoDbEndpoint?: string;
+  /** DynamoDB's capacity limits, emulated in front of it (lib/local/capacity/); off unless given (`npm start` gives AWS's). */
+  capacity?: CapacitySettings | 'off';
   tables?: TableNames;
   /** Tenants to provision at start. */
   tenants?: string[];
@@ -46,7 +50,10 @@ export interface LocalService {
   url: string;
   /** The bulk load runner (tests wait on it). */
   bulkLoads: LocalBulkLoadRunner;
+  /** Where the functions reach DynamoDB: the capacity emulator's endpoint when it runs, else DynamoDB's. */
   dynamoDbEndpoint: string;
+  /** The capacity emulator, when it runs (its report says what it throttled). */
+  capacity?: CapacityEmulator;
   issuer: LocalIssuer;
   tenants: TenantRegistry;
   stop(): Promise<void>;
@@ -98,9 +105,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const host = options.host ?? '127.0.0.1';
 
   let dynamoDb: RunningDynamoDb | undefined;
-  const endpoint =
+  const dynamoDbEndpoint =
     options.dynamoDbEndpoint ??
     (dynamoDb = await startDynamoDbLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') })).endpoint;
+  const capacity =
+    options.capacity && options.capacity !== 'off' ? await startCapacityEmulator(dynamoDbEndpoint, options.capacity) : undefined;
+  const endpoint = capacity?.url ?? dynamoDbEndpoint;
   const client = createDocumentClient({ region: REGION, endpoint });
   let gateway: RunningGateway | undefined;
   try {
@@ -158,6 +168,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     return {
       url: gateway.url,
       dynamoDbEndpoint: endpoint,
+      ...(capacity && { capacity }),
       issuer,
       tenants,
       bulkLoads,
@@ -166,12 +177,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         await bulkLoads.stop();
         client.destroy();
         rmSync(instanceFilePath(dataDir), { force: true });
+        await capacity?.stop();
         await dynamoDb?.stop();
       },
     };
   } catch (error) {
     await gateway?.stop();
     client.destroy();
+    await capacity?.stop();
     await dynamoDb?.stop();
     throw error;
   }

@@ -11,9 +11,12 @@ import { type TestService, startTestService } from '../support/http-service.ts';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 
-/** Runs one of the project's command-line entry points as `npm run` would, with this Node. */
+/**
+ * Runs one of the project's command-line entry points as `npm run` would, with this Node; without the
+ * DynamoDB endpoint this process's own service set for its functions (npm start starts its own DynamoDB Local).
+ */
 const command = (script: string, args: string[], env: Record<string, string>) =>
-  run(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env: { ...process.env, ...env } });
+  run(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env } });
 
 describe('npm run tenants and npm run token against a running instance', () => {
   let service: TestService;
@@ -58,7 +61,8 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(root, 'bin/start.ts')], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      // Not the endpoint this process's own service set for its functions: npm start starts its own DynamoDB Local.
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'SILENT', DYNAMODB_ENDPOINT: '' },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
+import { type CapacityEvent, reportCapacityEvents } from './capacity-events.ts';
 
 /** One attempt of a DynamoDB call (DynamoDB answers in milliseconds; this is for an endpoint that hangs). */
 const REQUEST_TIMEOUT_MS = 2_500;
@@ -15,6 +16,8 @@ export function createDocumentClient(options: {
   endpoint?: string | undefined;
   /** How long one attempt may take before the SDK gives it up (a TimeoutError, which it retries); see REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
+  /** Told of every attempt DynamoDB throttled or refused for a transaction conflict (capacity-events.ts). */
+  onCapacityEvent?: (event: CapacityEvent) => void;
 }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(options.region && { region: options.region }),
@@ -26,6 +29,7 @@ export function createDocumentClient(options: {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   });
+  if (options.onCapacityEvent) reportCapacityEvents(client, options.onCapacityEvent);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: { ...UNMARSHALL_OPTIONS },

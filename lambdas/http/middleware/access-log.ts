@@ -7,7 +7,6 @@ import { logger } from '../../logger.ts';
 import { count, metrics } from '../../metrics.ts';
 import type { HttpEvent, HttpResult } from '../http-event.ts';
 import type { CallerContext } from './authorization.ts';
-import { THROTTLING_ERRORS } from './error-responses.ts';
 
 type Request = middy.Request<HttpEvent, HttpResult, Error, CallerContext>;
 
@@ -19,7 +18,6 @@ function countOutcome(request: Request): void {
   else if (status >= 400) count(METRIC.clientErrors);
   if (status === 409) count(METRIC.conflicts);
   if (request.error instanceof TenantLimitReached) count(METRIC.limitRefusals);
-  if (request.error && THROTTLING_ERRORS.has(request.error.name)) count(METRIC.storageThrottled);
   if (request.response?.headers?.['Idempotent-Replayed'] === 'true') count(METRIC.idempotentReplays);
 }
 

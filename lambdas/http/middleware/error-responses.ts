@@ -5,7 +5,7 @@ import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
 
 /** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
-export const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);

@@ -1,0 +1,177 @@
+import { TokenBuckets } from './buckets.ts';
+import type { EffectiveCapacity } from './settings.ts';
+import { type IndexSchema, type TableSchema, keyValue } from './table-schemas.ts';
+import { type Item, projectedSize, readUnits, writeUnits } from './units.ts';
+
+/** What one request draws on: a bucket (a partition key value's, or a table's or index's as a whole), its rate, the units it uses. */
+export interface Charge {
+  bucket: string;
+  rate: number;
+  units: number;
+  /** DynamoDB's throttling reason if this bucket is the one that throttles, and the resource it names. */
+  reason: string;
+  resource: string;
+}
+
+const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+
+/** DynamoDB's error answers, as its JSON protocol writes them (the SDK reads `__type` into its exception classes). */
+export const answers = {
+  throttled: (charge: Charge) => ({
+    status: 400,
+    body: {
+      __type: `${PREFIX}ProvisionedThroughputExceededException`,
+      message: `Throughput exceeds the current capacity for one or more partitions (${charge.reason}); the capacity emulator of the local run refused it`,
+      ThrottlingReasons: [{ reason: charge.reason, resource: charge.resource }],
+    },
+  }),
+  conflict: () => ({
+    status: 400,
+    body: { __type: `${PREFIX}TransactionConflictException`, message: 'Transaction is ongoing for the item' },
+  }),
+  cancelled: (reasons: { Code: string; Message?: string }[]) => ({
+    status: 400,
+    body: {
+      __type: `${PREFIX}TransactionCanceledException`,
+      message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+      CancellationReasons: reasons,
+    },
+  }),
+};
+
+/**
+ * The emulator's state: its token buckets, the items held by ongoing transactions, and its counters.
+ * The operations (writes.ts, reads.ts) say what a request draws on; the ledger admits or refuses it.
+ */
+export class CapacityLedger {
+  readonly rates: EffectiveCapacity;
+  private readonly buckets: TokenBuckets;
+  private readonly holds = new Map<string, number>();
+  private readonly throttles = new Map<string, number>();
+  private calls = 0;
+  private conflicts = 0;
+
+  private readonly now: () => number;
+
+  constructor(rates: EffectiveCapacity, now: () => number = () => performance.now()) {
+    this.rates = rates;
+    this.now = now;
+    this.buckets = new TokenBuckets(now);
+  }
+
+  /** Counts a call that reached the emulator. */
+  called(): void {
+    this.calls++;
+  }
+
+  /** The first of the charges whose bucket is in debt, if any; nothing is taken. */
+  refusal(charges: Charge[]): Charge | undefined {
+    return charges.find((charge) => !this.buckets.available(charge.bucket, charge.rate));
+  }
+
+  /** Counts a refusal for throughput, by its reason and resource. */
+  throttled(charge: Charge): void {
+    const name = `${charge.reason} ${charge.resource.replace(/^.*:table\//, '')}`;
+    this.throttles.set(name, (this.throttles.get(name) ?? 0) + 1);
+  }
+
+  /** Takes every charge and answers undefined, or takes none and answers the first bucket in debt (counted). */
+  admit(charges: Charge[]): Charge | undefined {
+    const refused = this.refusal(charges);
+    if (refused) this.throttled(refused);
+    else this.pay(charges);
+    return refused;
+  }
+
+  /** Takes the charges (a read pays once its answer says what it read: reads are admitted on the buckets' state, then charged). */
+  pay(charges: Charge[]): void {
+    for (const charge of charges) this.buckets.take(charge.bucket, charge.rate, charge.units);
+  }
+
+  isHeld(itemKey: string): boolean {
+    const until = this.holds.get(itemKey);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.holds.delete(itemKey);
+    return false;
+  }
+
+  conflicted(): void {
+    this.conflicts++;
+  }
+
+  /** Holds the items of a transaction from its arrival on (until `release`). */
+  hold(itemKeys: string[]): void {
+    for (const key of itemKeys) this.holds.set(key, Number.POSITIVE_INFINITY);
+  }
+
+  /** The transaction answered: its items stay held for the hold time, then are free. */
+  release(itemKeys: string[]): void {
+    const until = this.now() + this.rates.holdMs;
+    for (const key of itemKeys) this.holds.set(key, until);
+  }
+
+  /** One line of what the emulator did, for the local service's stop and for tests. */
+  report(): { calls: number; throttled: number; conflicts: number; line: string } {
+    const throttled = [...this.throttles.values()].reduce((sum, count) => sum + count, 0);
+    const detail = [...this.throttles.entries()].map(([name, count]) => `${count} ${name}`).join(', ');
+    return {
+      calls: this.calls,
+      throttled,
+      conflicts: this.conflicts,
+      line: `capacity emulator: ${this.calls} calls, ${throttled} throttled${detail ? ` (${detail})` : ''}, ${this.conflicts} refused for transaction conflicts`,
+    };
+  }
+}
+
+const indexName = (schema: TableSchema, index: IndexSchema): string => `${schema.name}/${index.name}`;
+
+/** What writing `item` (or, with only its key, updating or deleting it) draws on: its partition and the table, and each GSI it is in. */
+export function writeCharges(rates: EffectiveCapacity, schema: TableSchema, item: Item, bytes: number, transactional: boolean): Charge[] {
+  const partition = keyValue(item[schema.partitionKey]);
+  const units = writeUnits(bytes, transactional);
+  const charges: Charge[] = [
+    {
+      bucket: `w ${schema.name} ${partition}`,
+      rate: rates.partitionWrite,
+      units,
+      reason: 'TableWriteKeyRangeThroughputExceeded',
+      resource: schema.arn,
+    },
+    { bucket: `w ${schema.name}`, rate: rates.tableWrite, units, reason: 'TableWriteKeyRangeThroughputExceeded', resource: schema.arn },
+  ];
+  for (const index of schema.indexes) {
+    const indexKey = keyValue(item[index.partitionKey]);
+    if (indexKey === undefined) continue;
+    const indexUnits = writeUnits(projectedSize(item, index.projection), transactional);
+    const reason = 'IndexWriteKeyRangeThroughputExceeded';
+    charges.push(
+      { bucket: `w ${indexName(schema, index)} ${indexKey}`, rate: rates.partitionWrite, units: indexUnits, reason, resource: index.arn },
+      { bucket: `w ${indexName(schema, index)}`, rate: rates.tableWrite, units: indexUnits, reason, resource: index.arn },
+    );
+  }
+  return charges;
+}
+
+/** What reading `bytes` of one partition key value (of the table, or of a GSI) draws on; `partition` undefined for a scan. */
+export function readCharges(
+  rates: EffectiveCapacity,
+  target: { name: string; arn: string; index: boolean },
+  partition: string | undefined,
+  bytes: number,
+  mode: 'eventual' | 'strong' | 'transactional',
+): Charge[] {
+  const units = readUnits(bytes, mode);
+  const reason = target.index ? 'IndexReadKeyRangeThroughputExceeded' : 'TableReadKeyRangeThroughputExceeded';
+  const whole: Charge = { bucket: `r ${target.name}`, rate: rates.tableRead, units, reason, resource: target.arn };
+  if (partition === undefined) return [whole];
+  return [{ bucket: `r ${target.name} ${partition}`, rate: rates.partitionRead, units, reason, resource: target.arn }, whole];
+}
+
+/** What the emulator does with one request: answer it itself, or send it (or its admitted part) on and settle the answer. */
+export interface Plan {
+  answer?: { status: number; body: unknown };
+  forward?: unknown;
+  /** With upstream's answer: pays for reads, releases holds, adds what the emulator left unprocessed; the body to answer. */
+  settle?: (status: number, body: Record<string, unknown>) => Record<string, unknown>;
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { CapacityLedger, Plan } from './ledger.ts';
+import { planBatchGet, planGet, planQuery, planTransactGet } from './reads.ts';
+import { TableSchemas } from './table-schemas.ts';
+import { planBatchWrite, planTransactWrite, planWrite } from './writes.ts';
+
+type Request = Record<string, unknown>;
+type Upstream = { status: number; headers: Record<string, string>; body: Buffer };
+
+/** How a request goes on to the real DynamoDB (DynamoDB Local, or an AWS endpoint, signed again: signing.ts). */
+export type Send = (target: string, body: Buffer, headers: Record<string, string>) => Promise<Upstream>;
+
+/** The data operations the emulator meters; every other call (tables, TTL, descriptions) goes through as it is. */
+const PLANS: Record<string, (ledger: CapacityLedger, schemas: TableSchemas, request: Request) => Promise<Plan>> = {
+  PutItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Put', request),
+  UpdateItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Update', request),
+  DeleteItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Delete', request),
+  BatchWriteItem: (ledger, schemas, request) => planBatchWrite(ledger, (name) => schemas.of(name), request),
+  TransactWriteItems: (ledger, schemas, request) => planTransactWrite(ledger, (name) => schemas.of(name), request),
+  GetItem: (ledger, schemas, request) => planGet(ledger, (name) => schemas.of(name), request),
+  Query: (ledger, schemas, request) => planQuery(ledger, (name) => schemas.of(name), request, false),
+  Scan: (ledger, schemas, request) => planQuery(ledger, (name) => schemas.of(name), request, true),
+  BatchGetItem: (ledger, schemas, request) => planBatchGet(ledger, (name) => schemas.of(name), request),
+  TransactGetItems: (ledger, schemas, request) => planTransactGet(ledger, (name) => schemas.of(name), request),
+};
+const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+/** Sends to an http(s) endpoint over kept-alive sockets, headers as given. */
+export function sender(endpoint: string): Send {
+  const url = new URL(endpoint);
+  const secure = url.protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const send = secure ? httpsRequest : httpRequest;
+  return (_target, body, headers) =>
+    new Promise((resolve, reject) => {
+      const outgoing = send(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 500,
+            headers: Object.fromEntries(Object.entries(response.headers).filter(([, value]) => typeof value === 'string')) as Record<
+              string,
+              string
+            >,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+}
+
+async function readAll(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function answer(response: ServerResponse, status: number, body: Buffer | string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-requestid': headers['x-amzn-requestid'] ?? randomUUID(),
+  });
+  response.end(body);
+}
+
+export interface RunningEmulator {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The capacity emulator as an HTTP endpoint in front of DynamoDB: each data call is planned by the
+ * ledger (answered by it when throttled or in conflict, else sent on, perhaps in part, and settled
+ * with the answer); every other call goes through as it is.
+ */
+export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, host = '127.0.0.1'): Promise<RunningEmulator> {
+  // The emulator's own DescribeTable goes with the credentials of the call that needs it (DynamoDB
+  // Local wants an access key; an AWS endpoint's calls are signed again anyway).
+  let credentials: Record<string, string> = {};
+  const schemas = new TableSchemas(async (tableName) => {
+    const described = await send(`${TARGET_PREFIX}DescribeTable`, Buffer.from(JSON.stringify({ TableName: tableName })), {
+      ...credentials,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `${TARGET_PREFIX}DescribeTable`,
+    });
+    if (described.status !== 200) throw new Error(`DescribeTable ${tableName}: ${described.body.toString('utf8').slice(0, 200)}`);
+    return JSON.parse(described.body.toString('utf8')).Table;
+  });
+  const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const body = await readAll(incoming);
+    const target = String(incoming.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const headers = Object.fromEntries(
+      Object.entries(incoming.headers).filter(
+        ([name, value]) => typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name),
+      ),
+    ) as Record<string, string>;
+    const planFor = PLANS[operation];
+    if (!planFor) {
+      const upstream = await send(target, body, headers);
+      if (TABLE_CHANGES.has(operation)) schemas.forget(JSON.parse(body.toString('utf8')).TableName);
+      answer(response, upstream.status, upstream.body, upstream.headers);
+      return;
+    }
+    ledger.called();
+    credentials = Object.fromEntries(
+      ['authorization', 'x-amz-date', 'x-amz-security-token'].flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
+    );
+    const request = JSON.parse(body.toString('utf8')) as Request;
+    const plan = await planFor(ledger, schemas, request);
+    if (plan.answer) {
+      answer(response, plan.answer.status, JSON.stringify(plan.answer.body));
+      return;
+    }
+    const upstream = await send(
+      target,
+      plan.forward === undefined || plan.forward === request ? body : Buffer.from(JSON.stringify(plan.forward)),
+      headers,
+    );
+    if (!plan.settle) {
+      answer(response, upstream.status, upstream.body, upstream.headers);
+      return;
+    }
+    const settled = plan.settle(
+      upstream.status,
+      upstream.status === 200 || upstream.status === 400 ? JSON.parse(upstream.body.toString('utf8')) : {},
+    );
+    answer(response, upstream.status, upstream.status === 200 ? JSON.stringify(settled) : upstream.body, upstream.headers);
+  };
+  const server = createServer((incoming, response) => {
+    serve(incoming, response).catch((error: unknown) => {
+      if (response.headersSent) return void response.end();
+      answer(
+        response,
+        500,
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: `capacity emulator: ${(error as Error).message}`,
+        }),
+      );
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
