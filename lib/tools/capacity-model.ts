@@ -1,0 +1,66 @@
+import { LOOKUP_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { AWS_CAPACITY } from '../local/capacity/settings.ts';
+import { writeUnits } from '../local/capacity/units.ts';
+
+/**
+ * The capacity model: what DynamoDB's documented limits (the emulator's numbers) allow this design,
+ * computed, never estimated. docs/capacity.md's figures come from `capacityFigures()` (a test holds
+ * the two together); the operations guide quotes them.
+ */
+export interface ModelInput {
+  /** A record's item size in bytes (its index entries project all of it). */
+  recordBytes: number;
+  /** Write units a second the table, and each GSI, take at once (a new on-demand table: 4,000). */
+  warmWriteUnits: number;
+  /** Write units a second one partition key value takes (1,000). */
+  partitionWriteUnits: number;
+  /** The share of loaded lines left in `processing` (they are also written to the sparse processing index). */
+  processingShare: number;
+  /** The SDK's attempts of a call (its default). */
+  sdkAttempts: number;
+  /** DynamoDB's on-demand price per million write request units (us-east-1 list price). */
+  dollarsPerMillionWrites: number;
+}
+
+export const MODEL_DEFAULTS: ModelInput = {
+  recordBytes: 1_500,
+  warmWriteUnits: AWS_CAPACITY.tableWriteUnits,
+  partitionWriteUnits: AWS_CAPACITY.partitionWriteUnits,
+  processingShare: 0,
+  sdkAttempts: 3,
+  dollarsPerMillionWrites: 0.625,
+};
+
+const LOOKUPS = Object.keys(LOOKUP_INDEXES).length;
+
+export interface CapacityFigures {
+  /** Write units of one record: its item and its entry in each lookup index (and the processing index for its share). */
+  unitsPerRecord: number;
+  /** Records a second the table takes at its warm throughput (each index has as much of its own). */
+  recordsPerSecond: number;
+  /** Lines a second of a load whose lines all share one lookup value (one billing run): its index key's limit. */
+  oneKeyLinesPerSecond: number;
+  /** Minutes for a million lines of one billing run, at that limit. */
+  millionOneRunMinutes: number;
+  /** Minutes for a million lines spread over many lookup values, at the table's warm throughput. */
+  millionSpreadMinutes: number;
+  /** Dollars of write request units for a million lines. */
+  millionLinesDollars: number;
+  sdkAttempts: number;
+}
+
+export function capacityFigures(input: ModelInput = MODEL_DEFAULTS): CapacityFigures {
+  const itemUnits = writeUnits(input.recordBytes);
+  const unitsPerRecord = itemUnits * (1 + LOOKUPS + input.processingShare);
+  const recordsPerSecond = input.warmWriteUnits / itemUnits;
+  const oneKeyLinesPerSecond = input.partitionWriteUnits / itemUnits;
+  return {
+    unitsPerRecord,
+    recordsPerSecond,
+    oneKeyLinesPerSecond,
+    millionOneRunMinutes: 1_000_000 / oneKeyLinesPerSecond / 60,
+    millionSpreadMinutes: 1_000_000 / recordsPerSecond / 60,
+    millionLinesDollars: unitsPerRecord * input.dollarsPerMillionWrites,
+    sdkAttempts: input.sdkAttempts,
+  };
+}
