@@ -22,7 +22,7 @@ export interface ModelInput {
   dollarsPerMillionWrites: number;
 }
 
-export const MODEL_DEFAULTS: ModelInput = {
+const MODEL_DEFAULTS: ModelInput = {
   recordBytes: 1_500,
   warmWriteUnits: AWS_CAPACITY.tableWriteUnits,
   partitionWriteUnits: AWS_CAPACITY.partitionWriteUnits,
