@@ -11,6 +11,7 @@ import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigure } from './cold-starts.ts';
 import { bulkLoadFigure } from './bulk-load.ts';
+import { capacityEmulatorFigure } from './capacity-emulator.ts';
 import { inProcessFigures, inProcessRun } from './in-process.ts';
 import { type Figure, log, median, round, started } from './stats.ts';
 
@@ -203,6 +204,7 @@ try {
   // In the results the in-process figures follow the cold start, as before.
   figures.splice(2, 0, ...inProcessFigures(inProcessRuns));
   figures.push(await bulkLoadFigure(dynamoDb.endpoint));
+  figures.push(await capacityEmulatorFigure(dynamoDb.endpoint));
 } finally {
   await dynamoDb.stop();
 }
