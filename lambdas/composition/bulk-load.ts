@@ -5,21 +5,32 @@ import { batchesKey, loadOfUploadKey } from '../adapters/s3/upload-keys.ts';
 import { bulkBatchConfig } from '../config.ts';
 import type { UploadedFile } from '../ports/bulk-load-files.ts';
 import type { BulkRunDependencies, BulkStepDependencies } from '../use-cases/dependencies.ts';
-import { actionsOn, bulkLoadStore, commonDependencies, newStorage, processingStarter, storage } from './shared.ts';
+import { type Storage, actionsOn, newStorage, processingStarter } from './shared.ts';
 
-/** The composition of the bulk load's steps (the state machine's three functions, and the local runner). */
+/**
+ * The composition of the bulk load's steps (the state machine's three functions, and the local
+ * runner). Their storage retries in the SDK's adaptive mode: throttled, a step's client slows its own
+ * rate, so a load's batches pace themselves to the throughput they meet. (The API's functions keep the
+ * standard mode: locally they share one client, and one tenant's hot key must not slow the others.)
+ */
 let run: BulkRunDependencies | undefined;
+let steps: BulkStepDependencies | undefined;
+let bulkStore: Storage | undefined;
+const bulkStorage = (): Storage => {
+  bulkStore ??= newStorage(undefined, 'adaptive');
+  return bulkStore;
+};
 /** How long one storage attempt of the local runner may take. */
 const RUNNER_REQUEST_TIMEOUT_MS = 30_000;
 
 /** What the steps of loading a file need, in the state machine's functions (each a function of its own). */
 export function bulkRunDependencies(): BulkRunDependencies {
   if (!run) {
-    const { config, client } = storage();
+    const on = bulkStorage();
     run = {
-      loads: bulkLoadStore(),
-      chunks: new DynamoDbBulkChunks(client, config.tableName, config.tenantsTableName),
-      actions: { ...commonDependencies(), processing: processingStarter() },
+      loads: new DynamoDbBulkLoads(on.client, on.config.tableName),
+      chunks: new DynamoDbBulkChunks(on.client, on.config.tableName, on.config.tenantsTableName),
+      actions: { ...actionsOn(on), processing: processingStarter() },
       batch: bulkBatchConfig(),
     };
   }
@@ -32,7 +43,11 @@ export function bulkRunDependencies(): BulkRunDependencies {
  * the Step Functions client.
  */
 export function bulkStepDependencies(): BulkStepDependencies {
-  return { loads: bulkLoadStore(), actions: commonDependencies(), batch: bulkBatchConfig() };
+  if (!steps) {
+    const on = bulkStorage();
+    steps = { loads: new DynamoDbBulkLoads(on.client, on.config.tableName), actions: actionsOn(on), batch: bulkBatchConfig() };
+  }
+  return steps;
 }
 
 /**
@@ -42,7 +57,7 @@ export function bulkStepDependencies(): BulkStepDependencies {
  */
 export function separateBulkRunDependencies(): BulkRunDependencies {
   // Batches of 25 writes queue on DynamoDB Local's two cores: an attempt may wait seconds, and that is no stall.
-  const own = newStorage(RUNNER_REQUEST_TIMEOUT_MS);
+  const own = newStorage(RUNNER_REQUEST_TIMEOUT_MS, 'adaptive');
   return {
     loads: new DynamoDbBulkLoads(own.client, own.config.tableName),
     chunks: new DynamoDbBulkChunks(own.client, own.config.tableName, own.config.tenantsTableName),
@@ -67,5 +82,5 @@ export function uploadedFile(object: { bucket: string; key: string; version: str
 } {
   const load = uploadedLoad(object.key);
   const key = batchesKey(load.tenantId, load.loadId);
-  return { ...load, batchesKey: key, file: S3UploadedFile.of(storage().config.region, object, key) };
+  return { ...load, batchesKey: key, file: S3UploadedFile.of(bulkStorage().config.region, object, key) };
 }

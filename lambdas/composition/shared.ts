@@ -28,7 +28,7 @@ export const countCapacityEvent = (event: CapacityEvent): void =>
   count(event === 'throttled' ? METRIC.storageThrottled : METRIC.storageConflicts);
 
 /** The service's configuration and a DocumentClient of its own (its own sockets). */
-export function newStorage(requestTimeoutMs?: number): Storage {
+export function newStorage(requestTimeoutMs?: number, retryMode: 'standard' | 'adaptive' = 'standard'): Storage {
   const config = serviceConfig();
   return {
     config,
@@ -36,6 +36,7 @@ export function newStorage(requestTimeoutMs?: number): Storage {
       region: config.region,
       endpoint: config.dynamoDbEndpoint,
       ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+      retryMode,
       onCapacityEvent: countCapacityEvent,
     }),
   };

@@ -16,6 +16,8 @@ export function createDocumentClient(options: {
   endpoint?: string | undefined;
   /** How long one attempt may take before the SDK gives it up (a TimeoutError, which it retries); see REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
+  /** The SDK's retries: `adaptive` also slows the client's own rate when throttled (the bulk load's steps). */
+  retryMode?: 'standard' | 'adaptive';
   /** Told of every attempt DynamoDB throttled or refused for a transaction conflict (capacity-events.ts). */
   onCapacityEvent?: (event: CapacityEvent) => void;
 }): DynamoDBDocumentClient {
@@ -24,6 +26,7 @@ export function createDocumentClient(options: {
     // A storage call that hangs (a stalled endpoint) fails in time for the function to answer 503 rather
     // than run into its own deadline: three attempts of REQUEST_TIMEOUT_MS fit in the 10 s it has.
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...(options.retryMode && { retryMode: options.retryMode }),
     ...(options.endpoint && {
       endpoint: options.endpoint,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -4,8 +4,25 @@ import { ServiceError } from '../../domain/errors.ts';
 import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
 
-/** DynamoDB's throttling errors: the caller should slow down, not see a 500. */
-const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+/**
+ * DynamoDB refusing for load: throttling (a call, or an item of a transaction: `ThrottlingError`) and
+ * another transaction on the item (`TransactionConflict`, a plain write's TransactionConflictException)
+ * past the retries. The caller should slow down and retry, not see a 500.
+ */
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
+const LOAD_REASONS = new Set(['ThrottlingError', 'TransactionConflict']);
+
+function storageBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (THROTTLING_ERRORS.has(error.name)) return true;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return error.name === 'TransactionCanceledException' && (reasons ?? []).some((reason) => LOAD_REASONS.has(reason.Code ?? ''));
+}
 
 /** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
@@ -37,8 +54,8 @@ function toErrorResult(error: unknown, requestId: string): HttpResult {
     return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
   }
   if (isExposedHttpError(error)) return jsonResult(400, { message: error.message });
-  if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {
-    logger.warn('storage throttled the request', { requestId, error: error.name });
+  if (storageBusy(error)) {
+    logger.warn('storage throttled the request', { requestId, error: (error as Error).name });
     return jsonResult(429, { message: 'Too Many Requests: storage is throttling; retry after a pause' }, { 'Retry-After': '1' });
   }
   if (storageUnavailable(error)) {
