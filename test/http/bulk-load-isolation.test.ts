@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 /** Bulk loads run in the local service's own process: they must not starve the API of storage. */
-let service: TestService;
-serviceForThisFile(
-  (started) => {
-    service = started;
-  },
-  ['tenant-a', 'tenant-b'],
-);
+const service = serviceForThisFile();
 
 describe('bulk loads beside the API', () => {
   it("loads batches in turns over all loads, and never turns another tenant's reads into 500s, however many loads run", async () => {

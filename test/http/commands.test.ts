@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -16,11 +16,7 @@ const command = (script: string, args: string[], env: Record<string, string>) =>
   run(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env: { ...process.env, ...env } });
 
 describe('npm run tenants and npm run token against a running instance', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startTestService(['tenant-a']);
-  });
-  afterAll(() => service.stopAll());
+  const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
   it('provision a tenant, sign a token for it, list it and remove it', async () => {
     const env = { DATA_DIR: service.dataDir };
