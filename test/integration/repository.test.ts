@@ -6,7 +6,7 @@ import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynam
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { storedRecord, uniqueName } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 const tableName = uniqueName('repo');
@@ -14,8 +14,8 @@ const tenantsTableName = uniqueName('tenants');
 const repository = new DynamoDbBillingRunActionRepository(client, tableName, tenantsTableName);
 const registry = new DynamoDbTenantRegistry(client, tenantsTableName);
 let sequence = 0;
-const record = (overrides: Record<string, unknown> = {}): BillingRunAction =>
-  ({ ...validBody(), id: `id-${String(++sequence).padStart(4, '0')}`, sys_version: 1, ...overrides }) as unknown as BillingRunAction;
+const record = (overrides: Partial<BillingRunAction> = {}): BillingRunAction =>
+  storedRecord({ id: `id-${String(++sequence).padStart(4, '0')}`, ...overrides });
 
 beforeAll(async () => {
   await ensureTables(client, { tableName, tenantsTableName });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
-import { caller, validBody } from '../support/fixtures.ts';
+import { caller, storedRecord } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
 const instrumentedRepository = (ids: string[]) =>
   inMemoryRepository(
-    ids.map((id) => ({ ...validBody(), id, sys_version: 1 }) as unknown as BillingRunAction),
+    ids.map((id) => storedRecord({ id })),
     2,
   );
 const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
