@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
 /**
  * Defects an attack run on the bulk load found (each reproduced as it was observed, through HTTP):
@@ -54,12 +55,18 @@ async function load(file: string | Buffer): Promise<Record<string, any>> {
   expect(started.status).toBe(200);
   const sent = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: file });
   expect(sent.status).toBe(200);
-  for (;;) {
-    const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token: service.token });
-    expect(status).toBe(200);
-    if (!['awaiting upload', 'loading'].includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(
+    async () => {
+      const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token: service.token });
+      expect(status).toBe(200);
+      return body as Record<string, any>;
+    },
+    {
+      what: `The end of bulk load ${started.body.id}`,
+      timeoutMs: 25_000,
+      until: (load) => !['awaiting upload', 'loading'].includes(load.status),
+    },
+  );
 }
 
 async function countListed(billingRun: string): Promise<number> {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -61,8 +62,12 @@ describe('npm start', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once('exit', done));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!output.includes('Ctrl-C') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      await pollUntil(() => ({ output, exitCode: child.exitCode }), {
+        what: 'npm start printing its Ctrl-C line (or exiting)',
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        until: (seen) => seen.output.includes('Ctrl-C') || seen.exitCode !== null,
+      });
       expect(output).toContain(`http://127.0.0.1:${port}`);
       const token = output.match(/^export TOKEN=(\S+)$/m)?.[1];
       const curlLine = output.match(/^curl .*$/m)?.[0];
