@@ -4,11 +4,7 @@ import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-ru
 import { caller, storedRecord } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
-const instrumentedRepository = (ids: string[]) =>
-  inMemoryRepository(
-    ids.map((id) => storedRecord({ id })),
-    2,
-  );
+const instrumentedRepository = (ids: string[]) => inMemoryRepository({ records: ids.map((id) => storedRecord({ id })), latencyMs: 2 });
 const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
 
 describe('batchBillingRunActions', () => {

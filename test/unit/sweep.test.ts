@@ -30,11 +30,14 @@ const stuckIn = (records: Map<string, BillingRunAction>): StuckRecords => ({
 
 describe('the sweep of records stuck in processing', () => {
   it('moves records in processing past the timeout and margin to error, conditionally, and leaves the rest', async () => {
-    const { repository, records } = inMemoryRepository([
-      record('stuck', 'processing', hoursAgo(26)),
-      record('recent', 'processing', hoursAgo(1)),
-      record('done', 'completed', hoursAgo(30)),
-    ]);
+    const { repository, records } = inMemoryRepository({
+      tenant: 't1',
+      records: [
+        record('stuck', 'processing', hoursAgo(26)),
+        record('recent', 'processing', hoursAgo(1)),
+        record('done', 'completed', hoursAgo(30)),
+      ],
+    });
     const result = await sweepStuckProcessing({
       repository,
       stuck: stuckIn(records),
@@ -58,7 +61,7 @@ describe('the sweep of records stuck in processing', () => {
   });
 
   it('leaves a record that another writer changed after it was read', async () => {
-    const { repository, records } = inMemoryRepository([record('raced', 'processing', hoursAgo(30))]);
+    const { repository, records } = inMemoryRepository({ tenant: 't1', records: [record('raced', 'processing', hoursAgo(30))] });
     const stale: StuckRecords = {
       changedBefore: async () => {
         const read = records.get('raced') as BillingRunAction;
