@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
-const base = '/billingRunActions/tenant-a';
-
 const service = serviceForThisFile({ tenants: ['tenant-a'] });
+const base = '/billingRunActions/tenant-a';
 
 const create = async () =>
   (await service.call('POST', base, { token: service.token, body: validBody({ training_provider_billing_records: [{ n: -1 }] }) })).body;
@@ -64,4 +63,26 @@ describe('concurrent writes against DynamoDB Local', () => {
       expect(final.training_provider_billing_records).toHaveLength(1 + applied.length);
     }
   });
+});
+
+describe('writers racing on one record', () => {
+  it('applies concurrent appends without a 409 and loses none: at least 45 of 50 apply, the rest are told to retry', async () => {
+    const record = await service.createRecord();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        service.call('PATCH', `${base}/${record.id}`, {
+          token: service.token,
+          body: [{ op: 'add', path: '/training_provider_billing_records/-', value: { append: i } }],
+        }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    const applied = statuses.filter((status) => status === 200).length;
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+    expect(applied).toBeGreaterThanOrEqual(45);
+    for (const refused of responses.filter((response) => response.status === 429)) expect(refused.headers.get('retry-after')).toBe('1');
+    const final = await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token: service.token });
+    expect(final.body.sys_version).toBe(1 + applied);
+    expect(final.body.training_provider_billing_records).toHaveLength(1 + applied);
+  }, 30_000);
 });

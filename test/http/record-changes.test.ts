@@ -128,27 +128,28 @@ describe('delete', () => {
   });
 });
 
-describe('the gateway', () => {
-  it('answers 404 with a message for a path no operation serves', async () => {
-    const response = await service.call('GET', '/nothing/here', { token: service.token });
-    expect(response).toMatchObject({ status: 404, body: { message: 'No operation matches GET on this path' } });
-    expect((await service.call('POST', `${base}/some-id`, { token: service.token, body: {} })).status).toBe(404);
-  });
-
-  it('answers with JSON rendered by substitution, as API Gateway does, whatever the path holds', async () => {
-    for (const path of ['/"quoted"/x', '/back\\slash', '/%22%5C%0A', `/${'ü'.repeat(50)}`, '/a"}{"b', `${base}/x/y/"z`]) {
-      const response = await service.rawCall('GET', path, { headers: { Authorization: `Bearer ${service.token}` } });
-      expect(response.status, path).toBe(404);
-      expect(JSON.parse(response.text), path).toEqual({ message: 'No operation matches GET on this path' });
-    }
-    const denied = await service.call('GET', '/billingRunActions/tenant-b/x', { token: service.token });
-    expect(denied).toMatchObject({ status: 403, body: { message: "The token does not grant access to tenant 'tenant-b'" } });
-  });
-
-  it('serves the local issuer keys', async () => {
-    const response = await service.call('GET', '/.well-known/jwks.json');
-    expect(response.status).toBe(200);
-    expect(response.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
-    expect(response.body.keys[0]).not.toHaveProperty('d');
+describe('patches that change nothing', () => {
+  it('write nothing and answer the stored record, alone or in a batch', async () => {
+    const record = await create();
+    const tests = await service.call('PATCH', `${base}/${record.id}`, {
+      token: service.token,
+      body: [{ op: 'test', path: '/status', value: 'pending' }],
+    });
+    expect(tests).toMatchObject({ status: 200, body: record });
+    const same = await service.call('PATCH', `${base}/${record.id}`, {
+      token: service.token,
+      body: [
+        { op: 'replace', path: '/status', value: 'pending' },
+        { op: 'add', path: '/training_provider_billing_records/0/currency', value: 'USD' },
+        { op: 'copy', from: '/name', path: '/name' },
+      ],
+    });
+    expect(same).toMatchObject({ status: 200, body: record });
+    const batch = await service.call('POST', `${base}/batch`, {
+      token: service.token,
+      body: { operations: [{ op: 'patch', id: record.id, patch: [{ op: 'test', path: '/sys_version', value: 1 }] }] },
+    });
+    expect(batch.body.results[0]).toEqual({ id: record.id, op: 'patch', status: 200, record });
+    expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token: service.token })).body).toEqual(record);
   });
 });
