@@ -41,7 +41,7 @@ describe('the CDK stack', () => {
     rmSync(outdir, { recursive: true, force: true });
   }, 120_000);
 
-  it('has the records table: on demand, PITR, deletion protection, TTL, the four lookup GSIs, the sweep’s (and bulk-load.test.ts’s)', () => {
+  it('has the records table: on demand, PITR, deletion protection, TTL, the four lookup GSIs, the sweep’s (and test/bulk-load/in-the-stack.test.ts’s)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',

@@ -6,7 +6,7 @@ import { pollUntil } from '../support/poll.ts';
 /**
  * Defects an attack run on the bulk load found (each reproduced as it was observed, through HTTP):
  * they stay fixed here. The kill-and-resume and load-isolation cases need a service of their own
- * (bulk-load-runner.test.ts).
+ * (local-runner.test.ts, beside-the-api.test.ts).
  */
 const service = serviceForThisFile();
 const base = '/billingRunActions/tenant-a';
