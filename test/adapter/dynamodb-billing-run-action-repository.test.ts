@@ -7,13 +7,13 @@ import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
-import { validBody } from '../support/fixtures.ts';
+import { storedRecord } from '../support/fixtures.ts';
 
 const documentClient = createDocumentClient({ region: 'eu-west-1' });
 const ddb = mockClient(DynamoDBDocumentClient);
 const repository = new DynamoDbBillingRunActionRepository(documentClient, 'actions', 'tenants');
 
-const record = { ...validBody(), id: 'id-1', sys_version: 3 } as unknown as BillingRunAction;
+const record = storedRecord({ sys_version: 3 });
 const indexKeys = {
   certification_key: 't1#cert-1',
   application_key: 't1#app-1',
@@ -119,7 +119,7 @@ describe('DynamoDbBillingRunActionRepository', () => {
 
   it('soft-deletes in one transaction: the deleted item without index keys and with a TTL, and one less in the count', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const deleted = { ...record, sys_version: 4, sys_deleted_by_id: 'u' } as BillingRunAction;
+    const deleted: BillingRunAction = { ...record, sys_version: 4, sys_deleted_by_id: 'u' };
     await repository.softDelete('t1', { record: deleted, expiresAt: 1_900_000_000 }, 3);
     const [counter, put] = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(counter?.Update).toMatchObject({
@@ -137,7 +137,7 @@ describe('DynamoDbBillingRunActionRepository', () => {
       .on(TransactWriteCommand)
       .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { ...record, sys_version: 9 } }]))
       .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }]));
-    const deletion = { record: { ...record, sys_deleted_by_id: 'u' } as BillingRunAction, expiresAt: 1 };
+    const deletion = { record: { ...record, sys_deleted_by_id: 'u' }, expiresAt: 1 };
     await expect(repository.softDelete('t1', deletion, 3)).rejects.toBeInstanceOf(VersionConflict);
     await expect(repository.softDelete('t1', deletion, 3)).rejects.toBeInstanceOf(NotFound);
   });

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { templateSafe } from '../../lambdas/auth/authorize-request.ts';
+import { UNAUTHORIZED_MESSAGE, templateSafe } from '../../lambdas/auth/authorize-request.ts';
 import { GATEWAY_RESPONSES, TEMPLATE_VARIABLES, renderGatewayResponse } from '../../lib/stack/gateway-response-templates.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
 
-const responses = ofType(synth(NO_BUNDLING).template, 'AWS::ApiGateway::GatewayResponse').map(
+const stack = synth(NO_BUNDLING).template;
+const responses = ofType(stack, 'AWS::ApiGateway::GatewayResponse').map(
   ([, resource]) =>
     [resource.Properties.ResponseType as string, resource.Properties.ResponseTemplates['application/json'] as string] as const,
 );
@@ -52,5 +53,25 @@ describe('the gateway’s own answers', () => {
     const [, template] = responses.find(([type]) => type === 'ACCESS_DENIED') ?? [];
     const values = { requestId: 'r', httpMethod: 'GET', errorMessage: 'x', authorizerReason: "tenant 'acme' ($context.requestId)" };
     expect(JSON.parse(renderGatewayResponse(template as string, values))).toEqual({ message: "tenant 'acme' ($context.requestId)" });
+  });
+
+  it('keeps the {"message"} shape in the gateway’s own 401, 403 and 429 answers', () => {
+    const response = (type: string) =>
+      ofType(stack, 'AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)?.[1].Properties;
+    expect(response('UNAUTHORIZED')).toMatchObject({
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': JSON.stringify({ message: UNAUTHORIZED_MESSAGE }) },
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" },
+    });
+    expect(response('ACCESS_DENIED')?.ResponseTemplates['application/json']).toContain('$context.authorizer.reason');
+    expect(response('THROTTLED')).toMatchObject({
+      StatusCode: '429',
+      ResponseTemplates: { 'application/json': '{"message":"Too Many Requests"}' },
+    });
+    expect(response('QUOTA_EXCEEDED')).toMatchObject({
+      StatusCode: '429',
+      ResponseTemplates: { 'application/json': '{"message":"Limit Exceeded"}' },
+    });
+    expect(response('THROTTLED')?.ResponseParameters['gatewayresponse.header.Retry-After']).toBeDefined();
   });
 });

@@ -1,19 +1,16 @@
 import { type CryptoKey, SignJWT, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../lib/local/issuer.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
+const service = serviceForThisFile();
 let recordId: string;
 
 beforeAll(async () => {
-  service = await startTestService(['tenant-a', 'tenant-b']);
-  const token = await service.issuer.sign({ tenant: 'tenant-a' });
-  recordId = (await service.call('POST', '/billingRunActions/tenant-a', { token, body: validBody() })).body.id;
+  recordId = (await service.call('POST', '/billingRunActions/tenant-a', { token: service.token, body: validBody() })).body.id;
 });
-afterAll(() => service.stopAll());
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const claims = (overrides: Record<string, unknown> = {}) => ({

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { removeTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { TOKEN_EXPIRED_MESSAGE } from '../../lambdas/http/middleware/authorization.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-
-beforeAll(async () => {
-  service = await startTestService(['cached', 'other'], UNTHROTTLED, 300);
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['cached', 'other'], authorizerCacheTtlSeconds: 300 });
 
 describe('the local gateway’s authorizer cache, as API Gateway’s', () => {
   it('reuses a decision per token and tenant until it expires, and asks again for a new token', async () => {

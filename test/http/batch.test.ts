@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let token: string;
 const base = '/billingRunActions/tenant-a';
 
-beforeAll(async () => {
-  service = await startTestService();
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile();
 
 const create = async (overrides: Record<string, unknown> = {}): Promise<Record<string, any>> =>
-  (await service.call('POST', base, { token, body: validBody(overrides) })).body;
-const batch = (body: unknown) => service.call('POST', `${base}/batch`, { token, body });
+  (await service.call('POST', base, { token: service.token, body: validBody(overrides) })).body;
+const batch = (body: unknown) => service.call('POST', `${base}/batch`, { token: service.token, body });
 
 describe('batch', () => {
   it('runs patches and deletes, one result per operation in request order', async () => {
@@ -39,8 +33,8 @@ describe('batch', () => {
     expect(results[1]).toEqual({ id: b.id, op: 'delete', status: 200 });
     expect(results[2].error.message).toMatch(/not found/);
     expect(results[6].error.details[0].message).toMatch(/managed by the service/);
-    expect((await service.call('GET', `${base}/${b.id}`, { token })).status).toBe(404);
-    expect((await service.call('GET', `${base}/${c.id}`, { token })).status).toBe(200);
+    expect((await service.call('GET', `${base}/${b.id}`, { token: service.token })).status).toBe(404);
+    expect((await service.call('GET', `${base}/${c.id}`, { token: service.token })).status).toBe(200);
   });
 
   it('runs operations on the same id in the order given', async () => {
@@ -64,7 +58,7 @@ describe('batch', () => {
       operations: records.map((record) => ({ op: 'patch', id: record.id, patch: [{ op: 'replace', path: '/status', value: 'excluded' }] })),
     });
     expect(response.body).toMatchObject({ success_count: 100, error_count: 0 });
-    const listed = await service.call('GET', `${base}/billingRun/run-batch-100?fields=status&limit=1000`, { token });
+    const listed = await service.call('GET', `${base}/billingRun/run-batch-100?fields=status&limit=1000`, { token: service.token });
     expect(listed.body.Items.every((item: { status: string }) => item.status === 'excluded')).toBe(true);
   });
 
@@ -83,7 +77,7 @@ describe('batch', () => {
     const response = await batch(envelope);
     expect(response.status).toBe(400);
     expect(response.body.details.length).toBeGreaterThan(0);
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body).toEqual(record);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body).toEqual(record);
   });
 
   it('needs the write scope', async () => {

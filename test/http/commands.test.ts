@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -19,11 +20,7 @@ const command = (script: string, args: string[], env: Record<string, string>) =>
   run(process.execPath, [join(root, 'bin', script), ...args], { cwd: root, env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env } });
 
 describe('npm run tenants and npm run token against a running instance', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startTestService(['tenant-a']);
-  });
-  afterAll(() => service.stopAll());
+  const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
   it('provision a tenant, sign a token for it, list it and remove it', async () => {
     const env = { DATA_DIR: service.dataDir };
@@ -69,8 +66,12 @@ describe('npm start', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once('exit', done));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!output.includes('Ctrl-C') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      await pollUntil(() => ({ output, exitCode: child.exitCode }), {
+        what: 'npm start printing its Ctrl-C line (or exiting)',
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        until: (seen) => seen.output.includes('Ctrl-C') || seen.exitCode !== null,
+      });
       expect(output).toContain(`http://127.0.0.1:${port}`);
       const token = output.match(/^export TOKEN=(\S+)$/m)?.[1];
       const curlLine = output.match(/^curl .*$/m)?.[0];

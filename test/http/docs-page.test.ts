@@ -1,16 +1,15 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 /** Debian's Chromium (.ci/run installs it); CHROMIUM_PATH points elsewhere. Playwright gives it a fresh, empty profile. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let service: TestService;
+const service = serviceForThisFile({ tenants: ['tenant-a'] });
 let browser: Browser;
 
 beforeAll(async () => {
-  service = await startTestService(['tenant-a']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -26,7 +25,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await service.stopAll();
 });
 
 describe('the API reference page, in headless Chromium', () => {

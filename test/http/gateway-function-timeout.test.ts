@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 // One service per test file: the functions read their configuration from the process environment.
-let service: TestService;
-
-beforeAll(async () => {
-  service = await startTestService(['tenant-a'], undefined, 0, { functionTimeoutMs: 20 });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'], limits: { functionTimeoutMs: 20 } });
 
 describe("Lambda's function timeout in the local gateway", () => {
   it('gives each function its deadline: past it (lowered here to 20 ms) a function stops and answers a 5xx', async () => {

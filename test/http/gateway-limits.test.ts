@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 // One service per test file: the functions read their configuration from the process environment.
-let service: TestService;
-let token: string;
+const service = serviceForThisFile({ tenants: ['tenant-a'], limits: { lambdaResponseLimitBytes: 1500 } });
 const base = '/billingRunActions/tenant-a';
-
-beforeAll(async () => {
-  service = await startTestService(['tenant-a'], undefined, 0, { lambdaResponseLimitBytes: 1500 });
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
-});
-afterAll(() => service.stopAll());
 
 describe('the local gateway enforces the limits of Lambda and API Gateway', () => {
   it("answers 502 when a function's response passes Lambda's response limit (lowered here to 1,500 bytes)", async () => {
-    const small = await service.call('POST', base, { token, body: validBody() });
+    const small = await service.call('POST', base, { token: service.token, body: validBody() });
     expect(small.status).toBe(200);
     const large = await service.call('POST', base, {
-      token,
+      token: service.token,
       body: validBody({ training_provider_billing_records: [{ note: 'y'.repeat(2000) }] }),
     });
     expect(large.status).toBe(502);
@@ -28,7 +21,7 @@ describe('the local gateway enforces the limits of Lambda and API Gateway', () =
 
   it('answers 413 for a request body over 10 MB, without reading it all', async () => {
     const response = await service.rawCall('POST', base, {
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${service.token}`, 'Content-Type': 'application/json' },
       body: `{"name":"${'z'.repeat(10 * 1024 * 1024)}"}`,
     });
     expect(response.status).toBe(413);

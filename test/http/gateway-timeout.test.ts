@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 // One service per test file: the functions read their configuration from the process environment.
-let service: TestService;
-
-beforeAll(async () => {
-  service = await startTestService(['tenant-a'], undefined, 0, { integrationTimeoutMs: 1 });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'], limits: { integrationTimeoutMs: 1 } });
 
 describe("API Gateway's integration timeout in the local gateway", () => {
   it('answers 504 when the function takes longer (the timeout lowered here to 1 ms)', async () => {

@@ -1,17 +1,16 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
+const service = serviceForThisFile();
+/** Of both tenants. */
 let token: string;
 
 beforeAll(async () => {
-  service = await startTestService(['tenant-a', 'tenant-b']);
   token = await service.issuer.sign({ tenant: ['tenant-a', 'tenant-b'] });
 });
-afterAll(() => service.stopAll());
 
 const create = (tenant: string, key: string | undefined, body: unknown, raw?: string) =>
   service.call('POST', `/billingRunActions/${tenant}`, {

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
+const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
 beforeAll(async () => {
-  service = await startTestService(['tenant-a']);
   // The issuer is down from the start: the authorizer (built on the first request) has never had its keys.
   process.env.JWKS_URL = `http://127.0.0.1:${await freePort()}/.well-known/jwks.json`;
 });
-afterAll(() => service.stopAll());
 
 describe('an issuer that cannot be reached', () => {
   it('answers 503 with Retry-After, not 401, while no keys were ever read; nothing is cached', async () => {

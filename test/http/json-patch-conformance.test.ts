@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 interface SuiteCase {
   comment?: string;
@@ -35,13 +35,7 @@ function difference(testCase: SuiteCase): { status: number; reason: string } | u
   return undefined;
 }
 
-let service: TestService;
-let token: string;
-beforeAll(async () => {
-  service = await startTestService(['tenant-a']);
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
 const prefix = (operation: Record<string, unknown>) => ({
   ...operation,
@@ -53,7 +47,7 @@ describe('the RFC 6902 test suite (json-patch-test-suite) through PATCH', () => 
   const enabled = suite.filter((testCase) => !testCase.disabled);
   it.each(enabled.map((testCase, index) => [testCase.comment ?? `case ${index}`, testCase] as const))('%s', async (_name, testCase) => {
     const created = await service.call('POST', '/billingRunActions/tenant-a', {
-      token,
+      token: service.token,
       body: validBody({ training_provider_billing_records: [{ doc: testCase.doc }] }),
     });
     if (hasEmptyKey(testCase.doc)) {
@@ -63,7 +57,7 @@ describe('the RFC 6902 test suite (json-patch-test-suite) through PATCH', () => 
     }
     expect(created.status).toBe(200);
     const response = await service.call('PATCH', `/billingRunActions/tenant-a/${created.body.id}`, {
-      token,
+      token: service.token,
       body: testCase.patch.map(prefix),
     });
     const differs = difference(testCase);
@@ -76,7 +70,7 @@ describe('the RFC 6902 test suite (json-patch-test-suite) through PATCH', () => 
       if ('expected' in testCase) expect(response.body.training_provider_billing_records[0].doc).toEqual(testCase.expected);
     }
     if (response.status !== 200) {
-      const after = await service.call('GET', `/billingRunActions/tenant-a/${created.body.id}`, { token });
+      const after = await service.call('GET', `/billingRunActions/tenant-a/${created.body.id}`, { token: service.token });
       expect(after.body).toEqual(created.body);
     }
   });

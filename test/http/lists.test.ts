@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let tokenA: string;
+const service = serviceForThisFile();
 let tokenBoth: string;
 const ids: string[] = [];
 
 beforeAll(async () => {
-  service = await startTestService();
-  tokenA = await service.issuer.sign({ tenant: 'tenant-a' });
   tokenBoth = await service.issuer.sign({ tenant: ['tenant-a', 'tenant-b'] });
   for (let i = 0; i < 7; i++) {
     const response = await service.call('POST', '/billingRunActions/tenant-a', {
-      token: tokenA,
+      token: service.token,
       body: validBody({
         name: `action ${i}`,
         certification_id: 'cert-list',
@@ -27,9 +24,8 @@ beforeAll(async () => {
   // The same lookup value in another tenant must never show up.
   await service.call('POST', '/billingRunActions/tenant-b', { token: tokenBoth, body: validBody({ certification_id: 'cert-list' }) });
 });
-afterAll(() => service.stopAll());
 
-const list = (path: string, token = tokenA) => service.call('GET', `/billingRunActions/tenant-a${path}`, { token });
+const list = (path: string, token = service.token) => service.call('GET', `/billingRunActions/tenant-a${path}`, { token });
 
 describe('lists', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { captureOutput } from '../support/captured-output.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 import { validBody } from '../support/fixtures.ts';
 
 // This file reads the log lines, which the other tests keep silent (vitest.config.ts).
@@ -9,12 +9,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 });
 
-let service: TestService;
-let token: string;
-serviceForThisFile((started, tenantToken) => {
-  service = started;
-  token = tenantToken;
-});
+const service = serviceForThisFile();
 
 const output = captureOutput();
 
@@ -30,7 +25,7 @@ const emfOf = (lines: Record<string, any>[], correlationId: string) =>
 
 describe('what the local service prints, as the functions do in AWS', () => {
   it('logs each request with the Lambda context and the id the response returns in x-amzn-RequestId', async () => {
-    const response = await service.call('GET', '/billingRunActions/tenant-a/certification/observed', { token });
+    const response = await service.call('GET', '/billingRunActions/tenant-a/certification/observed', { token: service.token });
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-amzn-requestid') as string;
     expect(requestId).toMatch(/^[\w-]{36}$/);
@@ -51,11 +46,11 @@ describe('what the local service prints, as the functions do in AWS', () => {
     expect(access?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'BillingRunActions', Dimensions: [['service', 'operation']] });
     expect(access).toMatchObject({ service: 'billing-run-actions', Requests: 1 });
     expect(lines.filter((line) => line._aws)).toHaveLength(1);
-    expect(JSON.stringify(lines)).not.toContain(token);
+    expect(JSON.stringify(lines)).not.toContain(service.token);
   });
 
   it('prints the request’s metrics as CloudWatch EMF: the operation a dimension, tier and tenant properties', async () => {
-    const missing = await service.call('GET', '/billingRunActions/tenant-a/no-such-record', { token });
+    const missing = await service.call('GET', '/billingRunActions/tenant-a/no-such-record', { token: service.token });
     expect(missing.status).toBe(404);
     const [emf] = emfOf(printed(), missing.headers.get('x-amzn-requestid') as string);
     expect(emf).toMatchObject({ Requests: 1, ClientErrors: 1, operation: 'getBillingRunAction', tier: 'basic' });
@@ -69,17 +64,21 @@ describe('what the local service prints, as the functions do in AWS', () => {
   });
 
   it('counts conflicts, idempotent replays and refusals by their kind', async () => {
-    const created = await service.createRecord(token);
+    const created = await service.createRecord();
     const stale = await service.call('PUT', `/billingRunActions/tenant-a/${created.id}`, {
-      token,
+      token: service.token,
       body: { ...created, sys_version: created.sys_version + 5 },
     });
     expect(stale.status).toBe(409);
     expect(emfOf(printed(), stale.headers.get('x-amzn-requestid') as string)[0]).toMatchObject({ Conflicts: 1, ClientErrors: 1 });
     const headers = { 'Idempotency-Key': `replay-${Date.now()}` };
-    await service.call('POST', '/billingRunActions/tenant-a', { token, body: (({ id: _id, ...rest }) => rest)(created), headers });
+    await service.call('POST', '/billingRunActions/tenant-a', {
+      token: service.token,
+      body: (({ id: _id, ...rest }) => rest)(created),
+      headers,
+    });
     const replay = await service.call('POST', '/billingRunActions/tenant-a', {
-      token,
+      token: service.token,
       body: (({ id: _id, ...rest }) => rest)(created),
       headers,
     });
@@ -89,7 +88,9 @@ describe('what the local service prints, as the functions do in AWS', () => {
 
   it('keeps concurrent requests’ log keys and metrics apart (each invocation in its own context)', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => service.call('GET', `/billingRunActions/tenant-a/certification/c-${index}`, { token })),
+      Array.from({ length: 8 }, (_, index) =>
+        service.call('GET', `/billingRunActions/tenant-a/certification/c-${index}`, { token: service.token }),
+      ),
     );
     const lines = printed();
     for (const response of responses) {
@@ -102,7 +103,10 @@ describe('what the local service prints, as the functions do in AWS', () => {
 
   it('prints the bulk load steps’ log lines and metrics with their Lambda context, as the state machine’s functions do', async () => {
     const body = JSON.stringify(validBody({ billing_run_id: 'observed-bulk' }));
-    const started = await service.call('POST', '/billingRunActions/tenant-a/bulkLoads', { token, body: { source_file: 'o.ndjson' } });
+    const started = await service.call('POST', '/billingRunActions/tenant-a/bulkLoads', {
+      token: service.token,
+      body: { source_file: 'o.ndjson' },
+    });
     await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: `${body}\nnot json\n${body}` });
     await service.bulkLoads.idle();
     const lines = printed();

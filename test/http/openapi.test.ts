@@ -3,23 +3,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { buildOpenApiDocument } from '../../lib/tools/openapi.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const committed = JSON.parse(readFileSync(resolve(ROOT, 'openapi.json'), 'utf8'));
 
-let service: TestService;
-let token: string;
-beforeAll(async () => {
-  service = await startTestService(['tenant-a']);
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
 describe('the OpenAPI document', () => {
   it('is current: openapi.json is what `npm run openapi` writes now', () => {
@@ -61,31 +55,39 @@ describe('the OpenAPI document', () => {
     };
     const base = '/billingRunActions/tenant-a';
     const created = await service.call('POST', base, {
-      token,
+      token: service.token,
       body: validBody({ sys_calculated_field_errors: [{ field: 'name', error: 'x' }] }),
     });
     check('BillingRunAction', created.body);
     const id = created.body.id;
-    check('BillingRunAction', (await service.call('GET', `${base}/${id}`, { token })).body);
+    check('BillingRunAction', (await service.call('GET', `${base}/${id}`, { token: service.token })).body);
     // A projection answers some fields only: the document says so for get and for list items.
-    const projected = (await service.call('GET', `${base}/${id}?fields=status`, { token })).body;
+    const projected = (await service.call('GET', `${base}/${id}?fields=status`, { token: service.token })).body;
     check('BillingRunActionFields', projected);
     expect(ajv.getSchema('openapi#/components/schemas/BillingRunAction')?.(projected)).toBe(false);
     expect(committed.paths['/billingRunActions/{tenantId}/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(
       /BillingRunActionFields$/,
     );
-    check('ListPage', (await service.call('GET', `${base}/certification/cert-1?fields=status,name`, { token })).body);
-    check('BillingRunAction', (await service.call('PUT', `${base}/${id}`, { token, body: validBody({ status: 'completed' }) })).body);
+    check('ListPage', (await service.call('GET', `${base}/certification/cert-1?fields=status,name`, { token: service.token })).body);
     check(
       'BillingRunAction',
-      (await service.call('PATCH', `${base}/${id}`, { token, body: [{ op: 'replace', path: '/status', value: 'excluded' }] })).body,
+      (await service.call('PUT', `${base}/${id}`, { token: service.token, body: validBody({ status: 'completed' }) })).body,
+    );
+    check(
+      'BillingRunAction',
+      (
+        await service.call('PATCH', `${base}/${id}`, {
+          token: service.token,
+          body: [{ op: 'replace', path: '/status', value: 'excluded' }],
+        })
+      ).body,
     );
     for (const route of (ROUTES as readonly Route[]).filter((candidate) => candidate.lookup)) {
       const path = route.path.replace('{tenantId}', 'tenant-a').replace(/\{\w+\}$/, 'cert-1');
-      check('ListPage', (await service.call('GET', `${path}?limit=1`, { token })).body);
+      check('ListPage', (await service.call('GET', `${path}?limit=1`, { token: service.token })).body);
     }
     const batch = await service.call('POST', `${base}/batch`, {
-      token,
+      token: service.token,
       body: {
         operations: [
           { op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: 'b' }] },
@@ -94,11 +96,11 @@ describe('the OpenAPI document', () => {
       },
     });
     check('BatchResult', batch.body);
-    const deleted = await service.call('DELETE', `${base}/${id}`, { token });
+    const deleted = await service.call('DELETE', `${base}/${id}`, { token: service.token });
     expect(deleted.body).toBe(id);
     for (const refused of [
-      await service.call('GET', `${base}/${id}`, { token }),
-      await service.call('POST', base, { token, body: { name: 1 } }),
+      await service.call('GET', `${base}/${id}`, { token: service.token }),
+      await service.call('POST', base, { token: service.token, body: { name: 1 } }),
       await service.call('GET', `${base}/x`),
     ]) {
       check('Error', refused.body);

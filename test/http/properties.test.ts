@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { validBody } from '../support/fixtures.ts';
 import { requestArbitrary } from '../support/http-arbitraries.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 /**
  * Property, at the HTTP boundary of the local gateway: whatever arrives (method, path, query, headers,
@@ -17,7 +17,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const DOCUMENTED = new Set([200, 400, 401, 403, 404, 409, 413, 429]);
 
-let service: TestService;
+const service = serviceForThisFile();
 const tokens: Record<string, string> = {};
 const ids: string[] = [];
 
@@ -57,8 +57,7 @@ async function snapshot(): Promise<string> {
 }
 
 beforeAll(async () => {
-  service = await startTestService(['tenant-a', 'tenant-b']);
-  tokens.full = await service.issuer.sign({ tenant: 'tenant-a' });
+  tokens.full = service.token;
   tokens.reader = await service.issuer.sign({ tenant: 'tenant-a', scope: 'billing-run-actions:read' });
   tokens.other = await service.issuer.sign({ tenant: 'tenant-b' });
   for (const overrides of [{}, { sys_locked: true }, { status: 'processing' }]) {
@@ -66,7 +65,6 @@ beforeAll(async () => {
     ids.push(created.body.id);
   }
 });
-afterAll(() => service.stopAll());
 
 const request = requestArbitrary(ids);
 

@@ -2,19 +2,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let token: string;
+const service = serviceForThisFile();
 const base = '/billingRunActions/tenant-a';
-serviceForThisFile((started, signed) => {
-  service = started;
-  token = signed;
-});
-const create = (overrides: Record<string, unknown> = {}) => service.createRecord(token, overrides);
+const create = (overrides: Record<string, unknown> = {}) => service.createRecord(overrides);
 
 describe('patch', () => {
-  const patch = (id: string, operations: unknown) => service.call('PATCH', `${base}/${id}`, { token, body: operations });
+  const patch = (id: string, operations: unknown) => service.call('PATCH', `${base}/${id}`, { token: service.token, body: operations });
 
   it('applies RFC 6902 operations and bumps the version', async () => {
     const record = await create();
@@ -43,7 +38,7 @@ describe('patch', () => {
       { op: 'test', path: '/status', value: 'completed' },
     ]);
     expect(response.status).toBe(409);
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body).toEqual(record);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body).toEqual(record);
   });
 
   it.each([
@@ -72,7 +67,7 @@ describe('patch', () => {
     expect(response.status).toBe(400);
     expect(typeof response.body.message).toBe('string');
     expect(response.body.details.length).toBeGreaterThan(0);
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body).toEqual(record);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body).toEqual(record);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -84,33 +79,37 @@ describe('patch', () => {
 describe('locked records', () => {
   it('refuse update, patch and delete with 403 and stay unchanged', async () => {
     const record = await create({ sys_locked: true });
-    const update = await service.call('PUT', `${base}/${record.id}`, { token, body: validBody({ sys_locked: false }) });
+    const update = await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: validBody({ sys_locked: false }) });
     const patch = await service.call('PATCH', `${base}/${record.id}`, {
-      token,
+      token: service.token,
       body: [{ op: 'replace', path: '/sys_locked', value: false }],
     });
-    const remove = await service.call('DELETE', `${base}/${record.id}`, { token });
+    const remove = await service.call('DELETE', `${base}/${record.id}`, { token: service.token });
     for (const response of [update, patch, remove]) {
       expect(response.status).toBe(403);
       expect(response.body.message).toMatch(/locked/);
     }
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body).toEqual(record);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body).toEqual(record);
   });
 });
 
 describe('delete', () => {
   it('soft-deletes: gone from every read and index, kept in storage with its deleter and a TTL', async () => {
     const record = await create({ certification_id: 'cert-deleted' });
-    const response = await service.call('DELETE', `${base}/${record.id}`, { token });
+    const response = await service.call('DELETE', `${base}/${record.id}`, { token: service.token });
     expect(response).toMatchObject({ status: 200, body: record.id });
 
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).status).toBe(404);
-    expect((await service.call('PUT', `${base}/${record.id}`, { token, body: validBody() })).status).toBe(404);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).status).toBe(404);
+    expect((await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: validBody() })).status).toBe(404);
     expect(
-      (await service.call('PATCH', `${base}/${record.id}`, { token, body: [{ op: 'replace', path: '/name', value: 'x' }] })).status,
+      (await service.call('PATCH', `${base}/${record.id}`, { token: service.token, body: [{ op: 'replace', path: '/name', value: 'x' }] }))
+        .status,
     ).toBe(404);
-    expect((await service.call('DELETE', `${base}/${record.id}`, { token })).status).toBe(404);
-    expect((await service.call('GET', `${base}/certification/cert-deleted`, { token })).body).toEqual({ Count: 0, Items: [] });
+    expect((await service.call('DELETE', `${base}/${record.id}`, { token: service.token })).status).toBe(404);
+    expect((await service.call('GET', `${base}/certification/cert-deleted`, { token: service.token })).body).toEqual({
+      Count: 0,
+      Items: [],
+    });
 
     const client = createDocumentClient({ region: 'us-east-1', endpoint: service.dynamoDbEndpoint });
     const { Item } = await client.send(
@@ -125,31 +124,32 @@ describe('delete', () => {
   });
 
   it('answers 404 for an unknown id', async () => {
-    expect((await service.call('DELETE', `${base}/never-created`, { token })).status).toBe(404);
+    expect((await service.call('DELETE', `${base}/never-created`, { token: service.token })).status).toBe(404);
   });
 });
 
-describe('the gateway', () => {
-  it('answers 404 with a message for a path no operation serves', async () => {
-    const response = await service.call('GET', '/nothing/here', { token });
-    expect(response).toMatchObject({ status: 404, body: { message: 'No operation matches GET on this path' } });
-    expect((await service.call('POST', `${base}/some-id`, { token, body: {} })).status).toBe(404);
-  });
-
-  it('answers with JSON rendered by substitution, as API Gateway does, whatever the path holds', async () => {
-    for (const path of ['/"quoted"/x', '/back\\slash', '/%22%5C%0A', `/${'ü'.repeat(50)}`, '/a"}{"b', `${base}/x/y/"z`]) {
-      const response = await service.rawCall('GET', path, { headers: { Authorization: `Bearer ${token}` } });
-      expect(response.status, path).toBe(404);
-      expect(JSON.parse(response.text), path).toEqual({ message: 'No operation matches GET on this path' });
-    }
-    const denied = await service.call('GET', '/billingRunActions/tenant-b/x', { token });
-    expect(denied).toMatchObject({ status: 403, body: { message: "The token does not grant access to tenant 'tenant-b'" } });
-  });
-
-  it('serves the local issuer keys', async () => {
-    const response = await service.call('GET', '/.well-known/jwks.json');
-    expect(response.status).toBe(200);
-    expect(response.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
-    expect(response.body.keys[0]).not.toHaveProperty('d');
+describe('patches that change nothing', () => {
+  it('write nothing and answer the stored record, alone or in a batch', async () => {
+    const record = await create();
+    const tests = await service.call('PATCH', `${base}/${record.id}`, {
+      token: service.token,
+      body: [{ op: 'test', path: '/status', value: 'pending' }],
+    });
+    expect(tests).toMatchObject({ status: 200, body: record });
+    const same = await service.call('PATCH', `${base}/${record.id}`, {
+      token: service.token,
+      body: [
+        { op: 'replace', path: '/status', value: 'pending' },
+        { op: 'add', path: '/training_provider_billing_records/0/currency', value: 'USD' },
+        { op: 'copy', from: '/name', path: '/name' },
+      ],
+    });
+    expect(same).toMatchObject({ status: 200, body: record });
+    const batch = await service.call('POST', `${base}/batch`, {
+      token: service.token,
+      body: { operations: [{ op: 'patch', id: record.id, patch: [{ op: 'test', path: '/sys_version', value: 1 }] }] },
+    });
+    expect(batch.body.results[0]).toEqual({ id: record.id, op: 'patch', status: 200, record });
+    expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token: service.token })).body).toEqual(record);
   });
 });

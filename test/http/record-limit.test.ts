@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
+const service = serviceForThisFile({ tenants: [] });
+/** Of the tenant `small`. */
 let token: string;
 const base = '/billingRunActions/small';
 
 beforeAll(async () => {
-  service = await startTestService([]);
   await provisionTenant(service.tenants, 'small', { maxActions: 5 });
   token = await service.issuer.sign({ tenant: 'small' });
 });
-afterAll(() => service.stopAll());
 
 const create = () => service.call('POST', base, { token, body: validBody({ billing_run_id: 'limited' }) });
 const live = async () =>

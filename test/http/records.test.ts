@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let token: string;
+const service = serviceForThisFile();
 const base = '/billingRunActions/tenant-a';
-serviceForThisFile((started, signed) => {
-  service = started;
-  token = signed;
-});
-const create = (overrides: Record<string, unknown> = {}) => service.createRecord(token, overrides);
+const create = (overrides: Record<string, unknown> = {}) => service.createRecord(overrides);
 
 describe('create', () => {
   it('stores the record with a time-ordered id and server-managed fields', async () => {
@@ -26,7 +21,7 @@ describe('create', () => {
     });
     expect(Date.parse(first.sys_created_at)).not.toBeNaN();
     for (const storage of ['pk', 'expires_at', 'certification_key', 'billing_run_key']) expect(first).not.toHaveProperty(storage);
-    const read = await service.call('GET', `${base}/${first.id}`, { token });
+    const read = await service.call('GET', `${base}/${first.id}`, { token: service.token });
     expect(read).toMatchObject({ status: 200, body: first });
     // Reads answer the fields in the same order as writes do.
     expect(Object.keys(read.body)).toEqual(Object.keys(first));
@@ -41,7 +36,7 @@ describe('create', () => {
 
   it('refuses an id in the body and names every bad or unknown field', async () => {
     const response = await service.call('POST', base, {
-      token,
+      token: service.token,
       body: validBody({ id: 'mine', status: 'done', colour: 'red', date: 'yesterday', name: undefined }),
     });
     expect(response.status).toBe(400);
@@ -52,14 +47,14 @@ describe('create', () => {
 
   it('checks nested types and array bounds', async () => {
     const response = await service.call('POST', base, {
-      token,
+      token: service.token,
       body: validBody({ training_provider_billing_records: [], sys_locked: 'yes', sys_calculated_field_errors: [{ field: 1 }] }),
     });
     expect(response.status).toBe(400);
     expect(response.body.details.map((d: { path: string }) => d.path)).toEqual(
       expect.arrayContaining(['training_provider_billing_records', 'sys_locked', 'sys_calculated_field_errors.0.field']),
     );
-    const items = await service.call('POST', base, { token, body: validBody({ training_provider_billing_records: [[1]] }) });
+    const items = await service.call('POST', base, { token: service.token, body: validBody({ training_provider_billing_records: [[1]] }) });
     expect(items.body.details).toEqual([{ path: 'training_provider_billing_records.0', message: 'must be a JSON object' }]);
   });
 
@@ -67,7 +62,7 @@ describe('create', () => {
     let deep: unknown = { leaf: 1 };
     for (let i = 0; i < 40; i++) deep = { deeper: deep };
     const response = await service.call('POST', base, {
-      token,
+      token: service.token,
       rawBody: JSON.stringify(validBody({ training_provider_billing_records: [{ big: 1e200 }, { '': 1 }, deep] })),
       headers: { 'Content-Type': 'application/json' },
     });
@@ -79,19 +74,23 @@ describe('create', () => {
   });
 
   it('answers 400 for a body that is not JSON, not an object, or not sent as JSON', async () => {
-    const malformed = await service.call('POST', base, { token, rawBody: '{"name":', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await service.call('POST', base, {
+      token: service.token,
+      rawBody: '{"name":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(malformed).toMatchObject({ status: 400, body: { message: 'Request body is not valid JSON' } });
-    const array = await service.call('POST', base, { token, body: [1, 2] });
+    const array = await service.call('POST', base, { token: service.token, body: [1, 2] });
     expect(array.status).toBe(400);
     const text = await service.call('POST', base, {
-      token,
+      token: service.token,
       rawBody: JSON.stringify(validBody()),
       headers: { 'Content-Type': 'text/plain' },
     });
     expect(text.status).toBe(400);
     expect(text.body.message).toMatch(/Content-Type: application\/json/);
     const proto = await service.call('POST', base, {
-      token,
+      token: service.token,
       rawBody: JSON.stringify(validBody()).replace('{', '{"__proto__":{"polluted":true},'),
       headers: { 'Content-Type': 'application/json' },
     });
@@ -100,14 +99,14 @@ describe('create', () => {
   });
 
   it('answers 413 above 256 KiB and stores nothing', async () => {
-    const before = await service.call('GET', `${base}/billingRun/big-run`, { token });
+    const before = await service.call('GET', `${base}/billingRun/big-run`, { token: service.token });
     const response = await service.call('POST', base, {
-      token,
+      token: service.token,
       body: validBody({ billing_run_id: 'big-run', error_message: 'x'.repeat(256 * 1024) }),
     });
     expect(response.status).toBe(413);
     expect(response.body.message).toMatch(/256 KiB/);
-    const after = await service.call('GET', `${base}/billingRun/big-run`, { token });
+    const after = await service.call('GET', `${base}/billingRun/big-run`, { token: service.token });
     expect(after.body.Count).toBe(before.body.Count);
   });
 });
@@ -115,28 +114,28 @@ describe('create', () => {
 describe('get', () => {
   it('returns only the requested fields plus id', async () => {
     const record = await create();
-    const response = await service.call('GET', `${base}/${record.id}?fields=name,status,sys_version`, { token });
+    const response = await service.call('GET', `${base}/${record.id}?fields=name,status,sys_version`, { token: service.token });
     expect(response).toMatchObject({ status: 200, body: { id: record.id, name: record.name, status: 'pending', sys_version: 1 } });
     expect(Object.keys(response.body).sort()).toEqual(['id', 'name', 'status', 'sys_version']);
   });
 
   it('supports consistent reads and validates the query', async () => {
     const record = await create();
-    expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token })).status).toBe(200);
-    expect((await service.call('GET', `${base}/${record.id}?consistentRead=false`, { token })).status).toBe(200);
-    const bad = await service.call('GET', `${base}/${record.id}?consistentRead=yes&fields=name,colour`, { token });
+    expect((await service.call('GET', `${base}/${record.id}?consistentRead=true`, { token: service.token })).status).toBe(200);
+    expect((await service.call('GET', `${base}/${record.id}?consistentRead=false`, { token: service.token })).status).toBe(200);
+    const bad = await service.call('GET', `${base}/${record.id}?consistentRead=yes&fields=name,colour`, { token: service.token });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['consistentRead', 'fields']);
     expect(bad.body.details.find((d: { path: string }) => d.path === 'fields').message).toMatch(/colour/);
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-    const missing = await service.call('GET', `${base}/no-such-id`, { token });
+    const missing = await service.call('GET', `${base}/no-such-id`, { token: service.token });
     expect(missing).toMatchObject({ status: 404, body: { message: "Billing run action 'no-such-id' was not found" } });
-    const malformed = await service.call('GET', `${base}/${encodeURIComponent('bad id!')}`, { token });
+    const malformed = await service.call('GET', `${base}/${encodeURIComponent('bad id!')}`, { token: service.token });
     expect(malformed.status).toBe(400);
     expect(malformed.body.details[0].path).toBe('id');
-    const long = await service.call('GET', `${base}/${'a'.repeat(257)}`, { token });
+    const long = await service.call('GET', `${base}/${'a'.repeat(257)}`, { token: service.token });
     expect(long.status).toBe(400);
   });
 });
@@ -145,7 +144,7 @@ describe('update', () => {
   it('replaces the writable fields and bumps the version', async () => {
     const record = await create({ error_message: 'old', sys_external_id: 'ext-1' });
     const response = await service.call('PUT', `${base}/${record.id}`, {
-      token,
+      token: service.token,
       body: validBody({ name: 'Renamed', status: 'completed' }),
     });
     expect(response.status).toBe(200);
@@ -164,22 +163,22 @@ describe('update', () => {
   it('accepts a GET result sent back, with its sys_version as precondition', async () => {
     const record = await create();
     const sentBack = { ...record, name: 'Edited' };
-    const first = await service.call('PUT', `${base}/${record.id}`, { token, body: sentBack });
+    const first = await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: sentBack });
     expect(first).toMatchObject({ status: 200, body: { name: 'Edited', sys_version: 2 } });
-    const stale = await service.call('PUT', `${base}/${record.id}`, { token, body: { ...sentBack, name: 'Stale' } });
+    const stale = await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: { ...sentBack, name: 'Stale' } });
     expect(stale.status).toBe(409);
     expect(stale.body.message).toMatch(/sys_version 1 does not match the stored version 2/);
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body.name).toBe('Edited');
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body.name).toBe('Edited');
   });
 
   it('refuses a body id that differs from the path, an unknown record, and invalid bodies', async () => {
     const record = await create();
-    const mismatch = await service.call('PUT', `${base}/${record.id}`, { token, body: validBody({ id: 'other' }) });
+    const mismatch = await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: validBody({ id: 'other' }) });
     expect(mismatch).toMatchObject({ status: 400, body: { details: [{ path: 'id' }] } });
-    const missing = await service.call('PUT', `${base}/never-created`, { token, body: validBody() });
+    const missing = await service.call('PUT', `${base}/never-created`, { token: service.token, body: validBody() });
     expect(missing.status).toBe(404);
-    const invalid = await service.call('PUT', `${base}/${record.id}`, { token, body: { name: 'only a name' } });
+    const invalid = await service.call('PUT', `${base}/${record.id}`, { token: service.token, body: { name: 'only a name' } });
     expect(invalid.status).toBe(400);
-    expect((await service.call('GET', `${base}/${record.id}`, { token })).body).toEqual(record);
+    expect((await service.call('GET', `${base}/${record.id}`, { token: service.token })).body).toEqual(record);
   });
 });

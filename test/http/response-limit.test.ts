@@ -1,14 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let token: string;
+const service = serviceForThisFile();
 const base = '/billingRunActions/tenant-a';
-serviceForThisFile((started, signed) => {
-  service = started;
-  token = signed;
-});
 
 describe("Lambda's 6 MB response limit", () => {
   const large = (tag: string) => validBody({ billing_run_id: tag, training_provider_billing_records: [{ blob: 'x'.repeat(200 * 1024) }] });
@@ -17,7 +12,7 @@ describe("Lambda's 6 MB response limit", () => {
   beforeAll(async () => {
     ids = [];
     for (let i = 0; i < 32; i++) {
-      const response = await service.call('POST', base, { token, body: large('large-run') });
+      const response = await service.call('POST', base, { token: service.token, body: large('large-run') });
       expect(response.status).toBe(200);
       ids.push(response.body.id);
     }
@@ -29,7 +24,7 @@ describe("Lambda's 6 MB response limit", () => {
     let pages = 0;
     do {
       const query = cursor ? `?exclusiveStartKey=${encodeURIComponent(cursor)}` : '';
-      const page = await service.call('GET', `${base}/billingRun/large-run${query}`, { token });
+      const page = await service.call('GET', `${base}/billingRun/large-run${query}`, { token: service.token });
       expect(page.status).toBe(200);
       expect(Buffer.byteLength(page.text)).toBeLessThan(6 * 1024 * 1024);
       expect(page.body.Count).toBe(page.body.Items.length);
@@ -43,7 +38,7 @@ describe("Lambda's 6 MB response limit", () => {
 
   it('leaves out of a batch answer the records it cannot carry, and says so', async () => {
     const batch = await service.call('POST', `${base}/batch`, {
-      token,
+      token: service.token,
       body: { operations: ids.map((id) => ({ op: 'patch', id, patch: [{ op: 'replace', path: '/status', value: 'completed' }] })) },
     });
     expect(batch.status).toBe(200);
@@ -58,7 +53,7 @@ describe("Lambda's 6 MB response limit", () => {
       );
     }
     // Every patch applied, shown or not.
-    const page = await service.call('GET', `${base}/billingRun/large-run?fields=status&limit=100`, { token });
+    const page = await service.call('GET', `${base}/billingRun/large-run?fields=status&limit=100`, { token: service.token });
     expect(page.body.Items.map((item: { status: string }) => item.status)).toEqual(ids.map(() => 'completed'));
   }, 30_000);
 });

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runSmoke } from '../../lib/commands/smoke-command.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-let token: string;
-serviceForThisFile((started, signed) => {
-  service = started;
-  token = signed;
-});
+const service = serviceForThisFile();
 
 describe('npm run smoke against the local service', () => {
   it('runs every operation and refusal once, cleans up, and exits 0', async () => {
     const lines: string[] = [];
-    const code = await runSmoke(['--url', service.url, '--token', token, '--tenant', 'tenant-a'], (line) => lines.push(line));
+    const code = await runSmoke(['--url', service.url, '--token', service.token, '--tenant', 'tenant-a'], (line) => lines.push(line));
     expect(
       lines.filter((line) => !line.startsWith('ok    ')),
       lines.join('\n'),

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-
-beforeAll(async () => {
-  service = await startTestService(['tenant-a'], UNTHROTTLED, 0, { stageThrottle: { rateLimit: 1, burstLimit: 3 } });
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'], limits: { stageThrottle: { rateLimit: 1, burstLimit: 3 } } });
 
 describe('the stage’s default method throttling in the local gateway, as API Gateway’s', () => {
   it('cuts a flood of bad tokens off before the authorizer, per method', async () => {

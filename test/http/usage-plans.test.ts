@@ -1,17 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { tiersFrom } from '../../lib/stack/tiers.ts';
-import { type TestService, UNTHROTTLED, startTestService } from '../support/http-service.ts';
+import { UNTHROTTLED, serviceForThisFile } from '../support/http-service.ts';
 
-let service: TestService;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  service = await startTestService([], {
+const service = serviceForThisFile({
+  tenants: [],
+  tiers: {
     ...UNTHROTTLED,
     basic: { rateLimit: 1, burstLimit: 5, monthlyQuota: null },
     standard: { rateLimit: 1000, burstLimit: 1000, monthlyQuota: 3 },
-  });
+  },
+});
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
   for (const [tenant, tier] of [
     ['busy', 'basic'],
     ['quiet', 'basic'],
@@ -22,7 +24,6 @@ beforeAll(async () => {
     tokens[tenant] = await service.issuer.sign({ tenant });
   }
 });
-afterAll(() => service.stopAll());
 
 const list = (tenant: string) => service.call('GET', `/billingRunActions/${tenant}/certification/c1`, { token: tokens[tenant] });
 

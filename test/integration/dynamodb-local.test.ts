@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'bra-ddb-'));
@@ -17,13 +18,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-async function until(condition: () => boolean, ms = 15_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
-    if (condition()) return true;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
-  return condition();
-}
 /** A process whose command line looks like DynamoDB Local on `dir` (or not), standing in for an orphan. */
 function lookalike(...words: string[]) {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)', ...words], { stdio: 'ignore', detached: true });
@@ -55,7 +49,13 @@ describe('DynamoDB Local on a data directory', () => {
     const pid = Number(readFileSync(join(dir, 'dynamodb-local.pid'), 'utf8'));
     expect(alive(pid)).toBe(true);
     parent.kill('SIGKILL');
-    expect(await until(() => !alive(pid))).toBe(true);
+    await pollUntil(() => ({ pid, alive: alive(pid) }), {
+      what: 'DynamoDB Local exiting with its killed parent',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      until: (seen) => !seen.alive,
+    });
+    expect(alive(pid)).toBe(false);
   }, 60_000);
 
   it('stops an orphan of its own data directory before it starts, and touches no other process', async () => {

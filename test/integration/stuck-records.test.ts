@@ -8,7 +8,7 @@ import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb
 import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { storedRecord, uniqueName } from '../support/fixtures.ts';
 
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 const tableName = uniqueName('stuck');
@@ -16,14 +16,8 @@ const tenantsTableName = uniqueName('tenants');
 const repository = new DynamoDbBillingRunActionRepository(client, tableName, tenantsTableName);
 const stuck = new DynamoDbStuckRecords(client, tableName);
 let sequence = 0;
-const record = (status: string, changed: string): BillingRunAction =>
-  ({
-    ...validBody(),
-    id: `stuck-${String(++sequence).padStart(4, '0')}`,
-    status,
-    sys_version: 1,
-    sys_last_modified_at: changed,
-  }) as unknown as BillingRunAction;
+const record = (status: BillingRunAction['status'], changed: string): BillingRunAction =>
+  storedRecord({ id: `stuck-${String(++sequence).padStart(4, '0')}`, status, sys_last_modified_at: changed });
 
 beforeAll(async () => {
   await ensureTables(client, { tableName, tenantsTableName });

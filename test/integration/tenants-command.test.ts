@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
+import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { readDeployedStack } from '../../lib/commands/stack-outputs.ts';
 import { ApiGatewayUsageKeys, provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
@@ -81,8 +82,13 @@ describe('npm run tenants against a deployed stack', () => {
   });
 
   it('deletes the new API key when the registry cannot record the tenant', async () => {
-    const failing = { ...registry, get: async () => undefined, put: async () => Promise.reject(new Error('table unavailable')) };
-    await expect(provisionTenant(failing as unknown as typeof registry, 'unrecorded', { keys })).rejects.toThrow('table unavailable');
+    const failing: TenantRegistry = {
+      get: async () => undefined,
+      put: async () => Promise.reject(new Error('table unavailable')),
+      remove: (tenantId) => registry.remove(tenantId),
+      list: () => registry.list(),
+    };
+    await expect(provisionTenant(failing, 'unrecorded', { keys })).rejects.toThrow('table unavailable');
     expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-1' });
   });
 

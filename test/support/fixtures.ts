@@ -1,24 +1,55 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkLoad } from '../../lambdas/domain/bulk-load.ts';
 import type { Caller } from '../../lambdas/domain/caller.ts';
+import type { BillingRunAction, ClientFields } from '../../lambdas/domain/record-schema.ts';
 
-/** A complete, valid create body; override any field. */
+/** The fields of a complete, valid create body, fresh at each call. */
+const validFields = (): ClientFields => ({
+  name: 'Send the renewal reminder',
+  date: '2026-11-29T10:00:00Z',
+  billing_run_id: 'run-1',
+  candidate_service: 'candidates',
+  candidate_id: 'cand-1',
+  certification_id: 'cert-1',
+  application_id: 'app-1',
+  training_provider_id: 'tp-1',
+  program_id: 'prog-1',
+  certification_notice_id: 'notice-1',
+  invoice_template_id: 'template-1',
+  status: 'pending',
+  type: 'send renewal reminder',
+  training_provider_billing_records: [{ amount: 120, currency: 'USD' }],
+});
+
+/** A complete, valid create body; override any field (with any value: tests send invalid ones too). */
 export function validBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...validFields(), ...overrides };
+}
+
+const STORED_AT = '2026-01-01T00:00:00.000Z';
+
+/**
+ * A record as the service would have stored it: the fields of validBody() with the server-managed ones
+ * a create sets (id `id-1`, version 1, created by `u0` of tenant `t1`); override any of them.
+ */
+export function storedRecord(overrides: Partial<BillingRunAction> = {}): BillingRunAction {
   return {
-    name: 'Send the renewal reminder',
-    date: '2026-11-29T10:00:00Z',
-    billing_run_id: 'run-1',
-    candidate_service: 'candidates',
-    candidate_id: 'cand-1',
-    certification_id: 'cert-1',
-    application_id: 'app-1',
-    training_provider_id: 'tp-1',
-    program_id: 'prog-1',
-    certification_notice_id: 'notice-1',
-    invoice_template_id: 'template-1',
-    status: 'pending',
-    type: 'send renewal reminder',
-    training_provider_billing_records: [{ amount: 120, currency: 'USD' }],
+    ...validFields(),
+    id: 'id-1',
+    sys_version: 1,
+    sys_created_at: STORED_AT,
+    sys_created_by_id: 'u0',
+    sys_last_modified_at: STORED_AT,
+    sys_last_modified_by_id: 'u0',
+    sys_last_security_context: {
+      principal: 'u0',
+      tenant: 't1',
+      source_ip: '127.0.0.1',
+      user_agent: 'vitest',
+      request_id: 'req-0',
+      time: STORED_AT,
+      operation: 'createBillingRunAction',
+    },
     ...overrides,
   };
 }

@@ -9,7 +9,8 @@ import { TIERS } from '../../lambdas/domain/tenant.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
 import { uniqueName, validBody } from './fixtures.ts';
 
-export interface TestService extends LocalService {
+/** The local service of a test file, with ways to call it. */
+interface TestService extends LocalService {
   dataDir: string;
   /** fetch against the service with JSON in and out. */
   call(
@@ -23,26 +24,41 @@ export interface TestService extends LocalService {
     path: string,
     options: { headers: Record<string, string>; body?: string },
   ): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
-  /** Creates a valid record of tenant-a (fields overridden) through HTTP, expects 200 and answers the record. */
-  createRecord(token: string, overrides?: Record<string, unknown>): Promise<Record<string, any>>;
-  stopAll(): Promise<void>;
+  /** Creates a valid record of tenant-a (fields overridden) through HTTP with `token`, expects 200 and answers the record. */
+  createRecord(overrides?: Record<string, unknown>): Promise<Record<string, any>>;
+  /** A token of tenant-a with every scope. */
+  token: string;
 }
 
-/**
- * The local service as `npm start` runs it (gateway, authorizer, handlers, issuer), on a free port, with
- * its own tables in the test run's DynamoDB Local. Tenants listed are provisioned.
- */
+type Started = TestService & { stopAll(): Promise<void> };
+
+/** How a file's service differs from the usual one; every option has the default most files want. */
+interface ServiceOptions {
+  /** Provisioned at start; by default tenant-a and tenant-b. */
+  tenants?: string[];
+  /** By default UNTHROTTLED. */
+  tiers?: Tiers;
+  /** 0 by default: most tests change tenants between requests, which a cached decision would hide. */
+  authorizerCacheTtlSeconds?: number;
+  /** AWS's limits, lowered for the tests that meet them. */
+  limits?: LocalServiceOptions['limits'];
+}
+
 /** Limits high enough that only the tests about throttling meet them. */
 export const UNTHROTTLED: Tiers = Object.fromEntries(
   TIERS.map((tier) => [tier, { rateLimit: 1_000_000, burstLimit: 1_000_000, monthlyQuota: null }]),
 ) as Tiers;
 
-export async function startTestService(
-  tenants: string[] = ['tenant-a', 'tenant-b'],
-  tiers: Tiers = UNTHROTTLED,
+/**
+ * The local service as `npm start` runs it (gateway, authorizer, handlers, issuer), on a free port, with
+ * its own tables in the test run's DynamoDB Local. Tenants listed are provisioned.
+ */
+async function startTestService({
+  tenants = ['tenant-a', 'tenant-b'],
+  tiers = UNTHROTTLED,
   authorizerCacheTtlSeconds = 0,
-  limits: LocalServiceOptions['limits'] = {},
-): Promise<TestService> {
+  limits = {},
+}: ServiceOptions): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
     dataDir,
@@ -52,13 +68,13 @@ export async function startTestService(
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
     tiers,
-    // Most tests change tenants between requests, which a cached decision would hide.
     authorizerCacheTtlSeconds,
     limits,
   });
-  const testService: TestService = {
+  const testService: Started = {
     ...service,
     dataDir,
+    token: await service.issuer.sign({ tenant: 'tenant-a' }),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -91,8 +107,11 @@ export async function startTestService(
         outgoing.end(options.body);
       });
     },
-    async createRecord(token, overrides = {}) {
-      const response = await testService.call('POST', '/billingRunActions/tenant-a', { token, body: validBody(overrides) });
+    async createRecord(overrides = {}) {
+      const response = await testService.call('POST', '/billingRunActions/tenant-a', {
+        token: testService.token,
+        body: validBody(overrides),
+      });
       expect(response.status).toBe(200);
       return response.body as Record<string, any>;
     },
@@ -104,12 +123,25 @@ export async function startTestService(
   return testService;
 }
 
-/** Starts the service for the tests of one file and stops it after them; `use` receives it and a token for tenant-a. */
-export function serviceForThisFile(use: (service: TestService, token: string) => void, tenants?: string[]): void {
-  let started: TestService | undefined;
+/**
+ * The service of the tests of one file (or of the describe block it is called in): started before
+ * them, stopped after them. Usable at module level, in helpers the tests call; reading it before the
+ * service started throws.
+ */
+export function serviceForThisFile(options: ServiceOptions = {}): TestService {
+  let started: Started | undefined;
   beforeAll(async () => {
-    started = await startTestService(tenants);
-    use(started, await started.issuer.sign({ tenant: 'tenant-a' }));
+    started = await startTestService(options);
   });
   afterAll(() => started?.stopAll());
+  return new Proxy({} as TestService, {
+    get(_target, property) {
+      if (!started) {
+        throw new Error(
+          `The service of this file was used (reading '${String(property)}') before it started: use it in a test or a hook, not while the file loads`,
+        );
+      }
+      return Reflect.get(started, property);
+    },
+  });
 }

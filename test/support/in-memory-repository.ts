@@ -1,6 +1,6 @@
 import { LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import { Conflict, VersionConflict, notFound } from '../../lambdas/domain/errors.ts';
+import { Conflict, TenantLimitReached, VersionConflict, notFound, tenantNotProvisioned } from '../../lambdas/domain/errors.ts';
 import { fixedCursorKeys } from '../../lambdas/adapters/local/fixed-cursor-keys.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import type { With } from '../../lambdas/use-cases/dependencies.ts';
@@ -8,9 +8,55 @@ import type { With } from '../../lambdas/use-cases/dependencies.ts';
 /** What the tests hand the use cases: every dependency but the bulk loads (their tests build their own). */
 export type TestDependencies = With<'cursorKeys' | 'processing'>;
 
-/** A repository stand-in with the port's conditional semantics and lookups, recording every call and the peak in flight. */
-export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs = 0) {
-  const records = new Map(initial.map((record) => [record.id, record]));
+/** A tenant the in-memory repository knows: provisioned, with at most `maxActions` live records when given. */
+interface InMemoryTenant {
+  id: string;
+  maxActions?: number;
+}
+
+interface InMemoryOptions {
+  /** Records already stored, live, in the tenant `tenant`. */
+  records?: BillingRunAction[];
+  /** The tenant whose stored records `records` holds, and of the initial records; tenant-a by default. */
+  tenant?: string;
+  /** The provisioned tenants; by default every tenant is, without a limit. */
+  tenants?: InMemoryTenant[];
+  /** A pause in every call, so that calls overlap. */
+  latencyMs?: number;
+}
+
+/**
+ * A repository stand-in that keeps the port's contract as the DynamoDB adapter does (the contract suite
+ * in test/contract runs on both): records are a tenant's own, writes are conditional on the version
+ * read, a soft-deleted record is kept (out of reads and lists, its id still taken), creates count
+ * against the tenant's limit, and an Idempotency-Key claim replays. It records every call and the peak
+ * of calls in flight.
+ */
+export function inMemoryRepository(options: InMemoryOptions = {}) {
+  const { tenant: home = 'tenant-a', latencyMs = 0 } = options;
+  /** Each tenant's stored records by id, deleted ones included (they carry sys_deleted_by_id). */
+  const stored = new Map<string, Map<string, BillingRunAction>>();
+  const storedOf = (tenantId: string) => {
+    let records = stored.get(tenantId);
+    if (!records) stored.set(tenantId, (records = new Map()));
+    return records;
+  };
+  const records = storedOf(home);
+  for (const record of options.records ?? []) records.set(record.id, record);
+  const claims = new Map<string, { bodyHash: string; expiresAt: number; record: BillingRunAction }>();
+  const provisioned = options.tenants && new Map(options.tenants.map((known) => [known.id, known]));
+  const isLive = (record: BillingRunAction | undefined): record is BillingRunAction =>
+    record !== undefined && record.sys_deleted_by_id === undefined;
+  /** Throws what the adapter's failed condition becomes unless the record is live at the version expected. */
+  const liveAt = (tenantId: string, id: string, expected: number): void => {
+    const current = storedOf(tenantId).get(id);
+    if (!isLive(current)) throw notFound(id);
+    if (current.sys_version !== expected) {
+      throw new VersionConflict(
+        `Billing run action '${id}' was changed by another request (version ${current.sys_version}); read it again and retry`,
+      );
+    }
+  };
   const log: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -23,30 +69,53 @@ export function inMemoryRepository(initial: BillingRunAction[] = [], latencyMs =
     return work();
   };
   const repository: BillingRunActionRepository = {
-    get: (_tenant, id) => call(`get ${id}`, () => records.get(id)),
-    create: (_tenant, record) =>
+    get: (tenantId, id) =>
+      call(`get ${id}`, () => {
+        const record = storedOf(tenantId).get(id);
+        return isLive(record) ? record : undefined;
+      }),
+    create: (tenantId, record, idempotency) =>
       call(`create ${record.id}`, () => {
-        if (records.has(record.id)) throw new Conflict(`Billing run action '${record.id}' already exists`);
-        records.set(record.id, record);
+        const claimKey = idempotency && `${tenantId}#${idempotency.key}`;
+        const claim = claimKey === undefined ? undefined : claims.get(claimKey);
+        if (idempotency && claim && claim.expiresAt >= idempotency.now) {
+          if (claim.bodyHash !== idempotency.bodyHash) {
+            throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`);
+          }
+          return { record: claim.record, replayed: true };
+        }
+        const tenantRecords = storedOf(tenantId);
+        if (tenantRecords.has(record.id)) throw new Conflict(`Billing run action '${record.id}' already exists`);
+        const known = provisioned?.get(tenantId);
+        if (provisioned && !known) throw tenantNotProvisioned(tenantId);
+        const live = [...tenantRecords.values()].filter(isLive).length;
+        if (known?.maxActions !== undefined && live >= known.maxActions) throw new TenantLimitReached(tenantId, known.maxActions);
+        tenantRecords.set(record.id, record);
+        if (idempotency && claimKey) claims.set(claimKey, { bodyHash: idempotency.bodyHash, expiresAt: idempotency.expiresAt, record });
         return { record, replayed: false };
       }),
-    replace: (_tenant, record, expected) =>
+    replace: (tenantId, record, expected) =>
       call(`replace ${record.id} ${record.name}`, () => {
-        const current = records.get(record.id);
-        if (!current) throw notFound(record.id);
-        if (current.sys_version !== expected) throw new VersionConflict('raced');
-        records.set(record.id, record);
+        liveAt(tenantId, record.id, expected);
+        storedOf(tenantId).set(record.id, record);
       }),
-    softDelete: (_tenant, { record }) => call(`delete ${record.id}`, () => void records.delete(record.id)),
-    list: (_tenant, lookup, value, page) =>
+    softDelete: (tenantId, { record }, expected) =>
+      call(`delete ${record.id}`, () => {
+        liveAt(tenantId, record.id, expected);
+        storedOf(tenantId).set(record.id, record);
+      }),
+    list: (tenantId, lookup, value, page) =>
       call(`list ${lookup} ${value}`, () => {
-        const matching = [...records.values()]
-          .filter((record) => record[LOOKUPS[lookup]] === value && (page.afterId === undefined || record.id > page.afterId))
+        const matching = [...storedOf(tenantId).values()]
+          .filter(
+            (record) => isLive(record) && record[LOOKUPS[lookup]] === value && (page.afterId === undefined || record.id > page.afterId),
+          )
           .sort((a, b) => (a.id < b.id ? -1 : 1));
         const items = matching.slice(0, page.limit);
         return matching.length > page.limit ? { items, lastId: items.at(-1)?.id } : { items };
       }),
   };
+  /** `records`: the stored records of the tenant `tenant` by id, deleted ones included, as a table holds them. */
   return { repository, log, records, maxInFlight: () => maxInFlight };
 }
 

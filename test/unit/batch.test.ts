@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import { batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
-import { caller, validBody } from '../support/fixtures.ts';
+import { caller, storedRecord } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
-const instrumentedRepository = (ids: string[]) =>
-  inMemoryRepository(
-    ids.map((id) => ({ ...validBody(), id, sys_version: 1 }) as unknown as BillingRunAction),
-    2,
-  );
+const instrumentedRepository = (ids: string[]) => inMemoryRepository({ records: ids.map((id) => storedRecord({ id })), latencyMs: 2 });
 const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
 
 describe('batchBillingRunActions', () => {

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { captureOutput } from '../support/captured-output.ts';
-import { validBody } from '../support/fixtures.ts';
+import { storedRecord } from '../support/fixtures.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 
 // What Lambda sets in an on-demand execution environment; Powertools reads it when the handler loads.
@@ -22,7 +22,7 @@ const event = () =>
 
 describe('the first invocation of an execution environment', () => {
   it('counts ColdStart once, in its own access line (one line per request), and logs cold_start', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...validBody(), id: 'id-1', sys_version: 1, pk: 't1#id-1' } });
+    ddb.on(GetCommand).resolves({ Item: { ...storedRecord(), pk: 't1#id-1' } });
     expect((await get(event(), lambdaContext())).statusCode).toBe(200);
     expect((await get(event(), lambdaContext())).statusCode).toBe(200);
     const lines = output

@@ -3,24 +3,14 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
-import { validBody } from '../support/fixtures.ts';
+import { storedRecord, validBody } from '../support/fixtures.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 
 useMockedEnvironment({ STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const stored = {
-  ...validBody(),
-  id: 'id-1',
-  pk: 't1#id-1',
-  sys_version: 1,
-  sys_created_at: '2026-01-01T00:00:00.000Z',
-  sys_created_by_id: 'u0',
-  sys_last_modified_at: '2026-01-01T00:00:00.000Z',
-  sys_last_modified_by_id: 'u0',
-  sys_last_security_context: { principal: 'u0', tenant: 't1', source_ip: '', user_agent: '', request_id: '', time: '', operation: 'x' },
-};
+const stored = { ...storedRecord(), pk: 't1#id-1' };
 const failure = (name: string, message = 'internal detail 10.0.0.7') => Object.assign(new Error(message), { name, $fault: 'server' });
 
 let create: ProxyHandler;

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { validBody } from '../support/fixtures.ts';
+import { storedRecord, validBody } from '../support/fixtures.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
@@ -12,24 +12,7 @@ import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const stored: Record<string, unknown> = {
-  ...validBody(),
-  id: 'id-1',
-  sys_version: 1,
-  sys_created_at: '2026-01-01T00:00:00.000Z',
-  sys_created_by_id: 'u0',
-  sys_last_modified_at: '2026-01-01T00:00:00.000Z',
-  sys_last_modified_by_id: 'u0',
-  sys_last_security_context: {
-    principal: 'u0',
-    tenant: 't1',
-    source_ip: '',
-    user_agent: '',
-    request_id: '',
-    time: '',
-    operation: 'createBillingRunAction',
-  },
-};
+const stored = storedRecord();
 
 let get: ProxyHandler;
 let patch: ProxyHandler;

@@ -17,7 +17,7 @@ const processing = StepFunctionsProcessingStarter.forStateMachine(STATE_MACHINE,
 const me = caller({ tenantId: 't1' });
 
 function setUp() {
-  const store = inMemoryRepository();
+  const store = inMemoryRepository({ tenant: 't1' });
   const reported: unknown[] = [];
   const deps = dependencies(store.repository, { processing, reportError: (error) => reported.push(error) });
   return { store, deps, reported };
@@ -91,7 +91,7 @@ describe('processing through Step Functions', () => {
   });
 
   it('starts nothing and assigns no ARN where no processor is configured', async () => {
-    const store = inMemoryRepository();
+    const store = inMemoryRepository({ tenant: 't1' });
     const { record } = await createBillingRunAction(dependencies(store.repository), me, { body: validBody({ status: 'processing' }) });
     expect(record.status).toBe('processing');
     expect((record as BillingRunAction).step_function_execution_arn).toBeUndefined();

@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import type { StuckRecords } from '../../lambdas/ports/stuck-records.ts';
 import { SWEEPER_PRINCIPAL, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
-import { validBody } from '../support/fixtures.ts';
+import { storedRecord } from '../support/fixtures.ts';
 import { inMemoryRepository } from '../support/in-memory-repository.ts';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-11-30T12:00:00Z');
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * HOUR).toISOString();
-const record = (id: string, status: string, changed: string): BillingRunAction =>
-  ({
-    ...validBody(),
+const record = (id: string, status: BillingRunAction['status'], changed: string): BillingRunAction =>
+  storedRecord({
     id,
     status,
     sys_version: 3,
@@ -18,7 +17,7 @@ const record = (id: string, status: string, changed: string): BillingRunAction =
     sys_created_by_id: 'u',
     sys_last_modified_at: changed,
     sys_last_modified_by_id: 'u',
-  }) as unknown as BillingRunAction;
+  });
 
 /** The sweep's query over the in-memory records: in processing, changed before the cut-off. */
 const stuckIn = (records: Map<string, BillingRunAction>): StuckRecords => ({
@@ -31,11 +30,14 @@ const stuckIn = (records: Map<string, BillingRunAction>): StuckRecords => ({
 
 describe('the sweep of records stuck in processing', () => {
   it('moves records in processing past the timeout and margin to error, conditionally, and leaves the rest', async () => {
-    const { repository, records } = inMemoryRepository([
-      record('stuck', 'processing', hoursAgo(26)),
-      record('recent', 'processing', hoursAgo(1)),
-      record('done', 'completed', hoursAgo(30)),
-    ]);
+    const { repository, records } = inMemoryRepository({
+      tenant: 't1',
+      records: [
+        record('stuck', 'processing', hoursAgo(26)),
+        record('recent', 'processing', hoursAgo(1)),
+        record('done', 'completed', hoursAgo(30)),
+      ],
+    });
     const result = await sweepStuckProcessing({
       repository,
       stuck: stuckIn(records),
@@ -59,11 +61,11 @@ describe('the sweep of records stuck in processing', () => {
   });
 
   it('leaves a record that another writer changed after it was read', async () => {
-    const { repository, records } = inMemoryRepository([record('raced', 'processing', hoursAgo(30))]);
+    const { repository, records } = inMemoryRepository({ tenant: 't1', records: [record('raced', 'processing', hoursAgo(30))] });
     const stale: StuckRecords = {
       changedBefore: async () => {
         const read = records.get('raced') as BillingRunAction;
-        records.set('raced', { ...read, status: 'completed', sys_version: 4 } as BillingRunAction);
+        records.set('raced', { ...read, status: 'completed', sys_version: 4 });
         return [{ tenantId: 't1', record: read }];
       },
     };

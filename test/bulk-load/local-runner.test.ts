@@ -8,6 +8,7 @@ import { localIssuer } from '../../lib/local/issuer.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { uniqueName, validBody } from '../support/fixtures.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'bra-runner-'));
@@ -40,13 +41,6 @@ const call = async (url: string, init: RequestInit = {}) => {
   });
   return (await response.json()) as Record<string, any>;
 };
-async function until(read: () => Promise<Record<string, any>>, done: (load: Record<string, any>) => boolean): Promise<Record<string, any>> {
-  for (;;) {
-    const load = await read();
-    if (done(load)) return load;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 25));
-  }
-}
 
 beforeAll(async () => {
   port = await freePort();
@@ -66,20 +60,24 @@ describe('the local bulk load runner', () => {
     );
     const started = await call(api(url), { method: 'POST', body: JSON.stringify({ source_file: 'big.ndjson' }) });
     await fetch(started.upload.url, { method: 'PUT', headers: started.upload.headers, body: file });
-    const partway = await until(
-      () => call(`${api(url)}/${started.id}`),
-      (load) => load.loaded >= 200,
-    );
+    const partway = await pollUntil(() => call(`${api(url)}/${started.id}`), {
+      what: 'A load of 200 lines or more',
+      timeoutMs: 50_000,
+      intervalMs: 25,
+      until: (load) => load.loaded >= 200,
+    });
     child?.kill('SIGKILL');
     expect(partway).toMatchObject({ status: 'loading', lines });
     expect(partway.loaded).toBeLessThan(lines);
 
     // Batches of another size would overlap those already loaded: the load keeps the batches it began with.
     const again = await startService({ BULK_BATCH_LINES: '300', BULK_LOAD_CONCURRENCY: '4' });
-    const done = await until(
-      () => call(`${api(again)}/${started.id}`),
-      (load) => load.status !== 'loading',
-    );
+    const done = await pollUntil(() => call(`${api(again)}/${started.id}`), {
+      what: 'The end of the resumed load',
+      timeoutMs: 50_000,
+      intervalMs: 25,
+      until: (load) => load.status !== 'loading',
+    });
     expect(done).toMatchObject({ status: 'completed', lines, loaded: lines, failed: 0, errors: [] });
     let count = 0;
     let cursor: string | undefined;
@@ -120,10 +118,12 @@ describe('the local bulk load runner', () => {
       body: Readable.toWeb(createReadStream(path)) as ReadableStream,
       duplex: 'half',
     } as RequestInit);
-    const done = await until(
-      () => call(`${api(url)}/${started.id}`),
-      (load) => load.status !== 'loading' && load.status !== 'awaiting upload',
-    );
+    const done = await pollUntil(() => call(`${api(url)}/${started.id}`), {
+      what: 'The end of the load of a 300 MB line',
+      timeoutMs: 90_000,
+      intervalMs: 25,
+      until: (load) => load.status !== 'loading' && load.status !== 'awaiting upload',
+    });
     expect(done).toMatchObject({ status: 'completed with errors', lines: 11, loaded: 10, failed: 1 });
     expect(done.errors).toEqual([{ line: 6, message: `Request body is ${300 * 1024 * 1024} bytes; the limit is 262144 bytes (256 KiB)` }]);
     expect(highWater() - before).toBeLessThan(100 * 1024 * 1024);

@@ -3,19 +3,15 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, startTestService } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const files = mkdtempSync(join(tmpdir(), 'bra-bulk-files-'));
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService(['tenant-a']);
-});
-afterAll(() => service.stopAll());
+const service = serviceForThisFile({ tenants: ['tenant-a'] });
 
 /** `npm run bulk-load -- ...` as a child process with this Node; stdout and stderr are not a terminal. */
 const bulkLoad = (args: string[], env: Record<string, string> = { DATA_DIR: service.dataDir }) =>

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
-let service: TestService;
-let token: string;
-serviceForThisFile(
-  (started, tenantToken) => {
-    service = started;
-    token = tenantToken;
-  },
-  ['tenant-a', 'tenant-b'],
-);
+const service = serviceForThisFile();
 
 const start = (tenant: string, body: unknown, headers: Record<string, string> = {}) =>
   service.call('POST', `/billingRunActions/${tenant}/bulkLoads`, {
-    token,
+    token: service.token,
     body,
     headers: { 'Content-Type': 'application/json', ...headers },
   });
@@ -23,14 +16,16 @@ const start = (tenant: string, body: unknown, headers: Record<string, string> = 
 const upload = (target: { url: string; method: string; headers: Record<string, string> }, file: string) =>
   fetch(target.url, { method: target.method, headers: target.headers, body: file });
 
-async function follow(tenant: string, id: string): Promise<Record<string, any>> {
-  for (;;) {
-    const { status, body } = await service.call('GET', `/billingRunActions/${tenant}/bulkLoads/${id}`, { token });
-    expect(status).toBe(200);
-    if (!['awaiting upload', 'loading'].includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Reads the load until it has ended, and answers it as it ended. */
+const follow = (tenant: string, id: string): Promise<Record<string, any>> =>
+  pollUntil(
+    async () => {
+      const { status, body } = await service.call('GET', `/billingRunActions/${tenant}/bulkLoads/${id}`, { token: service.token });
+      expect(status).toBe(200);
+      return body as Record<string, any>;
+    },
+    { what: `The end of bulk load ${id}`, timeoutMs: 10_000, until: (load) => !['awaiting upload', 'loading'].includes(load.status) },
+  );
 
 const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(validBody({ billing_run_id: 'bulk-http', ...overrides }));
 
@@ -56,7 +51,7 @@ describe('bulk load through HTTP on the local gateway', () => {
     ]);
     expect(done.started_at <= done.finished_at).toBe(true);
 
-    const listed = await service.call('GET', '/billingRunActions/tenant-a/billingRun/bulk-http', { token });
+    const listed = await service.call('GET', '/billingRunActions/tenant-a/billingRun/bulk-http', { token: service.token });
     expect(listed.body.Items.map((record: Record<string, unknown>) => [record.name, record.sys_bulk_load_record_no])).toEqual([
       ['a', 1],
       ['b', 5],
@@ -80,8 +75,8 @@ describe('bulk load through HTTP on the local gateway', () => {
     expect((await start('tenant-a', {})).body).toMatchObject({ message: 'Invalid bulk load: source_file' });
     expect((await start('tenant-a', { source_file: 'x', extra: 1 })).status).toBe(400);
     expect((await start('tenant-a', { source_file: 'x'.repeat(257) })).status).toBe(400);
-    expect((await service.call('GET', '/billingRunActions/tenant-a/bulkLoads/no-such-load', { token })).status).toBe(404);
-    expect((await service.call('GET', '/billingRunActions/tenant-a/bulkLoads', { token })).status).toBe(404);
+    expect((await service.call('GET', '/billingRunActions/tenant-a/bulkLoads/no-such-load', { token: service.token })).status).toBe(404);
+    expect((await service.call('GET', '/billingRunActions/tenant-a/bulkLoads', { token: service.token })).status).toBe(404);
 
     const started = await start('tenant-a', { source_file: 'c.ndjson' });
     const forged = new URL(started.body.upload.url);

@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
 /**
  * Defects an attack run on the bulk load found (each reproduced as it was observed, through HTTP):
  * they stay fixed here. The kill-and-resume and load-isolation cases need a service of their own
- * (bulk-load-runner.test.ts).
+ * (local-runner.test.ts, beside-the-api.test.ts).
  */
-let service: TestService;
-let token: string;
-serviceForThisFile((started, signed) => {
-  service = started;
-  token = signed;
-});
+const service = serviceForThisFile();
 const base = '/billingRunActions/tenant-a';
 
 const startLoad = (key?: string) =>
   service.call('POST', `${base}/bulkLoads`, {
-    token,
+    token: service.token,
     body: { source_file: 'defects.ndjson' },
     headers: { 'Content-Type': 'application/json', ...(key && { 'Idempotency-Key': key }) },
   });
@@ -37,7 +33,7 @@ describe('Idempotency-Key namespaces', () => {
     expect(load.status).toBe(200);
     for (const key of ['bulkload#shared-namespace', 'bulkLoad#shared-namespace', 'create#x']) {
       const created = await service.call('POST', base, {
-        token,
+        token: service.token,
         body: validBody({ billing_run_id: 'namespaces' }),
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
       });
@@ -59,12 +55,18 @@ async function load(file: string | Buffer): Promise<Record<string, any>> {
   expect(started.status).toBe(200);
   const sent = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: file });
   expect(sent.status).toBe(200);
-  for (;;) {
-    const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token });
-    expect(status).toBe(200);
-    if (!['awaiting upload', 'loading'].includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(
+    async () => {
+      const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token: service.token });
+      expect(status).toBe(200);
+      return body as Record<string, any>;
+    },
+    {
+      what: `The end of bulk load ${started.body.id}`,
+      timeoutMs: 25_000,
+      until: (load) => !['awaiting upload', 'loading'].includes(load.status),
+    },
+  );
 }
 
 async function countListed(billingRun: string): Promise<number> {
@@ -72,7 +74,7 @@ async function countListed(billingRun: string): Promise<number> {
   let cursor: string | undefined;
   do {
     const after = cursor ? `&exclusiveStartKey=${encodeURIComponent(cursor)}` : '';
-    const page = await service.call('GET', `${base}/billingRun/${billingRun}?limit=1000&fields=id${after}`, { token });
+    const page = await service.call('GET', `${base}/billingRun/${billingRun}?limit=1000&fields=id${after}`, { token: service.token });
     count += page.body.Count;
     cursor = page.body.LastEvaluatedKey;
   } while (cursor);
@@ -83,7 +85,7 @@ describe('errors are bounded in size', () => {
   const hugeKeys = () => ({ ...record(), ['k'.repeat(130_000)]: 1, ['j'.repeat(130_000)]: 2 });
 
   it('answers a create with two 130,000-character unknown keys with a small 400 that names them, cut, with their length', async () => {
-    const response = await service.call('POST', base, { token, body: hugeKeys() });
+    const response = await service.call('POST', base, { token: service.token, body: hugeKeys() });
     expect(response.status).toBe(400);
     expect(response.text.length).toBeLessThan(2_000);
     expect(response.body.details).toEqual([
@@ -98,7 +100,7 @@ describe('errors are bounded in size', () => {
   it('answers a body of 20,000 unknown fields with the first ones named, how many more there are, and 100 details', async () => {
     const body: Record<string, unknown> = record();
     for (let i = 0; i < 20_000; i++) body[`u${i}`] = 0;
-    const response = await service.call('POST', base, { token, body });
+    const response = await service.call('POST', base, { token: service.token, body });
     expect(response.status).toBe(400);
     expect(response.body.details).toHaveLength(100);
     expect(response.body.message).toBe(
@@ -138,7 +140,7 @@ describe('the report of a load', () => {
     let pages = 0;
     do {
       const after = key === undefined ? '' : `?errorsExclusiveStartKey=${key}`;
-      const page = await service.call('GET', `${base}/bulkLoads/${done.id}${after}`, { token });
+      const page = await service.call('GET', `${base}/bulkLoads/${done.id}${after}`, { token: service.token });
       expect(page.status).toBe(200);
       expect(page.body).toMatchObject({ lines: 1_100, failed: 1_100 });
       lines.push(...page.body.errors.map((error: { line: number }) => error.line));
@@ -158,10 +160,10 @@ describe('the report of a load', () => {
     const many = await load(Array.from({ length: 1_500 }, (_, i) => `x${i}`).join('\n'));
     expect(many.errors).toHaveLength(1_000);
     expect(many.errors_last_evaluated_key).toBe('1000');
-    const rest = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=1000`, { token });
+    const rest = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=1000`, { token: service.token });
     expect(rest.body.errors.map((error: { line: number }) => error.line)).toEqual(Array.from({ length: 500 }, (_, i) => 1_001 + i));
     expect(rest.body).not.toHaveProperty('errors_last_evaluated_key');
-    const bad = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=abc`, { token });
+    const bad = await service.call('GET', `${base}/bulkLoads/${many.id}?errorsExclusiveStartKey=abc`, { token: service.token });
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([
       { path: 'errorsExclusiveStartKey', message: 'must be the errors_last_evaluated_key of a previous read of this load' },
@@ -174,7 +176,7 @@ describe('bodies and bulk load lines are read by one rule', () => {
   const post = (body: Buffer) =>
     fetch(`${service.url}${base}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${service.token}`, 'Content-Type': 'application/json' },
       body,
     });
   const BOM = [0xef, 0xbb, 0xbf];
@@ -212,7 +214,7 @@ describe('what the attack run found next', () => {
   it('refuses an object key past 8 KiB with a 400 naming it, in a body and in a line, instead of a storage failure', async () => {
     const key = 'k'.repeat(50_001);
     const body = record({ billing_run_id: 'long-key', training_provider_billing_records: [{ [key]: 1 }] });
-    const refused = await service.call('POST', base, { token, body });
+    const refused = await service.call('POST', base, { token: service.token, body });
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([
       {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
-import { type TestService, serviceForThisFile } from '../support/http-service.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
+import { pollUntil } from '../support/poll.ts';
 
 /** Bulk loads run in the local service's own process: they must not starve the API of storage. */
-let service: TestService;
-serviceForThisFile(
-  (started) => {
-    service = started;
-  },
-  ['tenant-a', 'tenant-b'],
-);
+const service = serviceForThisFile();
 
 describe('bulk loads beside the API', () => {
   it("loads batches in turns over all loads, and never turns another tenant's reads into 500s, however many loads run", async () => {
@@ -33,12 +28,15 @@ describe('bulk loads beside the API', () => {
     const idle = service.bulkLoads.idle();
     let loading = true;
     void idle.then(() => (loading = false));
-    while (loading) {
-      const read = await service.call('GET', `/billingRunActions/tenant-b/${created.body.id}`, { token: reader });
-      answers.push({ status: read.status, retryAfter: read.headers.get('retry-after') });
-      peak = Math.max(peak, service.bulkLoads.batchesLoading);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await pollUntil(
+      async () => {
+        const read = await service.call('GET', `/billingRunActions/tenant-b/${created.body.id}`, { token: reader });
+        answers.push({ status: read.status, retryAfter: read.headers.get('retry-after') });
+        peak = Math.max(peak, service.bulkLoads.batchesLoading);
+        return { loading, reads: answers.length, peak };
+      },
+      { what: 'The end of the ten loads', timeoutMs: 160_000, intervalMs: 100, until: (seen) => !seen.loading },
+    );
     await idle;
     expect(answers.length).toBeGreaterThan(5);
     // Ten loads share the runner's four batch slots (BULK_LOAD_CONCURRENCY's default), not four each.
