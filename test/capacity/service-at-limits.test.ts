@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { LocalService } from '../../lib/local/local-service.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { validBody } from '../support/fixtures.ts';
 import { captureOutput } from '../support/captured-output.ts';
+import { serviceForThisFile } from '../support/http-service.ts';
+
+// The functions' metrics and log lines, which these tests read: set before the modules that read them load.
+vi.hoisted(() => Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO' }));
 
 /**
  * The service under the capacity emulator at scale 20 (50 write units a second per partition key
@@ -13,40 +13,14 @@ import { captureOutput } from '../support/captured-output.ts';
  * limits do to it in AWS, seen on the laptop. The tests marked `fails` state what issue 25 makes true.
  */
 const SCALE = 20;
-let service: LocalService;
-let token: string;
-let dataDir: string;
+const service = serviceForThisFile({ tenants: ['tenant-a'], authorizerCacheTtlSeconds: 300, capacity: { ...AWS_CAPACITY, scale: SCALE } });
+const token = () => service.token;
 const output = captureOutput();
-
-beforeAll(async () => {
-  // The functions' metrics and log lines, which these tests read (set before the handlers load).
-  Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO' });
-  const { startLocalService } = await import('../../lib/local/local-service.ts');
-  const { freePort } = await import('../../lib/local/dynamodb-local.ts');
-  const { UNTHROTTLED } = await import('../support/http-service.ts');
-  dataDir = mkdtempSync(join(tmpdir(), 'bra-capacity-'));
-  service = await startLocalService({
-    dataDir,
-    port: await freePort(),
-    inMemory: true,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
-    tenants: ['tenant-a'],
-    tiers: UNTHROTTLED,
-    authorizerCacheTtlSeconds: 300,
-    capacity: { ...AWS_CAPACITY, scale: SCALE },
-  });
-  token = await service.issuer.sign({ tenant: 'tenant-a' });
-});
-afterAll(async () => {
-  await service?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const create = (overrides: Record<string, unknown> = {}) =>
   fetch(`${service.url}/billingRunActions/tenant-a`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(validBody(overrides)),
   });
 const metricLines = () =>
@@ -69,7 +43,7 @@ const paced = async (count: number, everyMs: number, send: () => Promise<Respons
 };
 
 async function bulkLoad(lines: string[]): Promise<Record<string, unknown>> {
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const headers = { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' };
   const started = await fetch(`${service.url}/billingRunActions/tenant-a/bulkLoads`, {
     method: 'POST',
     headers,
@@ -101,7 +75,7 @@ describe('the service at DynamoDB capacity limits (emulated, scaled down)', () =
   it("throttles reads of one record past its partition's read rate: counted, retried by the SDK, answered 200 or 429, never 500", async () => {
     // 20 KB: each eventually consistent read of it takes 2.5 read units of the key's 150 a second.
     const record = (await (await create({ error_message: 'x'.repeat(20_000) })).json()) as { id: string };
-    const read = () => fetch(`${service.url}/billingRunActions/tenant-a/${record.id}`, { headers: { Authorization: `Bearer ${token}` } });
+    const read = () => fetch(`${service.url}/billingRunActions/tenant-a/${record.id}`, { headers: { Authorization: `Bearer ${token()}` } });
     const statuses = (await Promise.all(Array.from({ length: 300 }, read))).map((answer) => answer.status);
     expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
     expect(total('StorageThrottled')).toBeGreaterThan(0);

@@ -42,6 +42,8 @@ interface ServiceOptions {
   authorizerCacheTtlSeconds?: number;
   /** AWS's limits, lowered for the tests that meet them. */
   limits?: LocalServiceOptions['limits'];
+  /** DynamoDB's capacity limits, emulated (off by default: the tests that meet them say so). */
+  capacity?: LocalServiceOptions['capacity'];
 }
 
 /** Limits high enough that only the tests about throttling meet them. */
@@ -58,6 +60,7 @@ async function startTestService({
   tiers = UNTHROTTLED,
   authorizerCacheTtlSeconds = 0,
   limits = {},
+  capacity = 'off',
 }: ServiceOptions): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
@@ -68,6 +71,7 @@ async function startTestService({
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
     tiers,
+    capacity,
     authorizerCacheTtlSeconds,
     limits,
   });
