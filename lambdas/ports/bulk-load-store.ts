@@ -34,8 +34,8 @@ export interface BulkLoads {
   ): Promise<{ load: BulkLoad; batch: BatchLimits } | undefined>;
   /** Stores how many lines the file holds, once it has been read through. */
   countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined>;
-  /** `loading` -> `completed` or `completed with errors` (the domain decides which: loadEnd); nothing if it is no longer loading. */
-  complete(tenantId: string, loadId: string, status: 'completed' | 'completed with errors', at: string): Promise<void>;
+  /** `loading` -> `completed` or `completed with errors` (the domain decides which: loadEnd); the load after, or undefined if it was no longer loading. */
+  complete(tenantId: string, loadId: string, status: 'completed' | 'completed with errors', at: string): Promise<BulkLoad | undefined>;
   /** Any unfinished status -> `failed` with the message. */
   fail(tenantId: string, loadId: string, message: string, at: string): Promise<void>;
 }

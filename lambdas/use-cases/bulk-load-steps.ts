@@ -138,8 +138,12 @@ export async function finishLoad(deps: BulkStepDependencies, tenantId: string, l
   const load = await deps.loads.get(tenantId, loadId);
   if (load?.status !== 'loading') return load;
   const end = loadEnd(load);
-  if (end.status === 'failed') await failLoad(deps, tenantId, loadId, end.message);
-  else await deps.loads.complete(tenantId, loadId, end.status, deps.actions.clock().toISOString());
+  if (end.status !== 'failed') {
+    return (
+      (await deps.loads.complete(tenantId, loadId, end.status, deps.actions.clock().toISOString())) ?? deps.loads.get(tenantId, loadId)
+    );
+  }
+  await failLoad(deps, tenantId, loadId, end.message);
   return deps.loads.get(tenantId, loadId);
 }
 

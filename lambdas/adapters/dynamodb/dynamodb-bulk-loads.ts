@@ -153,8 +153,13 @@ export class DynamoDbBulkLoads implements BulkLoads {
     return { load: toLoad(attributes), batch: { maxLines: Number(attributes.batch_lines), maxBytes: Number(attributes.batch_bytes) } };
   }
 
-  async complete(tenantId: string, loadId: string, status: 'completed' | 'completed with errors', at: string): Promise<void> {
-    await this.update(tenantId, loadId, {
+  async complete(
+    tenantId: string,
+    loadId: string,
+    status: 'completed' | 'completed with errors',
+    at: string,
+  ): Promise<BulkLoad | undefined> {
+    return this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :status, finished_at = :at',
       ConditionExpression: '#status = :loading',
       ExpressionAttributeNames: { '#status': 'status' },
