@@ -16,6 +16,9 @@ function eventsOfError(error: { name?: string; CancellationReasons?: { Code?: st
   ];
 }
 
+/** Whether DynamoDB refused this for load (throttling, or another transaction on an item): worth trying again later. */
+export const storageBusy = (error: unknown): boolean => error instanceof Error && eventsOfError(error).length > 0;
+
 const unprocessed = (output: { UnprocessedItems?: Record<string, unknown[]> }): boolean =>
   Object.values(output.UnprocessedItems ?? {}).some((writes) => writes.length > 0);
 

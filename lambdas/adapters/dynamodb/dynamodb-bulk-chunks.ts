@@ -6,7 +6,9 @@ import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../../domain/bulk-load
 import { ServiceError } from '../../domain/errors.ts';
 import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-load-store.ts';
 import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import type { RetrySchedule } from '../../retry.ts';
+import { storageBusy } from './capacity-events.ts';
+import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,
@@ -26,10 +28,8 @@ interface RecordItem extends StorableRecord {
 }
 
 const BATCH_WRITE_ITEMS = 25;
-/** BatchWriteItem's unprocessed items are sent again on this schedule. */
-const BATCH_WRITE_RETRY: RetrySchedule = { attempts: 10, baseMs: 10, capMs: 2_560 };
-/** A reservation that lost a race on the tenant's counter reads it again and retries on this schedule. */
-const RESERVE_RETRY: RetrySchedule = { attempts: 30, baseMs: 10, capMs: 2_560 };
+/** A reservation that lost a race on the tenant's counter (or was throttled) reads it again and retries until its deadline. */
+const RESERVE_RETRY: RetrySchedule = { ...BOOKKEEPING_RETRY, baseMs: 10 };
 
 /** Internal: DynamoDB left items of a BatchWriteItem unprocessed; another attempt sends them. */
 class Unprocessed extends Error {
@@ -99,11 +99,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
         throw error;
       }
     };
-    try {
-      return await retrying(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException);
-    } catch (error) {
-      throw error instanceof RetriesExhausted ? error.last : error;
-    }
+    return whileBusy(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException);
   }
   async putRecords(_tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
     const items = (records as RecordItem[]).map((stored) => stored.item);
@@ -200,7 +196,9 @@ export class DynamoDbBulkChunks implements BulkChunks {
     // Room reserved for records that were never written goes back to the tenant.
     const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, released)] : [];
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [chunkDone, loadCounts, ...release] }));
+      await whileBusy(BOOKKEEPING_RETRY, () =>
+        this.client.send(new TransactWriteCommand({ TransactItems: [chunkDone, loadCounts, ...release] })),
+      );
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [chunkReason] = error.CancellationReasons ?? [];
@@ -208,7 +206,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
       throw error;
     }
   }
-  /** BatchWriteItem, 25 items a call, its unprocessed items sent again with backoff. */
+  /** BatchWriteItem, 25 items a call, its unprocessed (or throttled) items sent again with backoff until a deadline. */
   private async batchPut(items: Item[]): Promise<void> {
     const batches: Item[][] = [];
     for (let index = 0; index < items.length; index += BATCH_WRITE_ITEMS) batches.push(items.slice(index, index + BATCH_WRITE_ITEMS));
@@ -221,12 +219,10 @@ export class DynamoDbBulkChunks implements BulkChunks {
           if (requests.length > 0) throw new Unprocessed(requests.length);
         };
         try {
-          await retrying(BATCH_WRITE_RETRY, attempt, (error) => error instanceof Unprocessed);
+          await whileBusy(RECORDS_RETRY, attempt, (error) => error instanceof Unprocessed);
         } catch (error) {
-          if (!(error instanceof RetriesExhausted)) throw error;
-          throw new Error(`DynamoDB left ${requests.length} items unwritten after ${BATCH_WRITE_RETRY.attempts} attempts`, {
-            cause: error,
-          });
+          if (!(error instanceof Unprocessed) && !storageBusy(error)) throw error;
+          throw new Error(`DynamoDB left ${requests.length} items unwritten within ${RECORDS_RETRY.budgetMs} ms`, { cause: error });
         }
       }),
     );

@@ -1,3 +1,4 @@
+import { BOOKKEEPING_RETRY, whileBusy } from './while-busy.ts';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -191,13 +192,16 @@ export class DynamoDbBulkLoads implements BulkLoads {
   /** A conditional update of the load's item: the item after it, or undefined when its condition did not hold. */
   private async updateItem(tenantId: string, loadId: string, change: LoadChange): Promise<Item | undefined> {
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
-          ...change,
-          ReturnValues: 'ALL_NEW',
-        }),
+      // The load's bookkeeping (its claim, line count, end) waits out a busy table rather than leave the load behind.
+      const { Attributes } = await whileBusy(BOOKKEEPING_RETRY, () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) },
+            ...change,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
       );
       return Attributes as Item;
     } catch (error) {
