@@ -19,7 +19,7 @@ export { processingStarter } from './shared.ts';
 let keys: CursorKeys | undefined;
 let bulk: BulkLoadAccess | undefined;
 let authorizer: AuthorizerDependencies | undefined;
-let sweep: Omit<SweepDependencies, 'requestId'> | undefined;
+let sweep: Omit<SweepDependencies, 'requestId' | 'remainingMs'> | undefined;
 
 /**
  * An operation's dependencies: the common ones, plus the extras its handler names by their builders
@@ -82,7 +82,7 @@ export function authorizerDependencies(): AuthorizerDependencies {
 }
 
 /** What the scheduled sweep of stuck processing needs: the repository, the processing index, the cut-off. */
-export function sweepDependencies(requestId: string): SweepDependencies {
+export function sweepDependencies(requestId: string, remainingMs: () => number): SweepDependencies {
   if (!sweep) {
     const { repository, clock } = commonDependencies();
     const { config, client } = storage();
@@ -93,5 +93,5 @@ export function sweepDependencies(requestId: string): SweepDependencies {
       stuckAfterMs: sweepConfig().stuckAfterMinutes * 60_000,
     };
   }
-  return { ...sweep, requestId };
+  return { ...sweep, requestId, remainingMs };
 }

@@ -11,7 +11,7 @@ export const handler = (_event: unknown, context: Context): Promise<SweepResult>
     'sweepStuckProcessing',
     context,
     async () => {
-      const result = await sweepStuckProcessing(sweepDependencies(context.awsRequestId));
+      const result = await sweepStuckProcessing(sweepDependencies(context.awsRequestId, () => context.getRemainingTimeInMillis()));
       count(METRIC.recordsSwept, result.swept);
       return result;
     },

@@ -44,8 +44,9 @@ describe('the sweep of records stuck in processing', () => {
       clock: () => now,
       stuckAfterMs: 25 * HOUR,
       requestId: 'sweep-1',
+      remainingMs: () => 300_000,
     });
-    expect(result).toEqual({ swept: 1, skipped: 0 });
+    expect(result).toEqual({ swept: 1, skipped: 0, backlogLeft: false });
     const swept = records.get('stuck') as BillingRunAction;
     expect(swept).toMatchObject({
       status: 'error',
@@ -69,8 +70,37 @@ describe('the sweep of records stuck in processing', () => {
         return [{ tenantId: 't1', record: read }];
       },
     };
-    const result = await sweepStuckProcessing({ repository, stuck: stale, clock: () => now, stuckAfterMs: 25 * HOUR, requestId: 'r' });
-    expect(result).toEqual({ swept: 0, skipped: 1 });
+    const result = await sweepStuckProcessing({
+      repository,
+      stuck: stale,
+      clock: () => now,
+      stuckAfterMs: 25 * HOUR,
+      requestId: 'r',
+      remainingMs: () => 300_000,
+    });
+    expect(result).toEqual({ swept: 0, skipped: 1, backlogLeft: false });
     expect(records.get('raced')?.status).toBe('completed');
+  });
+
+  it('works through a backlog of many pages in one run, and stops starting pages when its time runs short', async () => {
+    const backlog = () =>
+      Array.from({ length: 1_200 }, (_, index) => record(`stuck-${String(index).padStart(4, '0')}`, 'processing', hoursAgo(30)));
+    const whole = inMemoryRepository({ tenant: 't1', records: backlog() });
+    const run = (stores: typeof whole, remainingMs: () => number) =>
+      sweepStuckProcessing({
+        repository: stores.repository,
+        stuck: stuckIn(stores.records),
+        clock: () => now,
+        stuckAfterMs: 25 * HOUR,
+        requestId: 'r',
+        remainingMs,
+      });
+    expect(await run(whole, () => 300_000)).toEqual({ swept: 1_200, skipped: 0, backlogLeft: false });
+    expect([...whole.records.values()].every((stored) => stored.status === 'error')).toBe(true);
+
+    const short = inMemoryRepository({ tenant: 't1', records: backlog() });
+    let left = 100_000;
+    const result = await run(short, () => (left -= 60_000));
+    expect(result).toEqual({ swept: 500, skipped: 0, backlogLeft: true });
   });
 });
