@@ -204,7 +204,8 @@ export const BULK_LOAD_STEPS = [
     step: 'chunk',
     operation: 'bulkLoadChunk',
     entry: 'lambdas/handlers/bulk-load-chunk.ts',
-    timeoutSeconds: 300,
+    // Its attempts and its give-up's, each at most this long, fit in an Express child's 5 minutes (bulk-loader.ts).
+    timeoutSeconds: 50,
     description: 'Bulk load: loads one batch of lines',
   },
   {

@@ -88,7 +88,7 @@ describe('bulk load in the stack', () => {
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
     expect(map.ItemSelector['batch.$']).toBe('$$.Map.Item.Value');
     const load = map.ItemProcessor.States['Load a batch'];
-    expect(load.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 })]));
+    expect(load.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 })]));
     // Spent retries give the batch up (the same function, with the error), so a batch never fails the whole map by itself.
     expect(load.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Give up the batch' }]);
     const giveUp = map.ItemProcessor.States['Give up the batch'];
@@ -124,5 +124,24 @@ describe('bulk load in the stack', () => {
     const findings = JSON.stringify(report);
     expect(findings).not.toMatch(/"status":"failure"/);
     expect(json.Outputs.BulkLoadBucketName.Value).toEqual({ Ref: bucketId });
+  });
+
+  it("fits a batch's attempts and its give-up's, each running to the chunk function's timeout, in an Express child's 5 minutes", () => {
+    const map = Object.values(definition.States).find((state: any) => state.Type === 'Map') as Record<string, any>;
+    const chunk = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('BulkLoadsBulkLoadChunkFunction'));
+    const timeout = chunk?.[1].Properties.Timeout as number;
+    /** Every attempt a States.ALL retrier allows runs to the timeout, with the waits between them (AWS: Step Functions, Retrying after an error). */
+    const worstCase = (state: {
+      Retry?: { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
+    }) => {
+      const retrier = state.Retry?.find((candidate) => candidate.ErrorEquals.includes('States.ALL'));
+      const retries = retrier?.MaxAttempts ?? 0;
+      const waits = Array.from({ length: retries }, (_, n) => (retrier?.IntervalSeconds ?? 0) * (retrier?.BackoffRate ?? 1) ** n);
+      return (retries + 1) * timeout + waits.reduce((sum, wait) => sum + wait, 0);
+    };
+    const child = worstCase(map.ItemProcessor.States['Load a batch']) + worstCase(map.ItemProcessor.States['Give up the batch']);
+    expect(timeout).toBe(50);
+    expect(child).toBe(258);
+    expect(child).toBeLessThanOrEqual(300); // an Express workflow's longest run (AWS: Step Functions quotas)
   });
 });

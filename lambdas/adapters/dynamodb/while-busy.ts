@@ -3,11 +3,13 @@ import { storageBusy } from './capacity-events.ts';
 
 /**
  * How long a bulk load's own writes (its bookkeeping, a batch's records, reservation and counts) keep
- * trying while DynamoDB is busy: until a deadline, not a count, each within the chunk function's 300 s
- * (a batch's records 120 s, the other writes 60 s each). The SDK's own attempts (3, adaptive) come first.
+ * trying while DynamoDB is busy: until a deadline, not a count, within the chunk function's 50 s (a
+ * batch's records 30 s, its reservation and its counts 8 s each; the finish step's 30 s hold its
+ * 8 s too). The SDK's own attempts (3, adaptive) come first; a batch out of time is run again by the
+ * state machine (or the local runner), which loads no line twice.
  */
-export const BOOKKEEPING_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 5_000, budgetMs: 60_000 };
-export const RECORDS_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 5_000, budgetMs: 120_000 };
+export const BOOKKEEPING_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 2_000, budgetMs: 8_000 };
+export const RECORDS_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 4_000, budgetMs: 30_000 };
 
 /** Runs `work` again while DynamoDB refuses it for load (storageBusy), by `schedule`; then its last error. */
 export async function whileBusy<T>(

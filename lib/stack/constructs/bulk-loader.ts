@@ -159,15 +159,17 @@ export class BulkLoader extends Construct {
 
     // A batch whose retries are spent is given up by the same function (its state input plus the
     // error): what it wrote counts, the rest become line errors; only if that fails too does the map fail.
+    // An Express child runs at most 5 minutes: 3 attempts of the batch and 2 of its give-up, each up to
+    // the chunk function's 50 s timeout, and the waits between them, take at most 258 s (a test keeps it so).
     const giveUp = new LambdaInvoke(this, 'Give up the batch', {
       lambdaFunction: functions.chunk.function,
       payloadResponseOnly: true,
-    }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 1, backoffRate: 2 });
     const load = new LambdaInvoke(this, 'Load a batch', { lambdaFunction: functions.chunk.function, payloadResponseOnly: true })
       .addRetry({
         errors: ['States.ALL'],
         interval: Duration.seconds(2),
-        maxAttempts: 5,
+        maxAttempts: 2,
         backoffRate: 2,
       })
       .addCatch(giveUp, { errors: ['States.ALL'], resultPath: '$.error' });
