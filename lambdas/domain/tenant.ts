@@ -10,8 +10,8 @@ export interface Tenant {
   /** The API key value API Gateway meters the tenant's usage plan by. */
   usageIdentifierKey: string;
   createdAt: string;
-  /** Live (not deleted) records the tenant holds, kept exact by the writes themselves. */
-  actionCount: number;
+  /** Live (not deleted) records the tenant holds, kept exact by the writes themselves; a list gives it, a get does not (it reads a counter in shards). */
+  actionCount?: number;
   /** In AWS: the id of the tenant's API Gateway API key. */
   apiKeyId?: string;
 }

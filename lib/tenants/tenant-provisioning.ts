@@ -120,7 +120,7 @@ export async function provisionTenant(
     if (!existing && key.id) await (options.keys ?? localUsageKeys).revoke(tenant);
     throw error;
   }
-  return { ...tenant, actionCount: existing?.actionCount ?? 0 };
+  return { ...tenant, actionCount: await registry.recordCount(tenantId) };
 }
 
 /** Stops a tenant's access (its records are kept); false when it was not provisioned. */

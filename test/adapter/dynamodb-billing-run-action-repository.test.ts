@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
+import { shardOf } from '../../lambdas/domain/record-limit.ts';
 import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
@@ -51,14 +52,13 @@ describe('DynamoDbBillingRunActionRepository', () => {
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input).toEqual({
       TransactItems: [
         {
+          // The counter's shard of the record's id (domain/record-limit.ts), only while its count is within its slice.
           Update: {
             TableName: 'tenants',
-            Key: { tenant_id: 't1' },
-            UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
-            ConditionExpression:
-              'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            Key: { tenant_id: `t1#counter#${shardOf(record.id)}` },
+            UpdateExpression: 'SET shard_count = shard_count + :one',
+            ConditionExpression: 'shard_count < shard_slice',
+            ExpressionAttributeValues: { ':one': 1 },
           },
         },
         {
@@ -73,19 +73,36 @@ describe('DynamoDbBillingRunActionRepository', () => {
     });
   });
 
-  it('names the limit when the tenant is full, and refuses an unprovisioned tenant', async () => {
+  /** The counter read whole after a shard refused: the registry item and the shards given (count, slice); the others absent. */
+  const counterRead = (tenant: Record<string, unknown> | undefined, shards: Record<number, [number, number]>) => ({
+    Responses: {
+      tenants: [
+        ...(tenant ? [{ tenant_id: 't1', ...tenant }] : []),
+        ...Object.entries(shards).map(([shard, [count, slice]]) => ({
+          tenant_id: `t1#counter#${shard}`,
+          shard_count: count,
+          shard_slice: slice,
+        })),
+      ],
+    },
+  });
+
+  it('names the limit when the tenant is full, refuses an unprovisioned tenant, and moves to a shard with room', async () => {
+    const provisioned = { usage_identifier_key: 'k', max_actions: 5 };
+    const shardFull = canceled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }]);
+    ddb.on(TransactWriteCommand).rejectsOnce(shardFull).rejectsOnce(shardFull).rejectsOnce(shardFull).resolves({});
     ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(
-        canceled([
-          { Code: 'ConditionalCheckFailed', Item: { tenant_id: 't1', usage_identifier_key: 'k', max_actions: 5, action_count: 5 } },
-          { Code: 'None' },
-        ]),
-      )
-      .rejectsOnce(canceled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }]))
-      .rejectsOnce(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: record }]));
+      .on(BatchGetCommand)
+      .resolvesOnce(counterRead(provisioned, { 0: [3, 3], 1: [2, 2] }))
+      .resolvesOnce(counterRead(undefined, {}))
+      .resolvesOnce(counterRead(provisioned, { 0: [3, 3], 7: [1, 2] }));
     await expect(repository.create('t1', record)).rejects.toThrow(new TenantLimitReached('t1', 5));
     await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Forbidden);
+    await repository.create('t1', record);
+    const attempts = ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems?.[0]?.Update?.Key);
+    expect(attempts.at(-1)).toEqual({ tenant_id: 't1#counter#7' });
+    ddb.reset();
+    ddb.on(TransactWriteCommand).rejects(canceled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: record }]));
     await expect(repository.create('t1', record)).rejects.toBeInstanceOf(Conflict);
   });
 
@@ -124,8 +141,8 @@ describe('DynamoDbBillingRunActionRepository', () => {
     const [counter, put] = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(counter?.Update).toMatchObject({
       TableName: 'tenants',
-      Key: { tenant_id: 't1' },
-      UpdateExpression: 'SET action_count = if_not_exists(action_count, :one) - :one',
+      Key: { tenant_id: `t1#counter#${shardOf(deleted.id)}` },
+      UpdateExpression: 'SET shard_count = shard_count - :one',
     });
     expect(put?.Put?.Item).toEqual({ ...deleted, pk: 't1#id-1', expires_at: 1_900_000_000 });
     expect(put?.Put?.ConditionExpression).toBe('sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)');

@@ -90,7 +90,7 @@ describe('the local bulk load runner', () => {
     } while (cursor);
     expect(count).toBe(lines);
     const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
-    expect((await new DynamoDbTenantRegistry(client, tables.TEST_TENANTS_TABLE).get('tenant-a'))?.actionCount).toBe(lines);
+    expect(await new DynamoDbTenantRegistry(client, tables.TEST_TENANTS_TABLE).recordCount('tenant-a')).toBe(lines);
     client.destroy();
     child?.kill('SIGKILL');
   }, 120_000);

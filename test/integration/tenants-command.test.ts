@@ -85,6 +85,7 @@ describe('npm run tenants against a deployed stack', () => {
     const failing: TenantRegistry = {
       get: async () => undefined,
       put: async () => Promise.reject(new Error('table unavailable')),
+      recordCount: (tenantId) => registry.recordCount(tenantId),
       remove: (tenantId) => registry.remove(tenantId),
       list: () => registry.list(),
     };

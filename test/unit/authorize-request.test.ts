@@ -18,8 +18,9 @@ let verifier: JoseTokenVerifier;
 const tenants: TenantRegistry = {
   get: async (tenantId) =>
     tenantId === 'acme' || tenantId === 'globex'
-      ? ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '', actionCount: 0 } satisfies Tenant)
+      ? ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' } satisfies Tenant)
       : undefined,
+  recordCount: async () => 0,
   put: async () => undefined,
   remove: async () => false,
   list: async () => [],

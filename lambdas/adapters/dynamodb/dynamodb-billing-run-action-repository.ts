@@ -11,7 +11,7 @@ import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
 import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, TooManyRequests, VersionConflict, notFound } from '../../domain/errors.ts';
+import { Conflict, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -20,7 +20,8 @@ import type {
   SoftDeletion,
 } from '../../ports/billing-run-action-repository.ts';
 import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
-import { counterGiveBackOne, counterRefusal, counterTakeOne } from './tenant-counter.ts';
+import { shardOf } from '../../domain/record-limit.ts';
+import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
@@ -38,6 +39,12 @@ class Contended extends Error {
     super('Transaction conflict', { cause });
   }
 }
+
+/** Internal: the counter shard refused (it is full, or missing): the counter says why, or makes room. */
+class ShardRefused extends Error {}
+
+/** A create that found its shard full tries this many other shards, each named by a read of the whole counter. */
+const REBALANCED_RETRIES = 8;
 
 /** Internal: the idempotency claim of a create already exists. */
 class IdempotencyKeyTaken extends Error {
@@ -97,20 +104,22 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       },
     };
     try {
-      await this.transact(tenantId, record.id, undefined, {
-        TransactItems: [
-          counterTakeOne(this.tenantsTableName, tenantId),
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: toItem(tenantId, record),
-              ConditionExpression: condition.isNew,
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      await this.withRoom(tenantId, shardOf(record.id), (shard) =>
+        this.transact(tenantId, record.id, undefined, {
+          TransactItems: [
+            counterTakeOne(this.tenantsTableName, tenantId, shard),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(tenantId, record),
+                ConditionExpression: condition.isNew,
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
             },
-          },
-          ...(claim ? [claim] : []),
-        ],
-      });
+            ...(claim ? [claim] : []),
+          ],
+        }),
+      );
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
       if (error.claim.body_hash !== idempotency.bodyHash) {
@@ -140,9 +149,10 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
 
   /** Writes the deleted item (no index keys, a TTL) and frees its place in the tenant's count, in one transaction. */
   async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
+    // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
     await this.transact(tenantId, deletion.record.id, expectedVersion, {
       TransactItems: [
-        counterGiveBackOne(this.tenantsTableName, tenantId),
+        counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
         {
           Put: {
             TableName: this.tableName,
@@ -153,6 +163,8 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
           },
         },
       ],
+    }).catch((error: unknown) => {
+      throw error instanceof ShardRefused ? tenantNotProvisioned(tenantId, { cause: error }) : error;
     });
   }
 
@@ -168,6 +180,24 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     const pageItems = items.slice(0, page.limit).map(toRecord);
     const more = items.length > page.limit;
     return more ? { items: pageItems, lastId: pageItems.at(-1)?.id } : { items: pageItems };
+  }
+
+  /**
+   * A write that takes a place on the tenant's counter, from `shard` first: when a shard refuses, the
+   * counter is read whole and names one with room (or refuses for the limit, or the tenant), and the
+   * write tries that one.
+   */
+  private async withRoom(tenantId: string, shard: number, write: (shard: number) => Promise<void>): Promise<void> {
+    for (let attempt = 0, next = shard; ; attempt++) {
+      try {
+        return await write(next);
+      } catch (error) {
+        if (!(error instanceof ShardRefused)) throw error;
+        if (attempt >= REBALANCED_RETRIES)
+          throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+        next = await shardWithRoom(this.client, this.tenantsTableName, tenantId);
+      }
+    }
   }
 
   /**
@@ -207,7 +237,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       if (recordReason?.Code === 'ConditionalCheckFailed') {
         throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
       }
-      if (tenantReason?.Code === 'ConditionalCheckFailed') throw counterRefusal(tenantId, oldItemOf(tenantReason), error);
+      if (tenantReason?.Code === 'ConditionalCheckFailed') throw new ShardRefused();
       const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
       throw contended ? new Contended(error) : error;
     }

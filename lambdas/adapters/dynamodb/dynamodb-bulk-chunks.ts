@@ -5,7 +5,8 @@ import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../../domain/bulk-load.ts';
 import { ServiceError } from '../../domain/errors.ts';
 import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-load-store.ts';
-import { counterRelease, counterReservation, roomFor } from './tenant-counter.ts';
+import { shardOf } from '../../domain/record-limit.ts';
+import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
 import type { RetrySchedule } from '../../retry.ts';
 import { storageBusy } from './capacity-events.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
@@ -13,7 +14,6 @@ import { type Item, toItem } from './record-items.ts';
 import {
   BULK_ERROR_INDEX,
   PARTITION_KEY,
-  TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
   bulkChunkKey,
   bulkErrorPartition,
@@ -82,11 +82,8 @@ export class DynamoDbBulkChunks implements BulkChunks {
     });
     // The counter moved (or a concurrent transaction held it) between the read and the write: read it again and retry.
     const attempt = async (): Promise<{ granted: number; refusal?: string }> => {
-      const { Item: tenant } = await this.client.send(
-        new GetCommand({ TableName: this.tenantsTableName, Key: { [TENANT_PARTITION_KEY]: tenantId }, ConsistentRead: true }),
-      );
-      const { granted, refusal } = roomFor(tenantId, tenant, wanted);
-      const counter = granted > 0 && tenant ? [counterReservation(this.tenantsTableName, tenantId, granted, tenant.max_actions)] : [];
+      const { granted, refusal, shards } = await reservationOf(this.client, this.tenantsTableName, tenantId, wanted);
+      const counter = shards.map((taken) => counterReservation(this.tenantsTableName, tenantId, taken.shard, taken.count, taken.slice));
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: [chunkPut(granted, refusal), ...counter] }));
         return refusal ? { granted, refusal } : { granted };
@@ -99,7 +96,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
         throw error;
       }
     };
-    return whileBusy(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException);
+    return whileBusy(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException || error instanceof CounterMoved);
   }
   async putRecords(_tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
     const items = (records as RecordItem[]).map((stored) => stored.item);
@@ -194,7 +191,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
       },
     };
     // Room reserved for records that were never written goes back to the tenant.
-    const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, released)] : [];
+    const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, shardOf(`${loadId}#${firstLine}`), released)] : [];
     try {
       await whileBusy(BOOKKEEPING_RETRY, () =>
         this.client.send(new TransactWriteCommand({ TransactItems: [chunkDone, loadCounts, ...release] })),

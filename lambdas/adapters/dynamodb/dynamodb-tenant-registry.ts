@@ -1,26 +1,31 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { TENANT_PARTITION_KEY } from './table-design.ts';
-import { counterLimit, counterOf } from './tenant-counter.ts';
+import { type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { TooManyRequests } from '../../domain/errors.ts';
 import type { Tenant, TierName } from '../../domain/tenant.ts';
 import type { TenantRegistry } from '../../ports/tenant-registry.ts';
+import { TENANT_PARTITION_KEY } from './table-design.ts';
+import { type CounterState, isCounterShard, readCounter, rebalance, recordCount, shardCount, shardTenant } from './tenant-counter.ts';
 
 type Item = Record<string, unknown>;
 
 /**
- * Tenant items also hold the tenant's record counter (its limit and live count, owned by
+ * One item per tenant (its tier, limit, usage key), beside its record counter's shards (owned by
  * tenant-counter.ts), which creates and deletes change in the same transaction as the record. Removing
- * a tenant marks its item `removed_at` rather than deleting it, so the count survives a remove and a later add.
+ * a tenant marks its item `removed_at` rather than deleting it, and freezes its counter, so the count
+ * survives a remove and a later add.
  */
 const toTenant = (item: Item): Tenant => ({
   tenantId: item[TENANT_PARTITION_KEY] as string,
   tier: item.tier as TierName,
-  ...counterOf(item),
+  maxActions: Number(item.max_actions),
   usageIdentifierKey: item.usage_identifier_key as string,
   createdAt: item.created_at as string,
   ...(typeof item.api_key_id === 'string' && { apiKeyId: item.api_key_id }),
 });
 
 const isProvisioned = (item: Item | undefined): item is Item => item !== undefined && item.removed_at === undefined;
+
+/** A change of the registry item and of every counter slice, in one transaction; read again while a write raced it. */
+const REBALANCE_ATTEMPTS = 10;
 
 export class DynamoDbTenantRegistry implements TenantRegistry {
   private readonly client: DynamoDBDocumentClient;
@@ -31,55 +36,79 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     this.tableName = tableName;
   }
 
+  /** The tenant without its record count (the authorizer asks on every request: one item, not the counter's shards). */
   async get(tenantId: string): Promise<Tenant | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId } }));
     return isProvisioned(Item) ? toTenant(Item) : undefined;
   }
 
+  async recordCount(tenantId: string): Promise<number> {
+    return recordCount(await readCounter(this.client, this.tableName, tenantId));
+  }
+
+  /** Adds or updates the tenant and gives its counter the (new) limit, in one transaction. */
   async put(tenant: Omit<Tenant, 'actionCount'>): Promise<void> {
-    const limit = counterLimit(tenant.maxActions);
-    await this.client.send(
-      new UpdateCommand({
+    await this.withCounter(tenant.tenantId, tenant.maxActions, () => ({
+      Update: {
         TableName: this.tableName,
         Key: { [TENANT_PARTITION_KEY]: tenant.tenantId },
         UpdateExpression:
-          `SET tier = :tier, ${limit.clause}, usage_identifier_key = :key, created_at = if_not_exists(created_at, :createdAt)` +
+          'SET tier = :tier, max_actions = :maxActions, usage_identifier_key = :key, created_at = if_not_exists(created_at, :createdAt)' +
           (tenant.apiKeyId ? ', api_key_id = :apiKeyId REMOVE removed_at' : ' REMOVE removed_at, api_key_id'),
         ExpressionAttributeValues: {
           ':tier': tenant.tier,
-          ...limit.values,
+          ':maxActions': tenant.maxActions,
           ':key': tenant.usageIdentifierKey,
           ':createdAt': tenant.createdAt,
           ...(tenant.apiKeyId && { ':apiKeyId': tenant.apiKeyId }),
         },
-      }),
+      },
+    }));
+  }
+
+  /** Marks the tenant removed and freezes its counter (no create passes), in one transaction; false if it was not provisioned. */
+  async remove(tenantId: string): Promise<boolean> {
+    return this.withCounter(tenantId, -1, (state) =>
+      state.tenant?.usage_identifier_key
+        ? {
+            Update: {
+              TableName: this.tableName,
+              Key: { [TENANT_PARTITION_KEY]: tenantId },
+              UpdateExpression: 'SET removed_at = :now REMOVE usage_identifier_key, api_key_id',
+              ConditionExpression: 'attribute_exists(usage_identifier_key)',
+              ExpressionAttributeValues: { ':now': new Date().toISOString() },
+            },
+          }
+        : undefined,
     );
   }
 
-  async remove(tenantId: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [TENANT_PARTITION_KEY]: tenantId },
-          UpdateExpression: 'SET removed_at = :now REMOVE usage_identifier_key, api_key_id',
-          ConditionExpression: 'attribute_exists(usage_identifier_key)',
-          ExpressionAttributeValues: { ':now': new Date().toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  /** An operator command; the registry holds one small item per tenant. */
+  /** An operator command; the registry holds one small item per tenant, and its counter's shards (summed here). */
   async list(): Promise<Tenant[]> {
     const tenants: Tenant[] = [];
-    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) {
-      tenants.push(...(page.Items ?? []).filter(isProvisioned).map(toTenant));
+    const counts = new Map<string, number>();
+    const legacy = new Map<string, number>();
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {
+      for (const item of page.Items ?? []) {
+        if (isCounterShard(item)) counts.set(shardTenant(item), (counts.get(shardTenant(item)) ?? 0) + shardCount(item));
+        else if (isProvisioned(item)) {
+          tenants.push(toTenant(item));
+          legacy.set(String(item[TENANT_PARTITION_KEY]), Number(item.action_count ?? 0));
+        }
+      }
     }
+    for (const tenant of tenants) tenant.actionCount = counts.get(tenant.tenantId) ?? legacy.get(tenant.tenantId) ?? 0;
     return tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+  }
+
+  /** Reads the counter and writes the registry item's change with the slices for `limit`; again while a write raced it. */
+  private async withCounter(tenantId: string, limit: number, change: (state: CounterState) => object | undefined): Promise<boolean> {
+    for (let attempt = 0; attempt < REBALANCE_ATTEMPTS; attempt++) {
+      const state = await readCounter(this.client, this.tableName, tenantId);
+      const item = change(state);
+      if (!item) return false;
+      if (await rebalance(this.client, this.tableName, tenantId, state, limit, [item])) return true;
+    }
+    throw new TooManyRequests(`The counter of tenant '${tenantId}' kept changing; try again`, 1);
   }
 }

@@ -1,82 +1,204 @@
-import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type ServiceError, TenantLimitReached, TooManyRequests, tenantNotProvisioned } from '../../domain/errors.ts';
+import { COUNTER_SHARDS, FROZEN, type Shard, roomIn, slicesFor } from '../../domain/record-limit.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 
 /*
- * The tenant's record counter (`action_count` on its registry item, beside `max_actions`): the one
- * owner of its attributes, the conditions that keep the limit, and its refusals. Every change is an
- * item of a transaction that also writes what it counts (the record, or a bulk load batch's
- * bookkeeping item), so each happens once:
- * - a create takes one place, only while the count is under the limit;
- * - a delete gives its place back;
- * - a bulk load batch reserves room for its records in one step, under the limit read with the count,
- *   and a batch that gave up before writing all it reserved gives the rest back.
+ * The tenant's record counter in the tenant registry's table: the one owner of its items, the
+ * conditions that keep the limit and its refusals (the rules and why they hold: domain/record-limit.ts).
+ * Items: `<tenant>#counter#<k>` for k < COUNTER_SHARDS, each with `shard_count` and `shard_slice`;
+ * the limit itself is the registry item's `max_actions`. A counter of an older data directory
+ * (`action_count` on the registry item) moves into shard 0 at the first rebalance.
  */
-/** A tenant's registry item as DynamoDB returned it. */
 type Item = Record<string, unknown>;
+const COUNT = 'shard_count';
+const SLICE = 'shard_slice';
+const LEGACY_COUNT = 'action_count';
 
-const counterKey = (tenantId: string) => ({ [TENANT_PARTITION_KEY]: tenantId });
+const shardKey = (tenantId: string, shard: number) => ({ [TENANT_PARTITION_KEY]: `${tenantId}#counter#${shard}` });
+/** Whether a registry item is a counter shard rather than a tenant (tenant ids hold no '#'). */
+export const isCounterShard = (item: Item): boolean => String(item[TENANT_PARTITION_KEY]).includes('#');
+/** The tenant a counter shard belongs to. */
+export const shardTenant = (item: Item): string => String(item[TENANT_PARTITION_KEY]).split('#')[0] as string;
+export const shardCount = (item: Item): number => Number(item[COUNT] ?? 0);
 
-/** The counter as a tenant's registry item holds it: the limit and the live count (none yet: zero). */
-export const counterOf = (item: Item): { maxActions: number; actionCount: number } => ({
-  maxActions: item.max_actions as number,
-  actionCount: (item.action_count as number | undefined) ?? 0,
-});
-
-/** Setting the tenant's limit (the registry's put): an update expression's clause and its value. */
-export const counterLimit = (maxActions: number) => ({ clause: 'max_actions = :maxActions', values: { ':maxActions': maxActions } });
-
-export const counterTakeOne = (tenantsTableName: string, tenantId: string) => ({
+/** A create's place: one more in `shard`, only while it stays within its slice. */
+export const counterTakeOne = (tenantsTableName: string, tenantId: string, shard: number) => ({
   Update: {
     TableName: tenantsTableName,
-    Key: counterKey(tenantId),
-    UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :one',
-    ConditionExpression: 'attribute_exists(usage_identifier_key) AND (attribute_not_exists(action_count) OR action_count < max_actions)',
-    ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-  },
-});
-
-export const counterGiveBackOne = (tenantsTableName: string, tenantId: string) => ({
-  Update: {
-    TableName: tenantsTableName,
-    Key: counterKey(tenantId),
-    UpdateExpression: 'SET action_count = if_not_exists(action_count, :one) - :one',
-    ConditionExpression: 'attribute_exists(usage_identifier_key)',
+    Key: shardKey(tenantId, shard),
+    UpdateExpression: `SET ${COUNT} = ${COUNT} + :one`,
+    ConditionExpression: `${COUNT} < ${SLICE}`,
     ExpressionAttributeValues: { ':one': 1 },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   },
 });
 
-/** Why the counter refused (its item as it stood): the tenant is not provisioned, or it is at its limit. */
-export function counterRefusal(tenantId: string, tenant: Item | undefined, cause?: unknown): ServiceError {
-  if (!tenant?.usage_identifier_key) return tenantNotProvisioned(tenantId, { cause });
-  return new TenantLimitReached(tenantId, Number(tenant.max_actions));
-}
-
-/** How many of `wanted` records the counter, as read, has room for, and why not all when it has less. */
-export function roomFor(tenantId: string, tenant: Item | undefined, wanted: number): { granted: number; refusal?: string } {
-  if (!tenant?.usage_identifier_key) return { granted: 0, refusal: counterRefusal(tenantId, tenant).message };
-  const room = Math.max(0, Number(tenant.max_actions) - Number(tenant.action_count ?? 0));
-  return room < wanted ? { granted: room, refusal: counterRefusal(tenantId, tenant).message } : { granted: wanted };
-}
-
-export const counterReservation = (tenantsTableName: string, tenantId: string, granted: number, maxActions: unknown) => ({
+/** A delete's place given back, to its record's shard. */
+export const counterGiveBackOne = (tenantsTableName: string, tenantId: string, shard: number) => ({
   Update: {
     TableName: tenantsTableName,
-    Key: counterKey(tenantId),
-    UpdateExpression: 'SET action_count = if_not_exists(action_count, :zero) + :granted',
-    // The limit read with the count still holds, and the count has not grown past room for these.
-    ConditionExpression:
-      'attribute_exists(usage_identifier_key) AND max_actions = :max AND (attribute_not_exists(action_count) OR action_count <= :ceiling)',
-    ExpressionAttributeValues: { ':zero': 0, ':granted': granted, ':max': maxActions, ':ceiling': Number(maxActions) - granted },
+    Key: shardKey(tenantId, shard),
+    UpdateExpression: `SET ${COUNT} = ${COUNT} - :one`,
+    ConditionExpression: `attribute_exists(${SLICE})`,
+    ExpressionAttributeValues: { ':one': 1 },
   },
 });
 
-export const counterRelease = (tenantsTableName: string, tenantId: string, released: number) => ({
+/** A batch's reservation of `count` places in `shard`, on condition that its slice is the one read and the count leaves room. */
+export const counterReservation = (tenantsTableName: string, tenantId: string, shard: number, count: number, slice: number) => ({
   Update: {
     TableName: tenantsTableName,
-    Key: counterKey(tenantId),
-    UpdateExpression: 'ADD action_count :released',
+    Key: shardKey(tenantId, shard),
+    UpdateExpression: `SET ${COUNT} = ${COUNT} + :count`,
+    ConditionExpression: `${SLICE} = :slice AND ${COUNT} <= :ceiling`,
+    ExpressionAttributeValues: { ':count': count, ':slice': slice, ':ceiling': slice - count },
+  },
+});
+
+/** Places a batch reserved and did not use, given back (to any shard: only the sum counts). */
+export const counterRelease = (tenantsTableName: string, tenantId: string, shard: number, released: number) => ({
+  Update: {
+    TableName: tenantsTableName,
+    Key: shardKey(tenantId, shard),
+    UpdateExpression: `ADD ${COUNT} :released`,
     ExpressionAttributeValues: { ':released': -released },
   },
 });
+
+/** The counter as read: the registry item (the limit; undefined if the tenant is not provisioned) and every shard. */
+export interface CounterState {
+  tenant: Item | undefined;
+  shards: (Shard & { exists: boolean })[];
+  /** The count of an older data directory, not yet moved into the shards. */
+  legacy: number;
+}
+
+const provisioned = (tenant: Item | undefined): tenant is Item => Boolean(tenant?.usage_identifier_key);
+export const recordCount = (state: CounterState): number => state.legacy + state.shards.reduce((sum, shard) => sum + shard.count, 0);
+const roomOf = (state: CounterState): number => state.shards.reduce((sum, shard) => sum + roomIn(shard), 0);
+
+/** Reads the registry item and every shard, strongly consistent. */
+export async function readCounter(client: DynamoDBDocumentClient, tenantsTableName: string, tenantId: string): Promise<CounterState> {
+  let keys: Item[] = [
+    { [TENANT_PARTITION_KEY]: tenantId },
+    ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => shardKey(tenantId, shard)),
+  ];
+  const items = new Map<string, Item>();
+  while (keys.length > 0) {
+    const { Responses, UnprocessedKeys } = await client.send(
+      new BatchGetCommand({ RequestItems: { [tenantsTableName]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    for (const item of Responses?.[tenantsTableName] ?? []) items.set(String(item[TENANT_PARTITION_KEY]), item);
+    keys = (UnprocessedKeys?.[tenantsTableName]?.Keys ?? []) as Item[];
+  }
+  const shards = Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
+    const item = items.get(String(shardKey(tenantId, shard)[TENANT_PARTITION_KEY]));
+    return item ? { count: Number(item[COUNT]), slice: Number(item[SLICE]), exists: true } : { count: 0, slice: FROZEN, exists: false };
+  });
+  const tenant = items.get(tenantId);
+  const legacy = shards.some((shard) => shard.exists) ? 0 : Number(tenant?.[LEGACY_COUNT] ?? 0);
+  return { tenant, shards, legacy };
+}
+
+/**
+ * Rewrites every slice for `limit` (domain/record-limit.ts, rule 3) in one transaction, on condition that
+ * no shard changed since `state` was read, with `extra` items (the registry item's own change) in it.
+ * False when something changed meanwhile: the caller reads again.
+ */
+export async function rebalance(
+  client: DynamoDBDocumentClient,
+  tenantsTableName: string,
+  tenantId: string,
+  state: CounterState,
+  limit: number,
+  extra: object[] = [],
+): Promise<boolean> {
+  const counts = state.shards.map((shard, index) => shard.count + (index === 0 ? state.legacy : 0));
+  const slices = slicesFor(counts, limit);
+  const items = state.shards.map((shard, index) =>
+    shard.exists
+      ? {
+          Update: {
+            TableName: tenantsTableName,
+            Key: shardKey(tenantId, index),
+            UpdateExpression: `SET ${SLICE} = :slice`,
+            ConditionExpression: `${COUNT} = :count AND ${SLICE} = :read`,
+            ExpressionAttributeValues: { ':slice': slices[index], ':count': shard.count, ':read': shard.slice },
+          },
+        }
+      : {
+          Put: {
+            TableName: tenantsTableName,
+            Item: { ...shardKey(tenantId, index), [COUNT]: counts[index], [SLICE]: slices[index] },
+            ConditionExpression: `attribute_not_exists(${TENANT_PARTITION_KEY})`,
+          },
+        },
+  );
+  try {
+    await client.send(new TransactWriteCommand({ TransactItems: [...items, ...extra] as never }));
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+}
+
+/**
+ * After a shard refused a create: a shard with room for it, read from every shard (rebalanced first
+ * when they are frozen); or, the records filling the limit, the refusal (or the tenant is not provisioned).
+ */
+export async function shardWithRoom(client: DynamoDBDocumentClient, tenantsTableName: string, tenantId: string): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const state = await readCounter(client, tenantsTableName, tenantId);
+    const refusal = counterRefusal(tenantId, state);
+    if (refusal) throw refusal;
+    const withRoom = state.shards.map((shard, index) => ({ index, room: roomIn(shard) })).filter((shard) => shard.room > 0);
+    // Any of them: a random one, so that creates that all met a full shard do not all meet on the next.
+    if (withRoom.length > 0) return (withRoom[Math.floor(Math.random() * withRoom.length)] as { index: number }).index;
+    await rebalance(client, tenantsTableName, tenantId, state, Number(state.tenant?.max_actions));
+  }
+  throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+}
+
+/** The refusal the counter, as read, calls for: the tenant is not provisioned, or its records fill its limit. */
+function counterRefusal(tenantId: string, state: CounterState): ServiceError | undefined {
+  if (!provisioned(state.tenant)) return tenantNotProvisioned(tenantId);
+  const limit = Number(state.tenant.max_actions);
+  return recordCount(state) >= limit ? new TenantLimitReached(tenantId, limit) : undefined;
+}
+
+/** Internal: the slices changed between a read and a write (a rebalance lost its race): read again. */
+export class CounterMoved extends Error {}
+
+/**
+ * What a bulk load batch may reserve of `wanted` places, read and, when the room the tenant has is
+ * spread too thin over the shards, rebalanced first: the places granted, taken from the shards with
+ * the most room, and why not all of them.
+ */
+export async function reservationOf(
+  client: DynamoDBDocumentClient,
+  tenantsTableName: string,
+  tenantId: string,
+  wanted: number,
+): Promise<{ granted: number; refusal?: string; shards: { shard: number; count: number; slice: number }[] }> {
+  let state = await readCounter(client, tenantsTableName, tenantId);
+  if (!provisioned(state.tenant)) return { granted: 0, refusal: tenantNotProvisioned(tenantId).message, shards: [] };
+  const limit = Number(state.tenant.max_actions);
+  const possible = Math.min(wanted, Math.max(0, limit - recordCount(state)));
+  if (roomOf(state) < possible) {
+    if (!(await rebalance(client, tenantsTableName, tenantId, state, limit))) throw new CounterMoved();
+    state = await readCounter(client, tenantsTableName, tenantId);
+  }
+  const granted = Math.min(wanted, roomOf(state));
+  const shards: { shard: number; count: number; slice: number }[] = [];
+  let left = granted;
+  const byRoom = state.shards.map((shard, index) => ({ index, shard })).sort((a, b) => roomIn(b.shard) - roomIn(a.shard));
+  for (const { index, shard } of byRoom) {
+    if (left === 0) break;
+    const count = Math.min(left, roomIn(shard));
+    if (count > 0) shards.push({ shard: index, count, slice: shard.slice });
+    left -= count;
+  }
+  return granted < wanted ? { granted, refusal: new TenantLimitReached(tenantId, limit).message, shards } : { granted, shards };
+}
