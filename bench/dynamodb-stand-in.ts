@@ -39,6 +39,16 @@ export function startDynamoDbStandIn(
       const status = (request.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':status']?.S;
       return { Attributes: marshall({ ...claimed, ...(status && { status }), pk: keyOf(request) }) };
     },
+    // The tenant's counter read whole (a batch's reservation): the registry item and every shard, with room.
+    BatchGetItem: (request) => {
+      const [table, read] = Object.entries(request.RequestItems as Record<string, { Keys: { tenant_id: { S: string } }[] }>)[0] ?? [];
+      const found = (read?.Keys ?? []).map(({ tenant_id }) =>
+        tenant_id.S.includes('#counter#')
+          ? marshall({ tenant_id: tenant_id.S, shard_count: 0, shard_slice: 1_000 })
+          : marshall({ ...items.tenant, tenant_id: tenant_id.S }),
+      );
+      return { Responses: { [table as string]: found }, UnprocessedKeys: {} };
+    },
     TransactWriteItems: () => ({}),
     BatchWriteItem: () => ({ UnprocessedItems: {} }),
   };

@@ -4,7 +4,7 @@ import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions an operation's function is granted, and nothing more. */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
 
 interface Access {
   /** On the records table; `Query` is granted on the operation's own index only (its lookup's, or the bulk load errors'). */
@@ -20,6 +20,12 @@ interface Access {
 const READ_ONE = { records: ['GetItem'], tenants: [], startsProcessing: false } as const satisfies Access;
 const READ_INDEX = { records: ['Query'], tenants: [], startsProcessing: false } as const satisfies Access;
 const CHANGE = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true } as const satisfies Access;
+/** A create takes a place on the tenant's counter; when its shard is full it reads the counter whole (BatchGetItem) and may rebalance it. */
+const COUNTED_CREATE = {
+  records: ['GetItem', 'PutItem'],
+  tenants: ['UpdateItem', 'BatchGetItem'],
+  startsProcessing: true,
+} as const satisfies Access;
 const COUNTED_CHANGE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true } as const satisfies Access;
 const REMOVE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false } as const satisfies Access;
 const START_LOAD = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' } as const satisfies Access;
@@ -53,7 +59,7 @@ export const ROUTES = [
     hasBody: true,
     entry: 'lambdas/handlers/create-billing-run-action.ts',
     summary: 'Create a billing run action',
-    access: COUNTED_CHANGE,
+    access: COUNTED_CREATE,
   },
   {
     operation: 'batchBillingRunActions',

@@ -1,10 +1,10 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE, TENANTS_TABLE, documentClient } from './clients.ts';
 
 /**
- * Loading one batch (the chunk step): GetCommands of the batch's bookkeeping item, the load and the
- * tenant; a ranged GetObject of its lines; a TransactWriteCommand reserving room; a BatchWriteCommand
+ * Loading one batch (the chunk step): GetCommands of the batch's bookkeeping item and the load, a
+ * BatchGetCommand of the tenant and its counter's 32 shards; a ranged GetObject of its lines; a TransactWriteCommand reserving room; a BatchWriteCommand
  * of the records; a TransactWriteCommand marking the batch done with the load's counts.
  */
 const s3 = new S3Client({ region: process.env.AWS_REGION ?? 'us-east-1' });
@@ -30,7 +30,10 @@ export const handler = async (event: {
     }),
   );
   const records = ((await Body?.transformToString()) ?? '').split('\n').filter((line) => line.trim() !== '');
-  await get(TENANTS_TABLE, { tenant_id: event.tenantId });
+  const counter = [event.tenantId, ...Array.from({ length: 32 }, (_, shard) => `${event.tenantId}#counter#${shard}`)];
+  await documentClient.send(
+    new BatchGetCommand({ RequestItems: { [TENANTS_TABLE]: { Keys: counter.map((tenant_id) => ({ tenant_id })), ConsistentRead: true } } }),
+  );
   const chunk = {
     Put: { TableName: TABLE, Item: { pk: `${load}#chunk#1`, state: 'reserved' }, ConditionExpression: 'attribute_not_exists(pk)' },
   };

@@ -20,7 +20,7 @@
  * And never refused early: a create is refused for the limit only after it read every shard and found
  * Σcount >= L (test/unit/record-limit.test.ts checks both by property over interleavings).
  */
-export const COUNTER_SHARDS = 16;
+export const COUNTER_SHARDS = 32;
 /** A slice no count is below: the shard takes no create until a rebalance. */
 export const FROZEN = -1_000_000_000;
 

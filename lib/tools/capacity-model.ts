@@ -1,4 +1,5 @@
 import { LOOKUP_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { COUNTER_SHARDS } from '../../lambdas/domain/record-limit.ts';
 import { AWS_CAPACITY } from '../local/capacity/settings.ts';
 import { writeUnits } from '../local/capacity/units.ts';
 
@@ -20,6 +21,12 @@ export interface ModelInput {
   sdkAttempts: number;
   /** DynamoDB's on-demand price per million write request units (us-east-1 list price). */
   dollarsPerMillionWrites: number;
+  /** How long a transaction holds its items: its own time (an assumption: DynamoDB does not publish it) plus the hold after it (the emulator's 10 ms). */
+  transactionBusyMs: number;
+  /** The tenant's creates a second (the premium tier's rate). */
+  tenantCreatesPerSecond: number;
+  /** Attempts a create's transaction makes when it meets another on its counter shard (the repository's schedule). */
+  createAttempts: number;
 }
 
 const MODEL_DEFAULTS: ModelInput = {
@@ -29,6 +36,9 @@ const MODEL_DEFAULTS: ModelInput = {
   processingShare: 0,
   sdkAttempts: 3,
   dollarsPerMillionWrites: 0.625,
+  transactionBusyMs: 25,
+  tenantCreatesPerSecond: 200,
+  createAttempts: 8,
 };
 
 const LOOKUPS = Object.keys(LOOKUP_INDEXES).length;
@@ -47,6 +57,10 @@ export interface CapacityFigures {
   /** Dollars of write request units for a million lines. */
   millionLinesDollars: number;
   sdkAttempts: number;
+  /** Creates a second one tenant's counter takes at most: its shards, each one transaction at a time. */
+  tenantCreatesCeiling: number;
+  /** The share of creates at the tenant's rate that succeed within their attempts (the rest answer 429). */
+  tenantCreateSuccess: number;
 }
 
 export function capacityFigures(input: ModelInput = MODEL_DEFAULTS): CapacityFigures {
@@ -62,5 +76,18 @@ export function capacityFigures(input: ModelInput = MODEL_DEFAULTS): CapacityFig
     millionSpreadMinutes: 1_000_000 / recordsPerSecond / 60,
     millionLinesDollars: unitsPerRecord * input.dollarsPerMillionWrites,
     sdkAttempts: input.sdkAttempts,
+    tenantCreatesCeiling: (COUNTER_SHARDS * 1000) / input.transactionBusyMs,
+    tenantCreateSuccess: createSuccess(input),
   };
+}
+
+/**
+ * Creates arrive at random (Poisson) and spread evenly over the counter's shards: one meets another
+ * transaction on its shard when one arrived within a busy time either side, and retries (on another
+ * shard when the counter names one, else the same). It fails only when every attempt meets one.
+ */
+function createSuccess(input: ModelInput): number {
+  const perShard = input.tenantCreatesPerSecond / COUNTER_SHARDS;
+  const meets = 1 - Math.exp(-perShard * ((2 * input.transactionBusyMs) / 1000));
+  return 1 - meets ** input.createAttempts;
 }

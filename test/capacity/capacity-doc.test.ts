@@ -25,5 +25,7 @@ it("gives docs/capacity.md's table of ceilings as the capacity model computes th
     figure(figures.millionSpreadMinutes, 1),
     figure(figures.millionLinesDollars, 2),
     figure(figures.sdkAttempts),
+    figure(figures.tenantCreatesCeiling),
+    figure(figures.tenantCreateSuccess * 100, 3),
   ]);
 });

@@ -27,7 +27,7 @@ describe('the functions and what they may do', () => {
     }
     expect(tableActionsOf(template, 'createBillingRunAction')).toEqual({
       Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-      Tenants: ['dynamodb:UpdateItem'],
+      Tenants: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
     });
     expect(tableActionsOf(template, 'updateBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
     expect(tableActionsOf(template, 'deleteBillingRunAction')).toEqual({

@@ -116,25 +116,19 @@ export async function rebalance(
 ): Promise<boolean> {
   const counts = state.shards.map((shard, index) => shard.count + (index === 0 ? state.legacy : 0));
   const slices = slicesFor(counts, limit);
-  const items = state.shards.map((shard, index) =>
-    shard.exists
-      ? {
-          Update: {
-            TableName: tenantsTableName,
-            Key: shardKey(tenantId, index),
-            UpdateExpression: `SET ${SLICE} = :slice`,
-            ConditionExpression: `${COUNT} = :count AND ${SLICE} = :read`,
-            ExpressionAttributeValues: { ':slice': slices[index], ':count': shard.count, ':read': shard.slice },
-          },
-        }
-      : {
-          Put: {
-            TableName: tenantsTableName,
-            Item: { ...shardKey(tenantId, index), [COUNT]: counts[index], [SLICE]: slices[index] },
-            ConditionExpression: `attribute_not_exists(${TENANT_PARTITION_KEY})`,
-          },
-        },
-  );
+  // Updates only (a shard not there yet is made by its update, on condition that it still is not):
+  // the functions' roles hold UpdateItem on the registry, not PutItem.
+  const items = state.shards.map((shard, index) => ({
+    Update: {
+      TableName: tenantsTableName,
+      Key: shardKey(tenantId, index),
+      UpdateExpression: shard.exists ? `SET ${SLICE} = :slice` : `SET ${SLICE} = :slice, ${COUNT} = :count`,
+      ConditionExpression: shard.exists ? `${COUNT} = :count AND ${SLICE} = :read` : `attribute_not_exists(${TENANT_PARTITION_KEY})`,
+      ExpressionAttributeValues: shard.exists
+        ? { ':slice': slices[index], ':count': shard.count, ':read': shard.slice }
+        : { ':slice': slices[index], ':count': counts[index] },
+    },
+  }));
   try {
     await client.send(new TransactWriteCommand({ TransactItems: [...items, ...extra] as never }));
     return true;

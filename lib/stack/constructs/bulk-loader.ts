@@ -103,7 +103,8 @@ export class BulkLoader extends Construct {
     this.grantObjects(chunk, ['s3:GetObjectVersion'], UPLOAD_PREFIX, 'Reads its range of the upload of any load');
     prepare.grantTable(props.table, ['GetItem', 'UpdateItem']);
     chunk.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']);
-    chunk.grantTable(props.tenantsTable, ['GetItem', 'UpdateItem']);
+    // The tenant's counter: read whole (BatchGetItem) to reserve a batch's room, updated to take and give it back.
+    chunk.grantTable(props.tenantsTable, ['BatchGetItem', 'UpdateItem']);
     props.processor.grantStartExecution(chunk.role);
     finish.grantTable(props.table, ['GetItem', 'UpdateItem']);
 
