@@ -12,6 +12,7 @@ import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixt
 import { coldStartFigure } from './cold-starts.ts';
 import { bulkLoadFigure } from './bulk-load.ts';
 import { capacityEmulatorFigure } from './capacity-emulator.ts';
+import { capacityFigures } from './capacity-figures.ts';
 import { inProcessFigures, inProcessRun } from './in-process.ts';
 import { type Figure, log, median, round, started } from './stats.ts';
 
@@ -205,6 +206,7 @@ try {
   figures.splice(2, 0, ...inProcessFigures(inProcessRuns));
   figures.push(await bulkLoadFigure(dynamoDb.endpoint));
   figures.push(await capacityEmulatorFigure(dynamoDb.endpoint));
+  figures.push(...(await capacityFigures(dynamoDb.endpoint)));
 } finally {
   await dynamoDb.stop();
 }

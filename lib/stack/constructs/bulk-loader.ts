@@ -160,8 +160,7 @@ export class BulkLoader extends Construct {
 
     // A batch whose retries are spent is given up by the same function (its state input plus the
     // error): what it wrote counts, the rest become line errors; only if that fails too does the map fail.
-    // An Express child runs at most 5 minutes: 3 attempts of the batch and 2 of its give-up, each up to
-    // the chunk function's 50 s timeout, and the waits between them, take at most 258 s (a test keeps it so).
+    // Within an Express child's 5 minutes: 3 attempts of 50 s, 2 of the give-up, the waits: 258 s (a test keeps it so).
     const giveUp = new LambdaInvoke(this, 'Give up the batch', {
       lambdaFunction: functions.chunk.function,
       payloadResponseOnly: true,
