@@ -14,6 +14,8 @@ export const BASELINES = {
   transaction: 'bench/baselines/transaction.ts',
   /** One QueryCommand on a lookup's index. */
   query: 'bench/baselines/query.ts',
+  /** A QueryCommand on each of a sharded lookup's 16 index partitions, at once. */
+  queryShards: 'bench/baselines/query-shards.ts',
   /** One conditional PutCommand. */
   put: 'bench/baselines/put.ts',
   /** A GetCommand, then an UpdateCommand. */
@@ -47,8 +49,8 @@ const OPERATION_BASELINES: Record<(typeof ROUTES)[number]['operation'], Baseline
   getBulkLoad: 'get', // a load without line errors: no Query
   listBillingRunActionsByCertification: 'query',
   listBillingRunActionsByApplication: 'query',
-  listBillingRunActionsByTrainingProvider: 'query',
-  listBillingRunActionsByBillingRun: 'query',
+  listBillingRunActionsByTrainingProvider: 'queryShards',
+  listBillingRunActionsByBillingRun: 'queryShards',
 };
 
 /** Which baseline each bulk load step pairs with. */

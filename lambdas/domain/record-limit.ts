@@ -1,3 +1,5 @@
+import { spreadOf } from './spread.ts';
+
 /**
  * The tenant's record limit, kept by a counter in shards so that creates of one tenant do not all
  * meet on one item (a transaction on one item takes far fewer writes a second than its partition:
@@ -29,12 +31,8 @@ export interface Shard {
   slice: number;
 }
 
-/** The shard a record's create and delete go to first: its id hashed (FNV-1a), so they spread evenly. */
-export function shardOf(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < id.length; index++) hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193) >>> 0;
-  return hash % COUNTER_SHARDS;
-}
+/** The shard a record's create and delete go to first: its id hashed, so they spread evenly. */
+export const shardOf = (id: string): number => spreadOf(id, COUNTER_SHARDS);
 
 /** The slices a rebalance writes for these counts and limit (rule 3 above). */
 export function slicesFor(counts: number[], limit: number): number[] {

@@ -48,9 +48,11 @@ export interface CapacityFigures {
   unitsPerRecord: number;
   /** Records a second the table takes at its warm throughput (each index has as much of its own). */
   recordsPerSecond: number;
-  /** Lines a second of a load whose lines all share one lookup value (one billing run): its index key's limit. */
+  /** Lines a second one index key value takes (a lookup value's entries, were they on one key). */
   oneKeyLinesPerSecond: number;
-  /** Minutes for a million lines of one billing run, at that limit. */
+  /** Lines a second of a load of one billing run: its index entries over the lookup's shards, up to the table's (and each index's) warm throughput. */
+  oneRunLinesPerSecond: number;
+  /** Minutes for a million lines of one billing run. */
   millionOneRunMinutes: number;
   /** Minutes for a million lines spread over many lookup values, at the table's warm throughput. */
   millionSpreadMinutes: number;
@@ -68,11 +70,13 @@ export function capacityFigures(input: ModelInput = MODEL_DEFAULTS): CapacityFig
   const unitsPerRecord = itemUnits * (1 + LOOKUPS + input.processingShare);
   const recordsPerSecond = input.warmWriteUnits / itemUnits;
   const oneKeyLinesPerSecond = input.partitionWriteUnits / itemUnits;
+  const oneRunLinesPerSecond = Math.min(LOOKUP_INDEXES.billingRun.shards * oneKeyLinesPerSecond, recordsPerSecond);
   return {
     unitsPerRecord,
     recordsPerSecond,
     oneKeyLinesPerSecond,
-    millionOneRunMinutes: 1_000_000 / oneKeyLinesPerSecond / 60,
+    oneRunLinesPerSecond,
+    millionOneRunMinutes: 1_000_000 / oneRunLinesPerSecond / 60,
     millionSpreadMinutes: 1_000_000 / recordsPerSecond / 60,
     millionLinesDollars: unitsPerRecord * input.dollarsPerMillionWrites,
     sdkAttempts: input.sdkAttempts,

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { shardOf } from '../../lambdas/domain/record-limit.ts';
+import { spreadOf } from '../../lambdas/domain/spread.ts';
 import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
@@ -18,8 +19,9 @@ const record = storedRecord({ sys_version: 3 });
 const indexKeys = {
   certification_key: 't1#cert-1',
   application_key: 't1#app-1',
-  training_provider_key: 't1#tp-1',
-  billing_run_key: 't1#run-1',
+  // The lookups a billing run's lines gather under are written over 16 shards, by the record's id.
+  training_provider_key: `t1#tp-1#${spreadOf(record.id, 16)}`,
+  billing_run_key: `t1#run-1#${spreadOf(record.id, 16)}`,
 };
 
 const conditionFailed = (item?: Record<string, unknown>) =>
@@ -159,19 +161,18 @@ describe('DynamoDbBillingRunActionRepository', () => {
     await expect(repository.softDelete('t1', deletion, 3)).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('queries the lookup index for one item past the page to know whether more exist', async () => {
+  it('queries the lookup index for one item past the page, after the last id served, to know whether more exist', async () => {
     const items = [1, 2, 3].map((n) => ({ ...record, id: `id-${n}`, pk: `t1#id-${n}`, ...indexKeys }));
     ddb.on(QueryCommand).resolves({ Items: items, LastEvaluatedKey: { pk: 't1#id-3' } });
     const page = await repository.list('t1', 'certification', 'cert-1', { limit: 2, afterId: 'id-0' });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: 'actions',
       IndexName: 'byCertification',
-      KeyConditionExpression: '#partition = :partition',
-      ExpressionAttributeNames: { '#partition': 'certification_key' },
-      ExpressionAttributeValues: { ':partition': 't1#cert-1' },
+      KeyConditionExpression: '#partition = :partition AND #sort > :after',
+      ExpressionAttributeNames: { '#partition': 'certification_key', '#sort': 'id' },
+      ExpressionAttributeValues: { ':partition': 't1#cert-1', ':after': 'id-0' },
       ScanIndexForward: true,
-      Limit: 3,
-      ExclusiveStartKey: { pk: 't1#id-0', certification_key: 't1#cert-1', id: 'id-0' },
+      Limit: 4,
     });
     expect(page).toEqual({
       items: [
@@ -182,20 +183,20 @@ describe('DynamoDbBillingRunActionRepository', () => {
     });
   });
 
-  it('keeps querying past DynamoDB’s 1 MB pages until the page is full, and gives no cursor at the end', async () => {
-    const item = (n: number) => ({ ...record, id: `id-${n}`, pk: `t1#id-${n}`, ...indexKeys });
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [item(1)], LastEvaluatedKey: { pk: 't1#id-1' } })
-      .resolvesOnce({ Items: [item(2)] });
-    const page = await repository.list('t1', 'billingRun', 'run-1', { limit: 5 });
-    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit)).toEqual([6, 5]);
-    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: 't1#id-1' });
-    expect(page).toEqual({
-      items: [
-        { ...record, id: 'id-1' },
-        { ...record, id: 'id-2' },
-      ],
+  it('reads a billing run from its 16 index shards in small pages and merges them in id order, reading on where a shard is used up', async () => {
+    const item = (n: number) => ({ ...record, id: `id-${String(n).padStart(2, '0')}`, pk: `t1#id-${n}`, ...indexKeys });
+    // Shard 3 holds ids 1, 4 and (on its next page) 6; shard 9 holds 2 and 5; the others nothing.
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string>; ExclusiveStartKey?: unknown }) => {
+      const shard = Number(input.ExpressionAttributeValues[':partition']?.split('#').at(-1));
+      if (shard === 3)
+        return input.ExclusiveStartKey ? { Items: [item(6)] } : { Items: [item(1), item(4)], LastEvaluatedKey: { pk: 't1#id-4' } };
+      if (shard === 9) return { Items: [item(2), item(5)] };
+      return { Items: [] };
     });
+    const page = await repository.list('t1', 'billingRun', 'run-1', { limit: 4 });
+    const partitions = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':partition']);
+    expect(new Set(partitions)).toEqual(new Set(Array.from({ length: 16 }, (_, shard) => `t1#run-1#${shard}`)));
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(17); // one page of each shard, and shard 3's next
+    expect(page).toEqual({ items: [1, 2, 4, 5].map((n) => ({ ...record, id: `id-0${n}` })), lastId: 'id-05' });
   });
 });

@@ -4,9 +4,9 @@ import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 /**
- * Storage that refuses for load is a 429 with Retry-After, never a 500: here the tenant's counter item
- * takes 2 write units a second (a create's transaction charges it 2) and holds no item, so creates at
- * once meet `ThrottlingError` cancellations rather than conflicts.
+ * Storage that refuses for load is a 429 with Retry-After, never a 500: here every partition key value
+ * takes 2 write units a second (a create's transaction charges its counter shard 2, its index entries
+ * theirs) and a transaction holds no item, so creates at once meet `ThrottlingError` cancellations.
  */
 const service = serviceForThisFile({
   tenants: ['tenant-a'],
@@ -24,6 +24,6 @@ describe('throttled storage', () => {
       expect(answer.status).toBe(429);
       expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
     }
-    expect(service.capacity?.report().line).toMatch(/TableWriteKeyRangeThroughputExceeded/);
+    expect(service.capacity?.report().line).toMatch(/WriteKeyRangeThroughputExceeded/);
   });
 });

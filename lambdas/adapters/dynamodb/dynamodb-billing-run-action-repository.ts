@@ -9,7 +9,7 @@ import {
 import type { Lookup } from '../../domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
-import { readIndexPartition } from './dynamodb-index-partition.ts';
+import { readMergedPartitions } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
 import { Conflict, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
@@ -19,7 +19,7 @@ import type {
   ListPage,
   SoftDeletion,
 } from '../../ports/billing-run-action-repository.ts';
-import { LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupKey, recordKey } from './table-design.ts';
+import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupPartitions, recordKey } from './table-design.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
@@ -170,13 +170,15 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
 
   async list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage> {
     const index = LOOKUP_INDEXES[lookup];
-    const partition = lookupKey(tenantId, value);
-    const startKey = page.afterId
-      ? { [PARTITION_KEY]: recordKey(tenantId, page.afterId), [index.partitionKey]: partition, id: page.afterId }
-      : undefined;
     // One item past the page tells whether more exist, so a cursor is only handed out when it leads somewhere.
-    const items = await readIndexPartition(this.client, { tableName: this.tableName, index, partition, limit: page.limit + 1, startKey });
-
+    const items = await readMergedPartitions(this.client, {
+      tableName: this.tableName,
+      index,
+      sortKey: INDEX_SORT_KEY,
+      partitions: lookupPartitions(index, tenantId, value),
+      limit: page.limit + 1,
+      ...(page.afterId !== undefined && { afterId: page.afterId }),
+    });
     const pageItems = items.slice(0, page.limit).map(toRecord);
     const more = items.length > page.limit;
     return more ? { items: pageItems, lastId: pageItems.at(-1)?.id } : { items: pageItems };

@@ -15,7 +15,7 @@ export async function readIndexPartition(
     limit: number;
     startKey?: Item;
     /** Only items whose sort key is greater than this value. */
-    sortKeyAfter?: { name: string; value: number };
+    sortKeyAfter?: { name: string; value: number | string };
   },
 ): Promise<Item[]> {
   const items: Item[] = [];
@@ -37,4 +37,65 @@ export async function readIndexPartition(
     startKey = page.LastEvaluatedKey;
   } while (startKey && items.length < read.limit);
   return items;
+}
+
+/** One partition of a merged read: what was read of it and not yet handed out, and where it goes on. */
+interface PartitionCursor {
+  partition: string;
+  buffer: Item[];
+  startKey: Item | undefined;
+  done: boolean;
+}
+
+/**
+ * Up to `limit` items of a lookup value whose index entries are spread over `partitions` (write
+ * sharding), in id order after `afterId`: each partition is read in small pages and the heads merged,
+ * so a page reads about its size plus a page's slack per partition, whatever the partitions hold.
+ */
+export async function readMergedPartitions(
+  client: DynamoDBDocumentClient,
+  read: {
+    tableName: string;
+    index: { indexName: string; partitionKey: string };
+    sortKey: string;
+    partitions: string[];
+    limit: number;
+    afterId?: string;
+  },
+): Promise<Item[]> {
+  const share = (left: number) => Math.ceil(left / read.partitions.length) + 1;
+  const fill = async (cursor: PartitionCursor, count: number): Promise<void> => {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: read.tableName,
+        IndexName: read.index.indexName,
+        KeyConditionExpression: `#partition = :partition${read.afterId === undefined ? '' : ' AND #sort > :after'}`,
+        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.afterId !== undefined && { '#sort': read.sortKey }) },
+        ExpressionAttributeValues: { ':partition': cursor.partition, ...(read.afterId !== undefined && { ':after': read.afterId }) },
+        ScanIndexForward: true,
+        Limit: count,
+        ExclusiveStartKey: cursor.startKey,
+      }),
+    );
+    cursor.buffer.push(...(page.Items ?? []));
+    cursor.startKey = page.LastEvaluatedKey;
+    cursor.done = page.LastEvaluatedKey === undefined;
+  };
+  const cursors: PartitionCursor[] = read.partitions.map((partition) => ({ partition, buffer: [], startKey: undefined, done: false }));
+  await Promise.all(cursors.map((cursor) => fill(cursor, share(read.limit))));
+  const merged: Item[] = [];
+  while (merged.length < read.limit) {
+    // A partition whose read part is used up may hold the next id: read on before choosing.
+    const drained = cursors.filter((cursor) => cursor.buffer.length === 0 && !cursor.done);
+    if (drained.length > 0) await Promise.all(drained.map((cursor) => fill(cursor, share(read.limit - merged.length))));
+    const next = cursors
+      .filter((cursor) => cursor.buffer.length > 0)
+      .reduce<PartitionCursor | undefined>(
+        (a, b) => (a && String(a.buffer[0]?.[read.sortKey]) <= String(b.buffer[0]?.[read.sortKey]) ? a : b),
+        undefined,
+      );
+    if (!next) break;
+    merged.push(next.buffer.shift() as Item);
+  }
+  return merged;
 }

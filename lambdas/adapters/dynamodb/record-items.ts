@@ -12,7 +12,7 @@ import {
   PROCESSING_INDEX,
   TTL_ATTRIBUTE,
   idempotencyKey,
-  lookupKey,
+  lookupKeyOf,
   processingShard,
   recordKey,
 } from './table-design.ts';
@@ -43,7 +43,7 @@ function storableItem(item: Item, what: string): Item {
 export function toItem(tenantId: string, record: BillingRunAction): Item {
   const item: Item = { ...record, [PARTITION_KEY]: recordKey(tenantId, record.id) };
   for (const index of Object.values(LOOKUP_INDEXES)) {
-    item[index.partitionKey] = lookupKey(tenantId, record[index.field]);
+    item[index.partitionKey] = lookupKeyOf(index, tenantId, record[index.field], record.id);
   }
   if (record.status === PROCESSING) {
     item[PROCESSING_INDEX.partitionKey] = processingShard(record.id);

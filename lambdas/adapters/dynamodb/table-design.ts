@@ -1,4 +1,5 @@
 import { LOOKUPS, type Lookup } from '../../domain/billing-run-action.ts';
+import { spreadOf } from '../../domain/spread.ts';
 
 /**
  * The key design, shared by the adapters, the CDK stack and the local table set-up.
@@ -16,13 +17,26 @@ export interface LookupIndex {
   indexName: string;
   partitionKey: string;
   field: (typeof LOOKUPS)[Lookup];
+  /**
+   * How many partition key values one lookup value's entries are spread over (write sharding): a
+   * billing run gathers all of its lines, and so, in practice, does a training provider; one key
+   * value takes 1,000 write units a second (docs/capacity.md), so their entries go to 16, chosen by
+   * the record's id, and a list merges them in id order. A certification or an application gathers
+   * a few records: one key value.
+   */
+  shards: number;
 }
 
 export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
-  certification: { indexName: 'byCertification', partitionKey: 'certification_key', field: LOOKUPS.certification },
-  application: { indexName: 'byApplication', partitionKey: 'application_key', field: LOOKUPS.application },
-  trainingProvider: { indexName: 'byTrainingProvider', partitionKey: 'training_provider_key', field: LOOKUPS.trainingProvider },
-  billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun },
+  certification: { indexName: 'byCertification', partitionKey: 'certification_key', field: LOOKUPS.certification, shards: 1 },
+  application: { indexName: 'byApplication', partitionKey: 'application_key', field: LOOKUPS.application, shards: 1 },
+  trainingProvider: {
+    indexName: 'byTrainingProvider',
+    partitionKey: 'training_provider_key',
+    field: LOOKUPS.trainingProvider,
+    shards: 16,
+  },
+  billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun, shards: 16 },
 };
 
 /**
@@ -59,7 +73,17 @@ export const tenantOfRecordKey = (key: string): string => key.slice(0, key.index
 export type IdempotencyNamespace = 'create' | 'bulkLoad';
 export const idempotencyKey = (tenantId: string, namespace: IdempotencyNamespace, key: string): string =>
   `${tenantId}#idempotency#${namespace}#${key}`;
-export const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
+const lookupKey = (tenantId: string, value: string): string => `${tenantId}#${value}`;
+
+/** A record's entry key in a lookup index: the tenant and value, and for a sharded lookup the shard its id falls in. */
+export const lookupKeyOf = (index: LookupIndex, tenantId: string, value: string, id: string): string =>
+  index.shards === 1 ? lookupKey(tenantId, value) : `${lookupKey(tenantId, value)}#${spreadOf(id, index.shards)}`;
+
+/** Every partition key value one lookup value's entries are in. */
+export const lookupPartitions = (index: LookupIndex, tenantId: string, value: string): string[] =>
+  index.shards === 1
+    ? [lookupKey(tenantId, value)]
+    : Array.from({ length: index.shards }, (_, shard) => `${lookupKey(tenantId, value)}#${shard}`);
 
 /** The tenant registry is its own small table, keyed by tenant id. */
 export const TENANT_PARTITION_KEY = 'tenant_id';
