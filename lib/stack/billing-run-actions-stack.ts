@@ -63,6 +63,8 @@ export interface BillingRunActionsStackProps extends StackProps {
   alarmEmail?: string;
   /** Bulk load: batches loading at once, lines per batch, days an upload is kept. */
   bulkLoad: { concurrency: number; batchLines: number; uploadRetentionDays: number };
+  /** Write units a second the records table and each of its indexes take from their creation (WarmThroughput); AWS's 4,000 without. */
+  warmWriteUnits?: number;
 }
 
 /** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
@@ -76,7 +78,7 @@ export class BillingRunActionsStack extends Stack {
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
     super(scope, id, props);
     // Named steps on this one scope: the construct ids, and so the deployed resources, stay as they were.
-    this.table = recordsTable(this);
+    this.table = recordsTable(this, props.warmWriteUnits);
     this.tenantsTable = tenantRegistryTable(this);
     this.processor = props.processorStateMachineArn
       ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)

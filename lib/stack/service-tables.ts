@@ -12,9 +12,14 @@ import {
 
 // The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were).
 
-/** Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected, retained. */
-export function recordsTable(stack: Stack): Table {
+/**
+ * Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected,
+ * retained; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md).
+ */
+export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
+  const warm = warmWriteUnits === undefined ? {} : { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } };
   const table = new Table(stack, 'Records', {
+    ...warm,
     partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -28,17 +33,20 @@ export function recordsTable(stack: Stack): Table {
       indexName: index.indexName,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
+      ...warm,
     });
   }
   table.addGlobalSecondaryIndex({
     indexName: PROCESSING_INDEX.indexName,
     partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
     sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
+    ...warm,
   });
   table.addGlobalSecondaryIndex({
     indexName: BULK_ERROR_INDEX.indexName,
     partitionKey: { name: BULK_ERROR_INDEX.partitionKey, type: AttributeType.STRING },
     sortKey: { name: BULK_ERROR_INDEX.sortKey, type: AttributeType.NUMBER },
+    ...warm,
   });
   return table;
 }

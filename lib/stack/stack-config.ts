@@ -59,6 +59,11 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   if (![true, false, 'true', 'false'].includes(apiGatewayAccount as never)) {
     throw new Error("CDK context 'apiGatewayAccount' must be true or false");
   }
+  // The records table's and its indexes' warm throughput (AWS: a new on-demand table takes 4,000 write units a second at once).
+  const warmWriteUnits = node.tryGetContext('warmWriteUnits') === undefined ? undefined : number('warmWriteUnits', 4_000);
+  if (warmWriteUnits !== undefined && warmWriteUnits < 4_000) {
+    throw new Error("CDK context 'warmWriteUnits' must be at least 4000, a new on-demand table's own warm throughput");
+  }
   return {
     issuer: optionalText('issuer'),
     jwksUrl,
@@ -81,5 +86,6 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
       uploadRetentionDays: number('bulkLoadUploadRetentionDays', 7),
     },
     ...(alarmEmail !== undefined && { alarmEmail }),
+    ...(warmWriteUnits !== undefined && { warmWriteUnits }),
   };
 }

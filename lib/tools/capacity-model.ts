@@ -23,6 +23,8 @@ export interface ModelInput {
   dollarsPerMillionWrites: number;
   /** How long a transaction holds its items: its own time (an assumption: DynamoDB does not publish it) plus the hold after it (the emulator's 10 ms). */
   transactionBusyMs: number;
+  /** The warm throughput raised through context (`-c warmWriteUnits=<n>`) for the fastest loads. */
+  raisedWarmWriteUnits: number;
   /** The tenant's creates a second (the premium tier's rate). */
   tenantCreatesPerSecond: number;
   /** Attempts a create's transaction makes when it meets another on its counter shard (the repository's schedule). */
@@ -37,6 +39,7 @@ const MODEL_DEFAULTS: ModelInput = {
   sdkAttempts: 3,
   dollarsPerMillionWrites: 0.625,
   transactionBusyMs: 25,
+  raisedWarmWriteUnits: 12_000,
   tenantCreatesPerSecond: 200,
   createAttempts: 8,
 };
@@ -54,6 +57,8 @@ export interface CapacityFigures {
   oneRunLinesPerSecond: number;
   /** Minutes for a million lines of one billing run. */
   millionOneRunMinutes: number;
+  /** The same with the table's warm throughput raised. */
+  millionOneRunRaisedMinutes: number;
   /** Minutes for a million lines spread over many lookup values, at the table's warm throughput. */
   millionSpreadMinutes: number;
   /** Dollars of write request units for a million lines. */
@@ -77,6 +82,8 @@ export function capacityFigures(input: ModelInput = MODEL_DEFAULTS): CapacityFig
     oneKeyLinesPerSecond,
     oneRunLinesPerSecond,
     millionOneRunMinutes: 1_000_000 / oneRunLinesPerSecond / 60,
+    millionOneRunRaisedMinutes:
+      1_000_000 / Math.min(LOOKUP_INDEXES.billingRun.shards * oneKeyLinesPerSecond, input.raisedWarmWriteUnits / itemUnits) / 60,
     millionSpreadMinutes: 1_000_000 / recordsPerSecond / 60,
     millionLinesDollars: unitsPerRecord * input.dollarsPerMillionWrites,
     sdkAttempts: input.sdkAttempts,

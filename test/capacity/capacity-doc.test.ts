@@ -23,6 +23,7 @@ it("gives docs/capacity.md's table of ceilings as the capacity model computes th
     figure(figures.oneKeyLinesPerSecond),
     figure(figures.oneRunLinesPerSecond),
     figure(figures.millionOneRunMinutes, 1),
+    figure(figures.millionOneRunRaisedMinutes, 1),
     figure(figures.millionSpreadMinutes, 1),
     figure(figures.millionLinesDollars, 2),
     figure(figures.sdkAttempts),

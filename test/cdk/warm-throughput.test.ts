@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
+
+const recordsTable = (template: ReturnType<typeof synth>['template']) =>
+  ofType(template, 'AWS::DynamoDB::Table').find(([id]) => id.startsWith('Records'))?.[1].Properties as Record<string, any>;
+
+describe("the records table's warm throughput (context warmWriteUnits)", () => {
+  it('pre-warms the table and every index alike when given, and leaves AWS its defaults when not', () => {
+    const warm = recordsTable(synth({ ...NO_BUNDLING, warmWriteUnits: 12_000 }).template);
+    expect(warm.WarmThroughput).toEqual({ WriteUnitsPerSecond: 12_000 });
+    expect(warm.GlobalSecondaryIndexes).toHaveLength(6);
+    for (const index of warm.GlobalSecondaryIndexes) expect(index.WarmThroughput, index.IndexName).toEqual({ WriteUnitsPerSecond: 12_000 });
+    const plain = recordsTable(synth(NO_BUNDLING).template);
+    expect(plain.WarmThroughput).toBeUndefined();
+    expect(plain.GlobalSecondaryIndexes.every((index: { WarmThroughput?: unknown }) => index.WarmThroughput === undefined)).toBe(true);
+  });
+
+  it('refuses less than a new on-demand table takes by itself', () => {
+    expect(() => synth({ ...NO_BUNDLING, warmWriteUnits: 1_000 })).toThrow(/warmWriteUnits' must be at least 4000/);
+  });
+});
