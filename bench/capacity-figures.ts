@@ -1,115 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../lib/local/dynamodb-local.ts';
-import { type LocalService, startLocalService } from '../lib/local/local-service.ts';
-import { AWS_CAPACITY } from '../lib/local/capacity/settings.ts';
-import { writeUnits } from '../lib/local/capacity/units.ts';
-import { TIERS } from '../lambdas/domain/tenant.ts';
-import type { Tiers } from '../lib/stack/tiers.ts';
-import { validBody } from '../test/support/fixtures.ts';
-import { type Figure, log, round } from './stats.ts';
-
-/** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
-const SCALE = 20;
-/** The premium tier's rate (lib/stack/tiers.ts), scaled. */
-const PREMIUM_SCALED = 200 / SCALE;
-const SECONDS_PER_RATE = 3;
-const unthrottled = Object.fromEntries(TIERS.map((tier) => [tier, { rateLimit: 1e9, burstLimit: 1e9, monthlyQuota: null }])) as Tiers;
-
-async function withService<T>(work: (service: LocalService, token: string) => Promise<T>, endpoint: string): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bra-bench-capacity-'));
-  const service = await startLocalService({
-    dataDir,
-    port: await freePort(),
-    inMemory: true,
-    dynamoDbEndpoint: endpoint,
-    tables: { tableName: `bench-capacity-${Date.now()}`, tenantsTableName: `bench-capacity-tenants-${Date.now()}` },
-    tenants: ['bench-capacity'],
-    tiers: unthrottled,
-    authorizerCacheTtlSeconds: 300,
-    capacity: { ...AWS_CAPACITY, scale: SCALE },
-  });
-  try {
-    return await work(service, await service.issuer.sign({ tenant: 'bench-capacity', expiresInSeconds: 3600 }));
-  } finally {
-    await service.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+import { ROOT } from './bundles.ts';
+import { type Figure, log } from './stats.ts';
 
 /**
- * Under the emulator at scale 20: one tenant's creates, offered at rising multiples of the premium
- * tier's scaled rate for 3 s each; the figure is the highest multiple sustained with at least 99%
- * success. And one bulk load of one billing run: its lines a second over what one index key's
- * scaled write limit allows (each line's index entry takes its write units there).
+ * tenant_create_rate_ratio and hot_key_bulk_load_ratio, measured by bench/capacity-child.ts in a process
+ * of its own: the local service there sets the functions' environment and builds their dependencies
+ * fresh, as npm start does, which this process's earlier steps (the list figure) have set otherwise.
  */
 export async function capacityFigures(endpoint: string): Promise<Figure[]> {
-  log(`capacity: a tenant's creates at rising rates, and a one-billing-run load, under the emulator at scale ${SCALE}`);
-  return withService(async (service, token) => {
-    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const create = () =>
-      fetch(`${service.url}/billingRunActions/bench-capacity`, { method: 'POST', headers, body: JSON.stringify(validBody()) });
-    const rates: { multiple: number; per_second: number; success: number }[] = [];
-    for (const multiple of [1, 1.5, 2, 3, 4]) {
-      const perSecond = PREMIUM_SCALED * multiple;
-      const answers: Promise<Response>[] = [];
-      for (let index = 0; index < perSecond * SECONDS_PER_RATE; index++) {
-        answers.push(create());
-        await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
-      }
-      const statuses = (await Promise.all(answers)).map((answer) => answer.status);
-      const success = statuses.filter((status) => status === 200).length / statuses.length;
-      rates.push({ multiple, per_second: perSecond, success: round(success) });
-      if (success < 0.99) break;
-    }
-    const sustained = rates.filter((rate) => rate.success >= 0.99).at(-1)?.multiple ?? 0;
-
-    const lines = 300;
-    const body = `${Array.from({ length: lines }, (_, i) => JSON.stringify(validBody({ billing_run_id: 'bench-one-run', name: `line ${i}` }))).join('\n')}\n`;
-    const started = (await (
-      await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ source_file: 'one-run.ndjson' }),
-      })
-    ).json()) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
-    const from = performance.now();
-    await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body });
-    let load: Record<string, unknown>;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      load = (await (await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads/${started.id}`, { headers })).json()) as Record<
-        string,
-        unknown
-      >;
-    } while (['awaiting upload', 'loading'].includes(load.status as string) && performance.now() - from < 120_000);
-    const linesPerSecond = lines / ((performance.now() - from) / 1000);
-    const oneKeyLimit = AWS_CAPACITY.partitionWriteUnits / SCALE / writeUnits(1_500);
-    return [
-      {
-        name: 'tenant_create_rate_ratio',
-        value: sustained,
-        unit: 'ratio',
-        bar: '>= 0.9',
-        baseline: PREMIUM_SCALED,
-        details: { scale: SCALE, seconds_per_rate: SECONDS_PER_RATE, rates, emulator: service.capacity?.report().line },
-      },
-      {
-        name: 'hot_key_bulk_load_ratio',
-        value: round(linesPerSecond / oneKeyLimit),
-        unit: 'ratio',
-        bar: '>= 3',
-        baseline: round(oneKeyLimit),
-        details: {
-          scale: SCALE,
-          lines,
-          lines_per_s: round(linesPerSecond, 1),
-          load_status: load.status,
-          loaded: load.loaded,
-          failed: load.failed,
-        },
-      },
-    ];
-  }, endpoint);
+  log("capacity: a tenant's creates at rising rates, and a one-billing-run load, under the emulator at scale 20");
+  const child = fork(join(ROOT, 'bench/capacity-child.ts'), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      BENCH_DYNAMODB_ENDPOINT: endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      TABLE_NAME: '',
+      TENANTS_TABLE_NAME: '',
+      DYNAMODB_ENDPOINT: '',
+    },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (figures) => resolve(figures as Figure[]));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the capacity bench exited with ${code}`))));
+  });
 }

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../lib/local/dynamodb-local.ts';
+import { type LocalService, startLocalService } from '../lib/local/local-service.ts';
+import { AWS_CAPACITY } from '../lib/local/capacity/settings.ts';
+import { writeUnits } from '../lib/local/capacity/units.ts';
+import { TIERS } from '../lambdas/domain/tenant.ts';
+import type { Tiers } from '../lib/stack/tiers.ts';
+import { validBody } from '../test/support/fixtures.ts';
+import { type Figure, round } from './stats.ts';
+
+/** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
+const SCALE = 20;
+/** The premium tier's rate (lib/stack/tiers.ts), scaled. */
+const PREMIUM_SCALED = 200 / SCALE;
+const SECONDS_PER_RATE = 3;
+const unthrottled = Object.fromEntries(TIERS.map((tier) => [tier, { rateLimit: 1e9, burstLimit: 1e9, monthlyQuota: null }])) as Tiers;
+
+async function withService<T>(work: (service: LocalService, token: string) => Promise<T>, endpoint: string): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bra-bench-capacity-'));
+  const service = await startLocalService({
+    dataDir,
+    port: await freePort(),
+    inMemory: true,
+    dynamoDbEndpoint: endpoint,
+    tables: { tableName: `bench-capacity-${Date.now()}`, tenantsTableName: `bench-capacity-tenants-${Date.now()}` },
+    tenants: ['bench-capacity'],
+    tiers: unthrottled,
+    authorizerCacheTtlSeconds: 300,
+    capacity: { ...AWS_CAPACITY, scale: SCALE },
+  });
+  try {
+    return await work(service, await service.issuer.sign({ tenant: 'bench-capacity', expiresInSeconds: 3600 }));
+  } finally {
+    await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The capacity figures, in a process of their own (the local service and its functions' modules,
+ * fresh, as npm start runs them). Under the emulator at scale 20: one tenant's creates, offered at rising multiples of the premium
+ * tier's scaled rate for 3 s each; the figure is the highest multiple sustained with at least 99%
+ * success. And one bulk load of one billing run: its lines a second over what one index key's
+ * scaled write limit allows (each line's index entry takes its write units there).
+ */
+async function measure(endpoint: string): Promise<Figure[]> {
+  return withService(async (service, token) => {
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    let created = 0;
+    // Each record its own certification and application (a candidate's), as a billing run's records have.
+    const create = () =>
+      fetch(`${service.url}/billingRunActions/bench-capacity`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(validBody({ certification_id: `cert-${++created}`, application_id: `app-${created}` })),
+      });
+    const rates: { multiple: number; per_second: number; success: number }[] = [];
+    for (const multiple of [1, 1.5, 2, 3, 4]) {
+      const perSecond = PREMIUM_SCALED * multiple;
+      const answers: Promise<Response>[] = [];
+      for (let index = 0; index < perSecond * SECONDS_PER_RATE; index++) {
+        answers.push(create());
+        await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
+      }
+      const statuses = (await Promise.all(answers)).map((answer) => answer.status);
+      const success = statuses.filter((status) => status === 200).length / statuses.length;
+      rates.push({ multiple, per_second: perSecond, success: round(success) });
+      if (success < 0.99) break;
+    }
+    const sustained = rates.filter((rate) => rate.success >= 0.99).at(-1)?.multiple ?? 0;
+
+    const lines = 300;
+    const body = `${Array.from({ length: lines }, (_, i) => JSON.stringify(validBody({ billing_run_id: 'bench-one-run', certification_id: `cert-line-${i}`, application_id: `app-line-${i}`, name: `line ${i}` }))).join('\n')}\n`;
+    const started = (await (
+      await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ source_file: 'one-run.ndjson' }),
+      })
+    ).json()) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
+    const from = performance.now();
+    await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body });
+    let load: Record<string, unknown>;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      load = (await (await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads/${started.id}`, { headers })).json()) as Record<
+        string,
+        unknown
+      >;
+    } while (['awaiting upload', 'loading'].includes(load.status as string) && performance.now() - from < 120_000);
+    const linesPerSecond = lines / ((performance.now() - from) / 1000);
+    const oneKeyLimit = AWS_CAPACITY.partitionWriteUnits / SCALE / writeUnits(1_500);
+    return [
+      {
+        name: 'tenant_create_rate_ratio',
+        value: sustained,
+        unit: 'ratio',
+        bar: '>= 0.9',
+        baseline: PREMIUM_SCALED,
+        details: { scale: SCALE, seconds_per_rate: SECONDS_PER_RATE, rates, emulator: service.capacity?.report().line },
+      },
+      {
+        name: 'hot_key_bulk_load_ratio',
+        value: round(linesPerSecond / oneKeyLimit),
+        unit: 'ratio',
+        bar: '>= 3',
+        baseline: round(oneKeyLimit),
+        details: {
+          scale: SCALE,
+          lines,
+          lines_per_s: round(linesPerSecond, 1),
+          load_status: load.status,
+          loaded: load.loaded,
+          failed: load.failed,
+        },
+      },
+    ];
+  }, endpoint);
+}
+
+// Run as a child of the bench (capacity.ts): a process of its own, with the functions' modules fresh.
+process.send?.(await measure(process.env.BENCH_DYNAMODB_ENDPOINT as string));
+process.exit(0);
