@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { CapacityEvent } from '../adapters/dynamodb/capacity-events.ts';
+import type { CapacityEvent } from '../storage-load.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';

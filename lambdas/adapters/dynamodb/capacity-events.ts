@@ -1,23 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-/** What DynamoDB refused an attempt of a call for: its throughput (throttled), or another transaction on the item (conflict). */
-export type CapacityEvent = 'throttled' | 'conflict';
-
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-
-function eventsOfError(error: { name?: string; CancellationReasons?: { Code?: string }[] }): CapacityEvent[] {
-  if (THROTTLING.has(error.name ?? '')) return ['throttled'];
-  if (error.name === 'TransactionConflictException') return ['conflict'];
-  if (error.name !== 'TransactionCanceledException') return [];
-  const codes = new Set((error.CancellationReasons ?? []).map((reason) => reason.Code));
-  return [
-    ...(codes.has('ThrottlingError') ? ['throttled' as const] : []),
-    ...(codes.has('TransactionConflict') ? ['conflict' as const] : []),
-  ];
-}
-
-/** Whether DynamoDB refused this for load (throttling, or another transaction on an item): worth trying again later. */
-export const storageBusy = (error: unknown): boolean => error instanceof Error && eventsOfError(error).length > 0;
+import { type CapacityEvent, loadEventsOf } from '../../storage-load.ts';
 
 const unprocessed = (output: { UnprocessedItems?: Record<string, unknown[]> }): boolean =>
   Object.values(output.UnprocessedItems ?? {}).some((writes) => writes.length > 0);
@@ -35,7 +17,7 @@ export function reportCapacityEvents(client: DynamoDBClient, report: (event: Cap
         if (result.output && unprocessed(result.output as { UnprocessedItems?: Record<string, unknown[]> })) report('throttled');
         return result;
       } catch (error) {
-        for (const event of eventsOfError(error as { name?: string })) report(event);
+        for (const event of loadEventsOf(error)) report(event);
         throw error;
       }
     },

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
-import { type CapacityEvent, reportCapacityEvents } from './capacity-events.ts';
+import type { CapacityEvent } from '../../storage-load.ts';
+import { reportCapacityEvents } from './capacity-events.ts';
 
 /** One attempt of a DynamoDB call (DynamoDB answers in milliseconds; this is for an endpoint that hangs). */
 const REQUEST_TIMEOUT_MS = 2_500;

@@ -8,7 +8,7 @@ import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-lo
 import { shardOf } from '../../domain/record-limit.ts';
 import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
 import type { RetrySchedule } from '../../retry.ts';
-import { storageBusy } from './capacity-events.ts';
+import { storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import {

@@ -1,5 +1,5 @@
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
-import { storageBusy } from './capacity-events.ts';
+import { storageBusy } from '../../storage-load.ts';
 
 /**
  * How long a bulk load's own writes (its bookkeeping, a batch's records, reservation and counts) keep

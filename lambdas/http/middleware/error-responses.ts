@@ -3,26 +3,7 @@ import type { Context } from 'aws-lambda';
 import { ServiceError } from '../../domain/errors.ts';
 import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
-
-/**
- * DynamoDB refusing for load: throttling (a call, or an item of a transaction: `ThrottlingError`) and
- * another transaction on the item (`TransactionConflict`, a plain write's TransactionConflictException)
- * past the retries. The caller should slow down and retry, not see a 500.
- */
-const THROTTLING_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionConflictException',
-]);
-const LOAD_REASONS = new Set(['ThrottlingError', 'TransactionConflict']);
-
-function storageBusy(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (THROTTLING_ERRORS.has(error.name)) return true;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return error.name === 'TransactionCanceledException' && (reasons ?? []).some((reason) => LOAD_REASONS.has(reason.Code ?? ''));
-}
+import { storageBusy } from '../../storage-load.ts';
 
 /** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
