@@ -14,6 +14,7 @@ export interface Charge {
 }
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+const IN_TRANSACTION = 'Transaction is ongoing for the item';
 
 /** DynamoDB's error answers, as its JSON protocol writes them (the SDK reads `__type` into its exception classes). */
 export const answers = {
@@ -27,8 +28,11 @@ export const answers = {
   }),
   conflict: () => ({
     status: 400,
-    body: { __type: `${PREFIX}TransactionConflictException`, message: 'Transaction is ongoing for the item' },
+    body: { __type: `${PREFIX}TransactionConflictException`, message: IN_TRANSACTION },
   }),
+  /** A transaction cancelled because some of its items (`held`, in its order) are in another: TransactionConflict for those, None for the rest. */
+  heldItems: (held: boolean[]) =>
+    answers.cancelled(held.map((isHeld) => (isHeld ? { Code: 'TransactionConflict', Message: IN_TRANSACTION } : { Code: 'None' }))),
   cancelled: (reasons: { Code: string; Message?: string }[]) => ({
     status: 400,
     body: {

@@ -4,7 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { CapacityLedger, Plan } from './ledger.ts';
 import { planBatchGet, planGet, planQuery, planTransactGet } from './reads.ts';
-import { TableSchemas } from './table-schemas.ts';
+import { type Schemas, TableSchemas } from './table-schemas.ts';
 import { planBatchWrite, planTransactWrite, planWrite } from './writes.ts';
 
 type Request = Record<string, unknown>;
@@ -14,17 +14,17 @@ type Upstream = { status: number; headers: Record<string, string>; body: Buffer 
 export type Send = (target: string, body: Buffer, headers: Record<string, string>) => Promise<Upstream>;
 
 /** The data operations the emulator meters; every other call (tables, TTL, descriptions) goes through as it is. */
-const PLANS: Record<string, (ledger: CapacityLedger, schemas: TableSchemas, request: Request) => Promise<Plan>> = {
-  PutItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Put', request),
-  UpdateItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Update', request),
-  DeleteItem: (ledger, schemas, request) => planWrite(ledger, (name) => schemas.of(name), 'Delete', request),
-  BatchWriteItem: (ledger, schemas, request) => planBatchWrite(ledger, (name) => schemas.of(name), request),
-  TransactWriteItems: (ledger, schemas, request) => planTransactWrite(ledger, (name) => schemas.of(name), request),
-  GetItem: (ledger, schemas, request) => planGet(ledger, (name) => schemas.of(name), request),
-  Query: (ledger, schemas, request) => planQuery(ledger, (name) => schemas.of(name), request, false),
-  Scan: (ledger, schemas, request) => planQuery(ledger, (name) => schemas.of(name), request, true),
-  BatchGetItem: (ledger, schemas, request) => planBatchGet(ledger, (name) => schemas.of(name), request),
-  TransactGetItems: (ledger, schemas, request) => planTransactGet(ledger, (name) => schemas.of(name), request),
+const PLANS: Record<string, (ledger: CapacityLedger, schemas: Schemas, request: Request) => Promise<Plan>> = {
+  PutItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Put', request),
+  UpdateItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Update', request),
+  DeleteItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Delete', request),
+  BatchWriteItem: planBatchWrite,
+  TransactWriteItems: planTransactWrite,
+  GetItem: planGet,
+  Query: (ledger, schemas, request) => planQuery(ledger, schemas, request, false),
+  Scan: (ledger, schemas, request) => planQuery(ledger, schemas, request, true),
+  BatchGetItem: planBatchGet,
+  TransactGetItems: planTransactGet,
 };
 const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -94,6 +94,7 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
     if (described.status !== 200) throw new Error(`DescribeTable ${tableName}: ${described.body.toString('utf8').slice(0, 200)}`);
     return JSON.parse(described.body.toString('utf8')).Table;
   });
+  const schemaOf: Schemas = (tableName) => schemas.of(tableName);
   const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readAll(incoming);
     const target = String(incoming.headers['x-amz-target'] ?? '');
@@ -115,7 +116,7 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
       ['authorization', 'x-amz-date', 'x-amz-security-token'].flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
     );
     const request = JSON.parse(body.toString('utf8')) as Request;
-    const plan = await planFor(ledger, schemas, request);
+    const plan = await planFor(ledger, schemaOf, request);
     if (plan.answer) {
       answer(response, plan.answer.status, JSON.stringify(plan.answer.body));
       return;

@@ -1,9 +1,8 @@
 import { type CapacityLedger, type Charge, type Plan, answers, readCharges } from './ledger.ts';
-import { type TableSchema, itemKeyOf, keyValue } from './table-schemas.ts';
+import { type Schemas, type TableSchema, itemKeyOf, keyValue } from './table-schemas.ts';
 import type { AttributeValue, Item } from './units.ts';
 import { itemSize } from './units.ts';
 
-type Schemas = (tableName: string) => Promise<TableSchema>;
 type Request = Record<string, unknown>;
 type Mode = 'eventual' | 'strong' | 'transactional';
 
@@ -120,11 +119,7 @@ export async function planTransactGet(ledger: CapacityLedger, schemas: Schemas, 
   const held = gets.map(({ schema, key }) => ledger.isHeld(itemKeyOf(schema, key)));
   if (held.some(Boolean)) {
     ledger.conflicted();
-    return {
-      answer: answers.cancelled(
-        held.map((isHeld) => (isHeld ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })),
-      ),
-    };
+    return { answer: answers.heldItems(held) };
   }
   const charges = (sizes: number[]) =>
     gets.flatMap(({ schema, key }, index) =>

@@ -1,5 +1,8 @@
 import type { AttributeValue, Item } from './units.ts';
 
+/** How the plans find a table's schema (TableSchemas.of). */
+export type Schemas = (tableName: string) => Promise<TableSchema>;
+
 /** What the emulator needs to know of a table: its key attributes and, for each GSI, its key and projection. */
 export interface TableSchema {
   name: string;

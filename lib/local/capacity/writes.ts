@@ -1,8 +1,7 @@
 import { type CapacityLedger, type Charge, type Plan, answers, writeCharges } from './ledger.ts';
-import { type TableSchema, itemKeyOf } from './table-schemas.ts';
+import { type Schemas, type TableSchema, itemKeyOf } from './table-schemas.ts';
 import { type AttributeValue, type Item, attributeValueSize, itemSize } from './units.ts';
 
-type Schemas = (tableName: string) => Promise<TableSchema>;
 type Request = Record<string, unknown>;
 
 /**
@@ -113,11 +112,7 @@ export async function planTransactWrite(ledger: CapacityLedger, schemas: Schemas
   const held = actions.map((action) => ledger.isHeld(action.itemKey));
   if (held.some(Boolean)) {
     ledger.conflicted();
-    return {
-      answer: answers.cancelled(
-        held.map((isHeld) => (isHeld ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })),
-      ),
-    };
+    return { answer: answers.heldItems(held) };
   }
   const throttled = actions.map((action) => ledger.refusal(action.charges));
   const first = throttled.find((charge) => charge !== undefined);
