@@ -39,32 +39,49 @@ async function rawLinesPerSecond(endpoint: string, count: number): Promise<numbe
   return count / seconds;
 }
 
-/** A file of `count` create bodies through the local service: start, upload, follow to its end; lines a second from upload to end. */
-async function bulkLinesPerSecond(url: string, token: string, count: number): Promise<{ rate: number; load: Record<string, unknown> }> {
+/**
+ * A file of lines through the local service, as a client loads one: start, upload, follow to its end
+ * (or to `timeoutMs`); its lines a second from the upload to the last read, and the load as last read.
+ */
+export async function loadThroughService(
+  url: string,
+  token: string,
+  load: { tenant: string; lines: string[]; intervalMs?: number; timeoutMs?: number },
+): Promise<{ rate: number; load: Record<string, unknown> }> {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const file = `${Array.from({ length: count }, (_, i) => JSON.stringify(validBody({ billing_run_id: 'bench-bulk', name: `line ${i}` }))).join('\n')}\n`;
   const started = (await (
-    await fetch(`${url}/billingRunActions/${TENANT}/bulkLoads`, {
+    await fetch(`${url}/billingRunActions/${load.tenant}/bulkLoads`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ source_file: 'bench.ndjson' }),
     })
   ).json()) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
   const from = performance.now();
-  const sent = await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body: file });
+  const sent = await fetch(started.upload.url, {
+    method: started.upload.method,
+    headers: started.upload.headers,
+    body: `${load.lines.join('\n')}\n`,
+  });
   if (!sent.ok) throw new Error(`the upload answered ${sent.status}`);
   for (;;) {
-    const load = (await (await fetch(`${url}/billingRunActions/${TENANT}/bulkLoads/${started.id}`, { headers })).json()) as Record<
+    const read = (await (await fetch(`${url}/billingRunActions/${load.tenant}/bulkLoads/${started.id}`, { headers })).json()) as Record<
       string,
       unknown
     >;
-    if (load.status !== 'loading' && load.status !== 'awaiting upload') {
-      if (load.status !== 'completed' || load.loaded !== count)
-        throw new Error(`the bench load ended ${JSON.stringify(load).slice(0, 300)}`);
-      return { rate: count / ((performance.now() - from) / 1000), load };
+    const seconds = (performance.now() - from) / 1000;
+    if ((read.status !== 'loading' && read.status !== 'awaiting upload') || seconds * 1000 > (load.timeoutMs ?? Number.POSITIVE_INFINITY)) {
+      return { rate: load.lines.length / seconds, load: read };
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, load.intervalMs ?? 20));
   }
+}
+
+/** `count` create bodies of one billing run through the local service, which must load every one. */
+async function bulkLinesPerSecond(url: string, token: string, count: number): Promise<{ rate: number; load: Record<string, unknown> }> {
+  const lines = Array.from({ length: count }, (_, i) => JSON.stringify(validBody({ billing_run_id: 'bench-bulk', name: `line ${i}` })));
+  const { rate, load } = await loadThroughService(url, token, { tenant: TENANT, lines });
+  if (load.status !== 'completed' || load.loaded !== count) throw new Error(`the bench load ended ${JSON.stringify(load).slice(0, 300)}`);
+  return { rate, load };
 }
 
 /**

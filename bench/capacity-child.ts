@@ -8,6 +8,7 @@ import { writeUnits } from '../lib/local/capacity/units.ts';
 import { TIERS } from '../lambdas/domain/tenant.ts';
 import type { Tiers } from '../lib/stack/tiers.ts';
 import { validBody } from '../test/support/fixtures.ts';
+import { loadThroughService } from './bulk-load.ts';
 import { type Figure, round } from './stats.ts';
 
 /** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
@@ -72,25 +73,21 @@ async function measure(endpoint: string): Promise<Figure[]> {
     const sustained = rates.filter((rate) => rate.success >= 0.99).at(-1)?.multiple ?? 0;
 
     const lines = 300;
-    const body = `${Array.from({ length: lines }, (_, i) => JSON.stringify(validBody({ billing_run_id: 'bench-one-run', certification_id: `cert-line-${i}`, application_id: `app-line-${i}`, name: `line ${i}` }))).join('\n')}\n`;
-    const started = (await (
-      await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ source_file: 'one-run.ndjson' }),
-      })
-    ).json()) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
-    const from = performance.now();
-    await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body });
-    let load: Record<string, unknown>;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      load = (await (await fetch(`${service.url}/billingRunActions/bench-capacity/bulkLoads/${started.id}`, { headers })).json()) as Record<
-        string,
-        unknown
-      >;
-    } while (['awaiting upload', 'loading'].includes(load.status as string) && performance.now() - from < 120_000);
-    const linesPerSecond = lines / ((performance.now() - from) / 1000);
+    const { rate: linesPerSecond, load } = await loadThroughService(service.url, token, {
+      tenant: 'bench-capacity',
+      lines: Array.from({ length: lines }, (_, i) =>
+        JSON.stringify(
+          validBody({
+            billing_run_id: 'bench-one-run',
+            certification_id: `cert-line-${i}`,
+            application_id: `app-line-${i}`,
+            name: `line ${i}`,
+          }),
+        ),
+      ),
+      intervalMs: 200,
+      timeoutMs: 120_000,
+    });
     const oneKeyLimit = AWS_CAPACITY.partitionWriteUnits / SCALE / writeUnits(1_500);
     return [
       {
