@@ -172,7 +172,7 @@ describe('DynamoDbBillingRunActionRepository', () => {
       ExpressionAttributeNames: { '#partition': 'certification_key', '#sort': 'id' },
       ExpressionAttributeValues: { ':partition': 't1#cert-1', ':after': 'id-0' },
       ScanIndexForward: true,
-      Limit: 4,
+      Limit: 3,
     });
     expect(page).toEqual({
       items: [

@@ -44,7 +44,7 @@ class Contended extends Error {
 class ShardRefused extends Error {}
 
 /** A create that found its shard full tries this many other shards, each named by a read of the whole counter. */
-const REBALANCED_RETRIES = 8;
+const OTHER_SHARD_ATTEMPTS = 8;
 
 /** Internal: the idempotency claim of a create already exists. */
 class IdempotencyKeyTaken extends Error {
@@ -195,7 +195,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         return await write(next);
       } catch (error) {
         if (!(error instanceof ShardRefused)) throw error;
-        if (attempt >= REBALANCED_RETRIES)
+        if (attempt >= OTHER_SHARD_ATTEMPTS)
           throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
         next = await shardWithRoom(this.client, this.tenantsTableName, tenantId);
       }

@@ -2,8 +2,8 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Item } from './record-items.ts';
 
 /**
- * Up to `limit` items of one partition of a table's index, in the index's key order, from after
- * `startKey` on. DynamoDB may answer one Query in several pages (1 MB each), so the pages are followed
+ * Up to `limit` items of one partition of a table's index, in the index's key order, after a sort
+ * key value. DynamoDB may answer one Query in several pages (1 MB each), so the pages are followed
  * until the limit or the end of the partition.
  */
 export async function readIndexPartition(
@@ -13,13 +13,12 @@ export async function readIndexPartition(
     index: { indexName: string; partitionKey: string };
     partition: string;
     limit: number;
-    startKey?: Item;
     /** Only items whose sort key is greater than this value. */
-    sortKeyAfter?: { name: string; value: number | string };
+    sortKeyAfter?: { name: string; value: number };
   },
 ): Promise<Item[]> {
   const items: Item[] = [];
-  let startKey = read.startKey;
+  let startKey: Item | undefined;
   do {
     const page = await client.send(
       new QueryCommand({
@@ -63,7 +62,8 @@ export async function readMergedPartitions(
     afterId?: string;
   },
 ): Promise<Item[]> {
-  const share = (left: number) => Math.ceil(left / read.partitions.length) + 1;
+  // Each partition's part of what is left, and one more where there are several (the merge may take more from one).
+  const share = (left: number) => Math.ceil(left / read.partitions.length) + (read.partitions.length > 1 ? 1 : 0);
   const fill = async (cursor: PartitionCursor, count: number): Promise<void> => {
     const page = await client.send(
       new QueryCommand({
