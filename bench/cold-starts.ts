@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
-import { ROUTES } from '../lambdas/routes.ts';
+import { PROCESSING_STARTS, ROUTES } from '../lambdas/routes.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
 import { BASELINE, type Bundle, REFERENCE } from './bundles.ts';
 import { LOAD_ID, UPLOAD, UPLOAD_LINES, firstRequests, served } from './first-requests.ts';
@@ -64,12 +64,17 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     POWERTOOLS_SERVICE_NAME: 'billing-run-actions',
     POWERTOOLS_METRICS_NAMESPACE: 'BillingRunActions',
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+    AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${standInPort}`,
   };
+  const processor = 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-processor';
   const functionEnvironment = (name: string): Record<string, string> => ({
     AWS_LAMBDA_FUNCTION_NAME: name,
+    // The writers hand starts to the queue of starts; its consumer starts them on the stand-in.
     ...((name === 'bulkLoadChunk' || ROUTES.find((route) => route.operation === name)?.access.startsProcessing) && {
-      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-processor',
+      STATE_MACHINE_ARN: processor,
+      PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-starts',
     }),
+    ...((name === PROCESSING_STARTS.operation || name === 'baseline:startExecution') && { STATE_MACHINE_ARN: processor }),
   });
 
   // --- cold start: a fresh process imports the bundle and serves one request -------------------

@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
 /**
- * A DynamoDB endpoint that answers every call at once with a fitting canned response (the JSON 1.0
+ * A DynamoDB endpoint (and Step Functions' StartExecution) that answers every call at once with a fitting canned response (the JSON 1.0
  * protocol the SDK speaks): the items it is asked for, an empty success for every write. Cold starts
  * are measured against it so that the figure is what a bundle costs to load, sign, send and parse,
  * not DynamoDB Local's own latency (which is several times higher for a write than for a read).
@@ -51,6 +51,11 @@ export function startDynamoDbStandIn(
     },
     TransactWriteItems: () => ({}),
     BatchWriteItem: () => ({ UnprocessedItems: {} }),
+    // Step Functions speaks the same protocol (target AWSStepFunctions.StartExecution): the queue's consumer starts here.
+    StartExecution: (request) => ({
+      executionArn: `${String(request.stateMachineArn).replace(':stateMachine:', ':execution:')}:${String(request.name)}`,
+      startDate: Date.now() / 1000,
+    }),
   };
   const server = createServer((request, response) => {
     let body = '';

@@ -59,6 +59,15 @@ export function firstRequests(existing: BillingRunAction, token: string): (name:
         return proxyEvent({ method: 'GET', resource, pathParameters: { tenantId: TENANT, loadId: existing.id } });
       case 'sweepStuckProcessing':
         return {};
+      case 'startProcessing':
+        return {
+          Records: [
+            {
+              messageId: `bench-${runIndex}`,
+              body: JSON.stringify({ name: `bra-bench-${runIndex}`, tenantId: TENANT, id: existing.id, type: existing.type }),
+            },
+          ],
+        };
       case 'bulkLoadPrepare':
         return upload;
       case 'bulkLoadChunk':
@@ -101,6 +110,8 @@ export function served(bundle: Bundle, servedAs: string, result: unknown): boole
       return answer.status === 'completed';
     case 'sweepStuckProcessing':
       return answer.swept === 0;
+    case 'startProcessing':
+      return answer.started === 1;
     default:
       return answer.statusCode === 200;
   }

@@ -14,8 +14,14 @@ export interface ServiceConfig extends DynamoDbConfig {
   tenantsTableName: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
-  /** The processor state machine; unset where none runs (locally). */
-  stateMachineArn: string | undefined;
+  /** Where the writes hand processing starts (PROCESSING_QUEUE_URL and the processor's STATE_MACHINE_ARN): unset where no processor runs (locally). */
+  processing: ProcessingConfig | undefined;
+}
+
+/** The processor state machine (STATE_MACHINE_ARN) and the queue of its starts (PROCESSING_QUEUE_URL), set together. */
+interface ProcessingConfig {
+  stateMachineArn: string;
+  queueUrl: string;
 }
 
 /**
@@ -67,8 +73,15 @@ export function serviceConfig(): ServiceConfig {
     tenantsTableName: required('TENANTS_TABLE_NAME'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
-    stateMachineArn: process.env.STATE_MACHINE_ARN || undefined,
+    processing: process.env.PROCESSING_QUEUE_URL
+      ? { stateMachineArn: required('STATE_MACHINE_ARN'), queueUrl: process.env.PROCESSING_QUEUE_URL }
+      : undefined,
   };
+}
+
+/** The consumer of the queue of starts: the processor it starts executions of. */
+export function starterConfig(): { stateMachineArn: string; region: string } {
+  return { stateMachineArn: required('STATE_MACHINE_ARN'), region: dynamoDbConfig().region };
 }
 
 export function authConfig(): AuthConfig {

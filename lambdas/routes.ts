@@ -227,6 +227,17 @@ export const bulkLoadStep = (step: BulkLoadStepName) =>
   BULK_LOAD_STEPS.find((candidate) => candidate.step === step) as (typeof BULK_LOAD_STEPS)[number];
 /** The scheduled sweep of records stuck in processing: a function of the stack, not an API operation. */
 export const SWEEP_ENTRY = 'lambdas/handlers/sweep-stuck-processing.ts';
+/**
+ * The consumer of the queue of processing starts: a function of the stack, not an API operation. Its
+ * queue hands it batches of `batchSize` starts, at most `maxConcurrency` invocations at once.
+ */
+export const PROCESSING_STARTS = {
+  operation: 'startProcessing',
+  entry: 'lambdas/handlers/start-processing.ts',
+  timeoutSeconds: 30,
+  batchSize: 10,
+  maxConcurrency: 5,
+} as const;
 
 export function routeOf(operation: OperationName): Route {
   const route = ROUTES.find((candidate) => candidate.operation === operation);

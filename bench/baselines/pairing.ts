@@ -1,4 +1,4 @@
-import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, type BulkLoadStepName, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, type BulkLoadStepName, PROCESSING_STARTS, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
 
 /**
  * The cold-start baselines (SPEC section 6): for each function, a bare handler bundled the same way
@@ -26,6 +26,8 @@ export const BASELINES = {
   prepare: 'bench/baselines/prepare.ts',
   /** Three reads, a ranged S3 read, the reservation, the records' BatchWrite, the batch's end. */
   chunk: 'bench/baselines/chunk.ts',
+  /** One StartExecution with the Step Functions client, for the one start the queue hands over. */
+  startExecution: 'bench/baselines/start-execution.ts',
 } as const;
 export type BaselineName = keyof typeof BASELINES;
 
@@ -56,7 +58,7 @@ const OPERATION_BASELINES: Record<(typeof ROUTES)[number]['operation'], Baseline
 /** Which baseline each bulk load step pairs with. */
 const STEP_BASELINES: Record<BulkLoadStepName, BaselineName> = { prepare: 'prepare', chunk: 'chunk', finish: 'readUpdate' };
 
-/** Every function of the stack with its baseline: the route table's operations, the authorizer, the sweep, the bulk load steps. */
+/** Every function of the stack with its baseline: the route table's operations, the authorizer, the sweep, the starter, the bulk load steps. */
 export const FUNCTIONS: BenchFunction[] = [
   ...ROUTES.map((route) => ({
     name: route.operation,
@@ -67,6 +69,7 @@ export const FUNCTIONS: BenchFunction[] = [
   // The authorizer's one GetCommand of the tenant; verifying the JWT is its own work and stays in its figure.
   { name: 'authorizer', entry: AUTHORIZER_ENTRY, exportName: 'handler', baseline: 'get' },
   { name: 'sweepStuckProcessing', entry: SWEEP_ENTRY, exportName: 'handler', baseline: 'sweep' },
+  { name: PROCESSING_STARTS.operation, entry: PROCESSING_STARTS.entry, exportName: 'handler', baseline: 'startExecution' },
   ...BULK_LOAD_STEPS.map((step) => ({
     name: step.operation,
     entry: step.entry,

@@ -40,7 +40,7 @@ export function bulkRunDependencies(): BulkRunDependencies {
 /**
  * What reading a file through and ending a load need (the prepare and finish functions): the loads and
  * the common dependencies, without the batches' storage or the processor, so that neither bundle holds
- * the Step Functions client.
+ * the SQS client.
  */
 export function bulkStepDependencies(): BulkStepDependencies {
   if (!steps) {

@@ -4,7 +4,7 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
-import { StepFunctionsProcessingStarter } from '../adapters/step-functions/step-functions-processing-starter.ts';
+import { QueuedProcessingStarter } from '../adapters/sqs/queued-processing-starter.ts';
 import { type ServiceConfig, serviceConfig } from '../config.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
@@ -67,17 +67,20 @@ export function commonDependencies(): ActionDependencies {
 }
 
 /**
- * The processor, for the functions whose writes can leave a record in processing: only their bundles
- * reference it, so only they carry the Step Functions client (esbuild drops it from the others).
- * Without STATE_MACHINE_ARN, as locally, writes succeed and nothing starts, which the function says once.
+ * The processor, for the functions whose writes can leave a record in processing: they hand each start
+ * to the queue of starts. Only their bundles reference it, so only they carry the SQS client (esbuild
+ * drops it from the others). Without STATE_MACHINE_ARN, as locally, writes succeed and nothing starts,
+ * which the function says once.
  */
 export function processingStarter(): ProcessingStarter | undefined {
   if (!processing) {
     const config = serviceConfig();
     processing = {
-      starter: config.stateMachineArn ? StepFunctionsProcessingStarter.forStateMachine(config.stateMachineArn, config.region) : undefined,
+      starter: config.processing
+        ? QueuedProcessingStarter.forQueue(config.processing.queueUrl, config.processing.stateMachineArn, config.region)
+        : undefined,
     };
-    if (!processing.starter) logger.info('STATE_MACHINE_ARN is not set: writes succeed and no processing execution starts');
+    if (!processing.starter) logger.info('PROCESSING_QUEUE_URL is not set: writes succeed and no processing execution starts');
   }
   return processing.starter;
 }

@@ -9,7 +9,12 @@ export const METRIC = {
   idempotentReplays: 'IdempotentReplays',
   storageThrottled: 'StorageThrottled',
   storageConflicts: 'StorageConflicts',
+  /** A write handed a start to the queue of starts. */
+  processingStartsQueued: 'ProcessingStartsQueued',
+  /** The queue's consumer started an execution. */
   processingStarts: 'ProcessingStarts',
+  /** The processor was busy (throttled): the start goes back to the queue, to be tried again. */
+  processingStartsDeferred: 'ProcessingStartsDeferred',
   processingStartFailures: 'ProcessingStartFailures',
   recordsSwept: 'RecordsSwept',
   authorizerFailures: 'AuthorizerFailures',

@@ -29,3 +29,12 @@ export function processingExecution(
   const name = executionName(tenantId, after.id, after.sys_version);
   return { name, arn: processor.executionArnFor(name) };
 }
+
+/** The ARNs of one processor state machine's executions: an execution's ARN is the machine's with `:execution:` and its name. */
+export function processorExecutions(stateMachineArn: string): { executionArnFor(name: string): string; owns(arn: string): boolean } {
+  const prefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+  return {
+    executionArnFor: (name) => `${prefix}${name}`,
+    owns: (arn) => arn.startsWith(prefix),
+  };
+}

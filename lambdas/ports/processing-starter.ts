@@ -7,7 +7,8 @@ export interface ProcessingInput {
 
 /**
  * The port to the processor state machine. Starting is idempotent for a given name and input: a second
- * start of the same attempt does not run a second execution.
+ * start of the same attempt does not run a second execution. The API's writes and a bulk load hand the
+ * start to a queue (adapters/sqs), whose consumer starts the execution (adapters/step-functions).
  */
 export interface ProcessingStarter {
   /** The ARN an execution of this name has (or will have). */
@@ -15,4 +16,20 @@ export interface ProcessingStarter {
   /** Whether an ARN names an execution of this processor. */
   owns(executionArn: string): boolean;
   start(name: string, input: ProcessingInput): Promise<void>;
+}
+
+/**
+ * The processor refused a start for load, not for the start itself: Step Functions throttled it (its
+ * StartExecution bucket), had too many open executions, or failed on its side. The same start succeeds later.
+ */
+export class ProcessorBusy extends Error {
+  constructor(cause: unknown) {
+    super(`The processor is busy (${(cause as Error).name}): the start is tried again later`, { cause });
+    this.name = 'ProcessorBusy';
+  }
+}
+
+/** A start handed to the queue of starts: the execution's name and what it is told. */
+export interface QueuedStart extends ProcessingInput {
+  name: string;
 }

@@ -20,6 +20,8 @@ const thresholdsSchema = z.strictObject({
   processorFailed: z.number().int().positive(),
   /** Processor executions timed out, in 5 minutes. */
   processorTimedOut: z.number().int().positive(),
+  /** Processing starts waiting in the dead-letter queue of the queue of starts (its most in 5 minutes). */
+  processingStartsDeadLettered: z.number().int().positive(),
   /** Records the sweep moved to error, in 15 minutes. */
   recordsSwept: z.number().int().positive(),
   /** Bulk loads that ended failed, and bulk load executions that failed, in 5 minutes. */
@@ -37,6 +39,7 @@ const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   dynamoDbSystemErrors: 1,
   processorFailed: 1,
   processorTimedOut: 1,
+  processingStartsDeadLettered: 1,
   recordsSwept: 1,
   bulkLoadsFailed: 1,
 };

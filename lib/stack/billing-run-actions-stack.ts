@@ -26,6 +26,7 @@ import { recordsTable, tenantRegistryTable } from './service-tables.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
+import { ProcessingStarts } from './constructs/processing-starts.ts';
 import { scheduleSweep } from './processing-sweep.ts';
 import { requestAuthorizer } from './request-authorizer.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
@@ -73,6 +74,8 @@ export class BillingRunActionsStack extends Stack {
   readonly table: Table;
   readonly tenantsTable: Table;
   readonly processor: IStateMachine;
+  /** The queue of processing starts and its consumer. */
+  readonly starts: ProcessingStarts;
   readonly bulkLoader: BulkLoader;
 
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
@@ -87,11 +90,17 @@ export class BillingRunActionsStack extends Stack {
           timeout: props.processingTimeout,
           logRetention: props.logRetention,
         }).stateMachine;
+    this.starts = new ProcessingStarts(this, 'ProcessingStarts', {
+      processor: this.processor,
+      table: this.table,
+      tenantsTable: this.tenantsTable,
+      logRetention: props.logRetention,
+    });
     scheduleSweep(this, { table: this.table, tenantsTable: this.tenantsTable, ...props });
     this.bulkLoader = new BulkLoader(this, 'BulkLoads', {
       table: this.table,
       tenantsTable: this.tenantsTable,
-      processor: this.processor,
+      starts: this.starts,
       ...props,
       ...props.bulkLoad,
     });
@@ -110,6 +119,7 @@ export class BillingRunActionsStack extends Stack {
       authorizer: this.node.findChild('Authorizer') as ServiceFunction,
       tables: [this.table, this.tenantsTable],
       processor: this.processor,
+      startsDeadLetters: this.starts.deadLetters,
       bulkLoads: this.bulkLoader.stateMachine,
       thresholds: props.alarmThresholds,
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
@@ -125,7 +135,7 @@ export class BillingRunActionsStack extends Stack {
     });
   }
 
-  /** One function per route of the route table, with exactly the table actions and processor start its route names. */
+  /** One function per route of the route table, with exactly the table actions (and the queue of starts) its route names. */
   private operationFunctions(props: BillingRunActionsStackProps): (route: Route) => ServiceFunction {
     const cursorSecret = new Secret(this, 'CursorSecret', {
       description: 'HMAC key that signs list cursors; read at run time by the list functions only',
@@ -148,7 +158,7 @@ export class BillingRunActionsStack extends Stack {
         logRetention: props.logRetention,
         environment: {
           ...serviceEnvironment,
-          ...(route.access.startsProcessing && { STATE_MACHINE_ARN: this.processor.stateMachineArn }),
+          ...(route.access.startsProcessing && this.starts.environment),
           ...(route.lookup && listEnvironment),
           ...(route.access.bulkLoads && { BULK_LOAD_BUCKET: this.bulkLoader.bucket.bucketName }),
         },
@@ -162,7 +172,7 @@ export class BillingRunActionsStack extends Stack {
       const index = route.lookup ? LOOKUP_INDEXES[route.lookup].indexName : route.access.bulkLoads === 'read' && BULK_ERROR_INDEX.indexName;
       fn.grantTable(this.table, route.access.records, index ? [index] : []);
       fn.grantTable(this.tenantsTable, route.access.tenants);
-      if (route.access.startsProcessing) this.processor.grantStartExecution(fn.role);
+      if (route.access.startsProcessing) this.starts.grantEnqueue(fn);
       return fn;
     };
   }

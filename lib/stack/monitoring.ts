@@ -6,6 +6,7 @@ import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { METRIC } from '../../lambdas/domain/metric-names.ts';
 import { bulkLoadStep } from '../../lambdas/routes.ts';
@@ -21,6 +22,8 @@ export interface MonitoringProps {
   authorizer: ServiceFunction;
   tables: Table[];
   processor: IStateMachine;
+  /** The dead-letter queue of the queue of processing starts. */
+  startsDeadLetters: IQueue;
   /** The bulk load state machine. */
   bulkLoads: IStateMachine;
   thresholds: AlarmThresholds;
@@ -149,6 +152,16 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   const processorTimedOut = props.processor.metricTimedOut({ period: FIVE_MINUTES });
   alarm('ProcessorFailed', processorFailed, t.processorFailed, 'Processor executions failed');
   alarm('ProcessorTimedOut', processorTimedOut, t.processorTimedOut, 'Processor executions timed out');
+  const startsDeadLettered = props.startsDeadLetters.metricApproximateNumberOfMessagesVisible({
+    period: FIVE_MINUTES,
+    statistic: 'Maximum',
+  });
+  alarm(
+    'ProcessingStartsDeadLettered',
+    startsDeadLettered,
+    t.processingStartsDeadLettered,
+    'Processing starts were refused on every delivery and wait in the dead-letter queue: their records stay in processing until moved back or swept',
+  );
   alarm(
     'RecordsSwept',
     service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }).with({ period: Duration.minutes(15) }),

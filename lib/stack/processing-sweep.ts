@@ -10,7 +10,7 @@ import { acknowledge } from './nag.ts';
 
 /**
  * Every 15 minutes, records left in processing past the processor's timeout plus an hour are moved
- * to error (the state machine itself stops 15 minutes after the timeout).
+ * to error (the default processor itself stops 30 minutes after the timeout, its retries included).
  */
 export function scheduleSweep(
   stack: Stack,

@@ -5,9 +5,9 @@ import { NO_BUNDLING, ofType, synth, tableActionsOf } from '../support/cdk-synth
 const { template } = synth(NO_BUNDLING);
 
 describe('the functions and what they may do', () => {
-  it('has one function per operation, plus the authorizer, the sweep and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
+  it('has one function per operation, plus the authorizer, the sweep, the starter and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTES.length + 5);
+    expect(functions).toHaveLength(ROUTES.length + 6);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -42,24 +42,38 @@ describe('the functions and what they may do', () => {
     expect(JSON.stringify(listPolicy)).not.toContain('/index/byApplication');
   });
 
-  it('wires the processor ARN into the writing functions only, with StartExecution on it alone', () => {
-    for (const route of ROUTES) {
-      const [, fn] = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
-      const [, policy] = ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${route.operation}Role`)) ?? [];
-      const starts = (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) =>
-        JSON.stringify(statement.Action).includes('states:'),
+  it('lets the writing functions hand starts to the queue of starts, and only the starter start executions', () => {
+    const statementsOf = (prefix: string, service: string) => {
+      const [, policy] = ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith(prefix)) ?? [];
+      return (policy?.Properties.PolicyDocument.Statement ?? []).filter((statement: { Action: unknown }) =>
+        JSON.stringify(statement.Action).includes(`${service}:`),
       );
-      if (route.access.startsProcessing) {
-        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toEqual({
-          Ref: expect.stringMatching(/^DefaultProcessorStateMachine/),
-        });
-        expect(starts).toEqual([
-          { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) } },
-        ]);
+    };
+    const functionOf = (prefix: string) => ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1];
+    const processor = { Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) };
+    const queue = { 'Fn::GetAtt': [expect.stringMatching(/^ProcessingStartsQueue/), 'Arn'] };
+    const sendOnly = [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: queue }];
+    for (const [prefix, writes] of [
+      ...ROUTES.map((route) => [route.operation, route.access.startsProcessing] as const),
+      ['BulkLoadsBulkLoadChunk', true] as const,
+    ]) {
+      const variables = functionOf(`${prefix}Function`)?.Properties.Environment.Variables;
+      expect(statementsOf(`${prefix}Role`, 'states'), prefix).toEqual([]);
+      if (writes) {
+        expect(variables.STATE_MACHINE_ARN, prefix).toEqual(processor);
+        expect(variables.PROCESSING_QUEUE_URL, prefix).toEqual({ Ref: expect.stringMatching(/^ProcessingStartsQueue/) });
+        expect(statementsOf(`${prefix}Role`, 'sqs'), prefix).toEqual(sendOnly);
       } else {
-        expect(fn?.Properties.Environment.Variables.STATE_MACHINE_ARN, route.operation).toBeUndefined();
-        expect(starts).toEqual([]);
+        expect(variables.STATE_MACHINE_ARN, prefix).toBeUndefined();
+        expect(variables.PROCESSING_QUEUE_URL, prefix).toBeUndefined();
+        expect(statementsOf(`${prefix}Role`, 'sqs'), prefix).toEqual([]);
       }
     }
+    expect(statementsOf('ProcessingStartsStartProcessingRole', 'states')).toEqual([
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: processor },
+    ]);
+    expect(functionOf('ProcessingStartsStartProcessingFunction')?.Properties.Environment.Variables).not.toHaveProperty(
+      'PROCESSING_QUEUE_URL',
+    );
   });
 });

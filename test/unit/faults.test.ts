@@ -1,4 +1,4 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,10 +6,13 @@ import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
 import { storedRecord, validBody } from '../support/fixtures.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
 
-useMockedEnvironment({ STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor' });
+useMockedEnvironment({
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor',
+  PROCESSING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/starts',
+});
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
+const sqs = mockClient(SQSClient);
 const stored = { ...storedRecord(), pk: 't1#id-1' };
 const failure = (name: string, message = 'internal detail 10.0.0.7') => Object.assign(new Error(message), { name, $fault: 'server' });
 
@@ -25,7 +28,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   ddb.reset();
-  sfn.reset();
+  sqs.reset();
 });
 
 const one = { tenantId: 't1', id: 'id-1' };
@@ -67,10 +70,10 @@ describe('faults, with the SDK mocked', () => {
     expect(JSON.parse(result.body)).toEqual({ message: 'Service Unavailable: storage did not answer in time; retry after a pause' });
   });
 
-  it('a failed Step Functions start moves the record to error; if that write fails too, a 500', async () => {
+  it('a start the queue of starts refuses moves the record to error; if that write fails too, a 500', async () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(PutCommand).resolves({});
-    sfn.on(StartExecutionCommand).rejects(failure('ServiceUnavailable'));
+    sqs.on(SendMessageCommand).rejects(failure('ServiceUnavailable'));
     const moved = await patch(
       proxyEvent({ method: 'PATCH', resource, pathParameters: one, body: [{ op: 'replace', path: '/status', value: 'processing' }] }),
       lambdaContext('req-p'),

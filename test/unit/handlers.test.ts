@@ -83,7 +83,7 @@ describe('handlers fed API Gateway events', () => {
     const notices = output
       .written()
       .split('\n')
-      .filter((line) => line.includes('STATE_MACHINE_ARN is not set'));
+      .filter((line) => line.includes('PROCESSING_QUEUE_URL is not set'));
     expect(notices).toHaveLength(1);
   });
 

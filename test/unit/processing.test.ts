@@ -1,9 +1,9 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { executionName } from '../../lambdas/domain/processing.ts';
-import { StepFunctionsProcessingStarter } from '../../lambdas/adapters/step-functions/step-functions-processing-starter.ts';
+import { QueuedProcessingStarter } from '../../lambdas/adapters/sqs/queued-processing-starter.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
 import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';
@@ -12,8 +12,9 @@ import { dependencies, inMemoryRepository } from '../support/in-memory-repositor
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
 const EXECUTIONS = 'arn:aws:states:eu-west-1:123456789012:execution:processor';
-const sfn = mockClient(SFNClient);
-const processing = StepFunctionsProcessingStarter.forStateMachine(STATE_MACHINE, 'eu-west-1');
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/starts';
+const sqs = mockClient(SQSClient);
+const processing = QueuedProcessingStarter.forQueue(QUEUE, STATE_MACHINE, 'eu-west-1');
 const me = caller({ tenantId: 't1' });
 
 function setUp() {
@@ -23,22 +24,25 @@ function setUp() {
   return { store, deps, reported };
 }
 
-const starts = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+/** The starts the writes handed to the queue, as its consumer reads them. */
+const starts = () =>
+  sqs.commandCalls(SendMessageCommand).map((call) => {
+    expect(call.args[0].input.QueueUrl).toBe(QUEUE);
+    return JSON.parse(call.args[0].input.MessageBody as string) as Record<string, string>;
+  });
 
 beforeEach(() => {
-  sfn.reset();
-  sfn.on(StartExecutionCommand).resolves({ executionArn: 'ignored', startDate: new Date() });
+  sqs.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 
-describe('processing through Step Functions', () => {
+describe('processing starts handed to the queue of starts', () => {
   it('starts an execution with a deterministic name when a create leaves the record in processing, and records its ARN', async () => {
     const { deps, store } = setUp();
     const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
     const name = executionName('t1', record.id, 1);
     expect(name).toMatch(/^bra-[0-9a-f]{64}$/);
-    expect(starts()).toEqual([
-      { stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ tenantId: 't1', id: record.id, type: 'send renewal reminder' }) },
-    ]);
+    expect(starts()).toEqual([{ name, tenantId: 't1', id: record.id, type: 'send renewal reminder' }]);
     expect(record.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
     expect(store.records.get(record.id)?.step_function_execution_arn).toBe(`${EXECUTIONS}:${name}`);
   });
@@ -73,16 +77,9 @@ describe('processing through Step Functions', () => {
     expect(starts().map((input) => input.name)).toEqual([executionName('t1', record.id, 1), executionName('t1', record.id, 3)]);
   });
 
-  it('treats an execution that already exists for the attempt as started', async () => {
-    const { deps } = setUp();
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
-    expect(record.status).toBe('processing');
-  });
-
-  it('moves the record to error with a message when the start fails, never leaving it in processing', async () => {
+  it('moves the record to error with a message when the start cannot be queued, never leaving it in processing', async () => {
     const { deps, store, reported } = setUp();
-    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const { record } = await createBillingRunAction(deps, me, { body: validBody({ status: 'processing' }) });
     expect(record).toMatchObject({ status: 'error', sys_version: 2 });
     expect(record.error_message).toMatch(/^Processing could not start \(AccessDeniedException\); request id req-1$/);
@@ -98,13 +95,17 @@ describe('processing through Step Functions', () => {
     expect(starts()).toEqual([]);
   });
 
-  it('builds the Step Functions client on the first start, not before, and only once', async () => {
-    const built: SFNClient[] = [];
-    const starter = new StepFunctionsProcessingStarter(() => {
-      const client = new SFNClient({ region: 'eu-west-1' });
-      built.push(client);
-      return client;
-    }, STATE_MACHINE);
+  it('builds the SQS client on the first start, not before, and only once', async () => {
+    const built: SQSClient[] = [];
+    const starter = new QueuedProcessingStarter(
+      () => {
+        const client = new SQSClient({ region: 'eu-west-1' });
+        built.push(client);
+        return client;
+      },
+      QUEUE,
+      STATE_MACHINE,
+    );
     expect(starter.executionArnFor('bra-1')).toBe(`${EXECUTIONS}:bra-1`);
     expect(built).toHaveLength(0);
     const input = { tenantId: 't1', id: 'a', type: 'send renewal reminder' };

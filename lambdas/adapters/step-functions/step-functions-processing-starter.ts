@@ -1,43 +1,54 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ProcessingInput, ProcessingStarter } from '../../ports/processing-starter.ts';
+import { processorExecutions } from '../../domain/processing.ts';
+import { type ProcessingInput, type ProcessingStarter, ProcessorBusy } from '../../ports/processing-starter.ts';
 
 /**
- * Starts executions of the processor state machine with deterministic names. The Step Functions client
- * is built on the first start, not on the first request: most requests start nothing, and building a
- * client (resolving its configuration) is several milliseconds of a cold start.
+ * Errors that say Step Functions is busy, not that the start is wrong: its StartExecution bucket
+ * (`ThrottlingException`), its open executions (`ExecutionLimitExceeded`), and its own failures.
+ */
+const BUSY = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ExecutionLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+]);
+
+function isBusy(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  // No HTTP status at all: the call never got an answer (a timeout, a reset connection).
+  return BUSY.has(name ?? '') || status === undefined || status === 429 || status >= 500;
+}
+
+/**
+ * Starts executions of the processor state machine with deterministic names: the consumer of the
+ * queue of starts. The client retries in the SDK's adaptive mode (a throttled client slows its own
+ * rate of calls); a start still refused for load is a `ProcessorBusy`, which the queue tries again later.
  */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
   static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
-    return new StepFunctionsProcessingStarter(() => new SFNClient({ region }), stateMachineArn);
+    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive', maxAttempts: 5 }), stateMachineArn);
   }
 
-  private readonly createClient: () => SFNClient;
-  private client: SFNClient | undefined;
+  readonly executionArnFor: (name: string) => string;
+  readonly owns: (executionArn: string) => boolean;
+  private readonly client: SFNClient;
   private readonly stateMachineArn: string;
-  private readonly executionPrefix: string;
 
-  constructor(createClient: () => SFNClient, stateMachineArn: string) {
-    this.createClient = createClient;
+  constructor(client: SFNClient, stateMachineArn: string) {
+    this.client = client;
     this.stateMachineArn = stateMachineArn;
-    this.executionPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
-  }
-
-  executionArnFor(name: string): string {
-    return `${this.executionPrefix}${name}`;
-  }
-
-  owns(executionArn: string): boolean {
-    return executionArn.startsWith(this.executionPrefix);
+    ({ executionArnFor: this.executionArnFor, owns: this.owns } = processorExecutions(stateMachineArn));
   }
 
   async start(name: string, input: ProcessingInput): Promise<void> {
-    this.client ??= this.createClient();
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
     } catch (error) {
       // The execution of this attempt already ran (a running one with the same input is no error at all).
       if (error instanceof ExecutionAlreadyExists) return;
-      throw error;
+      throw isBusy(error) ? new ProcessorBusy(error) : error;
     }
   }
 }

@@ -19,7 +19,6 @@ import {
   StateMachineType,
   Succeed,
   TaskInput,
-  type IStateMachine,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -27,12 +26,14 @@ import { type BulkLoadStepName, bulkLoadStep } from '../../../lambdas/routes.ts'
 import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/adapters/s3/upload-keys.ts';
 import { acknowledge } from '../nag.ts';
 import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';
+import type { ProcessingStarts } from './processing-starts.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface BulkLoaderProps {
   table: ITable;
   tenantsTable: ITable;
-  processor: IStateMachine;
+  /** The queue of processing starts: the chunk step hands it the starts of the records it loads in processing. */
+  starts: ProcessingStarts;
   logRetention: RetentionDays;
   /** How many batches load at once (the Distributed Map's MaxConcurrency). */
   concurrency: number;
@@ -88,7 +89,7 @@ export class BulkLoader extends Construct {
         entry,
         handler: 'handler',
         description,
-        environment: name === 'chunk' ? { ...environment, STATE_MACHINE_ARN: props.processor.stateMachineArn } : environment,
+        environment: name === 'chunk' ? { ...environment, ...props.starts.environment } : environment,
         logRetention: props.logRetention,
         timeout: Duration.seconds(timeoutSeconds),
         invocation: 'state machine',
@@ -105,9 +106,8 @@ export class BulkLoader extends Construct {
     chunk.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']);
     // The tenant's counter: read whole (BatchGetItem) to reserve a batch's room, updated to take and give it back.
     chunk.grantTable(props.tenantsTable, ['BatchGetItem', 'UpdateItem']);
-    props.processor.grantStartExecution(chunk.role);
+    props.starts.grantEnqueue(chunk);
     finish.grantTable(props.table, ['GetItem', 'UpdateItem']);
-
     this.stateMachine = this.definition(props, { prepare, chunk, finish });
     const rule = new Rule(this, 'Uploaded', {
       description: 'A bulk load file arrived: load it',

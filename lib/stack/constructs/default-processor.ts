@@ -7,6 +7,7 @@ import {
   Condition,
   DefinitionBody,
   IntegrationPattern,
+  JitterType,
   JsonPath,
   LogLevel,
   Pass,
@@ -22,6 +23,37 @@ import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
 import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
+
+/**
+ * The errors of a write-back that say DynamoDB was busy, not that the write is wrong: retried with
+ * jittered backoff for about ten minutes rather than ending the record's processing unwritten. The
+ * optimized DynamoDB integration names its errors with the prefix `DynamoDB.` (AWS Step Functions
+ * Developer Guide, "Perform DynamoDB CRUD operations with Step Functions", exception prefix differences);
+ * `DynamoDB.AmazonDynamoDBException` is the integration's name for a DynamoDB error it has no class for.
+ */
+export const WRITE_BACK_RETRY = {
+  errors: [
+    'DynamoDB.ProvisionedThroughputExceededException',
+    'DynamoDB.ThrottlingException',
+    'DynamoDB.RequestLimitExceeded',
+    'DynamoDB.TransactionConflictException',
+    'DynamoDB.InternalServerErrorException',
+    'DynamoDB.AmazonDynamoDBException',
+  ],
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(60),
+  maxAttempts: 15,
+  jitterStrategy: JitterType.FULL,
+};
+
+/**
+ * The dispatch's errors that say EventBridge did not take the event: a `PutEvents` entry it refused
+ * (throttled or failed on its side: `EventBridge.FailedEntry`, AWS Step Functions Developer Guide,
+ * "Add EventBridge events with Step Functions") or the call itself. Retried the same way; the worker's
+ * own failures (SendTaskFailure) and the timeout are not retried: they are the outcome.
+ */
+export const DISPATCH_RETRY = { ...WRITE_BACK_RETRY, errors: ['EventBridge.FailedEntry', 'EventBridge.AmazonEventBridgeException'] };
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
 
 export interface DefaultProcessorProps {
@@ -77,7 +109,9 @@ export class DefaultProcessor extends Construct {
           }),
         },
         resultPath: JsonPath.DISCARD,
-      }).addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
+      })
+        .addRetry(WRITE_BACK_RETRY)
+        .addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
 
     const writeReported = writeBack('Write reported status', '#status = :status', {
       ':status': DynamoAttributeValue.fromString(JsonPath.stringAt('$.outcome.status')),
@@ -130,7 +164,9 @@ export class DefaultProcessor extends Construct {
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       taskTimeout: Timeout.duration(props.timeout),
       resultPath: '$.outcome',
-    }).addCatch(handleFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    })
+      .addRetry(DISPATCH_RETRY)
+      .addCatch(handleFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const known = Condition.or(...STATUSES.map((status) => Condition.stringEquals('$.outcome.status', status)));
     const outcome = new Choice(this, 'Outcome reported?')
@@ -155,7 +191,8 @@ export class DefaultProcessor extends Construct {
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(dispatch.next(outcome)),
-      timeout: props.timeout.plus(Duration.minutes(15)),
+      // The worker's time, and room for the dispatch's and a write-back's retries (a test sums them from the definition).
+      timeout: props.timeout.plus(Duration.minutes(30)),
       tracingEnabled: true,
       // Execution data would include the task token: not logged.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },

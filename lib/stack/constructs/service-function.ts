@@ -32,8 +32,8 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
-  /** How it is invoked: by API Gateway (the default), on a schedule, or as a task of a state machine. */
-  invocation?: 'api' | 'schedule' | 'state machine';
+  /** How it is invoked: by API Gateway (the default), on a schedule, as a task of a state machine, or by a queue's event source. */
+  invocation?: 'api' | 'schedule' | 'state machine' | 'queue';
 }
 
 /**
@@ -78,6 +78,8 @@ export class ServiceFunction extends Construct {
         api: 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
         'state machine':
           'Invoked synchronously by a state machine task, which retries it and catches its failure: a dead-letter queue only receives failed asynchronous invocations.',
+        queue:
+          "Invoked synchronously by an SQS event source mapping: a failed message returns to its queue and ends in the queue's own dead-letter queue; a function's dead-letter queue only receives failed asynchronous invocations.",
       }[props.invocation ?? 'api'],
     });
     acknowledge(this.role, {

@@ -1,0 +1,49 @@
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { processorExecutions } from '../../domain/processing.ts';
+import type { ProcessingInput, ProcessingStarter, QueuedStart } from '../../ports/processing-starter.ts';
+
+/**
+ * Hands each start to the queue of processing starts, whose consumer (handlers/start-processing.ts)
+ * starts the execution at the rate Step Functions allows and tries a throttled start again until it
+ * succeeds. A standard queue takes a nearly unlimited number of sends a second (Amazon SQS Developer
+ * Guide, "Amazon SQS standard queues"), so a burst of writes or a bulk load never meets the start quota
+ * here. The SQS client is built on the first start: most requests start nothing.
+ */
+export class QueuedProcessingStarter implements ProcessingStarter {
+  static forQueue(queueUrl: string, stateMachineArn: string, region: string): QueuedProcessingStarter {
+    return new QueuedProcessingStarter(() => new SQSClient({ region }), queueUrl, stateMachineArn);
+  }
+
+  readonly executionArnFor: (name: string) => string;
+  readonly owns: (executionArn: string) => boolean;
+  private readonly createClient: () => SQSClient;
+  private client: SQSClient | undefined;
+  private readonly queueUrl: string;
+
+  constructor(createClient: () => SQSClient, queueUrl: string, stateMachineArn: string) {
+    this.createClient = createClient;
+    this.queueUrl = queueUrl;
+    ({ executionArnFor: this.executionArnFor, owns: this.owns } = processorExecutions(stateMachineArn));
+  }
+
+  async start(name: string, input: ProcessingInput): Promise<void> {
+    this.client ??= this.createClient();
+    const message: QueuedStart = { name, ...input };
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+  }
+}
+
+/** A message's start, as `start` sent it; undefined for a body that is not one. */
+export function queuedStartOf(body: string): QueuedStart | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const fields = ['name', 'tenantId', 'id', 'type'] as const;
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const start = parsed as Record<string, unknown>;
+  if (!fields.every((field) => typeof start[field] === 'string' && start[field] !== '')) return undefined;
+  return { name: start.name as string, tenantId: start.tenantId as string, id: start.id as string, type: start.type as string };
+}

@@ -1,0 +1,91 @@
+import { Duration, Names } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { PROCESSING_STARTS } from '../../../lambdas/routes.ts';
+import { acknowledge } from '../nag.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface ProcessingStartsProps {
+  processor: IStateMachine;
+  table: ITable;
+  tenantsTable: ITable;
+  logRetention: RetentionDays;
+}
+
+/**
+ * Deliveries of one start before it goes to the dead-letter queue: each at least the visibility timeout
+ * (3 minutes) apart, so a start is tried for 5 hours and more, through any throttling Step Functions
+ * keeps up (AWS recommends at least 5 for a Lambda event source: "Using Lambda with Amazon SQS").
+ */
+export const MAX_DELIVERIES = 100;
+
+/**
+ * The queue of processing starts (SPEC 2.3 and 7): the writes hand each start to it, and its consumer
+ * starts the executions at the rate Step Functions takes, at most `maxConcurrency` invocations of
+ * `batchSize` starts at once (`PROCESSING_STARTS`); a start refused for load goes back to the queue
+ * (a partial batch response) and is delivered again after the visibility timeout.
+ */
+export class ProcessingStarts extends Construct {
+  readonly queue: Queue;
+  readonly deadLetters: Queue;
+  readonly starter: ServiceFunction;
+  /** What a writer needs to hand over a start: the processor, for the execution's ARN, and the queue. */
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: ProcessingStartsProps) {
+    super(scope, id);
+    const timeout = Duration.seconds(PROCESSING_STARTS.timeoutSeconds);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const lastStop =
+      'It is the dead-letter queue of the queue of starts: its messages are alarmed on, and moved back to the queue by the operator.';
+    acknowledge(this.deadLetters, { 'AwsSolutions-SQS3': lastStop, 'Serverless-SQSRedrivePolicy': lastStop });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS: "set the source queue's visibility timeout to at least six times the timeout that you configure on your function".
+      visibilityTimeout: Duration.seconds(6 * PROCESSING_STARTS.timeoutSeconds),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_DELIVERIES },
+    });
+    this.starter = new ServiceFunction(this, 'StartProcessing', {
+      entry: PROCESSING_STARTS.entry,
+      description: 'Starts the processor executions the writes queued, at the rate Step Functions takes',
+      logRetention: props.logRetention,
+      timeout,
+      invocation: 'queue',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TENANTS_TABLE_NAME: props.tenantsTable.tableName,
+        STATE_MACHINE_ARN: props.processor.stateMachineArn,
+      },
+    });
+    props.processor.grantStartExecution(this.starter.role);
+    // A start refused for good: the record is read, and moved to error on the condition of its version.
+    this.starter.grantTable(props.table, ['GetItem', 'PutItem']);
+    const source = new SqsEventSource(this.queue, {
+      batchSize: PROCESSING_STARTS.batchSize,
+      maxConcurrency: PROCESSING_STARTS.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    this.starter.function.addEventSource(source);
+    acknowledge(this.starter.function.node.findChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`), {
+      'Serverless-LambdaEventSourceMappingDestination':
+        "An SQS event source takes no on-failure destination (those are for stream and Kafka sources): a start failing every delivery goes to the queue's dead-letter queue.",
+    });
+    this.environment = { STATE_MACHINE_ARN: props.processor.stateMachineArn, PROCESSING_QUEUE_URL: this.queue.queueUrl };
+  }
+
+  /** A writer may send starts to the queue, and nothing else. */
+  grantEnqueue(fn: ServiceFunction): void {
+    // Not grantSendMessages, which adds GetQueueAttributes and GetQueueUrl: the writers have the queue's URL.
+    this.queue.grant(fn.role, 'sqs:SendMessage');
+  }
+}

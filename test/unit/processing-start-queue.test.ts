@@ -1,0 +1,115 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { queuedStartOf } from '../../lambdas/adapters/sqs/queued-processing-starter.ts';
+import { StepFunctionsProcessingStarter } from '../../lambdas/adapters/step-functions/step-functions-processing-starter.ts';
+import { METRIC } from '../../lambdas/domain/metric-names.ts';
+import { executionName } from '../../lambdas/domain/processing.ts';
+import { STARTER_PRINCIPAL, startQueuedProcessing } from '../../lambdas/use-cases/start-queued-processing.ts';
+import { storedRecord } from '../support/fixtures.ts';
+import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
+import { useMockedEnvironment } from '../support/mocked-environment.ts';
+
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
+const sfn = mockClient(SFNClient);
+const processor = StepFunctionsProcessingStarter.forStateMachine(STATE_MACHINE, 'eu-west-1');
+const NAME = executionName('t1', 'id-1', 1);
+const START = { name: NAME, tenantId: 't1', id: 'id-1', type: 'send renewal reminder' };
+const refusal = (name: string, httpStatusCode: number | undefined) =>
+  Object.assign(new Error(name), { name, $metadata: httpStatusCode === undefined ? {} : { httpStatusCode } });
+
+/** A record in processing for the queued execution, and the starter's dependencies on it. */
+function setUp(record = storedRecord({ status: 'processing', step_function_execution_arn: processor.executionArnFor(NAME) })) {
+  const store = inMemoryRepository({ tenant: 't1', records: [record] });
+  const counted: string[] = [];
+  const deps = { ...dependencies(store.repository, { count: (metric) => counted.push(metric) }), processor };
+  return { store, deps, counted };
+}
+
+beforeEach(() => sfn.reset());
+
+describe('the consumer of the queue of processing starts', () => {
+  it('starts the execution the message names, with its input, and counts it', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: processor.executionArnFor(NAME), startDate: new Date() });
+    const { deps, counted } = setUp();
+    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('started');
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineArn: STATE_MACHINE, name: NAME, input: JSON.stringify({ tenantId: 't1', id: 'id-1', type: 'send renewal reminder' }) },
+    ]);
+    expect(counted).toEqual([METRIC.processingStarts]);
+  });
+
+  it('takes an execution that already ran for the attempt as started: one execution per record version', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: { httpStatusCode: 400 } }));
+    expect(await startQueuedProcessing(setUp().deps, START, 'r-1')).toBe('started');
+  });
+
+  it.each([
+    ['ThrottlingException', 400],
+    ['ExecutionLimitExceeded', 400],
+    ['ServiceUnavailable', 503],
+    ['InternalServerError', 500],
+    ['TimeoutError', undefined],
+  ])('leaves a start refused with %s to a later delivery, and the record as it was', async (name, status) => {
+    sfn.on(StartExecutionCommand).rejects(refusal(name, status));
+    const { deps, store, counted } = setUp();
+    const before = structuredClone(store.records.get('id-1'));
+    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('later');
+    expect(store.records.get('id-1')).toEqual(before);
+    expect(counted).toEqual([METRIC.processingStartsDeferred]);
+  });
+
+  it('moves the record to error when the start is refused for good, while it still waits for this execution', async () => {
+    sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
+    const { deps, store, counted } = setUp();
+    expect(await startQueuedProcessing(deps, START, 'r-9')).toBe('failed');
+    expect(store.records.get('id-1')).toMatchObject({
+      status: 'error',
+      sys_version: 2,
+      error_message: 'Processing could not start (StateMachineDoesNotExist); request id r-9',
+      sys_last_modified_by_id: STARTER_PRINCIPAL,
+    });
+    expect(counted).toEqual([METRIC.processingStartFailures]);
+  });
+
+  it.each([
+    ['left processing', { status: 'completed' as const }],
+    ['started another attempt', { step_function_execution_arn: processor.executionArnFor(executionName('t1', 'id-1', 3)) }],
+  ])('leaves a record that %s meanwhile alone when its old start is refused', async (_, change) => {
+    sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
+    const record = storedRecord({ status: 'processing', step_function_execution_arn: processor.executionArnFor(NAME), ...change });
+    const { deps, store } = setUp(record);
+    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('superseded');
+    expect(store.records.get('id-1')).toEqual(record);
+  });
+
+  it('reads back exactly the starts the writers send, and nothing else', () => {
+    expect(queuedStartOf(JSON.stringify(START))).toEqual(START);
+    for (const body of ['', 'null', '[]', '{}', JSON.stringify({ ...START, id: 1 }), JSON.stringify({ ...START, name: '' })]) {
+      expect(queuedStartOf(body), body).toBeUndefined();
+    }
+  });
+
+  it('answers the queue with the throttled messages only: started ones and ones that are no start are done', async () => {
+    useMockedEnvironment({ STATE_MACHINE_ARN: STATE_MACHINE });
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: 'arn', startDate: new Date() })
+      .on(StartExecutionCommand, { name: 'bra-throttled' })
+      .rejects(refusal('ThrottlingException', 400));
+    const { handler } = await import('../../lambdas/handlers/start-processing.ts');
+    const message = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
+    const answer = await handler(
+      {
+        Records: [
+          message('m-1', JSON.stringify(START)),
+          message('m-2', JSON.stringify({ ...START, name: 'bra-throttled' })),
+          message('m-3', 'not a start'),
+        ],
+      },
+      { awsRequestId: 'r-1', functionName: 'starter' } as Context,
+    );
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
+  });
+});
