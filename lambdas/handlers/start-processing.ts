@@ -5,6 +5,9 @@ import { invocation } from '../invocation.ts';
 import { PROCESSING_STARTS } from '../routes.ts';
 import { startQueuedProcessing } from '../use-cases/start-queued-processing.ts';
 
+/** How long before its timeout the starter gives up the starts still waiting. */
+const STOP_BEFORE_END_MS = 5_000;
+
 /**
  * The consumer of the queue of processing starts (an SQS event source with partial batch responses):
  * it starts each message's execution; a start the processor was too busy for is answered as a failed
@@ -17,6 +20,9 @@ export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResp
     context,
     async () => {
       const deps = startDependencies();
+      // A start still waiting on Step Functions (or on the client's own pacing) this close to the timeout
+      // is given up as busy: the function answers in time, and only those starts come back.
+      const signal = AbortSignal.timeout(Math.max(context.getRemainingTimeInMillis() - STOP_BEFORE_END_MS, 0));
       const outcomes = await Promise.all(
         event.Records.map(async (message) => {
           const start = queuedStartOf(message.body);
@@ -24,7 +30,7 @@ export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResp
             logger.error('not a processing start: dropped', { messageId: message.messageId });
             return { message, outcome: 'dropped' as const };
           }
-          return { message, outcome: await startQueuedProcessing(deps, start, context.awsRequestId) };
+          return { message, outcome: await startQueuedProcessing(deps, start, { requestId: context.awsRequestId, signal }) };
         }),
       );
       const later = outcomes.filter(({ outcome }) => outcome === 'later');

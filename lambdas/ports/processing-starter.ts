@@ -15,7 +15,8 @@ export interface ProcessingStarter {
   executionArnFor(name: string): string;
   /** Whether an ARN names an execution of this processor. */
   owns(executionArn: string): boolean;
-  start(name: string, input: ProcessingInput): Promise<void>;
+  /** Starts the execution; `signal` gives up on it (as busy) when the caller runs out of time. */
+  start(name: string, input: ProcessingInput, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 /**

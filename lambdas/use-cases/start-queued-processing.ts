@@ -18,14 +18,18 @@ export type StartDependencies = ActionDependencies & { processor: ProcessingStar
 export type StartOutcome = 'started' | 'later' | 'failed' | 'superseded';
 
 /**
- * Starts one queued execution. Throttling never marks a record `error`: a busy processor leaves the
- * start to a later delivery. A start refused for good moves the record to `error`, but only while the
+ * Starts one queued execution. Throttling never marks a record `error`: a busy processor (or a start
+ * given up because the invocation's time ran out) leaves the start to a later delivery. A start refused for good moves the record to `error`, but only while the
  * record is still in processing for this very execution.
  */
-export async function startQueuedProcessing(deps: StartDependencies, start: QueuedStart, requestId: string): Promise<StartOutcome> {
+export async function startQueuedProcessing(
+  deps: StartDependencies,
+  start: QueuedStart,
+  invocation: { requestId: string; signal?: AbortSignal },
+): Promise<StartOutcome> {
   const { name, ...input } = start;
   try {
-    await deps.processor.start(name, input);
+    await deps.processor.start(name, input, { ...(invocation.signal && { signal: invocation.signal }) });
     deps.count(METRIC.processingStarts);
     return 'started';
   } catch (error) {
@@ -40,7 +44,7 @@ export async function startQueuedProcessing(deps: StartDependencies, start: Queu
       tenantId: start.tenantId,
       sourceIp: '-',
       userAgent: 'processing start queue',
-      requestId,
+      requestId: invocation.requestId,
     };
     await recordStartFailure(deps, caller, record, error);
     return 'failed';

@@ -33,7 +33,7 @@ describe('the consumer of the queue of processing starts', () => {
   it('starts the execution the message names, with its input, and counts it', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: processor.executionArnFor(NAME), startDate: new Date() });
     const { deps, counted } = setUp();
-    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('started');
+    expect(await startQueuedProcessing(deps, START, { requestId: 'r-1' })).toBe('started');
     expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
       { stateMachineArn: STATE_MACHINE, name: NAME, input: JSON.stringify({ tenantId: 't1', id: 'id-1', type: 'send renewal reminder' }) },
     ]);
@@ -42,7 +42,7 @@ describe('the consumer of the queue of processing starts', () => {
 
   it('takes an execution that already ran for the attempt as started: one execution per record version', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: { httpStatusCode: 400 } }));
-    expect(await startQueuedProcessing(setUp().deps, START, 'r-1')).toBe('started');
+    expect(await startQueuedProcessing(setUp().deps, START, { requestId: 'r-1' })).toBe('started');
   });
 
   it.each([
@@ -55,7 +55,7 @@ describe('the consumer of the queue of processing starts', () => {
     sfn.on(StartExecutionCommand).rejects(refusal(name, status));
     const { deps, store, counted } = setUp();
     const before = structuredClone(store.records.get('id-1'));
-    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('later');
+    expect(await startQueuedProcessing(deps, START, { requestId: 'r-1' })).toBe('later');
     expect(store.records.get('id-1')).toEqual(before);
     expect(counted).toEqual([METRIC.processingStartsDeferred]);
   });
@@ -63,7 +63,7 @@ describe('the consumer of the queue of processing starts', () => {
   it('moves the record to error when the start is refused for good, while it still waits for this execution', async () => {
     sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
     const { deps, store, counted } = setUp();
-    expect(await startQueuedProcessing(deps, START, 'r-9')).toBe('failed');
+    expect(await startQueuedProcessing(deps, START, { requestId: 'r-9' })).toBe('failed');
     expect(store.records.get('id-1')).toMatchObject({
       status: 'error',
       sys_version: 2,
@@ -80,7 +80,7 @@ describe('the consumer of the queue of processing starts', () => {
     sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
     const record = storedRecord({ status: 'processing', step_function_execution_arn: processor.executionArnFor(NAME), ...change });
     const { deps, store } = setUp(record);
-    expect(await startQueuedProcessing(deps, START, 'r-1')).toBe('superseded');
+    expect(await startQueuedProcessing(deps, START, { requestId: 'r-1' })).toBe('superseded');
     expect(store.records.get('id-1')).toEqual(record);
   });
 
@@ -108,7 +108,7 @@ describe('the consumer of the queue of processing starts', () => {
           message('m-3', 'not a start'),
         ],
       },
-      { awsRequestId: 'r-1', functionName: 'starter' } as Context,
+      { awsRequestId: 'r-1', functionName: 'starter', getRemainingTimeInMillis: () => 30_000 } as unknown as Context,
     );
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
   });

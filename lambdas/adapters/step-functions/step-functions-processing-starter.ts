@@ -23,12 +23,13 @@ function isBusy(error: unknown): boolean {
 
 /**
  * Starts executions of the processor state machine with deterministic names: the consumer of the
- * queue of starts. The client retries in the SDK's adaptive mode (a throttled client slows its own
- * rate of calls); a start still refused for load is a `ProcessorBusy`, which the queue tries again later.
+ * queue of starts. The client makes the SDK's three attempts in its adaptive mode (a throttled client
+ * slows its own rate of calls, across the invocations of its environment); a start still refused for
+ * load, or given up for time (`signal`), is a `ProcessorBusy`, which the queue tries again later.
  */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
   static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
-    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive', maxAttempts: 5 }), stateMachineArn);
+    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive' }), stateMachineArn);
   }
 
   readonly executionArnFor: (name: string) => string;
@@ -42,9 +43,11 @@ export class StepFunctionsProcessingStarter implements ProcessingStarter {
     ({ executionArnFor: this.executionArnFor, owns: this.owns } = processorExecutions(stateMachineArn));
   }
 
-  async start(name: string, input: ProcessingInput): Promise<void> {
+  async start(name: string, input: ProcessingInput, options: { signal?: AbortSignal } = {}): Promise<void> {
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }), {
+        ...(options.signal && { abortSignal: options.signal }),
+      });
     } catch (error) {
       // The execution of this attempt already ran (a running one with the same input is no error at all).
       if (error instanceof ExecutionAlreadyExists) return;
