@@ -227,6 +227,8 @@ export const bulkLoadStep = (step: BulkLoadStepName) =>
   BULK_LOAD_STEPS.find((candidate) => candidate.step === step) as (typeof BULK_LOAD_STEPS)[number];
 /** The scheduled sweep of records stuck in processing: a function of the stack, not an API operation. */
 export const SWEEP_ENTRY = 'lambdas/handlers/sweep-stuck-processing.ts';
+/** The sweep's schedule: a run of at most `timeoutMinutes` every `everyMinutes` (lib/stack/processing-sweep.ts). */
+export const SWEEP_SCHEDULE = { timeoutMinutes: 5, everyMinutes: 15 } as const;
 /**
  * The consumer of the queue of processing starts: a function of the stack, not an API operation. Its
  * queue hands it batches of `batchSize` starts, at most `maxConcurrency` invocations at once.

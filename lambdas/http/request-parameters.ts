@@ -11,15 +11,17 @@ export const consistentReadParameter = z.pipe(
   z.transform((value) => value === 'true'),
 );
 
-const LIMIT = 'must be an integer from 1 to 1000';
+/** A list page's `limit`: at most `max` items, `default` when the client gives none. */
+export const LIST_LIMITS = { default: 100, max: 1000 } as const;
+const LIMIT = `must be an integer from 1 to ${LIST_LIMITS.max}`;
 const limitParameter = z.pipe(
   z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,4}$/, { error: LIMIT })),
-      z.pipe(z.transform(Number), z.int().check(z.minimum(1, { error: LIMIT }), z.maximum(1000, { error: LIMIT }))),
+      z.pipe(z.transform(Number), z.int().check(z.minimum(1, { error: LIMIT }), z.maximum(LIST_LIMITS.max, { error: LIMIT }))),
     ),
   ),
-  z.transform((value) => value ?? 100),
+  z.transform((value) => value ?? LIST_LIMITS.default),
 );
 
 export const listQuery = z.object({

@@ -8,9 +8,9 @@ import type { StuckRecords } from '../ports/stuck-records.ts';
 
 export const SWEEPER_PRINCIPAL = 'billing-run-actions-sweeper';
 /** Records read per page; a run reads page after page until the backlog is done or its time is. */
-const RECORDS_PER_PAGE = 500;
+export const RECORDS_PER_PAGE = 500;
 /** After its first page, a run starts no page with less than this left of its function's time (a page of 500 writes takes seconds). */
-const PAGE_MARGIN_MS = 60_000;
+export const PAGE_MARGIN_MS = 60_000;
 
 export interface SweepDependencies {
   repository: BillingRunActionRepository;

@@ -2,7 +2,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { SWEEP_ENTRY, SWEEP_SCHEDULE } from '../../lambdas/routes.ts';
 import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ServiceFunction } from './constructs/service-function.ts';
@@ -21,7 +21,7 @@ export function scheduleSweep(
     description: 'Moves records stuck in processing past the processor timeout to error',
     logRetention: props.logRetention,
     invocation: 'schedule',
-    timeout: Duration.minutes(5),
+    timeout: Duration.minutes(SWEEP_SCHEDULE.timeoutMinutes),
     environment: {
       TABLE_NAME: props.table.tableName,
       TENANTS_TABLE_NAME: props.tenantsTable.tableName,
@@ -31,7 +31,7 @@ export function scheduleSweep(
   sweeper.grantTable(props.table, ['Query', 'PutItem'], [PROCESSING_INDEX.indexName]);
   const schedule = new Rule(stack, 'SweepSchedule', {
     description: 'Runs the sweep of records stuck in processing',
-    schedule: Schedule.rate(Duration.minutes(15)),
+    schedule: Schedule.rate(Duration.minutes(SWEEP_SCHEDULE.everyMinutes)),
     targets: [new LambdaFunction(sweeper.function, { retryAttempts: 2 })],
   });
   acknowledge(schedule, {

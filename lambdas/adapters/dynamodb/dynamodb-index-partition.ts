@@ -38,6 +38,9 @@ export async function readIndexPartition(
   return items;
 }
 
+/** What a merged read asks each partition for: its part of what is left, and one more where there are several (the merge may take more from one). */
+export const partitionShare = (left: number, partitions: number): number => Math.ceil(left / partitions) + (partitions > 1 ? 1 : 0);
+
 /** One partition of a merged read: what was read of it and not yet handed out, and where it goes on. */
 interface PartitionCursor {
   partition: string;
@@ -62,8 +65,7 @@ export async function readMergedPartitions(
     afterId?: string;
   },
 ): Promise<Item[]> {
-  // Each partition's part of what is left, and one more where there are several (the merge may take more from one).
-  const share = (left: number) => Math.ceil(left / read.partitions.length) + (read.partitions.length > 1 ? 1 : 0);
+  const share = (left: number) => partitionShare(left, read.partitions.length);
   const fill = async (cursor: PartitionCursor, count: number): Promise<void> => {
     const page = await client.send(
       new QueryCommand({

@@ -1,0 +1,39 @@
+import { PROCESSING_STARTS } from '../../../lambdas/routes.ts';
+import type { ModelInput } from './inputs.ts';
+import { LOOKUPS, itemUnits, loadUnits } from './writes.ts';
+
+/**
+ * Write units of the default processor's write-back (one UpdateItem of the record): the item, every
+ * lookup index's entry written again (the indexes project all attributes, and the write-back changes
+ * some), and the record's entry in the processing index removed.
+ */
+export const writeBackUnits = (input: ModelInput): number => itemUnits(input) * (1 + LOOKUPS + 1);
+
+/**
+ * Dollars for the large load at us-east-1 list prices, without processing (its write requests) and
+ * with every line left in processing: the processing index entry at load, the write-back, the
+ * execution's state transitions, its event, the queue's requests and the starter's invocations. The
+ * load's own S3 requests, step functions and Distributed Map are in neither.
+ */
+export function costFigures(input: ModelInput) {
+  const lines = input.largeLoadLines;
+  const { prices } = input;
+  const perMillion = (count: number, price: number) => (count * price) / 1_000_000;
+  const invocations = lines / PROCESSING_STARTS.batchSize;
+  // A start is one SendMessage; the starter's source receives and deletes a batch at a time.
+  const queueRequests = lines * (1 + 2 / PROCESSING_STARTS.batchSize);
+  const parts = {
+    dynamoDb: perMillion(lines * (loadUnits(input, 1) + writeBackUnits(input)), prices.dynamoWritesPerMillion),
+    stepFunctions: (lines * input.processorTransitions * prices.stateTransitionsPerThousand) / 1000,
+    eventBridge: perMillion(lines, prices.eventsPerMillion),
+    sqs: perMillion(queueRequests, prices.queueRequestsPerMillion),
+    lambda:
+      perMillion(invocations, prices.lambdaRequestsPerMillion) +
+      invocations * (input.starterInvocationMs / 1000) * (input.starterMemoryMb / 1024) * prices.lambdaGbSecond,
+  };
+  return {
+    withoutProcessing: perMillion(lines * loadUnits(input, 0), prices.dynamoWritesPerMillion),
+    withProcessing: Object.values(parts).reduce((sum, part) => sum + part, 0),
+    parts,
+  };
+}

@@ -1,0 +1,108 @@
+import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
+import { AWS_CAPACITY } from '../../local/capacity/settings.ts';
+
+/** A token bucket: `burst` at once, refilled at `perSecond`. */
+interface Bucket {
+  burst: number;
+  perSecond: number;
+}
+
+/**
+ * The capacity model's inputs: AWS's published limits and prices, the design's own settings where
+ * they are not read from the code, and the assumptions AWS publishes nothing for, each named as one.
+ */
+export interface ModelInput {
+  /** A record's item size in bytes (its index entries project all of it). */
+  recordBytes: number;
+  /** Write units a second the table, and each GSI, take at once (a new on-demand table: 4,000). */
+  warmWriteUnits: number;
+  /** Write units a second one partition key value takes (1,000). */
+  partitionWriteUnits: number;
+  /** The share of loaded lines left in `processing` (they are also written to the sparse processing index). */
+  processingShare: number;
+  /** The SDK's attempts of a call (its default). */
+  sdkAttempts: number;
+  /** How long a transaction holds its items: its own time (an assumption: DynamoDB does not publish it) plus the hold after it (the emulator's 10 ms). */
+  transactionBusyMs: number;
+  /** The warm throughput raised through context (`-c warmWriteUnits=<n>`) for the fastest loads. */
+  raisedWarmWriteUnits: number;
+  /** The tenant's creates a second (the premium tier's rate). */
+  tenantCreatesPerSecond: number;
+  /** Attempts a create's transaction makes when it meets another on its counter shard (the repository's schedule). */
+  createAttempts: number;
+  /** Lines of the large load, of one billing run (also the billing run a list walks, and the load whose processing is costed). */
+  largeLoadLines: number;
+  /** Lines of the small load, of one billing run (also each tenant's load when several load at once). */
+  smallLoadLines: number;
+  /** Tenants loading at once on one new table, each a small load of one billing run of its own. */
+  concurrentLoads: number;
+  /** A list page's size in the walk of a billing run (the largest `limit` a list takes). */
+  listPageLimit: number;
+  /** An assumption: the time of one list page of `listPageLimit` for one client (request, 16 Queries at once, the answer's transfer). */
+  listPageMs: number;
+  /** An assumption: the time of one `StartExecution` call (the starter makes a batch's calls at once). */
+  startMs: number;
+  /**
+   * Step Functions' `StartExecution` token bucket (Step Functions Developer Guide, "Step Functions
+   * service quotas", quotas related to API action throttling): in the largest regions (us-east-1,
+   * us-west-2, eu-west-1) and elsewhere.
+   */
+  startBuckets: { largest: Bucket; elsewhere: Bucket };
+  /** An assumption: the time the sweep takes for one record (its conditional put, one after another). */
+  sweepRecordMs: number;
+  /** State transitions of one execution of the default processor with a reported outcome: dispatch and wait, the outcome's choice, one write-back (lib/stack/constructs/default-processor.ts). */
+  processorTransitions: number;
+  /** An assumption: the billed time of one starter invocation (a batch's starts at once, and the function's own work). */
+  starterInvocationMs: number;
+  /** The starter's memory (ServiceFunction's default, 1,024 MB). */
+  starterMemoryMb: number;
+  /** List prices in us-east-1, without free tiers. */
+  prices: {
+    /** DynamoDB on demand, per million write request units (aws.amazon.com/dynamodb/pricing/on-demand/). */
+    dynamoWritesPerMillion: number;
+    /** DynamoDB on demand, per million read request units (same page). */
+    dynamoReadsPerMillion: number;
+    /** Step Functions Standard, per 1,000 state transitions (aws.amazon.com/step-functions/pricing/). */
+    stateTransitionsPerThousand: number;
+    /** EventBridge, per million custom events published (aws.amazon.com/eventbridge/pricing/). */
+    eventsPerMillion: number;
+    /** SQS standard queue, per million requests (aws.amazon.com/sqs/pricing/). */
+    queueRequestsPerMillion: number;
+    /** Lambda, per million requests (aws.amazon.com/lambda/pricing/). */
+    lambdaRequestsPerMillion: number;
+    /** Lambda on Arm (the functions' architecture), per GB-second (same page, first tier). */
+    lambdaGbSecond: number;
+  };
+}
+
+export const MODEL_DEFAULTS: ModelInput = {
+  recordBytes: 1_500,
+  warmWriteUnits: AWS_CAPACITY.tableWriteUnits,
+  partitionWriteUnits: AWS_CAPACITY.partitionWriteUnits,
+  processingShare: 0,
+  sdkAttempts: 3,
+  transactionBusyMs: 25,
+  raisedWarmWriteUnits: 12_000,
+  tenantCreatesPerSecond: 200,
+  createAttempts: 8,
+  largeLoadLines: 1_000_000,
+  smallLoadLines: 100_000,
+  concurrentLoads: 10,
+  listPageLimit: LIST_LIMITS.max,
+  listPageMs: 200,
+  startMs: 50,
+  startBuckets: { largest: { burst: 1_300, perSecond: 300 }, elsewhere: { burst: 800, perSecond: 150 } },
+  sweepRecordMs: 10,
+  processorTransitions: 3,
+  starterInvocationMs: 100,
+  starterMemoryMb: 1_024,
+  prices: {
+    dynamoWritesPerMillion: 0.625,
+    dynamoReadsPerMillion: 0.125,
+    stateTransitionsPerThousand: 0.025,
+    eventsPerMillion: 1,
+    queueRequestsPerMillion: 0.4,
+    lambdaRequestsPerMillion: 0.2,
+    lambdaGbSecond: 0.000_013_333_4,
+  },
+};

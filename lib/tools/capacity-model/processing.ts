@@ -1,0 +1,45 @@
+import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
+import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
+import type { ModelInput } from './inputs.ts';
+
+/**
+ * Minutes to start `count` executions from a queue that holds them all: the starter goes at its
+ * ceiling while the bucket's burst lasts (it drains at the ceiling less the refill), then at the refill.
+ */
+export function minutesToStart(count: number, bucket: { burst: number; perSecond: number }, ceiling: number): number {
+  if (ceiling <= bucket.perSecond) return count / ceiling / 60;
+  const burstSeconds = bucket.burst / (ceiling - bucket.perSecond);
+  if (count <= ceiling * burstSeconds) return count / ceiling / 60;
+  // burstSeconds at the ceiling, then the rest at the refill: (count - ceiling * t) / refill + t, which is (count - burst) / refill.
+  return (count - bucket.burst) / bucket.perSecond / 60;
+}
+
+/**
+ * Processing starts: the writes queue them; the starter takes `batchSize` at a time, at most
+ * `maxConcurrency` invocations at once, and makes a batch's starts at once; a start Step Functions
+ * throttles goes back to the queue. The large load, every line left in processing.
+ */
+export function startFigures(input: ModelInput) {
+  const ceiling = (PROCESSING_STARTS.maxConcurrency * PROCESSING_STARTS.batchSize * 1000) / input.startMs;
+  const { largest, elsewhere } = input.startBuckets;
+  return {
+    starterCeiling: ceiling,
+    largestPerSecond: Math.min(largest.perSecond, ceiling),
+    elsewherePerSecond: Math.min(elsewhere.perSecond, ceiling),
+    largestMinutes: minutesToStart(input.largeLoadLines, largest, ceiling),
+    elsewhereMinutes: minutesToStart(input.largeLoadLines, elsewhere, ceiling),
+  };
+}
+
+/**
+ * The sweep, with a backlog: a run of the function's time reads pages of `RECORDS_PER_PAGE` and puts
+ * each record one after another; after each page it starts another only while `PAGE_MARGIN_MS` is left.
+ */
+export function sweepFigures(input: ModelInput) {
+  const runMs = SWEEP_SCHEDULE.timeoutMinutes * 60_000;
+  const pageMs = RECORDS_PER_PAGE * input.sweepRecordMs;
+  // The first page always; after page k (k page times gone), another while the margin is left.
+  const pages = Math.min(Math.floor((runMs - PAGE_MARGIN_MS) / pageMs) + 1, Math.floor(runMs / pageMs));
+  const perRun = pages * RECORDS_PER_PAGE;
+  return { perRun, perHour: perRun * (60 / SWEEP_SCHEDULE.everyMinutes) };
+}

@@ -1,0 +1,138 @@
+import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
+import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
+import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
+import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { costFigures, writeBackUnits } from './costs.ts';
+import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
+import { startFigures, sweepFigures } from './processing.ts';
+import { listPageReadUnits, listWalkFigures } from './reads.ts';
+import { LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './writes.ts';
+
+/**
+ * docs/capacity.md's table of figures, rendered from the model: `npm run capacity-model` writes it
+ * between the two markers, and a test fails when the doc holds another.
+ */
+const START = '<!-- capacity-model:start -->';
+const END = '<!-- capacity-model:end -->';
+
+/** A figure as the doc gives it: en-US thousands separators, a fixed number of decimals. */
+const shown = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The rows: a label and a value as shown. */
+function rows(input: ModelInput): [string, string][] {
+  const w = writeFigures(input);
+  const list = listWalkFigures(input);
+  const starts = startFigures(input);
+  const sweep = sweepFigures(input);
+  const costs = costFigures(input);
+  const large = shown(input.largeLoadLines);
+  const small = shown(input.smallLoadLines);
+  const loads = input.concurrentLoads;
+  const { largest, elsewhere } = input.startBuckets;
+  return [
+    [`write units per record (its item, and its entry in each of the ${LOOKUPS} lookup indexes)`, shown(w.unitsPerRecord)],
+    ['records a second a new table takes (each index takes as many of its own)', shown(w.recordsPerSecond)],
+    ['lines a second one index key value takes', shown(w.oneKeyLinesPerSecond)],
+    [
+      `lines a second of a load of one billing run (its index entries over ${RUN_SHARDS} shards; the table's warm throughput)`,
+      shown(w.oneRunLinesPerSecond),
+    ],
+    [`minutes for ${large} lines of one billing run`, shown(w.largeOneRunMinutes, 1)],
+    [
+      `the same with the table's warm throughput raised (\`-c warmWriteUnits=${input.raisedWarmWriteUnits}\`)`,
+      shown(w.largeOneRunRaisedMinutes, 1),
+    ],
+    [`minutes for ${large} lines spread over many billing runs`, shown(w.largeSpreadMinutes, 1)],
+    [`minutes for ${small} lines of one billing run`, shown(w.smallOneRunMinutes, 1)],
+    [
+      `lines a second of each of ${loads} tenants' loads at once on one new table (one billing run each; they share the table's and each index's warm throughput)`,
+      shown(w.concurrentLoadLinesPerSecond),
+    ],
+    [`minutes until all ${loads} loads of ${small} lines are done`, shown(w.concurrentLoadsMinutes, 1)],
+    [`dollars of write requests for ${large} lines (us-east-1, on demand)`, shown(w.largeLoadDollars, 2)],
+    ['attempts the SDK makes of a throttled call', shown(w.sdkAttempts)],
+    [
+      `creates a second one tenant's counter takes (${COUNTER_SHARDS} shards, one transaction at a time each, ${input.transactionBusyMs} ms busy)`,
+      shown(w.tenantCreatesCeiling),
+    ],
+    [
+      `percent of a premium tenant's ${input.tenantCreatesPerSecond} creates a second that succeed (${input.createAttempts} attempts each)`,
+      shown(w.tenantCreateSuccess * 100, 3),
+    ],
+    [
+      `read units of a list page of ${LIST_LIMITS.default} (the default \`limit\`; ${RUN_SHARDS} Queries, eventually consistent)`,
+      shown(listPageReadUnits(input, LIST_LIMITS.default), 1),
+    ],
+    [`read units of a list page of ${shown(input.listPageLimit)} (the largest \`limit\`)`, shown(list.pageReadUnits, 1)],
+    [`pages to list ${large} records of one billing run to the end`, shown(list.pages)],
+    ['read units of that list', shown(list.readUnits)],
+    ['dollars of read requests for that list (us-east-1, on demand)', shown(list.dollars, 3)],
+    [`minutes for that list (one client, page after page, ${input.listPageMs} ms a page)`, shown(list.minutes, 1)],
+    [
+      `processing starts a second the starter can make (${PROCESSING_STARTS.maxConcurrency} invocations of ${PROCESSING_STARTS.batchSize} starts at once, ${input.startMs} ms a start)`,
+      shown(starts.starterCeiling),
+    ],
+    [
+      `processing starts a second in the largest regions (a bucket of ${shown(largest.burst)}, ${largest.perSecond} a second)`,
+      shown(starts.largestPerSecond),
+    ],
+    [`the same elsewhere (a bucket of ${shown(elsewhere.burst)}, ${elsewhere.perSecond} a second)`, shown(starts.elsewherePerSecond)],
+    [`minutes to start the executions of ${large} lines loaded in processing, largest regions`, shown(starts.largestMinutes, 1)],
+    ['the same elsewhere', shown(starts.elsewhereMinutes, 1)],
+    [
+      `records one sweep run moves (${SWEEP_SCHEDULE.timeoutMinutes} minutes, pages of ${RECORDS_PER_PAGE}, no page begun with under ${PAGE_MARGIN_MS / 1000} s left, ${input.sweepRecordMs} ms a record)`,
+      shown(sweep.perRun),
+    ],
+    [`records the sweep moves an hour (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes)`, shown(sweep.perHour)],
+    [
+      `dollars for ${large} lines loaded, not processed (their write requests; the load's own S3, Lambda and Step Functions not counted)`,
+      shown(costs.withoutProcessing, 2),
+    ],
+    [
+      `dollars for ${large} lines loaded and each processed once (us-east-1 list prices; the same not counted)`,
+      shown(costs.withProcessing, 2),
+    ],
+    [
+      `of which DynamoDB (${loadUnits(input, 1)} write units a line at load, ${writeBackUnits(input)} at the write-back)`,
+      shown(costs.parts.dynamoDb, 2),
+    ],
+    [
+      `of which Step Functions Standard (${input.processorTransitions} state transitions an execution)`,
+      shown(costs.parts.stepFunctions, 2),
+    ],
+    ['of which EventBridge (one event an execution)', shown(costs.parts.eventBridge, 2)],
+    [`of which SQS (a send a start; a receive and a delete per ${PROCESSING_STARTS.batchSize})`, shown(costs.parts.sqs, 2)],
+    [
+      `of which the starter's Lambda (an invocation per ${PROCESSING_STARTS.batchSize} starts, ${input.starterInvocationMs} ms at ${shown(input.starterMemoryMb)} MB)`,
+      shown(costs.parts.lambda, 2),
+    ],
+  ];
+}
+
+/** The table between the markers, as the doc holds it (each line ends in a newline). */
+export function capacityTable(input: ModelInput = MODEL_DEFAULTS): string {
+  const lines = ['| figure | value |', '|---|---|', ...rows(input).map(([label, value]) => `| ${label} | ${value} |`)];
+  return `${lines.map((line) => `${line}\n`).join('')}`;
+}
+
+/** Where the table is in a doc: from after the start marker's line to the end marker; an error when it has no markers. */
+function tableRegion(doc: string): { from: number; to: number } {
+  const start = doc.indexOf(START);
+  const to = doc.indexOf(END);
+  const from = doc.indexOf('\n', start) + 1;
+  if (start < 0 || to < from) throw new Error(`docs/capacity.md has no ${START} ... ${END}`);
+  return { from, to };
+}
+
+/** The table a doc holds between the markers. */
+export function tableIn(doc: string): string {
+  const { from, to } = tableRegion(doc);
+  return doc.slice(from, to);
+}
+
+/** The doc with the model's table between its markers. */
+export function withCapacityTable(doc: string): string {
+  const { from, to } = tableRegion(doc);
+  return `${doc.slice(0, from)}${capacityTable()}${doc.slice(to)}`;
+}

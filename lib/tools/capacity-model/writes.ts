@@ -1,0 +1,57 @@
+import { LOOKUP_INDEXES } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
+import { writeUnits } from '../../local/capacity/units.ts';
+import type { ModelInput } from './inputs.ts';
+
+/** The lookup indexes every record has an entry in. */
+export const LOOKUPS = Object.keys(LOOKUP_INDEXES).length;
+/** The shards a billing run's index entries are spread over. */
+export const RUN_SHARDS = LOOKUP_INDEXES.billingRun.shards;
+
+/** Write units of a record's item (and of each index entry, which projects all of it). */
+export const itemUnits = (input: ModelInput): number => writeUnits(input.recordBytes);
+
+/** Write units of loading one record: its item and its entry in each lookup index (and the processing index for its share). */
+export const loadUnits = (input: ModelInput, processingShare = input.processingShare): number =>
+  itemUnits(input) * (1 + LOOKUPS + processingShare);
+
+const minutes = (lines: number, perSecond: number): number => lines / perSecond / 60;
+
+/** What the writes of loads and creates take: DynamoDB's limits on a new table. */
+export function writeFigures(input: ModelInput) {
+  const recordsPerSecond = input.warmWriteUnits / itemUnits(input);
+  const oneKeyLinesPerSecond = input.partitionWriteUnits / itemUnits(input);
+  // A billing run's index entries go to its shards, each a key value of its own, up to the table's (and each index's) warm throughput.
+  const oneRunCeiling = RUN_SHARDS * oneKeyLinesPerSecond;
+  const oneRunLinesPerSecond = Math.min(oneRunCeiling, recordsPerSecond);
+  // Tenants loading at once share the table's and each index's warm throughput; each load has its own billing run's shards.
+  const concurrentLoadLinesPerSecond = Math.min(oneRunCeiling, recordsPerSecond / input.concurrentLoads);
+  return {
+    unitsPerRecord: loadUnits(input),
+    recordsPerSecond,
+    oneKeyLinesPerSecond,
+    oneRunLinesPerSecond,
+    largeOneRunMinutes: minutes(input.largeLoadLines, oneRunLinesPerSecond),
+    smallOneRunMinutes: minutes(input.smallLoadLines, oneRunLinesPerSecond),
+    largeOneRunRaisedMinutes: minutes(input.largeLoadLines, Math.min(oneRunCeiling, input.raisedWarmWriteUnits / itemUnits(input))),
+    largeSpreadMinutes: minutes(input.largeLoadLines, recordsPerSecond),
+    concurrentLoadLinesPerSecond,
+    concurrentLoadsMinutes: minutes(input.smallLoadLines, concurrentLoadLinesPerSecond),
+    largeLoadDollars: (input.largeLoadLines * loadUnits(input) * input.prices.dynamoWritesPerMillion) / 1_000_000,
+    sdkAttempts: input.sdkAttempts,
+    /** Creates a second one tenant's counter takes at most: its shards, each one transaction at a time. */
+    tenantCreatesCeiling: (COUNTER_SHARDS * 1000) / input.transactionBusyMs,
+    tenantCreateSuccess: createSuccess(input),
+  };
+}
+
+/**
+ * Creates arrive at random (Poisson) and spread evenly over the counter's shards: one meets another
+ * transaction on its shard when one arrived within a busy time either side, and retries (on another
+ * shard when the counter names one, else the same). It fails only when every attempt meets one.
+ */
+function createSuccess(input: ModelInput): number {
+  const perShard = input.tenantCreatesPerSecond / COUNTER_SHARDS;
+  const meets = 1 - Math.exp(-perShard * ((2 * input.transactionBusyMs) / 1000));
+  return 1 - meets ** input.createAttempts;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { costFigures } from '../../lib/tools/capacity-model/costs.ts';
+import { MODEL_DEFAULTS } from '../../lib/tools/capacity-model/inputs.ts';
+import { minutesToStart, startFigures, sweepFigures } from '../../lib/tools/capacity-model/processing.ts';
+import { listWalkFigures } from '../../lib/tools/capacity-model/reads.ts';
+import { writeFigures } from '../../lib/tools/capacity-model/writes.ts';
+
+// Each expected value is worked out by hand from the defaults: 1,500-byte records (2 write units),
+// 4,000 write units a second a table or index, 1,000 a key value, 16 shards a billing run.
+describe('the capacity model', () => {
+  it('starts executions at the lesser of the bucket refill and the starter, after the burst', () => {
+    const starts = startFigures(MODEL_DEFAULTS);
+    // 5 invocations x 10 starts at once, 50 ms each: 1,000 a second.
+    expect(starts.starterCeiling).toBe(1_000);
+    expect([starts.largestPerSecond, starts.elsewherePerSecond]).toEqual([300, 150]);
+    // The burst goes first, the rest at the refill: (1,000,000 - 1,300) / 300 s and (1,000,000 - 800) / 150 s.
+    expect(starts.largestMinutes).toBeCloseTo(998_700 / 300 / 60, 9);
+    expect(starts.largestMinutes).toBeCloseTo(55.483, 3);
+    expect(starts.elsewhereMinutes).toBeCloseTo(111.022, 3);
+    // A starter slower than the refill (200 ms a start: 250 a second) sets the pace in the largest regions.
+    const slow = startFigures({ ...MODEL_DEFAULTS, startMs: 200 });
+    expect(slow.largestPerSecond).toBe(250);
+    expect(slow.largestMinutes).toBeCloseTo(1_000_000 / 250 / 60, 9);
+    // Starts the burst holds go at the starter's pace: 1,000 of them in a second.
+    expect(minutesToStart(1_000, { burst: 1_300, perSecond: 300 }, 1_000)).toBeCloseTo(1 / 60, 9);
+  });
+
+  it("shares the table's warm throughput among tenants loading at once, each on its own billing run's shards", () => {
+    const ten = writeFigures(MODEL_DEFAULTS);
+    // 2,000 records a second for the table, shared by 10: 200 each; 100,000 lines in 500 s.
+    expect(ten.concurrentLoadLinesPerSecond).toBe(200);
+    expect(ten.concurrentLoadsMinutes).toBeCloseTo(500 / 60, 9);
+    expect(ten.smallOneRunMinutes).toBeCloseTo(50 / 60, 9);
+    const one = writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 1 });
+    expect(one.concurrentLoadLinesPerSecond).toBe(2_000);
+    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(50);
+    // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first.
+    expect(writeFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 400_000 }).concurrentLoadLinesPerSecond).toBe(8_000);
+  });
+
+  it('walks a list of a million records in pages of the largest limit', () => {
+    // 1,001 items over 16 shards: 64 each, 96,000 bytes a Query, 24 units of 4 KB, half for eventual consistency.
+    const walk = listWalkFigures(MODEL_DEFAULTS);
+    expect(walk).toEqual({ pageReadUnits: 192, pages: 1_000, readUnits: 192_000, dollars: 0.024, minutes: 200 / 60 });
+  });
+
+  it('sweeps the pages a run has time for, four runs an hour', () => {
+    // 5 s a page (500 x 10 ms); after page k, another while 300 - 5k >= 60: 49 pages.
+    expect(sweepFigures(MODEL_DEFAULTS)).toEqual({ perRun: 24_500, perHour: 98_000 });
+    // 50 s a page: pages begun at 0, 50, 100, 150, 200 (100 s left), none at 250.
+    expect(sweepFigures({ ...MODEL_DEFAULTS, sweepRecordMs: 100 }).perRun).toBe(2_500);
+  });
+
+  it('costs a million lines with and without processing at list prices', () => {
+    const costs = costFigures(MODEL_DEFAULTS);
+    expect(costs.withoutProcessing).toBeCloseTo(6.25, 9);
+    // 12 write units at load and 12 at the write-back; 3 transitions at $0.025 per 1,000; an event;
+    // 1.2 requests a start at $0.40 per million; 100,000 invocations of 0.1 GB-s.
+    expect(costs.parts.dynamoDb).toBeCloseTo(15, 9);
+    expect(costs.parts.stepFunctions).toBeCloseTo(75, 9);
+    expect(costs.parts.eventBridge).toBeCloseTo(1, 9);
+    expect(costs.parts.sqs).toBeCloseTo(0.48, 9);
+    expect(costs.parts.lambda).toBeCloseTo(0.02 + 10_000 * 0.000_013_333_4, 9);
+    expect(costs.withProcessing).toBeCloseTo(91.633_334, 6);
+  });
+});
