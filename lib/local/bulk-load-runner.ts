@@ -24,7 +24,12 @@ const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
 class Stopped extends Error {}
 
 type Steps = typeof BulkLoadSteps & {
+  /** The prepare and finish steps' environment. */
   deps: BulkRunDependencies;
+  /** A chunk's environment, each a client of its own, as each chunk function's environment in AWS: taken while a batch loads. */
+  environments: BulkRunDependencies[];
+  /** A new chunk environment. */
+  newEnvironment: () => BulkRunDependencies;
   step: <T>(name: string, context: Context, work: () => Promise<T>) => Promise<T>;
 };
 
@@ -63,7 +68,7 @@ export class LocalBulkLoadRunner {
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
         import('../../lambdas/invocation.ts'),
       ]);
-      return { ...steps, step, deps: separateBulkRunDependencies() };
+      return { ...steps, step, deps: separateBulkRunDependencies(), environments: [], newEnvironment: separateBulkRunDependencies };
     })();
     return this.steps;
   }
@@ -167,7 +172,7 @@ export class LocalBulkLoadRunner {
   }
 
   private async run(tenantId: string, loadId: string): Promise<void> {
-    const { deps, readThrough, loadChunk, giveUpChunk, failLoad, finishLoad } = await this.load();
+    const { deps, environments, newEnvironment, readThrough, loadChunk, giveUpChunk, failLoad, finishLoad } = await this.load();
     const path = this.pathOf(tenantId, loadId);
     const file = new LocalUploadedFile(path);
     const forget = () => {
@@ -181,7 +186,17 @@ export class LocalBulkLoadRunner {
     let failure: string | undefined;
     // As the state machine runs a batch: tried up to BATCH_ATTEMPTS times, then given up (what was
     // written counts, the rest are line errors), and only if even that fails does the load fail.
+    // Each batch in an environment of its own (a warm one when free, as Lambda reuses them): its client's
+    // adaptive retries pace that batch, as each chunk function's own client does in AWS.
     const loadBatch = async (batch: LineRange): Promise<void> => {
+      const environment = environments.pop() ?? newEnvironment();
+      try {
+        await loadBatchIn(environment, batch);
+      } finally {
+        environments.push(environment);
+      }
+    };
+    const loadBatchIn = async (deps: BulkRunDependencies, batch: LineRange): Promise<void> => {
       const step = `load lines ${batch.first} to ${batch.last}`;
       const attempt = async (attemptNumber: number): Promise<void> => {
         if (failure || this.stopping) throw new Stopped();
