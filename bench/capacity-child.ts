@@ -47,7 +47,7 @@ async function withService<T>(work: (service: LocalService, token: string, loadT
  * The capacity figures, in a process of their own (the local service and its functions' modules,
  * fresh, as npm start runs them). Under the emulator at scale 20: one tenant's creates, offered at rising multiples of the premium
  * tier's scaled rate for 3 s each; the figure is the highest multiple sustained with at least 99%
- * success. And one bulk load of one billing run (1,200 lines, another tenant): its lines a second over what one index key's
+ * success. And one bulk load of one billing run (2,400 lines, another tenant): its lines a second over what one index key's
  * scaled write limit allows (each line's index entry takes its write units there).
  */
 async function measure(endpoint: string): Promise<Figure[]> {
@@ -78,7 +78,7 @@ async function measure(endpoint: string): Promise<Figure[]> {
 
     // Long enough that the load's start and end (its upload, the first batch's reservation, the follow's
     // polling) are not the figure; on a tenant of its own, so that the creates above do not weigh on it.
-    const lines = 1_200;
+    const lines = 2_400;
     const { rate: linesPerSecond, load } = await loadThroughService(service.url, loadToken, {
       tenant: 'bench-load',
       lines: Array.from({ length: lines }, (_, i) =>

@@ -218,7 +218,8 @@ export const BULK_LOAD_STEPS = [
     step: 'finish',
     operation: 'bulkLoadFinish',
     entry: 'lambdas/handlers/bulk-load-finish.ts',
-    timeoutSeconds: 30,
+    // Room for the load's end to wait out a busy table (90 s: adapters/dynamodb/while-busy.ts).
+    timeoutSeconds: 120,
     description: 'Bulk load: ends a load',
   },
 ] as const;

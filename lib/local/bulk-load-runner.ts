@@ -178,7 +178,16 @@ export class LocalBulkLoadRunner {
     const forget = () => {
       for (const stored of [path, `${path}.batches`]) rmSync(stored, { force: true });
     };
-    const load = await this.invoke('prepare', () => readThrough(deps, file, tenantId, loadId));
+    let load: Awaited<ReturnType<typeof readThrough>>;
+    try {
+      load = await this.invoke('prepare', () => readThrough(deps, file, tenantId, loadId));
+    } catch (error) {
+      // As the state machine catches a failed read: the load fails with the error (a stopping runner resumes it instead).
+      if (this.stopping) return;
+      await this.invoke('finish', () => failLoad(deps, tenantId, loadId, `Loading stopped: ${(error as Error).name}`));
+      forget();
+      return;
+    }
     if (load?.status !== 'loading') {
       if (load?.status !== 'awaiting upload') forget();
       return;

@@ -1,4 +1,4 @@
-import { BOOKKEEPING_RETRY, whileBusy } from './while-busy.ts';
+import { LOAD_ITEM_RETRY, whileBusy } from './while-busy.ts';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -193,7 +193,7 @@ export class DynamoDbBulkLoads implements BulkLoads {
   private async updateItem(tenantId: string, loadId: string, change: LoadChange): Promise<Item | undefined> {
     try {
       // The load's bookkeeping (its claim, line count, end) waits out a busy table rather than leave the load behind.
-      const { Attributes } = await whileBusy(BOOKKEEPING_RETRY, () =>
+      const { Attributes } = await whileBusy(LOAD_ITEM_RETRY, () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
