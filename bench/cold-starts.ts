@@ -6,7 +6,7 @@ import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { PROCESSING_STARTS, ROUTES } from '../lambdas/routes.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
 import { BASELINE, type Bundle, REFERENCE } from './bundles.ts';
-import { LOAD_ID, UPLOAD, UPLOAD_LINES, firstRequests, served } from './first-requests.ts';
+import { BENCH_PROCESSOR, LOAD_ID, UPLOAD, UPLOAD_LINES, WAITING_EXECUTION, WAITING_ID, firstRequests, served } from './first-requests.ts';
 import { startS3StandIn } from './s3-stand-in.ts';
 import { startDynamoDbStandIn } from './dynamodb-stand-in.ts';
 import { TABLES, TENANT } from './fixture.ts';
@@ -26,6 +26,12 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
   const standInPort = await freePort();
   const standIn = await startDynamoDbStandIn(standInPort, {
     record: existing,
+    waiting: {
+      ...existing,
+      id: WAITING_ID,
+      status: 'processing',
+      step_function_execution_arn: `${BENCH_PROCESSOR.replace(':stateMachine:', ':execution:')}:${WAITING_EXECUTION}`,
+    },
     tenant: {
       tenant_id: TENANT,
       tier: 'premium',
@@ -66,15 +72,14 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
     AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${standInPort}`,
   };
-  const processor = 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-processor';
   const functionEnvironment = (name: string): Record<string, string> => ({
     AWS_LAMBDA_FUNCTION_NAME: name,
     // The writers hand starts to the queue of starts; its consumer starts them on the stand-in.
     ...((name === 'bulkLoadChunk' || ROUTES.find((route) => route.operation === name)?.access.startsProcessing) && {
-      STATE_MACHINE_ARN: processor,
+      STATE_MACHINE_ARN: BENCH_PROCESSOR,
       PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-starts',
     }),
-    ...((name === PROCESSING_STARTS.operation || name === 'baseline:startExecution') && { STATE_MACHINE_ARN: processor }),
+    ...((name === PROCESSING_STARTS.operation || name === 'baseline:startExecution') && { STATE_MACHINE_ARN: BENCH_PROCESSOR }),
   });
 
   // --- cold start: a fresh process imports the bundle and serves one request -------------------

@@ -9,7 +9,14 @@ import { marshall } from '@aws-sdk/util-dynamodb';
  */
 export function startDynamoDbStandIn(
   port: number,
-  items: { record: Record<string, unknown>; tenant: Record<string, unknown>; load: Record<string, unknown>; tenantsTableName: string },
+  items: {
+    record: Record<string, unknown>;
+    tenant: Record<string, unknown>;
+    load: Record<string, unknown>;
+    /** A record in processing that waits for its execution (the starter's first request). */
+    waiting?: Record<string, unknown>;
+    tenantsTableName: string;
+  },
 ): Promise<Server> {
   const keyOf = (request: Record<string, unknown>): string => (request.Key as { pk?: { S: string } }).pk?.S ?? '';
   const answers: Record<string, (request: Record<string, unknown>) => unknown> = {
@@ -19,6 +26,7 @@ export function startDynamoDbStandIn(
       // A batch of a load has not run yet; a load is loading, its lines all counted (so it may end).
       if (pk.includes('#chunk#')) return {};
       if (pk.includes('#bulkload#')) return { Item: marshall({ ...items.load, pk }) };
+      if (items.waiting && pk.endsWith(`#${items.waiting.id}`)) return { Item: marshall({ ...items.waiting, pk }) };
       return { Item: marshall({ ...items.record, pk, id: pk.split('#')[1] }) };
     },
     // No record is stuck in processing; any other index holds a page of records.

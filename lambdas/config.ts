@@ -95,7 +95,7 @@ export function authConfig(): AuthConfig {
 
 /** The scheduled sweep (besides the service's tables): after how long in processing a record is stuck. */
 export function sweepConfig(): { stuckAfterMinutes: number } {
-  return { stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 24 * 60 + 60) };
+  return { stuckAfterMinutes: positiveInteger('STUCK_AFTER_MINUTES', 30 * 60) };
 }
 
 /**

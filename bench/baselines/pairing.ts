@@ -26,7 +26,7 @@ export const BASELINES = {
   prepare: 'bench/baselines/prepare.ts',
   /** Three reads, a ranged S3 read, the reservation, the records' BatchWrite, the batch's end. */
   chunk: 'bench/baselines/chunk.ts',
-  /** One StartExecution with the Step Functions client, for the one start the queue hands over. */
+  /** A GetCommand of the record, then one StartExecution with the Step Functions client, for the one start the queue hands over. */
   startExecution: 'bench/baselines/start-execution.ts',
 } as const;
 export type BaselineName = keyof typeof BASELINES;

@@ -12,15 +12,18 @@ export type StartDependencies = ActionDependencies & { processor: ProcessingStar
 
 /**
  * What became of a queued start: it `started` (or its execution already ran); it is to be tried `later`
- * (the processor was busy: the queue hands it back after its visibility timeout); or it `failed` for
- * good and its record moved to `error`, or it was `superseded` (the record left this attempt meanwhile).
+ * (the processor was busy, or the starter was: the queue hands it back after its visibility timeout);
+ * it `failed` for good and its record moved to `error`; or it was `superseded` (the record no longer
+ * waits for this execution: it left processing, began another attempt, or was deleted).
  */
 export type StartOutcome = 'started' | 'later' | 'failed' | 'superseded';
 
 /**
- * Starts one queued execution. Throttling never marks a record `error`: a busy processor (or a start
- * given up because the invocation's time ran out) leaves the start to a later delivery. A start refused for good moves the record to `error`, but only while the
- * record is still in processing for this very execution.
+ * Starts one queued execution, if its record still waits for it: a start can wait in the queue for
+ * a long while, and the record may have moved on meanwhile (the worker must not be handed stale
+ * work). Throttling never marks a record `error`: a busy processor (or a start given up because the
+ * invocation's time ran out) leaves the start to a later delivery. A start refused for good moves the
+ * record to `error`, conditionally on the version read.
  */
 export async function startQueuedProcessing(
   deps: StartDependencies,
@@ -28,6 +31,8 @@ export async function startQueuedProcessing(
   invocation: { requestId: string; signal?: AbortSignal },
 ): Promise<StartOutcome> {
   const { name, ...input } = start;
+  const record = await deps.repository.get(start.tenantId, start.id, { consistentRead: true });
+  if (record?.status !== PROCESSING || record.step_function_execution_arn !== deps.processor.executionArnFor(name)) return 'superseded';
   try {
     await deps.processor.start(name, input, { ...(invocation.signal && { signal: invocation.signal }) });
     deps.count(METRIC.processingStarts);
@@ -37,8 +42,6 @@ export async function startQueuedProcessing(
       deps.count(METRIC.processingStartsDeferred);
       return 'later';
     }
-    const record = await deps.repository.get(start.tenantId, start.id, { consistentRead: true });
-    if (record?.status !== PROCESSING || record.step_function_execution_arn !== deps.processor.executionArnFor(name)) return 'superseded';
     const caller: Caller = {
       principal: STARTER_PRINCIPAL,
       tenantId: start.tenantId,
@@ -49,4 +52,32 @@ export async function startQueuedProcessing(
     await recordStartFailure(deps, caller, record, error);
     return 'failed';
   }
+}
+
+/**
+ * One delivery of the queue: each message's start, all at once. The ids of the messages to deliver
+ * again: the starts to try later, and any whose handling failed (its storage was busy, say), each
+ * alone. A message that is no start (`start` undefined: nothing of this service sends one) is reported
+ * and dropped, since no delivery could ever start it.
+ */
+export async function startQueuedBatch(
+  deps: StartDependencies,
+  messages: { id: string; start: QueuedStart | undefined }[],
+  invocation: { requestId: string; signal?: AbortSignal },
+): Promise<{ again: string[] }> {
+  const outcomes = await Promise.all(
+    messages.map(async ({ id, start }) => {
+      if (!start) {
+        deps.reportError(new Error('Not a processing start: dropped'), { messageId: id, step: 'read the queued start' });
+        return { id, outcome: 'dropped' as const };
+      }
+      try {
+        return { id, outcome: await startQueuedProcessing(deps, start, invocation) };
+      } catch (error) {
+        deps.reportError(error, { messageId: id, id: start.id, step: 'start processing' });
+        return { id, outcome: 'later' as const };
+      }
+    }),
+  );
+  return { again: outcomes.filter(({ outcome }) => outcome === 'later').map(({ id }) => id) };
 }

@@ -20,6 +20,8 @@ const thresholdsSchema = z.strictObject({
   processorFailed: z.number().int().positive(),
   /** Processor executions timed out, in 5 minutes. */
   processorTimedOut: z.number().int().positive(),
+  /** Minutes the oldest processing start has waited in the queue of starts (a million starts take 55.5 minutes in the largest regions: docs/capacity.md). */
+  processingStartsOldestMinutes: z.number().int().positive(),
   /** Processing starts waiting in the dead-letter queue of the queue of starts (its most in 5 minutes). */
   processingStartsDeadLettered: z.number().int().positive(),
   /** Records the sweep moved to error, in 15 minutes. */
@@ -39,6 +41,7 @@ const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   dynamoDbSystemErrors: 1,
   processorFailed: 1,
   processorTimedOut: 1,
+  processingStartsOldestMinutes: 120,
   processingStartsDeadLettered: 1,
   recordsSwept: 1,
   bulkLoadsFailed: 1,

@@ -119,7 +119,7 @@ export class BillingRunActionsStack extends Stack {
       authorizer: this.node.findChild('Authorizer') as ServiceFunction,
       tables: [this.table, this.tenantsTable],
       processor: this.processor,
-      startsDeadLetters: this.starts.deadLetters,
+      starts: this.starts,
       bulkLoads: this.bulkLoader.stateMachine,
       thresholds: props.alarmThresholds,
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),

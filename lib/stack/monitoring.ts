@@ -22,8 +22,8 @@ export interface MonitoringProps {
   authorizer: ServiceFunction;
   tables: Table[];
   processor: IStateMachine;
-  /** The dead-letter queue of the queue of processing starts. */
-  startsDeadLetters: IQueue;
+  /** The queue of processing starts, and its dead-letter queue. */
+  starts: { queue: IQueue; deadLetters: IQueue };
   /** The bulk load state machine. */
   bulkLoads: IStateMachine;
   thresholds: AlarmThresholds;
@@ -152,7 +152,14 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   const processorTimedOut = props.processor.metricTimedOut({ period: FIVE_MINUTES });
   alarm('ProcessorFailed', processorFailed, t.processorFailed, 'Processor executions failed');
   alarm('ProcessorTimedOut', processorTimedOut, t.processorTimedOut, 'Processor executions timed out');
-  const startsDeadLettered = props.startsDeadLetters.metricApproximateNumberOfMessagesVisible({
+  const startsWaiting = props.starts.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' });
+  alarm(
+    'ProcessingStartsWaiting',
+    startsWaiting,
+    t.processingStartsOldestMinutes * 60,
+    'The oldest processing start has waited this long in the queue of starts (seconds): the starter is not keeping up, or not running',
+  );
+  const startsDeadLettered = props.starts.deadLetters.metricApproximateNumberOfMessagesVisible({
     period: FIVE_MINUTES,
     statistic: 'Maximum',
   });

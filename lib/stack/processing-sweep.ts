@@ -5,13 +5,21 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SWEEP_ENTRY, SWEEP_SCHEDULE } from '../../lambdas/routes.ts';
 import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PROCESSOR_MARGIN } from './constructs/default-processor.ts';
+import { LONGEST_DELIVERIES } from './constructs/processing-starts.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';
 
 /**
- * Every 15 minutes, records left in processing past the processor's timeout plus an hour are moved
- * to error (the default processor itself stops 30 minutes after the timeout, its retries included).
+ * Every 15 minutes, records left in processing longer than their processing can take are moved to
+ * error: the processor's timeout, its own margin (the default processor stops 30 minutes after the
+ * timeout, its retries included), the time a start may spend being delivered by the queue of starts
+ * (5 hours), and half an hour more: 6 hours past the timeout.
  */
+const sweepCutoff = (processingTimeout: Duration): Duration =>
+  processingTimeout.plus(PROCESSOR_MARGIN).plus(LONGEST_DELIVERIES).plus(Duration.minutes(30));
+
+/** Schedules the sweep of records stuck in processing. */
 export function scheduleSweep(
   stack: Stack,
   props: { processingTimeout: Duration; logRetention: RetentionDays; table: ITable; tenantsTable: ITable },
@@ -25,7 +33,7 @@ export function scheduleSweep(
     environment: {
       TABLE_NAME: props.table.tableName,
       TENANTS_TABLE_NAME: props.tenantsTable.tableName,
-      STUCK_AFTER_MINUTES: String(props.processingTimeout.plus(Duration.hours(1)).toMinutes()),
+      STUCK_AFTER_MINUTES: String(sweepCutoff(props.processingTimeout).toMinutes()),
     },
   });
   sweeper.grantTable(props.table, ['Query', 'PutItem'], [PROCESSING_INDEX.indexName]);

@@ -145,10 +145,10 @@ describe('processing never left stuck', () => {
     expect(states['Outcome reported?']?.Choices[0].Next).toBe('Write unfinished error');
   });
 
-  it('sweeps every 15 minutes with the processor timeout plus an hour, reading the processing index only', () => {
+  it('sweeps every 15 minutes with the processor timeout plus six hours (its margin, the queue of starts), reading the processing index only', () => {
     const [, rule] = ofType(template, 'AWS::Events::Rule').find(([id]) => id.startsWith('SweepSchedule')) ?? [];
     expect(rule?.Properties.ScheduleExpression).toBe('rate(15 minutes)');
-    expect(functionOf('SweepStuckProcessing')?.Properties.Environment.Variables.STUCK_AFTER_MINUTES).toBe(String(25 * 60));
+    expect(functionOf('SweepStuckProcessing')?.Properties.Environment.Variables.STUCK_AFTER_MINUTES).toBe(String(30 * 60));
     const statements = policyOf('SweepStuckProcessing')?.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
     const table = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
     expect(table.map((statement) => statement.Action)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);

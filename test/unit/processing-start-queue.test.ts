@@ -1,4 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { useMockedEnvironment } from '../support/mocked-environment.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
 const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 const processor = StepFunctionsProcessingStarter.forStateMachine(STATE_MACHINE, 'eu-west-1');
 const NAME = executionName('t1', 'id-1', 1);
 const START = { name: NAME, tenantId: 't1', id: 'id-1', type: 'send renewal reminder' };
@@ -27,7 +29,10 @@ function setUp(record = storedRecord({ status: 'processing', step_function_execu
   return { store, deps, counted };
 }
 
-beforeEach(() => sfn.reset());
+beforeEach(() => {
+  sfn.reset();
+  ddb.reset();
+});
 
 describe('the consumer of the queue of processing starts', () => {
   it('starts the execution the message names, with its input, and counts it', async () => {
@@ -76,11 +81,13 @@ describe('the consumer of the queue of processing starts', () => {
   it.each([
     ['left processing', { status: 'completed' as const }],
     ['started another attempt', { step_function_execution_arn: processor.executionArnFor(executionName('t1', 'id-1', 3)) }],
-  ])('leaves a record that %s meanwhile alone when its old start is refused', async (_, change) => {
-    sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
+    ['was deleted', { sys_deleted_by_id: 'u1' }],
+  ])('starts nothing for a record that %s while its start waited in the queue', async (_, change) => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
     const record = storedRecord({ status: 'processing', step_function_execution_arn: processor.executionArnFor(NAME), ...change });
     const { deps, store } = setUp(record);
     expect(await startQueuedProcessing(deps, START, { requestId: 'r-1' })).toBe('superseded');
+    expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
     expect(store.records.get('id-1')).toEqual(record);
   });
 
@@ -91,8 +98,16 @@ describe('the consumer of the queue of processing starts', () => {
     }
   });
 
-  it('answers the queue with the throttled messages only: started ones and ones that are no start are done', async () => {
+  it('answers the queue with the messages to deliver again only: a throttled start, one whose record could not be read', async () => {
     useMockedEnvironment({ STATE_MACHINE_ARN: STATE_MACHINE });
+    const waiting = (id: string, name: string) => ({
+      ...storedRecord({ id, status: 'processing', step_function_execution_arn: processor.executionArnFor(name) }),
+      pk: `t1#${id}`,
+    });
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      if (input.Key.pk === 't1#id-4') throw refusal('ProvisionedThroughputExceededException', 400);
+      return { Item: { 't1#id-1': waiting('id-1', NAME), 't1#id-2': waiting('id-2', 'bra-throttled') }[input.Key.pk] };
+    });
     sfn
       .on(StartExecutionCommand)
       .resolves({ executionArn: 'arn', startDate: new Date() })
@@ -104,12 +119,14 @@ describe('the consumer of the queue of processing starts', () => {
       {
         Records: [
           message('m-1', JSON.stringify(START)),
-          message('m-2', JSON.stringify({ ...START, name: 'bra-throttled' })),
+          message('m-2', JSON.stringify({ ...START, id: 'id-2', name: 'bra-throttled' })),
           message('m-3', 'not a start'),
+          message('m-4', JSON.stringify({ ...START, id: 'id-4', name: 'bra-unread' })),
         ],
       },
       { awsRequestId: 'r-1', functionName: 'starter', getRemainingTimeInMillis: () => 30_000 } as unknown as Context,
     );
-    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-4' }] });
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([NAME, 'bra-throttled']);
   });
 });

@@ -2,6 +2,8 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { processorExecutions } from '../../domain/processing.ts';
 import type { ProcessingInput, ProcessingStarter, QueuedStart } from '../../ports/processing-starter.ts';
 
+const SEND_TIMEOUT_MS = 2_000;
+
 /**
  * Hands each start to the queue of processing starts, whose consumer (handlers/start-processing.ts)
  * starts the execution at the rate Step Functions allows and tries a throttled start again until it
@@ -11,7 +13,13 @@ import type { ProcessingInput, ProcessingStarter, QueuedStart } from '../../port
  */
 export class QueuedProcessingStarter implements ProcessingStarter {
   static forQueue(queueUrl: string, stateMachineArn: string, region: string): QueuedProcessingStarter {
-    return new QueuedProcessingStarter(() => new SQSClient({ region }), queueUrl, stateMachineArn);
+    // An attempt that hangs is given up after 2 s and tried again (the SDK's three attempts), well within
+    // the writer's 10 s: a start that cannot be queued moves its record to error rather than time the write out.
+    return new QueuedProcessingStarter(
+      () => new SQSClient({ region, requestHandler: { requestTimeout: SEND_TIMEOUT_MS, throwOnRequestTimeout: true } }),
+      queueUrl,
+      stateMachineArn,
+    );
   }
 
   readonly executionArnFor: (name: string) => string;

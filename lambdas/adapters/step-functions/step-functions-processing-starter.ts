@@ -4,21 +4,23 @@ import { type ProcessingInput, type ProcessingStarter, ProcessorBusy } from '../
 
 /**
  * Errors that say Step Functions is busy, not that the start is wrong: its StartExecution bucket
- * (`ThrottlingException`), its open executions (`ExecutionLimitExceeded`), and its own failures.
+ * (`ThrottlingException`), its open executions (`ExecutionLimitExceeded`), the KMS key of a processor
+ * that encrypts with one (`KmsThrottlingException`), and its own failures.
  */
 const BUSY = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'ExecutionLimitExceeded',
+  'KmsThrottlingException',
   'ServiceUnavailable',
   'InternalServerError',
 ]);
 
 function isBusy(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const { name, $metadata, $retryable } = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const status = $metadata?.httpStatusCode;
-  // No HTTP status at all: the call never got an answer (a timeout, a reset connection).
-  return BUSY.has(name ?? '') || status === undefined || status === 429 || status >= 500;
+  // No HTTP status at all: the call never got an answer (a timeout, a reset connection, given up for time).
+  return BUSY.has(name ?? '') || $retryable !== undefined || status === undefined || status === 429 || status >= 500;
 }
 
 /**

@@ -23,13 +23,15 @@ import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
 import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
+/** How much longer than the worker's timeout an execution may run: its retries' waits. */
+export const PROCESSOR_MARGIN = Duration.minutes(30);
 
 /**
  * The errors of a write-back that say DynamoDB was busy, not that the write is wrong: retried with
  * jittered backoff for about ten minutes rather than ending the record's processing unwritten. The
  * optimized DynamoDB integration names its errors with the prefix `DynamoDB.` (AWS Step Functions
- * Developer Guide, "Perform DynamoDB CRUD operations with Step Functions", exception prefix differences);
- * `DynamoDB.AmazonDynamoDBException` is the integration's name for a DynamoDB error it has no class for.
+ * Developer Guide, "Perform DynamoDB CRUD operations with Step Functions", exception prefix differences).
+ * Only these: a write-back refused for anything else (a bad request, say) is not tried again.
  */
 export const WRITE_BACK_RETRY = {
   errors: [
@@ -38,7 +40,6 @@ export const WRITE_BACK_RETRY = {
     'DynamoDB.RequestLimitExceeded',
     'DynamoDB.TransactionConflictException',
     'DynamoDB.InternalServerErrorException',
-    'DynamoDB.AmazonDynamoDBException',
   ],
   interval: Duration.seconds(1),
   backoffRate: 2,
@@ -48,12 +49,12 @@ export const WRITE_BACK_RETRY = {
 };
 
 /**
- * The dispatch's errors that say EventBridge did not take the event: a `PutEvents` entry it refused
+ * The dispatch's error that says EventBridge did not take the event: a `PutEvents` entry it refused
  * (throttled or failed on its side: `EventBridge.FailedEntry`, AWS Step Functions Developer Guide,
- * "Add EventBridge events with Step Functions") or the call itself. Retried the same way; the worker's
- * own failures (SendTaskFailure) and the timeout are not retried: they are the outcome.
+ * "Add EventBridge events with Step Functions"), so no worker holds the attempt's token. Retried the
+ * same way; the worker's own failures (SendTaskFailure) and the timeout are not retried: they are the outcome.
  */
-export const DISPATCH_RETRY = { ...WRITE_BACK_RETRY, errors: ['EventBridge.FailedEntry', 'EventBridge.AmazonEventBridgeException'] };
+export const DISPATCH_RETRY = { ...WRITE_BACK_RETRY, errors: ['EventBridge.FailedEntry'] };
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
 
 export interface DefaultProcessorProps {
@@ -192,7 +193,7 @@ export class DefaultProcessor extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(dispatch.next(outcome)),
       // The worker's time, and room for the dispatch's and a write-back's retries (a test sums them from the definition).
-      timeout: props.timeout.plus(Duration.minutes(30)),
+      timeout: props.timeout.plus(PROCESSOR_MARGIN),
       tracingEnabled: true,
       // Execution data would include the task token: not logged.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },

@@ -22,6 +22,8 @@ export interface ProcessingStartsProps {
  * keeps up (AWS recommends at least 5 for a Lambda event source: "Using Lambda with Amazon SQS").
  */
 export const MAX_DELIVERIES = 100;
+/** How long a start may go on being delivered before the dead-letter queue takes it: each delivery a visibility timeout at least. */
+export const LONGEST_DELIVERIES = Duration.seconds(MAX_DELIVERIES * 6 * PROCESSING_STARTS.timeoutSeconds);
 
 /**
  * The queue of processing starts (SPEC 2.3 and 7): the writes hand each start to it, and its consumer
