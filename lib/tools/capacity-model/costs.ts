@@ -1,4 +1,5 @@
 import { PROCESSING_STARTS } from '../../../lambdas/routes.ts';
+import { readUnits } from '../../local/capacity/units.ts';
 import type { ModelInput } from './inputs.ts';
 import { LOOKUPS, itemUnits, loadUnits } from './writes.ts';
 
@@ -15,6 +16,9 @@ export const writeBackUnits = (input: ModelInput): number => itemUnits(input) * 
  * execution's state transitions, its event, the queue's requests and the starter's invocations. The
  * load's own S3 requests, step functions and Distributed Map are in neither.
  */
+/** Read units of the starter's read of a record before it starts its execution (consistent). */
+export const starterReadUnits = (input: ModelInput): number => readUnits(input.recordBytes, 'strong');
+
 export function costFigures(input: ModelInput) {
   const lines = input.largeLoadLines;
   const { prices } = input;
@@ -23,7 +27,10 @@ export function costFigures(input: ModelInput) {
   // A start is one SendMessage; the starter's source receives and deletes a batch at a time.
   const queueRequests = lines * (1 + 2 / PROCESSING_STARTS.batchSize);
   const parts = {
-    dynamoDb: perMillion(lines * (loadUnits(input, 1) + writeBackUnits(input)), prices.dynamoWritesPerMillion),
+    // The writes, and the starter's consistent read of each record before its start.
+    dynamoDb:
+      perMillion(lines * (loadUnits(input, 1) + writeBackUnits(input)), prices.dynamoWritesPerMillion) +
+      perMillion(lines * starterReadUnits(input), prices.dynamoReadsPerMillion),
     stepFunctions: (lines * input.processorTransitions * prices.stateTransitionsPerThousand) / 1000,
     eventBridge: perMillion(lines, prices.eventsPerMillion),
     sqs: perMillion(queueRequests, prices.queueRequestsPerMillion),

@@ -2,7 +2,7 @@ import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
 import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
-import { costFigures, writeBackUnits } from './costs.ts';
+import { costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
 import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
 import { startFigures, sweepFigures } from './processing.ts';
 import { listPageReadUnits, listWalkFigures } from './reads.ts';
@@ -94,7 +94,7 @@ function rows(input: ModelInput): [string, string][] {
       shown(costs.withProcessing, 2),
     ],
     [
-      `of which DynamoDB (${loadUnits(input, 1)} write units a line at load, ${writeBackUnits(input)} at the write-back)`,
+      `of which DynamoDB (${loadUnits(input, 1)} write units a line at load, ${writeBackUnits(input)} at the write-back, ${starterReadUnits(input)} read unit at its start)`,
       shown(costs.parts.dynamoDb, 2),
     ],
     [
