@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
-import { pollUntil } from '../support/poll.ts';
 
 /**
  * Defects an attack run on the bulk load found (each reproduced as it was observed, through HTTP):
@@ -55,18 +54,7 @@ async function load(file: string | Buffer): Promise<Record<string, any>> {
   expect(started.status).toBe(200);
   const sent = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: file });
   expect(sent.status).toBe(200);
-  return pollUntil(
-    async () => {
-      const { status, body } = await service.call('GET', `${base}/bulkLoads/${started.body.id}`, { token: service.token });
-      expect(status).toBe(200);
-      return body as Record<string, any>;
-    },
-    {
-      what: `The end of bulk load ${started.body.id}`,
-      timeoutMs: 25_000,
-      until: (load) => !['awaiting upload', 'loading'].includes(load.status),
-    },
-  );
+  return service.followLoad('tenant-a', started.body.id, { timeoutMs: 25_000 });
 }
 
 async function countListed(billingRun: string): Promise<number> {

@@ -7,7 +7,7 @@ import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { localIssuer } from '../../lib/local/issuer.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { loadEnded, uniqueName, validBody } from '../support/fixtures.ts';
 import { pollUntil } from '../support/poll.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -122,7 +122,7 @@ describe('the local bulk load runner', () => {
       what: 'The end of the load of a 300 MB line',
       timeoutMs: 90_000,
       intervalMs: 25,
-      until: (load) => load.status !== 'loading' && load.status !== 'awaiting upload',
+      until: loadEnded,
     });
     expect(done).toMatchObject({ status: 'completed with errors', lines: 11, loaded: 10, failed: 1 });
     expect(done.errors).toEqual([{ line: 6, message: `Request body is ${300 * 1024 * 1024} bytes; the limit is 262144 bytes (256 KiB)` }]);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
-import { pollUntil } from '../support/poll.ts';
 
 const service = serviceForThisFile();
 
@@ -17,15 +16,7 @@ const upload = (target: { url: string; method: string; headers: Record<string, s
   fetch(target.url, { method: target.method, headers: target.headers, body: file });
 
 /** Reads the load until it has ended, and answers it as it ended. */
-const follow = (tenant: string, id: string): Promise<Record<string, any>> =>
-  pollUntil(
-    async () => {
-      const { status, body } = await service.call('GET', `/billingRunActions/${tenant}/bulkLoads/${id}`, { token: service.token });
-      expect(status).toBe(200);
-      return body as Record<string, any>;
-    },
-    { what: `The end of bulk load ${id}`, timeoutMs: 10_000, until: (load) => !['awaiting upload', 'loading'].includes(load.status) },
-  );
+const follow = (tenant: string, id: string): Promise<Record<string, any>> => service.followLoad(tenant, id, { timeoutMs: 10_000 });
 
 const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(validBody({ billing_run_id: 'bulk-http', ...overrides }));
 

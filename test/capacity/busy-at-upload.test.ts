@@ -5,7 +5,6 @@ import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
 import { writeUnits } from '../../lib/local/capacity/units.ts';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
-import { pollUntil } from '../support/poll.ts';
 
 /**
  * The table busy when a load's upload lands: the capacity emulator at scale 20 (the records table takes
@@ -54,19 +53,7 @@ describe('a bulk load whose table is throttled when its upload lands', () => {
       body: `${lines.join('\n')}\n`,
     });
     expect(uploaded.status).toBe(200);
-    const ended = await pollUntil(
-      async () =>
-        (await (await fetch(`${service.url}/billingRunActions/tenant-a/bulkLoads/${load.id}`, { headers })).json()) as Record<
-          string,
-          unknown
-        >,
-      {
-        what: `the end of bulk load ${load.id}`,
-        timeoutMs: 90_000,
-        intervalMs: 500,
-        until: (read) => !['awaiting upload', 'loading'].includes(read.status as string),
-      },
-    );
+    const ended = await service.followLoad('tenant-a', load.id, { timeoutMs: 90_000, intervalMs: 500 });
     expect(ended).toMatchObject({ status: 'completed', lines: 60, loaded: 60, failed: 0 });
     expect(service.capacity?.report().throttled ?? 0).toBeGreaterThan(throttledBefore);
     const listed = (await (

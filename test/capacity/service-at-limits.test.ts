@@ -3,7 +3,6 @@ import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
 import { validBody } from '../support/fixtures.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
-import { pollUntil } from '../support/poll.ts';
 
 // The functions' metrics and log lines, which these tests read: set before the modules that read them load.
 vi.hoisted(() => Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO' }));
@@ -52,19 +51,7 @@ async function bulkLoad(lines: string[]): Promise<Record<string, unknown>> {
   });
   const load = (await started.json()) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
   await fetch(load.upload.url, { method: load.upload.method, headers: load.upload.headers, body: `${lines.join('\n')}\n` });
-  return pollUntil(
-    async () =>
-      (await (await fetch(`${service.url}/billingRunActions/tenant-a/bulkLoads/${load.id}`, { headers })).json()) as Record<
-        string,
-        unknown
-      >,
-    {
-      what: `The end of bulk load ${load.id}`,
-      timeoutMs: 45_000,
-      intervalMs: 200,
-      until: (read) => !['awaiting upload', 'loading'].includes(read.status as string),
-    },
-  );
+  return service.followLoad('tenant-a', load.id, { timeoutMs: 45_000, intervalMs: 200 });
 }
 
 describe('the service at DynamoDB capacity limits (emulated, scaled down)', () => {

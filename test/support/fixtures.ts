@@ -72,3 +72,6 @@ export function awaitingLoad(id: string, sourceFile = 'run.ndjson'): BulkLoad {
     created_by: { principal: 'loader', source_ip: '127.0.0.1', user_agent: 'vitest', request_id: 'req-bulk' },
   };
 }
+
+/** Whether a bulk load, as read, has ended (it is neither waiting for its file nor loading). */
+export const loadEnded = (load: { status?: unknown }): boolean => !['awaiting upload', 'loading'].includes(String(load.status));

@@ -7,7 +7,8 @@ import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
-import { uniqueName, validBody } from './fixtures.ts';
+import { loadEnded, uniqueName, validBody } from './fixtures.ts';
+import { pollUntil } from './poll.ts';
 
 /** The local service of a test file, with ways to call it. */
 interface TestService extends LocalService {
@@ -26,6 +27,8 @@ interface TestService extends LocalService {
   ): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
   /** Creates a valid record of tenant-a (fields overridden) through HTTP with `token`, expects 200 and answers the record. */
   createRecord(overrides?: Record<string, unknown>): Promise<Record<string, any>>;
+  /** Reads a bulk load of `tenant` (each read a 200) until it has ended, and answers it as it ended. */
+  followLoad(tenant: string, loadId: string, options: { timeoutMs: number; intervalMs?: number }): Promise<Record<string, any>>;
   /** A token of tenant-a with every scope. */
   token: string;
 }
@@ -118,6 +121,18 @@ async function startTestService({
       });
       expect(response.status).toBe(200);
       return response.body as Record<string, any>;
+    },
+    followLoad(tenant, loadId, options) {
+      return pollUntil(
+        async () => {
+          const { status, body } = await testService.call('GET', `/billingRunActions/${tenant}/bulkLoads/${loadId}`, {
+            token: testService.token,
+          });
+          expect(status).toBe(200);
+          return body as Record<string, any>;
+        },
+        { what: `The end of bulk load ${loadId}`, until: loadEnded, ...options },
+      );
     },
     async stopAll() {
       await service.stop();
