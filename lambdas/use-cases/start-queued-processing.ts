@@ -34,7 +34,7 @@ export async function startQueuedProcessing(
   const record = await deps.repository.get(start.tenantId, start.id, { consistentRead: true });
   if (record?.status !== PROCESSING || record.step_function_execution_arn !== deps.processor.executionArnFor(name)) return 'superseded';
   try {
-    await deps.processor.start(name, input, { ...(invocation.signal && { signal: invocation.signal }) });
+    await deps.processor.start(name, input, invocation);
     deps.count(METRIC.processingStarts);
     return 'started';
   } catch (error) {

@@ -22,8 +22,10 @@ export interface ProcessingStartsProps {
  * keeps up (AWS recommends at least 5 for a Lambda event source: "Using Lambda with Amazon SQS").
  */
 export const MAX_DELIVERIES = 100;
+/** AWS: "set the source queue's visibility timeout to at least six times the timeout that you configure on your function". */
+const VISIBILITY_TIMEOUT_SECONDS = 6 * PROCESSING_STARTS.timeoutSeconds;
 /** How long a start may go on being delivered before the dead-letter queue takes it: each delivery a visibility timeout at least. */
-export const LONGEST_DELIVERIES = Duration.seconds(MAX_DELIVERIES * 6 * PROCESSING_STARTS.timeoutSeconds);
+export const LONGEST_DELIVERIES = Duration.seconds(MAX_DELIVERIES * VISIBILITY_TIMEOUT_SECONDS);
 
 /**
  * The queue of processing starts (SPEC 2.3 and 7): the writes hand each start to it, and its consumer
@@ -52,8 +54,7 @@ export class ProcessingStarts extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS: "set the source queue's visibility timeout to at least six times the timeout that you configure on your function".
-      visibilityTimeout: Duration.seconds(6 * PROCESSING_STARTS.timeoutSeconds),
+      visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_SECONDS),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_DELIVERIES },
     });
@@ -70,7 +71,7 @@ export class ProcessingStarts extends Construct {
       },
     });
     props.processor.grantStartExecution(this.starter.role);
-    // A start refused for good: the record is read, and moved to error on the condition of its version.
+    // Each record is read before its start (one that moved on gets none); a start refused for good moves it to error, conditionally on that version.
     this.starter.grantTable(props.table, ['GetItem', 'PutItem']);
     const source = new SqsEventSource(this.queue, {
       batchSize: PROCESSING_STARTS.batchSize,
