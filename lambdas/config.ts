@@ -7,6 +7,8 @@ export interface DynamoDbConfig {
   /** Only for DynamoDB Local; unset in AWS. */
   dynamoDbEndpoint: string | undefined;
   region: string;
+  /** How long one attempt of a DynamoDB call may take (DYNAMODB_ATTEMPT_TIMEOUT_MS); unset: the adapter's own default. */
+  attemptTimeoutMs: number | undefined;
 }
 
 export interface ServiceConfig extends DynamoDbConfig {
@@ -59,7 +61,11 @@ function positiveInteger(name: string, fallback: number): number {
 }
 
 function dynamoDbConfig(): DynamoDbConfig {
-  return { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined, region: process.env.AWS_REGION || 'us-east-1' };
+  return {
+    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    region: process.env.AWS_REGION || 'us-east-1',
+    attemptTimeoutMs: process.env.DYNAMODB_ATTEMPT_TIMEOUT_MS ? positiveInteger('DYNAMODB_ATTEMPT_TIMEOUT_MS', 0) : undefined,
+  };
 }
 
 export function tenantRegistryConfig(): DynamoDbConfig & { tenantsTableName: string } {

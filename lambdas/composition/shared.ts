@@ -30,12 +30,13 @@ export const countCapacityEvent = (event: CapacityEvent): void =>
 /** The service's configuration and a DocumentClient of its own (its own sockets). */
 export function newStorage(requestTimeoutMs?: number, retryMode: 'standard' | 'adaptive' = 'standard'): Storage {
   const config = serviceConfig();
+  const attemptTimeoutMs = requestTimeoutMs ?? config.attemptTimeoutMs;
   return {
     config,
     client: createDocumentClient({
       region: config.region,
       endpoint: config.dynamoDbEndpoint,
-      ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+      ...(attemptTimeoutMs !== undefined && { requestTimeoutMs: attemptTimeoutMs }),
       retryMode,
       onCapacityEvent: countCapacityEvent,
     }),

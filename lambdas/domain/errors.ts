@@ -98,8 +98,8 @@ export class PayloadTooLarge extends ServiceError {
 
 export class TooManyRequests extends ServiceError {
   readonly statusCode = 429;
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+  constructor(message: string, retryAfterSeconds: number, options: { cause?: unknown } = {}) {
+    super(message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }, ...options });
   }
 }
 

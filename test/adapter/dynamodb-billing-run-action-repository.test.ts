@@ -52,6 +52,8 @@ describe('DynamoDbBillingRunActionRepository', () => {
     ddb.on(TransactWriteCommand).resolves({});
     await repository.create('t1', record);
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input).toEqual({
+      // A token of its own, so that DynamoDB answers a retry of an attempt whose answer was lost as that attempt.
+      ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
       TransactItems: [
         {
           // The counter's shard of the record's id (domain/record-limit.ts), only while its count is within its slice.

@@ -28,6 +28,8 @@ describe('the record limit', () => {
     expect(refused).toHaveLength(15);
     for (const response of refused) {
       expect(response.body.message).toBe("Tenant 'small' has reached its limit of 5 billing run actions; delete some to make room");
+      // A wait frees no room (docs/api.md): no Retry-After invites a client to retry in a loop.
+      expect(response.headers.get('retry-after')).toBeNull();
     }
     expect(await live()).toHaveLength(5);
     expect(await service.tenants.recordCount('small')).toBe(5);

@@ -47,6 +47,8 @@ interface ServiceOptions {
   limits?: LocalServiceOptions['limits'];
   /** DynamoDB's capacity limits, emulated (off by default: the tests that meet them say so). */
   capacity?: LocalServiceOptions['capacity'];
+  /** The DynamoDB the service uses, when not the test run's DynamoDB Local itself (asked when the service starts). */
+  dynamoDbEndpoint?: () => string;
 }
 
 /** Limits high enough that only the tests about throttling meet them. */
@@ -64,13 +66,14 @@ async function startTestService({
   authorizerCacheTtlSeconds = 0,
   limits = {},
   capacity = 'off',
+  dynamoDbEndpoint = () => inject('dynamoDbEndpoint'),
 }: ServiceOptions): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
     dataDir,
     port: await freePort(),
     inMemory: true,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+    dynamoDbEndpoint: dynamoDbEndpoint(),
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
     tiers,

@@ -62,6 +62,7 @@ describe('faults, with the SDK mocked', () => {
   it.each([
     ['a timeout', Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' })],
+    ['a transaction still in progress', Object.assign(new Error('in progress'), { name: 'TransactionInProgressException' })],
   ])('storage out of reach (%s) is a 503 with Retry-After, not a 500', async (_, error) => {
     ddb.on(GetCommand).rejects(error);
     const result = await update(proxyEvent({ method: 'PUT', resource, pathParameters: one, body: validBody() }), lambdaContext());

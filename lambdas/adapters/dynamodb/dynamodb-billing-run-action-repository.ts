@@ -1,17 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Lookup } from '../../domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
 import { readMergedPartitions } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
+import { Conflict, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CreateResult,
@@ -19,19 +13,18 @@ import type {
   ListPage,
   SoftDeletion,
 } from '../../ports/billing-run-action-repository.ts';
-import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupPartitions, recordKey } from './table-design.ts';
+import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, idempotencyKey, lookupPartitions, recordKey } from './table-design.ts';
+import { claimPut, liveClaim } from './idempotency-claims.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { RetriesExhausted, retrying } from '../../retry.ts';
+import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
   isNew: `attribute_not_exists(${PARTITION_KEY})`,
   isLiveAtVersion: 'sys_version = :expectedVersion AND attribute_not_exists(sys_deleted_by_id)',
 };
-
-/** Transactions on one tenant's counter collide under concurrency; they are retried on this schedule. */
-const TRANSACTION_RETRY: RetrySchedule = { attempts: 8, baseMs: 10, capMs: 2_560 };
 
 /** Internal: a transaction cancelled because another held one of its items; worth another attempt. */
 class Contended extends Error {
@@ -45,6 +38,14 @@ class ShardRefused extends Error {}
 
 /** A create that found its shard full tries this many other shards, each named by a read of the whole counter. */
 const OTHER_SHARD_ATTEMPTS = 8;
+
+/** What a transaction of the repository writes: the record `id` of `tenantId`, at `expectedVersion` (none for a create), with a create's claim. */
+interface TransactionOf {
+  tenantId: string;
+  id: string;
+  expectedVersion?: number;
+  claim?: IdempotencyClaim;
+}
 
 /** Internal: the idempotency claim of a create already exists. */
 class IdempotencyKeyTaken extends Error {
@@ -94,31 +95,26 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
    * replays, or the first create never happened.
    */
   async create(tenantId: string, record: BillingRunAction, idempotency?: IdempotencyClaim): Promise<CreateResult> {
-    const claim = idempotency && {
-      Put: {
-        TableName: this.tableName,
-        Item: claimItem(tenantId, idempotency, record),
-        ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
-        ExpressionAttributeValues: { ':now': idempotency.now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      },
-    };
+    const claim = idempotency && claimPut(this.tableName, claimItem(tenantId, idempotency, record), idempotency.now);
     try {
       await this.withRoom(tenantId, shardOf(record.id), (shard) =>
-        this.transact(tenantId, record.id, undefined, {
-          TransactItems: [
-            counterTakeOne(this.tenantsTableName, tenantId, shard),
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toItem(tenantId, record),
-                ConditionExpression: condition.isNew,
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        this.transact(
+          { tenantId, id: record.id, ...(idempotency && { claim: idempotency }) },
+          {
+            TransactItems: [
+              counterTakeOne(this.tenantsTableName, tenantId, shard),
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: toItem(tenantId, record),
+                  ConditionExpression: condition.isNew,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
               },
-            },
-            ...(claim ? [claim] : []),
-          ],
-        }),
+              ...(claim ? [claim] : []),
+            ],
+          },
+        ),
       );
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
@@ -150,20 +146,23 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   /** Writes the deleted item (no index keys, a TTL) and frees its place in the tenant's count, in one transaction. */
   async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
     // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
-    await this.transact(tenantId, deletion.record.id, expectedVersion, {
-      TransactItems: [
-        counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: deletedItem(tenantId, deletion),
-            ConditionExpression: condition.isLiveAtVersion,
-            ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    await this.transact(
+      { tenantId, id: deletion.record.id, expectedVersion },
+      {
+        TransactItems: [
+          counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: deletedItem(tenantId, deletion),
+              ConditionExpression: condition.isLiveAtVersion,
+              ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-      ],
-    }).catch((error: unknown) => {
+        ],
+      },
+    ).catch((error: unknown) => {
       throw error instanceof ShardRefused ? tenantNotProvisioned(tenantId, { cause: error }) : error;
     });
   }
@@ -195,8 +194,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         return await write(next);
       } catch (error) {
         if (!(error instanceof ShardRefused)) throw error;
-        if (attempt >= OTHER_SHARD_ATTEMPTS)
-          throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+        if (attempt >= OTHER_SHARD_ATTEMPTS) throw concurrentWrites(tenantId, error);
         next = await shardWithRoom(this.client, this.tenantsTableName, tenantId);
       }
     }
@@ -205,43 +203,42 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   /**
    * Runs a transaction (the tenant's counter, the record, an optional idempotency claim) and turns a
    * cancellation into the domain error of the item that refused. Collisions with concurrent
-   * transactions on the same counter are retried.
+   * transactions on the same counter are retried; one on a create's claim reads the claim first, so
+   * that creates racing with one key answer as soon as the first of them landed.
    */
-  private async transact(
-    tenantId: string,
-    id: string,
-    expectedVersion: number | undefined,
-    input: TransactWriteCommandInput,
-  ): Promise<void> {
+  private async transact(write: TransactionOf, input: TransactWriteCommandInput): Promise<void> {
     try {
       await retrying(
-        TRANSACTION_RETRY,
-        () => this.sendTransaction(tenantId, id, expectedVersion, input),
+        TRANSACTION_CONFLICT_RETRY,
+        () => this.sendTransaction(write, input),
         (error) => error instanceof Contended,
       );
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
-      throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+      throw concurrentWrites(write.tenantId, error);
     }
   }
 
   /** One attempt: a cancellation becomes the domain error of the item that refused, or Contended. */
-  private async sendTransaction(tenantId: string, id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput) {
+  private async sendTransaction({ tenantId, id, expectedVersion, claim }: TransactionOf, input: TransactWriteCommandInput) {
     try {
-      await this.client.send(new TransactWriteCommand(input));
+      // One token per attempt: an attempt whose answer was lost is asked again as itself (transactions.ts).
+      await transactWrite(this.client, input);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
       // DynamoDB reports one reason per item, in the order of TransactItems: every transaction here
       // lists the tenant's counter first, the record second and the idempotency claim (if any) third.
-      const [tenantReason, recordReason, claimReason] = error.CancellationReasons ?? [];
-      const claim = oldItemOf(claimReason);
-      if (claimReason?.Code === 'ConditionalCheckFailed' && claim) throw new IdempotencyKeyTaken(claim);
+      const [tenantReason, recordReason, claimReason] = reasons;
+      const claimed = oldItemOf(claimReason);
+      if (claimReason?.Code === 'ConditionalCheckFailed' && claimed) throw new IdempotencyKeyTaken(claimed);
       if (recordReason?.Code === 'ConditionalCheckFailed') {
         throw recordConditionError(id, oldItemOf(recordReason), expectedVersion, error);
       }
       if (tenantReason?.Code === 'ConditionalCheckFailed') throw new ShardRefused();
-      const contended = [tenantReason, recordReason, claimReason].some((reason) => reason?.Code === 'TransactionConflict');
-      throw contended ? new Contended(error) : error;
+      if (!cancelledForConflict(error)) throw error;
+      const live = claim && (await liveClaim(this.client, this.tableName, idempotencyKey(tenantId, 'create', claim.key), claim.now));
+      throw live ? new IdempotencyKeyTaken(live) : new Contended(error);
     }
   }
 }

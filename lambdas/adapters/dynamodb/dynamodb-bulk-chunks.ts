@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { BULK_LOAD_RETENTION_DAYS, type LineError } from '../../domain/bulk-load.ts';
@@ -11,6 +11,7 @@ import type { RetrySchedule } from '../../retry.ts';
 import { storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
+import { transactWrite } from './transactions.ts';
 import {
   BULK_ERROR_INDEX,
   PARTITION_KEY,
@@ -85,7 +86,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
       const { granted, refusal, shards } = await reservationOf(this.client, this.tenantsTableName, tenantId, wanted);
       const counter = shards.map((taken) => counterReservation(this.tenantsTableName, tenantId, taken.shard, taken.count, taken.slice));
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: [chunkPut(granted, refusal), ...counter] }));
+        await transactWrite(this.client, { TransactItems: [chunkPut(granted, refusal), ...counter] });
         return refusal ? { granted, refusal } : { granted };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -193,9 +194,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
     // Room reserved for records that were never written goes back to the tenant.
     const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, shardOf(`${loadId}#${firstLine}`), released)] : [];
     try {
-      await whileBusy(BOOKKEEPING_RETRY, () =>
-        this.client.send(new TransactWriteCommand({ TransactItems: [chunkDone, loadCounts, ...release] })),
-      );
+      await whileBusy(BOOKKEEPING_RETRY, () => transactWrite(this.client, { TransactItems: [chunkDone, loadCounts, ...release] }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [chunkReason] = error.CancellationReasons ?? [];

@@ -1,13 +1,6 @@
 import { LOAD_ITEM_RETRY, whileBusy } from './while-busy.ts';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BatchLimits, BulkLoad, LineError } from '../../domain/bulk-load.ts';
 import { Conflict } from '../../domain/errors.ts';
 import type { IdempotencyClaim } from '../../ports/billing-run-action-repository.ts';
@@ -16,6 +9,9 @@ import { readIndexPartition } from './dynamodb-index-partition.ts';
 import { type Item, oldItemOf } from './record-items.ts';
 import { BULK_ERROR_INDEX, PARTITION_KEY, TTL_ATTRIBUTE, bulkErrorPartition, bulkLoadKey, idempotencyKey } from './table-design.ts';
 import { retentionEnd } from './dynamodb-bulk-chunks.ts';
+import { claimPut, liveClaim } from './idempotency-claims.ts';
+import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
+import { RetriesExhausted, retrying } from '../../retry.ts';
 
 const LOAD_FIELDS = [
   'id',
@@ -64,40 +60,42 @@ export class DynamoDbBulkLoads implements BulkLoads {
       await this.client.send(new PutCommand(put.Put));
       return { load, replayed: false };
     }
+    const claimKey = idempotencyKey(tenantId, 'bulkLoad', idempotency.key);
+    const claim = claimPut(
+      this.tableName,
+      { [PARTITION_KEY]: claimKey, body_hash: idempotency.bodyHash, load_id: load.id, [TTL_ATTRIBUTE]: idempotency.expiresAt },
+      idempotency.now,
+    );
+    let existing: Item | undefined;
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            put,
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  [PARTITION_KEY]: idempotencyKey(tenantId, 'bulkLoad', idempotency.key),
-                  body_hash: idempotency.bodyHash,
-                  load_id: load.id,
-                  [TTL_ATTRIBUTE]: idempotency.expiresAt,
-                },
-                ConditionExpression: `attribute_not_exists(${PARTITION_KEY}) OR ${TTL_ATTRIBUTE} < :now`,
-                ExpressionAttributeValues: { ':now': idempotency.now },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-          ],
-        }),
+      // Starts with one key that race meet on its claim: a loser reads the claim, and tries again only
+      // while no start has made it yet (the winner still at work, or cancelled).
+      await retrying(
+        TRANSACTION_CONFLICT_RETRY,
+        async () => {
+          try {
+            await transactWrite(this.client, { TransactItems: [put, claim] });
+          } catch (error) {
+            existing = oldItemOf(cancellationReasons(error)?.[1]);
+            if (!existing && cancelledForConflict(error))
+              existing = await liveClaim(this.client, this.tableName, claimKey, idempotency.now);
+            if (!existing) throw error;
+          }
+        },
+        (error) => cancelledForConflict(error),
       );
-      return { load, replayed: false };
     } catch (error) {
-      const claim = error instanceof TransactionCanceledException ? oldItemOf(error.CancellationReasons?.[1]) : undefined;
-      if (!claim) throw error;
-      if (claim.body_hash !== idempotency.bodyHash) {
-        throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`, { cause: error });
-      }
-      const first = await this.get(tenantId, claim.load_id as string);
-      if (!first) throw error;
-      return { load: first, replayed: true };
+      throw error instanceof RetriesExhausted ? concurrentWrites(tenantId, error) : error;
     }
+    if (!existing) return { load, replayed: false };
+    if (existing.body_hash !== idempotency.bodyHash) {
+      throw new Conflict(`Idempotency-Key '${idempotency.key}' was already used with a different body`);
+    }
+    const first = await this.get(tenantId, existing.load_id as string);
+    if (!first) throw new Error(`The load ${String(existing.load_id)} of Idempotency-Key '${idempotency.key}' is not stored`);
+    return { load: first, replayed: true };
   }
+
   async get(tenantId: string, loadId: string): Promise<BulkLoad | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { [PARTITION_KEY]: bulkLoadKey(tenantId, loadId) }, ConsistentRead: true }),

@@ -1,8 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type ServiceError, TenantLimitReached, TooManyRequests, tenantNotProvisioned } from '../../domain/errors.ts';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
 import { COUNTER_SHARDS, FROZEN, type Shard, roomIn, slicesFor } from '../../domain/record-limit.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
+import { cancellationReasons, concurrentWrites, transactWrite } from './transactions.ts';
 
 /*
  * The tenant's record counter in the tenant registry's table: the one owner of its items, the
@@ -130,10 +130,10 @@ export async function rebalance(
     },
   }));
   try {
-    await client.send(new TransactWriteCommand({ TransactItems: [...items, ...extra] as never }));
+    await transactWrite(client, { TransactItems: [...items, ...extra] as never });
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
+    if (cancellationReasons(error)) return false;
     throw error;
   }
 }
@@ -152,7 +152,7 @@ export async function shardWithRoom(client: DynamoDBDocumentClient, tenantsTable
     if (withRoom.length > 0) return (withRoom[Math.floor(Math.random() * withRoom.length)] as { index: number }).index;
     await rebalance(client, tenantsTableName, tenantId, state, Number(state.tenant?.max_actions));
   }
-  throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+  throw concurrentWrites(tenantId);
 }
 
 /** The refusal the counter, as read, calls for: the tenant is not provisioned, or its records fill its limit. */

@@ -11,9 +11,17 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 /** Middy's own TimeoutError (the function's deadline) names its package as cause: that one is a 500, as any timeout of the function. */
 const fromMiddy = (error: Error): boolean => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
 
+/**
+ * Storage that did not answer in time, or could not be reached; also a transaction still in progress
+ * past its wait (adapters/dynamodb/transactions.ts): its outcome is not known yet, so a 503 to retry.
+ */
 function storageUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return (error.name === 'TimeoutError' && !fromMiddy(error)) || UNREACHABLE_CODES.has((error as { code?: string }).code ?? '');
+  return (
+    (error.name === 'TimeoutError' && !fromMiddy(error)) ||
+    error.name === 'TransactionInProgressException' ||
+    UNREACHABLE_CODES.has((error as { code?: string }).code ?? '')
+  );
 }
 
 /** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */

@@ -14,6 +14,10 @@ export interface Charge {
 }
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+/** How long DynamoDB keeps a transaction's ClientRequestToken after its answer. */
+const TOKEN_LIFETIME_MS = 10 * 60 * 1000;
+/** Past this many tokens kept, those expired are dropped when the next transaction ends. */
+const TOKENS_KEPT = 10_000;
 const IN_TRANSACTION = 'Transaction is ongoing for the item';
 
 /** DynamoDB's error answers, as its JSON protocol writes them (the SDK reads `__type` into its exception classes). */
@@ -33,6 +37,22 @@ export const answers = {
   /** A transaction cancelled because some of its items (`held`, in its order) are in another: TransactionConflict for those, None for the rest. */
   heldItems: (held: boolean[]) =>
     answers.cancelled(held.map((isHeld) => (isHeld ? { Code: 'TransactionConflict', Message: IN_TRANSACTION } : { Code: 'None' }))),
+  /** A TransactWriteItems whose ClientRequestToken belongs to one that is still running. */
+  inProgress: () => ({
+    status: 400,
+    body: {
+      __type: `${PREFIX}TransactionInProgressException`,
+      message: 'The transaction with the given request token is already in progress',
+    },
+  }),
+  /** A TransactWriteItems whose ClientRequestToken belongs to one that asked something else. */
+  parameterMismatch: () => ({
+    status: 400,
+    body: {
+      __type: `${PREFIX}IdempotentParameterMismatchException`,
+      message: 'The request uses the same client token as a previous, but non-identical request',
+    },
+  }),
   cancelled: (reasons: { Code: string; Message?: string }[]) => ({
     status: 400,
     body: {
@@ -52,8 +72,11 @@ export class CapacityLedger {
   private readonly buckets: TokenBuckets;
   private readonly holds = new Map<string, number>();
   private readonly throttles = new Map<string, number>();
+  /** ClientRequestTokens of transactions that run (until: infinity) or landed (until: 10 minutes after their answer), with what they asked. */
+  private readonly tokens = new Map<string, { request: string; until: number }>();
   private calls = 0;
   private conflicts = 0;
+  private answeredByToken = 0;
 
   private readonly now: () => number;
 
@@ -109,21 +132,58 @@ export class CapacityLedger {
     for (const key of itemKeys) this.holds.set(key, Number.POSITIVE_INFINITY);
   }
 
-  /** The transaction answered: its items stay held for the hold time, then are free. */
-  release(itemKeys: string[]): void {
+  /**
+   * The transaction answered: the items of one that landed stay held for the hold time, then are free;
+   * those of one that was cancelled (it changed nothing) are free at once.
+   */
+  release(itemKeys: string[], landed: boolean): void {
     const until = this.now() + this.rates.holdMs;
-    for (const key of itemKeys) this.holds.set(key, until);
+    for (const key of itemKeys) {
+      if (landed) this.holds.set(key, until);
+      else this.holds.delete(key);
+    }
+  }
+
+  /**
+   * What DynamoDB makes of a transaction's ClientRequestToken (TransactWriteItems, API reference): a
+   * token seen with other parameters is a mismatch; one of a transaction still running is answered in
+   * progress; one of a transaction that landed within the last 10 minutes is answered as it was, by
+   * DynamoDB itself, without running again. A cancelled transaction's token is forgotten: it did nothing.
+   */
+  transactionToken(token: string, request: string): 'new' | 'in progress' | 'landed' | 'mismatch' {
+    const known = this.tokens.get(token);
+    if (!known || known.until <= this.now()) return 'new';
+    this.answeredByToken++;
+    if (known.request !== request) return 'mismatch';
+    return known.until === Number.POSITIVE_INFINITY ? 'in progress' : 'landed';
+  }
+
+  /** A transaction with this token runs from now on. */
+  transactionStarted(token: string, request: string): void {
+    this.tokens.set(token, { request, until: Number.POSITIVE_INFINITY });
+  }
+
+  /** The transaction of this token answered: kept 10 minutes when it landed, forgotten when it did not. */
+  transactionEnded(token: string, landed: boolean): void {
+    const known = this.tokens.get(token);
+    if (!known) return;
+    if (landed) this.tokens.set(token, { ...known, until: this.now() + TOKEN_LIFETIME_MS });
+    else this.tokens.delete(token);
+    if (this.tokens.size > TOKENS_KEPT) for (const [key, entry] of this.tokens) if (entry.until <= this.now()) this.tokens.delete(key);
   }
 
   /** One line of what the emulator did, for the local service's stop and for tests. */
-  report(): { calls: number; throttled: number; conflicts: number; line: string } {
+  report(): { calls: number; throttled: number; conflicts: number; answeredByToken: number; line: string } {
     const throttled = [...this.throttles.values()].reduce((sum, count) => sum + count, 0);
     const detail = [...this.throttles.entries()].map(([name, count]) => `${count} ${name}`).join(', ');
     return {
       calls: this.calls,
       throttled,
       conflicts: this.conflicts,
-      line: `capacity emulator: ${this.calls} calls, ${throttled} throttled${detail ? ` (${detail})` : ''}, ${this.conflicts} refused for transaction conflicts`,
+      answeredByToken: this.answeredByToken,
+      line:
+        `capacity emulator: ${this.calls} calls, ${throttled} throttled${detail ? ` (${detail})` : ''}, ${this.conflicts} refused for transaction conflicts` +
+        (this.answeredByToken > 0 ? `, ${this.answeredByToken} transaction retries answered by their token` : ''),
     };
   }
 }

@@ -121,11 +121,12 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
       answer(response, plan.answer.status, JSON.stringify(plan.answer.body));
       return;
     }
-    const upstream = await send(
-      target,
-      plan.forward === undefined || plan.forward === request ? body : Buffer.from(JSON.stringify(plan.forward)),
-      headers,
-    );
+    const forwarded = plan.forward === undefined || plan.forward === request ? body : Buffer.from(JSON.stringify(plan.forward));
+    // Settled even when the DynamoDB behind fails, so that no hold or token outlives the call.
+    const upstream = await send(target, forwarded, headers).catch((error: unknown) => {
+      plan.settle?.(500, {});
+      throw error;
+    });
     if (!plan.settle) {
       answer(response, upstream.status, upstream.body, upstream.headers);
       return;

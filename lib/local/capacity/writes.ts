@@ -99,11 +99,20 @@ export async function planBatchWrite(ledger: CapacityLedger, schemas: Schemas, r
 const KINDS = ['Put', 'Update', 'Delete', 'ConditionCheck'] as const;
 
 /**
- * TransactWriteItems: cancelled (TransactionConflict for the held items, None for the others) while any
- * of its items is in another transaction; cancelled (ThrottlingError) when one of them is throttled,
- * each unit counting twice; else its items are held from now until the hold time after its answer.
+ * TransactWriteItems: answered by its ClientRequestToken when that token's transaction runs or landed
+ * (in progress, or as it was); cancelled (TransactionConflict for the held items, None for the others)
+ * while any of its items is in another transaction; cancelled (ThrottlingError) when one of them is
+ * throttled, each unit counting twice; else its items are held from now until its answer, and for the
+ * hold time after it when it landed.
  */
 export async function planTransactWrite(ledger: CapacityLedger, schemas: Schemas, request: Request): Promise<Plan> {
+  const token = request.ClientRequestToken as string | undefined;
+  const asked = JSON.stringify(request.TransactItems);
+  const byToken = token === undefined ? 'new' : ledger.transactionToken(token, asked);
+  if (byToken === 'in progress') return { answer: answers.inProgress() };
+  if (byToken === 'mismatch') return { answer: answers.parameterMismatch() };
+  // DynamoDB answers a landed transaction's retry itself, as it answered the transaction (DynamoDB Local keeps tokens too).
+  if (byToken === 'landed') return { forward: request };
   const actions: Action[] = [];
   for (const entry of request.TransactItems as Request[]) {
     const kind = KINDS.find((candidate) => candidate in entry) as (typeof KINDS)[number];
@@ -129,10 +138,12 @@ export async function planTransactWrite(ledger: CapacityLedger, schemas: Schemas
   ledger.pay(actions.flatMap((action) => action.charges));
   const keys = actions.map((action) => action.itemKey);
   ledger.hold(keys);
+  if (token !== undefined) ledger.transactionStarted(token, asked);
   return {
     forward: request,
-    settle: (_status, body) => {
-      ledger.release(keys);
+    settle: (status, body) => {
+      ledger.release(keys, status === 200);
+      if (token !== undefined) ledger.transactionEnded(token, status === 200);
       return body;
     },
   };

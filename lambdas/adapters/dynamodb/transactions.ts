@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { TooManyRequests } from '../../domain/errors.ts';
+
+/**
+ * How long a transaction whose outcome is not known yet is asked again, with the same token: while its
+ * first attempt is still in progress (`TransactionInProgressException`) or an attempt's answer was lost
+ * (the SDK's attempt timeout, a dropped connection). DynamoDB runs a transaction in milliseconds; the
+ * SDK's own three attempts come first, and an API function has 10 s in all.
+ */
+const UNKNOWN_OUTCOME_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 1_000, budgetMs: 4_000 };
+
+/**
+ * Transactions that meet on one item (a tenant's counter shard, an idempotency claim) cancel each other
+ * (TransactionConflict) while the first holds it: the others try again on this schedule.
+ */
+export const TRANSACTION_CONFLICT_RETRY: RetrySchedule = { attempts: 8, baseMs: 10, capMs: 2_560 };
+
+/** The answer when a write kept meeting others on the same items past TRANSACTION_CONFLICT_RETRY: nothing was written. */
+export const concurrentWrites = (tenantId: string, cause?: unknown): TooManyRequests =>
+  new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1, { cause });
+
+/** The answers after which a transaction may or may not have been applied: only its token can tell. */
+const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'TransactionInProgressException' ||
+    error.name === 'TimeoutError' ||
+    UNKNOWN_OUTCOME_CODES.has((error as { code?: string }).code ?? '')
+  );
+}
+
+/**
+ * TransactWriteItems, made idempotent as DynamoDB offers: one `ClientRequestToken` for this write, kept
+ * across the SDK's attempts and the waits here. DynamoDB answers a retry of a transaction that landed
+ * with the same success (for 10 minutes), and a retry while it still runs with
+ * `TransactionInProgressException`, which is waited out; so an attempt whose answer was lost never
+ * turns into a conflict with the write itself (TransactWriteItems, ClientRequestToken, in the DynamoDB
+ * API reference). A cancelled transaction was not applied: its caller decides whether to try again,
+ * and a new call gets a new token. Past the wait, the last error stands (an answer of 503: retry).
+ */
+export async function transactWrite(client: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+  const idempotent = { ...input, ClientRequestToken: input.ClientRequestToken ?? randomUUID() };
+  try {
+    await retrying(UNKNOWN_OUTCOME_RETRY, () => client.send(new TransactWriteCommand(idempotent)), outcomeUnknown);
+  } catch (error) {
+    throw error instanceof RetriesExhausted ? error.last : error;
+  }
+}
+
+/** The reasons DynamoDB gave, item by item in the order of TransactItems, for cancelling a transaction; undefined for any other error. */
+export function cancellationReasons(error: unknown): { Code?: string; Item?: Record<string, unknown> }[] | undefined {
+  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : undefined;
+}
+
+/** A transaction cancelled because another transaction held one of its items: not applied, and worth another attempt. */
+export const cancelledForConflict = (error: unknown): boolean =>
+  cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
