@@ -143,7 +143,9 @@ function valueAt(document: unknown, from: string, index: number): unknown {
  * a 400 naming the operation. Error messages never echo the document.
  */
 export function applyPatch<T extends object>(document: T, patch: PatchDocument, field = 'body'): Record<string, unknown> {
-  let patched: unknown = cloneJson(document);
+  // The library reads a path's steps as `object[key]`: on objects without a prototype, a step named
+  // `toString` or `hasOwnProperty` finds a member of the record or nothing, as any other name does.
+  let patched: unknown = cloneJson(document, true);
   let written = 0;
   const write = (value: unknown, index: number): unknown => {
     written += storedSize(value);
@@ -153,7 +155,7 @@ export function applyPatch<T extends object>(document: T, patch: PatchDocument, 
         { details: [{ path: `${field}.${index}`, message: 'the values this patch writes pass 400 KB' }] },
       );
     }
-    return cloneJson(value);
+    return cloneJson(value, true);
   };
   patch.forEach((operation, index) => {
     try {
@@ -175,7 +177,7 @@ export function applyPatch<T extends object>(document: T, patch: PatchDocument, 
       throw patchError(error, index, field);
     }
   });
-  return patched as Record<string, unknown>;
+  return cloneJson(patched) as Record<string, unknown>;
 }
 
 const cannotApply = (message: string, index: number, field: string, cause?: unknown): ValidationFailed =>

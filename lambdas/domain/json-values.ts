@@ -114,12 +114,21 @@ export function parseJson(text: string): unknown {
 const INEXACT_CANDIDATE = /[:,[]\s*-?(?:\d[\d.]*[eE]|(?:\d\.?){16})/;
 export const mayHoldInexactNumbers = (text: string): boolean => INEXACT_CANDIDATE.test(text);
 
-/** A deep copy of a JSON value; ExactNumbers are immutable and shared. */
-export function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
+/**
+ * A deep copy of a JSON value; ExactNumbers are immutable and shared. Keys are data, each copied as
+ * an own property (`__proto__` too). With `bare`, every object of the copy has no prototype, so that
+ * code looking a key up as `object[key]` finds only the data's own keys, never an inherited
+ * `toString` or `constructor`.
+ */
+export function cloneJson<T>(value: T, bare = false): T {
+  if (Array.isArray(value)) return value.map((element) => cloneJson(element, bare)) as T;
   if (value === null || typeof value !== 'object' || value instanceof ExactNumber) return value;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = cloneJson((value as Record<string, unknown>)[key]);
+  const copy: Record<string, unknown> = bare ? Object.create(null) : {};
+  for (const key of Object.keys(value)) {
+    const element = cloneJson((value as Record<string, unknown>)[key], bare);
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: element, enumerable: true, writable: true, configurable: true });
+    else copy[key] = element;
+  }
   return copy as T;
 }
 

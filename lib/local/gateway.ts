@@ -73,7 +73,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
 
   const serve = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const page = request.method === 'GET' ? options.pages?.[url.pathname] : undefined;
+    const page =
+      request.method === 'GET' && options.pages && Object.hasOwn(options.pages, url.pathname) ? options.pages[url.pathname] : undefined;
     if (page) {
       response.writeHead(200, { 'Content-Type': page.contentType });
       response.end(page.body);

@@ -79,6 +79,11 @@ describe('the HTTP boundary, fuzzed', () => {
         if (input.token === 'garbage') headers[named('Authorization')] = 'Bearer garbage.token.here';
         else if (input.token !== 'none') headers[named('Authorization')] = `Bearer ${tokens[input.token]}`;
         if (input.idempotencyKey) headers[named('Idempotency-Key')] = input.idempotencyKey;
+        // Defined, not assigned: a header named `__proto__` is an own key like any other.
+        if (input.extraHeader) {
+          const [name, value] = input.extraHeader;
+          Object.defineProperty(headers, named(name), { value, enumerable: true, writable: true, configurable: true });
+        }
         const writes = !['GET', 'HEAD', 'OPTIONS'].includes(input.method);
         const before = writes ? await snapshot() : '';
         const answer = await send(

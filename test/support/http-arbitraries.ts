@@ -5,8 +5,9 @@ import { validBody } from './fixtures.ts';
 
 /**
  * Requests of every kind for the HTTP fuzzer: methods, paths from the route table and beyond, query
- * strings, header names in any case, bodies with raw numbers, keys named after JavaScript internals,
- * sizes around 256 KiB, patches, batch envelopes and tokens. `ids` are records the fuzzer created.
+ * strings, header names in any case, bodies with raw numbers, query parameters, headers, keys and
+ * patch paths named after JavaScript internals, sizes around 256 KiB, patches, batch envelopes and
+ * tokens. `ids` are records the fuzzer created.
  */
 export function requestArbitrary(ids: readonly string[]) {
   const segment = fc.oneof(
@@ -46,9 +47,11 @@ export function requestArbitrary(ids: readonly string[]) {
     ),
     fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
   );
+  /** Names JavaScript objects inherit or treat specially: as query parameter or header names they are data. */
+  const prototypeName = fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype');
   const query = fc
     .dictionary(
-      fc.constantFrom('fields', 'limit', 'consistentRead', 'exclusiveStartKey', 'other'),
+      fc.oneof(fc.constantFrom('fields', 'limit', 'consistentRead', 'exclusiveStartKey', 'other'), prototypeName),
       fc.oneof(fc.constantFrom('name,status', 'nope', '0', '1000', '1001', 'true', 'yes', '', 'id'), fc.string({ maxLength: 30 })),
       { maxKeys: 3 },
     )
@@ -63,6 +66,8 @@ export function requestArbitrary(ids: readonly string[]) {
       '/',
       '/__proto__/x',
       '/constructor/prototype',
+      '/toString',
+      '/training_provider_billing_records/0/hasOwnProperty',
       '/training_provider_billing_records/-',
       '/training_provider_billing_records/0/amount',
       '/nope/deeper',
@@ -164,6 +169,8 @@ export function requestArbitrary(ids: readonly string[]) {
     ),
     token: fc.constantFrom('full', 'full', 'full', 'reader', 'other', 'garbage', 'none'),
     idempotencyKey: fc.option(fc.constantFrom('key-1', 'key-2', ' bad key '), { nil: undefined }),
+    /** Another header, now and then named like an object's own property. */
+    extraHeader: fc.option(fc.tuple(fc.oneof(prototypeName, fc.constant('X-Other')), fc.constantFrom('x', '')), { nil: undefined }),
     /** Header names as clients spell them: any case goes (API Gateway passes them as sent). */
     headerCase: fc.constantFrom<(name: string) => string>(
       (name) => name,

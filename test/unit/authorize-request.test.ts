@@ -82,6 +82,17 @@ describe('authorizeRequest', () => {
     });
   });
 
+  it('reads the Authorization header among headers named like an object’s own properties (own keys of the event’s JSON)', async () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+    const headers = JSON.parse(
+      JSON.stringify(Object.fromEntries([...names.map((name) => [name, 'x']), ['Authorization', `Bearer ${await token()}`]])),
+    );
+    const allowed = await authorizeRequest({ ...event(undefined), headers }, deps());
+    expect(allowed.usageIdentifierKey).toBe('key-acme');
+    const withoutToken = JSON.parse(JSON.stringify(Object.fromEntries(names.map((name) => [name, 'Bearer x']))));
+    await expect(authorizeRequest({ ...event(undefined), headers: withoutToken }, deps())).rejects.toThrow(/^Unauthorized$/);
+  });
+
   it.each([
     ['no header', async () => undefined],
     ['another scheme', async () => `Basic ${await token()}`],

@@ -146,6 +146,38 @@ describe('JSON Patch', () => {
     }
   });
 
+  it('answers a step named after a member every object inherits (toString, valueOf...) as a step to an absent member', () => {
+    const outcome = (record: object, operation: object) => {
+      try {
+        return applyPatch(record, patchDocumentSchema.parse([operation]));
+      } catch (error) {
+        return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+      }
+    };
+    const operations = (name: string) => [
+      { op: 'remove', path: `/${name}` },
+      { op: 'replace', path: `/list/0/${name}`, value: 1 },
+      { op: 'test', path: `/list/0/${name}`, value: 1 },
+      { op: 'copy', from: `/${name}`, path: '/list/0/y' },
+      { op: 'move', from: `/list/0/${name}`, path: '/list/0/y' },
+      { op: 'add', path: `/${name}/deeper`, value: 1 },
+    ];
+    const ordinary = operations('nope').map((operation) => outcome(doc, operation));
+    expect(ordinary.every((answer) => typeof answer === 'string')).toBe(true);
+    for (const name of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', '__defineGetter__']) {
+      expect(
+        operations(name).map((operation) => outcome(doc, operation)),
+        name,
+      ).toEqual(ordinary);
+    }
+    // A member the record does hold is found, whatever its name, and the result is plain objects.
+    const holding = { ...doc, list: [{ x: 1, toString: 'kept' }] };
+    const copied = outcome(holding, { op: 'copy', from: '/list/0/toString', path: '/list/0/valueOf' }) as Record<string, unknown>;
+    expect(copied).toEqual({ ...doc, list: [{ x: 1, toString: 'kept', valueOf: 'kept' }] });
+    expect(Object.getPrototypeOf(copied)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf((copied.list as object[])[0])).toBe(Object.prototype);
+  });
+
   it('copies values in, so the same patch applied again to a fresh copy gives the same result', () => {
     const patch = patchDocumentSchema.parse([
       { op: 'add', path: '/extra', value: { items: [] } },

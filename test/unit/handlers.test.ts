@@ -112,6 +112,19 @@ describe('handlers fed API Gateway events', () => {
     });
   });
 
+  it('serve query parameters and headers named like an object’s own properties as unknown ones (own keys of the event’s JSON)', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+    // The event as Lambda hands it over: parsed from JSON, where `__proto__` is a key like any other.
+    const keys = (value: string) =>
+      JSON.parse(JSON.stringify(Object.fromEntries(names.map((name) => [name, value])))) as Record<string, string>;
+    const event = JSON.parse(JSON.stringify(getEvent({ query: { ...keys('1'), fields: 'name' }, headers: keys('x') })));
+    expect(Object.keys(event.headers)).toEqual(expect.arrayContaining(names));
+    const result = await get(event, lambdaContext());
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ id: stored.id, name: stored.name });
+  });
+
   it('hide the cause of an unexpected failure behind the request id', async () => {
     ddb.on(GetCommand).rejects(new Error('socket hang up at 10.0.0.1 with table actions'));
     const result = await get(getEvent(), lambdaContext('req-500'));

@@ -3,6 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   ExactNumber,
+  cloneJson,
   jsonEquals,
   jsonNumber,
   mayHoldInexactNumbers,
@@ -139,5 +140,28 @@ describe('jsonEquals', () => {
     expect(jsonEquals(jsonNumber('9007199254740993'), 9007199254740992)).toBe(false);
     expect(jsonEquals(null, {})).toBe(false);
     expect(jsonEquals(undefined, null)).toBe(false);
+  });
+});
+
+describe('cloneJson', () => {
+  const value = JSON.parse('{"__proto__":{"a":1},"constructor":"c","list":[{"toString":2}],"n":1}') as Record<string, unknown>;
+
+  it('copies every key as an own property, __proto__ included, without touching a prototype', () => {
+    const copy = cloneJson(value);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'constructor', 'list', 'n']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ a: 1 });
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    expect(jsonEquals(copy, value)).toBe(true);
+  });
+
+  it('bare: objects without a prototype, so that a lookup by name finds only the data', () => {
+    const copy = cloneJson(value, true) as Record<string, unknown>;
+    const element = (copy.list as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBeNull();
+    expect(Object.getPrototypeOf(element)).toBeNull();
+    expect(copy.hasOwnProperty).toBeUndefined();
+    expect(element.toString).toBe(2);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
   });
 });

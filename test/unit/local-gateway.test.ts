@@ -1,5 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { integrationContext, wildcardMatches } from '../../lib/local/gateway/authorizer.ts';
+import { headerNamed, proxyEventOf } from '../../lib/local/gateway/proxy-event.ts';
+import { match } from '../../lib/local/gateway/routing.ts';
 
 describe('wildcardMatches (IAM resource wildcards in the local gateway)', () => {
   it.each([
@@ -42,5 +45,46 @@ describe('integrationContext (what the functions receive from the authorizer, as
 
   it('answers 500, as an authorizer configuration error, for an object or array value', () => {
     expect(() => integrationContext(decision({ tenants: ['a'] }))).toThrow("The authorizer's context holds a object (tenants)");
+  });
+});
+
+describe('proxyEventOf (the REST proxy event the local gateway builds)', () => {
+  const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+  const path = '/billingRunActions/tenant-a/id-1';
+  const eventOf = (search: string, rawHeaders: string[]) => {
+    const request = { method: 'GET', httpVersion: '1.1', rawHeaders, socket: { remoteAddress: '::ffff:127.0.0.1' } };
+    const url = new URL(`${path}${search}`, 'http://localhost');
+    return proxyEventOf(request as unknown as IncomingMessage, url, match('GET', path), 'request-1').event;
+  };
+  const own = (map: object | null, name: string) => (map ? Object.getOwnPropertyDescriptor(map, name)?.value : undefined);
+
+  it('holds query parameters and headers named like an object’s own properties as own keys, as API Gateway’s JSON does', () => {
+    const search = `?${NAMES.map((name) => `${name}=1&${name}=2`).join('&')}&plain=3`;
+    const rawHeaders = [...NAMES.flatMap((name) => [name, 'a', name, 'b']), 'Authorization', 'Bearer t'];
+    const event = eventOf(search, rawHeaders);
+    for (const name of NAMES) {
+      expect(own(event.queryStringParameters, name), name).toBe('2');
+      expect(own(event.multiValueQueryStringParameters, name), name).toEqual(['1', '2']);
+      expect(own(event.headers, name), name).toBe('b');
+      expect(own(event.multiValueHeaders, name), name).toEqual(['a', 'b']);
+    }
+    expect(own(event.queryStringParameters, 'plain')).toBe('3');
+    expect(headerNamed(event.headers, 'authorization')).toBe('Bearer t');
+    // Plain objects, whose prototype no name replaced: what the function gets from JSON.parse of the event.
+    for (const map of [event.headers, event.multiValueHeaders, event.queryStringParameters, event.multiValueQueryStringParameters]) {
+      expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+      expect(Object.keys(map ?? {})).toEqual(Object.keys(JSON.parse(JSON.stringify(map))));
+    }
+    expect(JSON.parse(JSON.stringify(event.headers))).toEqual(expect.objectContaining({ constructor: 'b', toString: 'b' }));
+  });
+
+  it('keeps the answers for ordinary names: no query string is null, a name without a value is empty', () => {
+    const bare = eventOf('', []);
+    expect(bare.queryStringParameters).toBeNull();
+    expect(bare.multiValueQueryStringParameters).toBeNull();
+    const event = eventOf('?fields&limit=5', ['User-Agent', 'vitest']);
+    expect(event.queryStringParameters).toEqual({ fields: '', limit: '5' });
+    expect(event.multiValueQueryStringParameters).toEqual({ fields: [''], limit: ['5'] });
+    expect(event.requestContext.identity.userAgent).toBe('vitest');
   });
 });

@@ -10,27 +10,34 @@ export function headerNamed(headers: Record<string, string>, name: string): stri
   return undefined;
 }
 
-function headersOf(request: IncomingMessage): { single: Record<string, string>; multi: Record<string, string[]> } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] as string;
-    const value = request.rawHeaders[i + 1] as string;
-    single[name] = value;
-    (multi[name] ??= []).push(value);
+/**
+ * A request's names and values as API Gateway hands them on: `single` holds each name's last value,
+ * `multi` all of them. Every name is an own property, as in the JSON the function is invoked with, so
+ * a name such as `constructor`, `toString` or `__proto__` is a key like any other (gathered in a Map,
+ * then built with Object.fromEntries, which defines `__proto__` as an own property rather than
+ * setting the prototype).
+ */
+function namedValues(pairs: Iterable<[string, string]>): { single: Record<string, string>; multi: Record<string, string[]> } {
+  const values = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    const seen = values.get(name);
+    if (seen) seen.push(value);
+    else values.set(name, [value]);
   }
-  return { single, multi };
+  return {
+    single: Object.fromEntries([...values].map(([name, all]) => [name, all.at(-1) as string])),
+    multi: Object.fromEntries(values),
+  };
+}
+
+/** Header names as the client sent them (Node's rawHeaders: name, value, name, value...). */
+function* headerPairs(request: IncomingMessage): Generator<[string, string]> {
+  for (let i = 0; i < request.rawHeaders.length; i += 2) yield [request.rawHeaders[i] as string, request.rawHeaders[i + 1] as string];
 }
 
 function queryOf(url: URL): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
-  if ([...url.searchParams.keys()].length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    single[name] = value;
-    (multi[name] ??= []).push(value);
-  }
-  return { single, multi };
+  if (url.searchParams.size === 0) return { single: null, multi: null };
+  return namedValues(url.searchParams);
 }
 
 /**
@@ -39,7 +46,7 @@ function queryOf(url: URL): { single: Record<string, string> | null; multi: Reco
  */
 export function proxyEventOf(request: IncomingMessage, url: URL, { route, pathParameters }: Match, requestId: string) {
   const method = request.method ?? 'GET';
-  const headers = headersOf(request);
+  const headers = namedValues(headerPairs(request));
   const query = queryOf(url);
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   return {
