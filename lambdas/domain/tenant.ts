@@ -15,3 +15,8 @@ export interface Tenant {
   /** In AWS: the id of the tenant's API Gateway API key. */
   apiKeyId?: string;
 }
+
+/** A removed tenant: its access (its key) is gone; its tier, limit, creation and records are kept for when it is added again. */
+export interface RemovedTenant extends Pick<Tenant, 'tenantId' | 'tier' | 'maxActions' | 'createdAt'> {
+  removedAt: string;
+}

@@ -12,7 +12,14 @@ import { DEFAULT_TABLES, readInstanceFile } from '../local/local-service.ts';
 import { ensureTables } from '../local/tables.ts';
 import { UsageError } from './command-line.ts';
 import { readDeployedStack } from './stack-outputs.ts';
-import { ApiGatewayUsageKeys, type UsageKeys, localUsageKeys, provisionTenant, removeTenant } from '../tenants/tenant-provisioning.ts';
+import {
+  ApiGatewayUsageKeys,
+  type Provisioned,
+  type UsageKeys,
+  localUsageKeys,
+  provisionTenant,
+  removeTenant,
+} from '../tenants/tenant-provisioning.ts';
 
 export const USAGE = `usage:
   npm run tenants -- add <tenantId> [--tier ${TIERS.join('|')}] [--max-actions N] [--stack <name>]
@@ -48,6 +55,18 @@ export function parseTenantsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
   return { command, tenantId, tier: values.tier as TierName | undefined, maxActions, stack: values.stack ?? (env.STACK_NAME || undefined) };
 }
 
+/** What an add did, in one line: each setting, and where it changed, what it was. */
+function describeAdd(result: Provisioned): string {
+  const { tenant } = result;
+  const before = result.outcome === 'added' ? undefined : result.before;
+  const setting = <T>(name: string, now: T, was: T | undefined) =>
+    was === undefined || was === now ? `${name} ${now}` : `${name} ${was} -> ${now}`;
+  const settings = `${setting('tier', tenant.tier, before?.tier)}, ${setting('max actions', tenant.maxActions, before?.maxActions)}`;
+  const unchanged = before?.tier === tenant.tier && before.maxActions === tenant.maxActions;
+  const what = result.outcome === 'updated' ? (unchanged ? 'unchanged' : 'changed') : result.outcome;
+  return `Tenant '${tenant.tenantId}' ${what}: ${settings}.`;
+}
+
 export async function runOn(
   registry: TenantRegistry,
   keys: UsageKeys,
@@ -56,13 +75,12 @@ export async function runOn(
 ): Promise<number> {
   const tenantId = parsed.tenantId as string;
   if (parsed.command === 'add') {
-    const tenant = await provisionTenant(registry, tenantId, { tier: parsed.tier, maxActions: parsed.maxActions, keys });
-    print(`Tenant '${tenant.tenantId}' provisioned: tier ${tenant.tier}, max actions ${tenant.maxActions}.`);
+    print(describeAdd(await provisionTenant(registry, tenantId, { tier: parsed.tier, maxActions: parsed.maxActions, keys })));
     return 0;
   }
   if (parsed.command === 'remove') {
     const removed = await removeTenant(registry, tenantId, keys);
-    print(removed ? `Tenant '${tenantId}' removed; its records are kept.` : `Tenant '${tenantId}' was not provisioned.`);
+    print(removed ? `Tenant '${tenantId}' removed; its records, tier and limit are kept.` : `Tenant '${tenantId}' was not provisioned.`);
     return removed ? 0 : 1;
   }
   const tenants = await registry.list();

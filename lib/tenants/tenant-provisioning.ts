@@ -95,35 +95,55 @@ export class ApiGatewayUsageKeys implements UsageKeys {
   }
 }
 
-/** Adds a tenant or changes its tier or limit; its key and record count are kept. */
+/** A tenant's settings an add may change. */
+type Settings = Pick<Tenant, 'tier' | 'maxActions'>;
+const settingsOf = ({ tier, maxActions }: Settings): Settings => ({ tier, maxActions });
+
+/** What an add did: added a new tenant, restored a removed one, or updated a provisioned one (`before`: its settings until then). */
+export type Provisioned = { outcome: 'added'; tenant: Tenant } | { outcome: 'restored' | 'updated'; tenant: Tenant; before: Settings };
+
+/**
+ * Adds a tenant, restores a removed one or changes its tier or limit: what the options do not say stays
+ * as the tenant had it (a removed tenant's tier and limit included); its record count is kept.
+ */
 export async function provisionTenant(
   registry: TenantRegistry,
   tenantId: string,
   options: { tier?: TierName; maxActions?: number; keepExisting?: boolean; keys?: UsageKeys } = {},
-): Promise<Tenant> {
-  const existing = await registry.get(tenantId);
-  if (existing && options.keepExisting) return existing;
-  const tier = options.tier ?? existing?.tier ?? 'basic';
-  const key = await (options.keys ?? localUsageKeys).issue(tenantId, tier, existing);
+): Promise<Provisioned> {
+  const registration = await registry.registration(tenantId);
+  const held = registration?.tenant;
+  const existing = registration?.status === 'provisioned' ? registration.tenant : undefined;
+  if (existing && options.keepExisting) return { outcome: 'updated', tenant: existing, before: settingsOf(existing) };
+  const keys = options.keys ?? localUsageKeys;
+  const tier = options.tier ?? held?.tier ?? 'basic';
+  // A removed tenant's key went with its removal: it is issued a new one, as a new tenant is.
+  const key = await keys.issue(tenantId, tier, existing);
   const tenant = {
     tenantId,
     tier,
-    maxActions: options.maxActions ?? existing?.maxActions ?? DEFAULT_MAX_ACTIONS,
+    maxActions: options.maxActions ?? held?.maxActions ?? DEFAULT_MAX_ACTIONS,
     usageIdentifierKey: key.value,
-    createdAt: existing?.createdAt ?? new Date().toISOString(),
+    createdAt: held?.createdAt ?? new Date().toISOString(),
     ...(key.id && { apiKeyId: key.id }),
   };
   try {
     await registry.put(tenant);
   } catch (error) {
-    // A new key the registry does not hold would be orphaned: it is deleted (an existing tenant keeps its key).
-    if (!existing && key.id) await (options.keys ?? localUsageKeys).revoke(tenant);
+    // A new key the registry does not hold would be orphaned: it is deleted (a provisioned tenant keeps its key).
+    if (!existing && key.id) await keys.revoke(tenant);
     throw error;
   }
-  return { ...tenant, actionCount: await registry.recordCount(tenantId) };
+  const stored = { ...tenant, actionCount: await registry.recordCount(tenantId) };
+  if (!registration) return { outcome: 'added', tenant: stored };
+  return {
+    outcome: registration.status === 'removed' ? 'restored' : 'updated',
+    tenant: stored,
+    before: settingsOf(registration.tenant),
+  };
 }
 
-/** Stops a tenant's access (its records are kept); false when it was not provisioned. */
+/** Stops a tenant's access (its records, tier and limit are kept for a later add); false when it was not provisioned. */
 export async function removeTenant(registry: TenantRegistry, tenantId: string, keys: UsageKeys = localUsageKeys): Promise<boolean> {
   const existing = await registry.get(tenantId);
   if (!existing) return false;

@@ -6,6 +6,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamodb-local.ts';
+import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 import { pollUntil } from '../support/poll.ts';
 
@@ -30,7 +31,7 @@ describe('npm run tenants and npm run token against a running instance', () => {
     expect((await service.call('GET', path, { token: bearer })).status).toBe(403);
 
     const added = await command('tenants.ts', ['add', 'newcomer', '--tier', 'standard', '--max-actions', '500'], env);
-    expect(added.stdout).toMatch(/Tenant 'newcomer' provisioned: tier standard, max actions 500/);
+    expect(added.stdout).toMatch(/Tenant 'newcomer' added: tier standard, max actions 500\./);
     expect((await service.call('GET', path, { token: bearer })).body).toEqual({ Count: 0, Items: [] });
 
     const listed = await command('tenants.ts', ['list'], env);
@@ -40,6 +41,51 @@ describe('npm run tenants and npm run token against a running instance', () => {
     await command('tenants.ts', ['remove', 'newcomer'], env);
     expect((await service.call('GET', path, { token: bearer })).status).toBe(403);
   });
+
+  it('a removed tenant gets 403 until it is added again, which restores its records, tier and limit, changed only by the options given', async () => {
+    const env = { DATA_DIR: service.dataDir };
+    const bearer = await service.issuer.sign({ tenant: 'returning' });
+    const base = '/billingRunActions/returning';
+    const tenants = async (...args: string[]) => (await command('tenants.ts', args, env)).stdout.trim();
+    /** The tenant's line in `list`: tier, limit and records held. */
+    const listed = async () => (await tenants('list')).match(/^returning\t(.*)\tsince /m)?.[1];
+    /** Removes the tenant: reads and writes of its record `id` are refused. */
+    const refusedWhileRemoved = async (id: string) => {
+      expect(await tenants('remove', 'returning')).toBe("Tenant 'returning' removed; its records, tier and limit are kept.");
+      for (const [method, path, body] of [
+        ['GET', `${base}/${id}`, undefined],
+        ['POST', base, validBody()],
+        ['DELETE', `${base}/${id}`, undefined],
+      ] as const) {
+        const response = await service.call(method, path, { token: bearer, body });
+        expect(response, `${method} ${path}`).toMatchObject({ status: 403, body: { message: "Tenant 'returning' is not provisioned" } });
+      }
+    };
+
+    expect(await tenants('add', 'returning', '--tier', 'standard', '--max-actions', '500')).toBe(
+      "Tenant 'returning' added: tier standard, max actions 500.",
+    );
+    const created = await service.call('POST', base, { token: bearer, body: validBody() });
+    const id = created.body.id as string;
+
+    await refusedWhileRemoved(id);
+    expect(await listed()).toBeUndefined();
+    expect(await tenants('add', 'returning')).toBe("Tenant 'returning' restored: tier standard, max actions 500.");
+    expect(await listed()).toBe('standard\tmax 500\tholds 1');
+    expect((await service.call('GET', `${base}/${id}`, { token: bearer })).body).toMatchObject({ id });
+
+    await refusedWhileRemoved(id);
+    expect(await tenants('add', 'returning', '--max-actions', '700')).toBe(
+      "Tenant 'returning' restored: tier standard, max actions 500 -> 700.",
+    );
+
+    await refusedWhileRemoved(id);
+    expect(await tenants('add', 'returning', '--tier', 'premium')).toBe(
+      "Tenant 'returning' restored: tier standard -> premium, max actions 700.",
+    );
+    expect(await listed()).toBe('premium\tmax 700\tholds 1');
+    expect((await service.call('GET', `${base}/${id}`, { token: bearer })).status).toBe(200);
+  }, 120_000);
 
   it('refuse bad arguments with usage and exit code 2', async () => {
     const env = { DATA_DIR: service.dataDir };

@@ -55,7 +55,7 @@ describe('npm run tenants against a deployed stack', () => {
       usageIdentifierKey: 'key-value-1',
       apiKeyId: 'key-id-1',
     });
-    expect(printed).toEqual(["Tenant 'acme' provisioned: tier standard, max actions 50."]);
+    expect(printed).toEqual(["Tenant 'acme' added: tier standard, max actions 50."]);
   });
 
   it('a tier change moves the same key to the other usage plan', async () => {
@@ -71,6 +71,13 @@ describe('npm run tenants against a deployed stack', () => {
       keyType: 'API_KEY',
     });
     expect(await registry.get('acme')).toMatchObject({ tier: 'premium', maxActions: 50, usageIdentifierKey: 'key-value-1' });
+    expect(printed).toEqual(["Tenant 'acme' changed: tier standard -> premium, max actions 50."]);
+  });
+
+  it('an add that changes nothing says so, and touches no key', async () => {
+    expect(await run(['add', 'acme', '--max-actions', '50'])).toBe(0);
+    expect(apiGateway.calls()).toHaveLength(0);
+    expect(printed).toEqual(["Tenant 'acme' unchanged: tier premium, max actions 50."]);
   });
 
   it('deletes a new API key whose usage-plan association failed, and registers nothing', async () => {
@@ -84,6 +91,7 @@ describe('npm run tenants against a deployed stack', () => {
   it('deletes the new API key when the registry cannot record the tenant', async () => {
     const failing: TenantRegistry = {
       get: async () => undefined,
+      registration: async () => undefined,
       put: async () => Promise.reject(new Error('table unavailable')),
       recordCount: (tenantId) => registry.recordCount(tenantId),
       remove: (tenantId) => registry.remove(tenantId),
@@ -111,6 +119,72 @@ describe('npm run tenants against a deployed stack', () => {
     expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-1' });
     expect(await registry.get('acme')).toBeUndefined();
     expect(await run(['remove', 'acme'])).toBe(1);
+    expect(printed.slice(1)).toEqual([
+      "Tenant 'acme' removed; its records, tier and limit are kept.",
+      "Tenant 'acme' was not provisioned.",
+    ]);
+  });
+
+  describe('adding a removed tenant again restores its tier and limit, changed only by the options given, with a new API key', () => {
+    /** Removes acme, adds it with `options` and gives what the add printed and the key it created and associated. */
+    const readd = async (keyId: string, options: string[]) => {
+      if (await registry.get('acme')) await run(['remove', 'acme']);
+      apiGateway.reset();
+      apiGateway.on(CreateApiKeyCommand).resolves({ id: keyId, value: `${keyId}-value` });
+      apiGateway.on(CreateUsagePlanKeyCommand).resolves({});
+      printed.length = 0;
+      expect(await run(['add', 'acme', ...options])).toBe(0);
+      expect(apiGateway.commandCalls(CreateApiKeyCommand)).toHaveLength(1);
+      return {
+        printed: [...printed],
+        associations: apiGateway.commandCalls(CreateUsagePlanKeyCommand).map((call) => call.args[0].input),
+      };
+    };
+
+    it('a plain add', async () => {
+      expect(await readd('key-id-2', [])).toEqual({
+        printed: ["Tenant 'acme' restored: tier premium, max actions 50."],
+        associations: [{ usagePlanId: 'plan-premium', keyId: 'key-id-2', keyType: 'API_KEY' }],
+      });
+      expect(await registry.get('acme')).toMatchObject({
+        tier: 'premium',
+        maxActions: 50,
+        usageIdentifierKey: 'key-id-2-value',
+        apiKeyId: 'key-id-2',
+      });
+    });
+
+    it('an add with only --max-actions', async () => {
+      expect(await readd('key-id-3', ['--max-actions', '70'])).toEqual({
+        printed: ["Tenant 'acme' restored: tier premium, max actions 50 -> 70."],
+        associations: [{ usagePlanId: 'plan-premium', keyId: 'key-id-3', keyType: 'API_KEY' }],
+      });
+      expect(await registry.get('acme')).toMatchObject({ tier: 'premium', maxActions: 70, apiKeyId: 'key-id-3' });
+    });
+
+    it('an add with only --tier', async () => {
+      expect(await readd('key-id-4', ['--tier', 'standard'])).toEqual({
+        printed: ["Tenant 'acme' restored: tier premium -> standard, max actions 70."],
+        associations: [{ usagePlanId: 'plan-standard', keyId: 'key-id-4', keyType: 'API_KEY' }],
+      });
+      expect(await registry.get('acme')).toMatchObject({ tier: 'standard', maxActions: 70, apiKeyId: 'key-id-4' });
+      expect(apiGateway.commandCalls(DeleteUsagePlanKeyCommand)).toHaveLength(0);
+    });
+
+    it('deletes the new key when the registry cannot record the restored tenant, and leaves it removed', async () => {
+      await run(['remove', 'acme']);
+      const failing: TenantRegistry = {
+        get: (tenantId) => registry.get(tenantId),
+        registration: (tenantId) => registry.registration(tenantId),
+        put: async () => Promise.reject(new Error('table unavailable')),
+        recordCount: (tenantId) => registry.recordCount(tenantId),
+        remove: (tenantId) => registry.remove(tenantId),
+        list: () => registry.list(),
+      };
+      await expect(provisionTenant(failing, 'acme', { keys })).rejects.toThrow('table unavailable');
+      expect(apiGateway.commandCalls(DeleteApiKeyCommand).at(-1)?.args[0].input).toEqual({ apiKey: 'key-id-1' });
+      expect(await registry.registration('acme')).toMatchObject({ status: 'removed', tenant: { tier: 'standard', maxActions: 70 } });
+    });
   });
 
   it('reads the registry table and usage plans from the stack outputs', async () => {

@@ -15,11 +15,16 @@ const config = {
 let privateKey: CryptoKey;
 let verifier: JoseTokenVerifier;
 
+const provisioned = (tenantId: string): Tenant | undefined =>
+  tenantId === 'acme' || tenantId === 'globex'
+    ? { tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' }
+    : undefined;
 const tenants: TenantRegistry = {
-  get: async (tenantId) =>
-    tenantId === 'acme' || tenantId === 'globex'
-      ? ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' } satisfies Tenant)
-      : undefined,
+  get: async (tenantId) => provisioned(tenantId),
+  registration: async (tenantId) => {
+    const tenant = provisioned(tenantId);
+    return tenant && { status: 'provisioned', tenant };
+  },
   recordCount: async () => 0,
   put: async () => undefined,
   remove: async () => false,

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequests } from '../../domain/errors.ts';
-import type { Tenant, TierName } from '../../domain/tenant.ts';
-import type { TenantRegistry } from '../../ports/tenant-registry.ts';
+import type { RemovedTenant, Tenant, TierName } from '../../domain/tenant.ts';
+import type { Registration, TenantRegistry } from '../../ports/tenant-registry.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { type CounterState, isCounterShard, readCounter, rebalance, recordCount, shardCount, shardTenant } from './tenant-counter.ts';
 
@@ -10,8 +10,8 @@ type Item = Record<string, unknown>;
 /**
  * One item per tenant (its tier, limit, usage key), beside its record counter's shards (owned by
  * tenant-counter.ts), which creates and deletes change in the same transaction as the record. Removing
- * a tenant marks its item `removed_at` rather than deleting it, and freezes its counter, so the count
- * survives a remove and a later add.
+ * a tenant marks its item `removed_at` and takes its usage key away rather than deleting it, and freezes
+ * its counter: the authorizer and the writes refuse it, and its tier, limit and count survive for a later add.
  */
 const toTenant = (item: Item): Tenant => ({
   tenantId: item[TENANT_PARTITION_KEY] as string,
@@ -20,6 +20,14 @@ const toTenant = (item: Item): Tenant => ({
   usageIdentifierKey: item.usage_identifier_key as string,
   createdAt: item.created_at as string,
   ...(typeof item.api_key_id === 'string' && { apiKeyId: item.api_key_id }),
+});
+
+const toRemovedTenant = (item: Item): RemovedTenant => ({
+  tenantId: item[TENANT_PARTITION_KEY] as string,
+  tier: item.tier as TierName,
+  maxActions: Number(item.max_actions),
+  createdAt: item.created_at as string,
+  removedAt: item.removed_at as string,
 });
 
 const isProvisioned = (item: Item | undefined): item is Item => item !== undefined && item.removed_at === undefined;
@@ -38,8 +46,15 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
 
   /** The tenant without its record count (the authorizer asks on every request: one item, not the counter's shards). */
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [TENANT_PARTITION_KEY]: tenantId } }));
+    const Item = await this.item(tenantId, false);
     return isProvisioned(Item) ? toTenant(Item) : undefined;
+  }
+
+  /** An operator command's read (consistent: an add right after a remove sees it): the tenant, or what its removal kept. */
+  async registration(tenantId: string): Promise<Registration | undefined> {
+    const Item = await this.item(tenantId, true);
+    if (!Item) return undefined;
+    return isProvisioned(Item) ? { status: 'provisioned', tenant: toTenant(Item) } : { status: 'removed', tenant: toRemovedTenant(Item) };
   }
 
   async recordCount(tenantId: string): Promise<number> {
@@ -99,6 +114,14 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     }
     for (const tenant of tenants) tenant.actionCount = counts.get(tenant.tenantId) ?? legacy.get(tenant.tenantId) ?? 0;
     return tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+  }
+
+  private async item(tenantId: string, consistent: boolean): Promise<Item | undefined> {
+    const key = { [TENANT_PARTITION_KEY]: tenantId };
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
+    );
+    return Item;
   }
 
   /** Reads the counter and writes the registry item's change with the slices for `limit`; again while a write raced it. */
