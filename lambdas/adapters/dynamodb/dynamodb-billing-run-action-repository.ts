@@ -11,9 +11,10 @@ import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
 import { readMergedPartitions } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, TooManyRequests, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
+import { Conflict, TooManyRequests, VersionConflict, notFound, outOfTime, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
+  CallDeadline,
   CreateResult,
   IdempotencyClaim,
   ListPage,
@@ -23,6 +24,7 @@ import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, TTL_ATTRIBUTE, lookupPar
 import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { withinDeadline } from './call-deadline.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
@@ -76,14 +78,13 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     this.tenantsTableName = tenantsTableName;
   }
 
-  async get(tenantId: string, id: string, options: { consistentRead?: boolean } = {}): Promise<BillingRunAction | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [PARTITION_KEY]: recordKey(tenantId, id) },
-        ConsistentRead: options.consistentRead ?? false,
-      }),
-    );
+  async get(tenantId: string, id: string, options: { consistentRead?: boolean } & CallDeadline = {}) {
+    const command = new GetCommand({
+      TableName: this.tableName,
+      Key: { [PARTITION_KEY]: recordKey(tenantId, id) },
+      ConsistentRead: options.consistentRead ?? false,
+    });
+    const { Item } = await withinDeadline(options, { id, writes: false }, (abort) => this.client.send(command, abort));
     if (!Item || Item.sys_deleted_by_id !== undefined) return undefined;
     return toRecord(Item);
   }
@@ -130,17 +131,16 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     return { record, replayed: false };
   }
 
-  async replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void> {
+  async replace(tenantId: string, record: BillingRunAction, expectedVersion: number, deadline: CallDeadline = {}): Promise<void> {
+    const command = new PutCommand({
+      TableName: this.tableName,
+      Item: toItem(tenantId, record),
+      ConditionExpression: condition.isLiveAtVersion,
+      ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(tenantId, record),
-          ConditionExpression: condition.isLiveAtVersion,
-          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await withinDeadline(deadline, { id: record.id, writes: true }, (abort) => this.client.send(command, abort));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       throw recordConditionError(record.id, oldItemOf(error), expectedVersion, error);
@@ -148,9 +148,8 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   }
 
   /** Writes the deleted item (no index keys, a TTL) and frees its place in the tenant's count, in one transaction. */
-  async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
-    // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
-    await this.transact(tenantId, deletion.record.id, expectedVersion, {
+  async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number, deadline: CallDeadline = {}): Promise<void> {
+    const input: TransactWriteCommandInput = {
       TransactItems: [
         counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
         {
@@ -163,7 +162,9 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
           },
         },
       ],
-    }).catch((error: unknown) => {
+    };
+    // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
+    await this.transact(tenantId, deletion.record.id, expectedVersion, input, deadline).catch((error: unknown) => {
       throw error instanceof ShardRefused ? tenantNotProvisioned(tenantId, { cause: error }) : error;
     });
   }
@@ -204,31 +205,33 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
 
   /**
    * Runs a transaction (the tenant's counter, the record, an optional idempotency claim) and turns a
-   * cancellation into the domain error of the item that refused. Collisions with concurrent
-   * transactions on the same counter are retried.
+   * cancellation into the domain error of the item that refused. Collisions with concurrent transactions
+   * on the same counter are retried, with a deadline until its signal (then out of time: nothing was written).
    */
   private async transact(
     tenantId: string,
     id: string,
     expectedVersion: number | undefined,
     input: TransactWriteCommandInput,
+    deadline: CallDeadline = {},
   ): Promise<void> {
     try {
       await retrying(
         TRANSACTION_RETRY,
-        () => this.sendTransaction(tenantId, id, expectedVersion, input),
+        () => this.sendTransaction(id, expectedVersion, input, deadline),
         (error) => error instanceof Contended,
+        deadline.signal,
       );
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
-      throw new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
+      throw error.stopped ? outOfTime(id) : new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1);
     }
   }
 
   /** One attempt: a cancellation becomes the domain error of the item that refused, or Contended. */
-  private async sendTransaction(tenantId: string, id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput) {
+  private async sendTransaction(id: string, expectedVersion: number | undefined, input: TransactWriteCommandInput, deadline: CallDeadline) {
     try {
-      await this.client.send(new TransactWriteCommand(input));
+      await withinDeadline(deadline, { id, writes: true }, (abort) => this.client.send(new TransactWriteCommand(input), abort));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       // DynamoDB reports one reason per item, in the order of TransactItems: every transaction here
