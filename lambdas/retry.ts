@@ -1,7 +1,8 @@
 /**
  * The service's one way to retry: a schedule as data, and one helper that runs it. Waits are "full
  * jitter" (random, up to a cap that doubles from `baseMs` with each attempt, at most `capMs`), so
- * racing writers spread out instead of colliding again in step.
+ * racing writers spread out instead of colliding again in step. A caller with a deadline (a batch)
+ * hands in a signal besides: once it aborts, no further attempt starts.
  */
 export interface RetrySchedule {
   /** Attempts in all, the first included. */
@@ -12,27 +13,49 @@ export interface RetrySchedule {
   budgetMs?: number;
 }
 
-/** The schedule ran out: `last` is the error of the last attempt. */
+/** The schedule ran out, or the caller's signal stopped it first (`stopped`): `last` is the error of the last attempt. */
 export class RetriesExhausted extends Error {
   readonly last: unknown;
-  constructor(last: unknown) {
-    super('Retries exhausted', { cause: last });
+  /** True when the caller's signal aborted (its deadline came) before the schedule ran out. */
+  readonly stopped: boolean;
+  constructor(last: unknown, stopped = false) {
+    super(stopped ? 'Retries stopped by the deadline' : 'Retries exhausted', { cause: last });
     this.name = 'RetriesExhausted';
     this.last = last;
+    this.stopped = stopped;
   }
 }
 
 const waitBefore = (schedule: RetrySchedule, attempt: number): number =>
   Math.random() * Math.min(schedule.capMs, schedule.baseMs * 2 ** attempt);
 
+/** Waits `ms`; false as soon as `signal` aborts (at once if it already has), true otherwise. */
+function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const stop = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
 /**
  * Runs `attempt` (numbered from 1) until it succeeds. An error `shouldRetry` accepts is retried after a
  * wait while the schedule allows, then thrown as RetriesExhausted; any other error is thrown at once.
+ * With a `signal`, the first attempt always runs, and none after it starts once the signal has
+ * aborted: the wait ends there, and the last error is thrown as RetriesExhausted, `stopped`.
  */
 export async function retrying<T>(
   schedule: RetrySchedule,
   attempt: (attemptNumber: number) => Promise<T>,
   shouldRetry: (error: unknown) => boolean,
+  signal?: AbortSignal,
 ): Promise<T> {
   const started = performance.now();
   for (let attemptNumber = 1; ; attemptNumber++) {
@@ -43,7 +66,7 @@ export async function retrying<T>(
       const wait = waitBefore(schedule, attemptNumber);
       const pastBudget = schedule.budgetMs !== undefined && performance.now() - started + wait > schedule.budgetMs;
       if (attemptNumber >= schedule.attempts || pastBudget) throw new RetriesExhausted(error);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!(await waited(wait, signal))) throw new RetriesExhausted(error, true);
     }
   }
 }

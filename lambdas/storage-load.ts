@@ -1,8 +1,10 @@
+import { ServiceUnavailable, TooManyRequests } from './domain/errors.ts';
+
 /**
  * DynamoDB refusing a call for load rather than for what it asked: its throughput (a throttled call, or
  * an item of a transaction cancelled with `ThrottlingError`), or another transaction on an item (a
  * plain write's TransactionConflictException, a `TransactionConflict` cancellation). One reading, for
- * the adapters that count and wait these out and for the HTTP layer that answers them 429.
+ * the adapters that count and wait these out and for the HTTP layer and the batch that answer them 429.
  */
 export type CapacityEvent = 'throttled' | 'conflict';
 
@@ -23,3 +25,32 @@ export function loadEventsOf(error: unknown): CapacityEvent[] {
 
 /** Whether DynamoDB refused this for load: worth trying again later (or answering 429). */
 export const storageBusy = (error: unknown): boolean => loadEventsOf(error).length > 0;
+
+/** Network failures on the way to storage: refused or reset connections (the SDK's timeouts are named TimeoutError). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * Whether storage could not be reached in time: the SDK's timeout, a refused or broken connection, or a
+ * transaction still in progress past its wait (adapters/dynamodb/transactions.ts: its outcome not known yet).
+ */
+function storageUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'TimeoutError' ||
+    error.name === 'TransactionInProgressException' ||
+    UNREACHABLE_CODES.has((error as { code?: string }).code ?? '')
+  );
+}
+
+/**
+ * What the service answers when storage refused for load (429) or could not be reached (503), both
+ * with Retry-After; undefined for any other error. The HTTP layer answers a request with it, the batch
+ * one operation.
+ */
+export function storageRefusal(error: unknown): TooManyRequests | ServiceUnavailable | undefined {
+  if (storageBusy(error)) return new TooManyRequests('Too Many Requests: storage is throttling; retry after a pause', 1);
+  if (storageUnreachable(error)) {
+    return new ServiceUnavailable('Service Unavailable: storage did not answer in time; retry after a pause', { cause: error });
+  }
+  return undefined;
+}

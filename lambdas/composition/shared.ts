@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { CapacityEvent } from '../storage-load.ts';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { REQUEST_TIMEOUT_MS, createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
@@ -17,7 +17,12 @@ import type { ActionDependencies } from '../use-cases/dependencies.ts';
  * invocations of the process; a function's bundle holds only the pieces its handler reaches. This
  * module holds what the API's functions and the bulk load's steps share.
  */
-export type Storage = { config: ServiceConfig; client: ReturnType<typeof createDocumentClient> };
+export type Storage = {
+  config: ServiceConfig;
+  client: ReturnType<typeof createDocumentClient>;
+  /** How long one attempt of the client's calls may take (its request timeout). */
+  attemptMs: number;
+};
 let store: Storage | undefined;
 let actions: ActionDependencies | undefined;
 let processing: { starter: ProcessingStarter | undefined } | undefined;
@@ -30,16 +35,18 @@ export const countCapacityEvent = (event: CapacityEvent): void =>
 /** The service's configuration and a DocumentClient of its own (its own sockets). */
 export function newStorage(requestTimeoutMs?: number, retryMode: 'standard' | 'adaptive' = 'standard'): Storage {
   const config = serviceConfig();
-  const attemptTimeoutMs = requestTimeoutMs ?? config.attemptTimeoutMs;
+  // DYNAMODB_ATTEMPT_TIMEOUT_MS, when set, shortens the API's attempts (tests force lost answers with it).
+  const attemptMs = requestTimeoutMs ?? config.attemptTimeoutMs ?? REQUEST_TIMEOUT_MS;
   return {
     config,
     client: createDocumentClient({
       region: config.region,
       endpoint: config.dynamoDbEndpoint,
-      ...(attemptTimeoutMs !== undefined && { requestTimeoutMs: attemptTimeoutMs }),
+      requestTimeoutMs: attemptMs,
       retryMode,
       onCapacityEvent: countCapacityEvent,
     }),
+    attemptMs,
   };
 }
 
@@ -50,13 +57,14 @@ export function storage(): Storage {
 }
 
 /** The common dependencies of the use cases, on the given storage. */
-export function actionsOn({ config, client }: Storage): ActionDependencies {
+export function actionsOn({ config, client, attemptMs }: Storage): ActionDependencies {
   return {
     repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
     clock: () => new Date(),
     newId: uuidv7,
     deletedRetentionDays: config.deletedRetentionDays,
     batchConcurrency: config.batchConcurrency,
+    storageAttemptMs: attemptMs,
     count,
     reportError: (error, context) => logger.error('operation step failed unexpectedly', { ...context, error: error as Error }),
   };

@@ -103,6 +103,28 @@ export class TooManyRequests extends ServiceError {
   }
 }
 
+/** The service cannot serve this just now (storage out of reach, or a write whose outcome it cannot tell); retry after a pause. */
+export class ServiceUnavailable extends ServiceError {
+  readonly statusCode = 503;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { headers: { 'Retry-After': '1' }, ...options });
+  }
+}
+
+/** A change that ran out of its time (a batch's deadline) before it wrote anything: nothing changed, and sending it again is safe. */
+export const outOfTime = (id: string): TooManyRequests =>
+  new TooManyRequests(`Billing run action '${id}' was not changed: the request ran out of time first; retry it`, 1);
+
+/**
+ * A write still in flight when its time ran out, abandoned there: it may or may not have landed, so it
+ * is not reported as not applied. The caller reads the record to know.
+ */
+export const writeOutcomeUnknown = (id: string, options: { cause?: unknown } = {}): ServiceUnavailable =>
+  new ServiceUnavailable(
+    `The write to billing run action '${id}' was still in flight when the request ran out of time: it may or may not have been applied; read the record before retrying`,
+    options,
+  );
+
 export const notFound = (id: string): NotFound => new NotFound(`Billing run action '${id}' was not found`);
 
 /** A conditional write lost a race against another writer. Patch and delete retry on it; update does not. */

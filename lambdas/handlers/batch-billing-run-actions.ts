@@ -5,7 +5,7 @@ import { batchBillingRunActions } from '../use-cases/batch-billing-run-actions.t
 export const handler = createHandler(
   'batchBillingRunActions',
   {
-    run: ({ body }, caller, deps) => batchBillingRunActions(deps, caller, body),
+    run: ({ body, remainingMs }, caller, deps) => batchBillingRunActions(deps, caller, body, remainingMs),
   },
   resolver({ processing: processingStarter }),
 );

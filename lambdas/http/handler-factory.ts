@@ -18,6 +18,8 @@ interface OperationInput<P, Q> {
   query: Q;
   body: unknown;
   header: (name: string) => string | undefined;
+  /** Milliseconds left before the function's timeout (the Lambda context's), for an operation that keeps a deadline. */
+  remainingMs: () => number;
 }
 
 export interface OperationSpec<P, Q, D> {
@@ -67,7 +69,8 @@ export function createHandler<O extends OperationName, P = undefined, Q = undefi
       const query = parseParameters(spec.query, event.queryStringParameters, issues);
       if (issues.length > 0) throw invalid('parameters', issues);
       const header = (name: string) => headerOf(event, name);
-      const result = await spec.run({ params, query, body: event.body, header }, context.caller, dependencies());
+      const remainingMs = () => context.getRemainingTimeInMillis();
+      const result = await spec.run({ params, query, body: event.body, header, remainingMs }, context.caller, dependencies());
       return result instanceof Reply ? jsonResult(200, result.body, result.headers) : jsonResult(200, result);
     } finally {
       leaveColdPath();

@@ -32,16 +32,26 @@ export interface CreateResult {
 }
 
 /**
+ * Where a call must give up (a batch's deadline): once `signal` aborts, a call not yet sent is refused
+ * with `outOfTime` (429, nothing changed), a read still in flight is abandoned the same way, and a
+ * write still in flight is abandoned with `writeOutcomeUnknown` (503: it may have landed). Retries
+ * inside the call stop there too.
+ */
+export interface CallDeadline {
+  signal?: AbortSignal;
+}
+
+/**
  * The one port to billing run action storage. Every write is conditional: `create` on the id being
  * new, `replace` and `softDelete` on the version that was read. A failed condition becomes NotFound
  * (the record is gone) or Conflict (someone else changed it).
  */
 export interface BillingRunActionRepository {
   /** The live record, or undefined when it never existed or is deleted. */
-  get(tenantId: string, id: string, options?: { consistentRead?: boolean }): Promise<BillingRunAction | undefined>;
+  get(tenantId: string, id: string, options?: { consistentRead?: boolean } & CallDeadline): Promise<BillingRunAction | undefined>;
   /** Creates the record, counted against the tenant's limit; with a claim, at most once per key. */
   create(tenantId: string, record: BillingRunAction, idempotency?: IdempotencyClaim): Promise<CreateResult>;
-  replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void>;
-  softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void>;
+  replace(tenantId: string, record: BillingRunAction, expectedVersion: number, options?: CallDeadline): Promise<void>;
+  softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number, options?: CallDeadline): Promise<void>;
   list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage>;
 }

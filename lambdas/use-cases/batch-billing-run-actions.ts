@@ -6,11 +6,22 @@ import type { Caller } from '../domain/caller.ts';
 import { type FieldIssue, ServiceError } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import { parseOrThrow } from '../domain/validation.ts';
+import { storageRefusal } from '../storage-load.ts';
 import { deleteBillingRunAction } from './delete-billing-run-action.ts';
-import type { With } from './dependencies.ts';
+import type { Deadline, With } from './dependencies.ts';
 import { patchBillingRunAction } from './patch-billing-run-action.ts';
 
 const MAX_BATCH_OPERATIONS = 100;
+
+/**
+ * How long before its function's timeout a batch's answer must be ready: the results put together and
+ * cut to the response limit, serialised (up to 6 MB), the middlewares run (Middy stops the handler 5 ms
+ * before the timeout, and a busy machine runs timers late).
+ */
+export const ANSWER_MS = 1_000;
+
+/** What an operation the batch had no time left to start answers: 429, nothing changed. */
+const NOT_RUN = 'Not run: the batch ran out of time; nothing was changed; retry it';
 
 const id = z.string().check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` }));
 /** The envelope only; each patch document is checked by the patch operation itself, as on its own endpoint. */
@@ -47,11 +58,31 @@ export interface BatchResult {
 }
 
 /**
- * Runs patch and delete operations in parallel, at most `batchConcurrency` at once; operations on the
- * same id run one after another in the order given. Each answers as its own endpoint would.
+ * A batch's deadline, from its invocation's time left (`remainingMs`, the Lambda context's): storage
+ * calls still in flight are cut off ANSWER_MS before the function's timeout, and nothing new starts
+ * later than one storage attempt before that, so that an attempt begun in time can finish.
  */
-export async function batchBillingRunActions(deps: With<'processing'>, caller: Caller, body: unknown): Promise<BatchResult> {
+function batchDeadline(remainingMs: number, storageAttemptMs: number): Deadline {
+  const cutInMs = remainingMs - ANSWER_MS;
+  const after = (ms: number) => (ms > 0 ? AbortSignal.timeout(ms) : AbortSignal.abort());
+  return { stop: after(cutInMs - storageAttemptMs), cut: after(cutInMs) };
+}
+
+/**
+ * Runs patch and delete operations in parallel, at most `batchConcurrency` at once; operations on the
+ * same id run one after another in the order given. Each answers as its own endpoint would. The batch
+ * keeps within its invocation's time (`remainingMs`): an operation not started by the deadline's stop
+ * answers 429 (not run), one in flight stops retrying there (429, nothing changed) and, at the cut, is
+ * abandoned where it is (429 if it had not written, 503 if its write's outcome is unknown).
+ */
+export async function batchBillingRunActions(
+  deps: With<'processing'>,
+  caller: Caller,
+  body: unknown,
+  remainingMs: () => number,
+): Promise<BatchResult> {
   const { operations } = parseOrThrow(batchEnvelopeSchema, body, 'batch');
+  const deadline = batchDeadline(remainingMs(), deps.storageAttemptMs);
   const results: BatchOperationResult[] = new Array(operations.length);
   const byId = Map.groupBy(
     operations.map((operation, index) => ({ operation, index })),
@@ -61,7 +92,9 @@ export async function batchBillingRunActions(deps: With<'processing'>, caller: C
   await Promise.all(
     [...byId.values()].map((sequence) =>
       limit(async () => {
-        for (const { operation, index } of sequence) results[index] = await runOne(deps, caller, operation);
+        for (const { operation, index } of sequence) {
+          results[index] = deadline.stop.aborted ? notRun(operation) : await runOne(deps, caller, operation, deadline);
+        }
       }),
     ),
   );
@@ -81,17 +114,26 @@ function withinResponseLimit(results: BatchOperationResult[]): BatchOperationRes
   });
 }
 
-async function runOne(deps: With<'processing'>, caller: Caller, operation: BatchOperation): Promise<BatchOperationResult> {
+const notRun = ({ id, op }: BatchOperation): BatchOperationResult => ({ id, op, status: 429, error: { message: NOT_RUN } });
+
+async function runOne(
+  deps: With<'processing'>,
+  caller: Caller,
+  operation: BatchOperation,
+  deadline: Deadline,
+): Promise<BatchOperationResult> {
   const { op, id } = operation;
   try {
     if (op === 'patch') {
-      return { id, op, status: 200, record: await patchBillingRunAction(deps, caller, { id, patch: operation.patch }) };
+      return { id, op, status: 200, record: await patchBillingRunAction(deps, caller, { id, patch: operation.patch }, deadline) };
     }
-    await deleteBillingRunAction(deps, caller, { id });
+    await deleteBillingRunAction(deps, caller, { id }, deadline);
     return { id, op, status: 200 };
   } catch (error) {
-    if (error instanceof ServiceError) {
-      return { id, op, status: error.statusCode, error: { message: error.message, ...(error.details && { details: error.details }) } };
+    // Storage refusing for load or out of reach answers as on the operation's own endpoint: 429 or 503.
+    const answer = error instanceof ServiceError ? error : storageRefusal(error);
+    if (answer) {
+      return { id, op, status: answer.statusCode, error: { message: answer.message, ...(answer.details && { details: answer.details }) } };
     }
     deps.reportError(error, { id, op });
     return { id, op, status: 500, error: { message: `Internal server error (request id ${caller.requestId})` } };

@@ -21,6 +21,11 @@ export interface ActionDependencies {
   deletedRetentionDays: number;
   /** How many batch operations run at once. */
   batchConcurrency: number;
+  /**
+   * The longest one attempt of a storage call may take before the client gives it up (its request
+   * timeout): a deadline leaves this much room for an attempt still in flight when it stops new work.
+   */
+  storageAttemptMs: number;
   /** Counts an event of the service (a CloudWatch metric in AWS). */
   count: (metric: MetricName, value?: number) => void;
   /** Where an unexpected error inside a batch operation is reported (the batch itself still answers). */
@@ -43,6 +48,17 @@ export type ExtraName = keyof Extras;
 
 /** The common dependencies plus the named extras: what a use case takes, and what a handler's resolver gives. */
 export type With<N extends ExtraName> = ActionDependencies & Pick<Extras, N>;
+
+/**
+ * When a change must end (a batch's, from its invocation's time left), as two signals a storage
+ * attempt apart: once `stop` aborts nothing new starts (no operation, no retry), and an attempt begun
+ * before it has until `cut`, when storage calls still in flight are abandoned (CallDeadline of the
+ * repository port) so that the answer is ready in time.
+ */
+export interface Deadline {
+  stop: AbortSignal;
+  cut: AbortSignal;
+}
 
 /**
  * A patch or delete that loses a race to another writer reads again and retries after a jittered

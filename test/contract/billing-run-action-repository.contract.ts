@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import { Conflict, Forbidden, NotFound, TenantLimitReached, VersionConflict } from '../../lambdas/domain/errors.ts';
+import { Conflict, Forbidden, NotFound, TenantLimitReached, TooManyRequests, VersionConflict } from '../../lambdas/domain/errors.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import { storedRecord } from '../support/fixtures.ts';
 
@@ -128,6 +128,22 @@ export function billingRunActionRepositoryContract(name: string, makeRepository:
       await expect(repository.softDelete('t1', deletion(deleted.record), deleted.record.sys_version)).rejects.toBeInstanceOf(NotFound);
       // The deleted record is kept until its TTL: its id cannot be created again before.
       await expect(repository.create('t1', doomed)).rejects.toBeInstanceOf(Conflict);
+    });
+
+    it('refuses a call whose deadline has passed before it is sent: 429, out of time, nothing read or changed', async () => {
+      const kept = record();
+      await repository.create('t1', kept);
+      const passed = { signal: AbortSignal.abort() };
+      const refusals = [
+        repository.get('t1', kept.id, { consistentRead: true, ...passed }),
+        repository.replace('t1', next(kept, { name: 'too late' }), kept.sys_version, passed),
+        repository.softDelete('t1', deletion(kept), kept.sys_version, passed),
+      ];
+      for (const refused of refusals) {
+        await expect(refused).rejects.toBeInstanceOf(TooManyRequests);
+        await expect(refused).rejects.toThrow(/ran out of time/);
+      }
+      expect(await repository.get('t1', kept.id, { consistentRead: true, signal: new AbortController().signal })).toEqual(kept);
     });
 
     it('refuses a soft delete at a stale version with VersionConflict, and keeps the record', async () => {

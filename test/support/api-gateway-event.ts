@@ -56,7 +56,9 @@ export function proxyEvent(options: {
   } as unknown as APIGatewayProxyEvent;
 }
 
-export function lambdaContext(awsRequestId = 'lambda-request-1'): Context {
+/** A Lambda context whose function times out `timeoutMs` from now (10 s, the functions' timeout, unless told). */
+export function lambdaContext(awsRequestId = 'lambda-request-1', timeoutMs = 10_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     awsRequestId,
     functionName: 'fn',
@@ -66,7 +68,7 @@ export function lambdaContext(awsRequestId = 'lambda-request-1'): Context {
     logGroupName: '/aws/lambda/fn',
     logStreamName: 'stream',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -1,6 +1,15 @@
 import { LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
-import { Conflict, TenantLimitReached, VersionConflict, notFound, tenantNotProvisioned } from '../../lambdas/domain/errors.ts';
+import {
+  Conflict,
+  type ServiceError,
+  TenantLimitReached,
+  VersionConflict,
+  notFound,
+  outOfTime,
+  tenantNotProvisioned,
+  writeOutcomeUnknown,
+} from '../../lambdas/domain/errors.ts';
 import { fixedCursorKeys } from '../../lambdas/adapters/local/fixed-cursor-keys.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
 import type { With } from '../../lambdas/use-cases/dependencies.ts';
@@ -23,6 +32,8 @@ interface InMemoryOptions {
   tenants?: InMemoryTenant[];
   /** A pause in every call, so that calls overlap. */
   latencyMs?: number;
+  /** A pause in every write (replace, soft delete) instead, when given: a slow storage for the tests of a deadline. */
+  writeLatencyMs?: number;
 }
 
 /**
@@ -33,7 +44,7 @@ interface InMemoryOptions {
  * of calls in flight.
  */
 export function inMemoryRepository(options: InMemoryOptions = {}) {
-  const { tenant: home = 'tenant-a', latencyMs = 0 } = options;
+  const { tenant: home = 'tenant-a', latencyMs = 0, writeLatencyMs = latencyMs } = options;
   /** Each tenant's stored records by id, deleted ones included (they carry sys_deleted_by_id). */
   const stored = new Map<string, Map<string, BillingRunAction>>();
   const storedOf = (tenantId: string) => {
@@ -60,20 +71,55 @@ export function inMemoryRepository(options: InMemoryOptions = {}) {
   const log: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const call = async <T>(entry: string, work: () => T): Promise<T> => {
+  /**
+   * One call: it pauses, then works. With a deadline's signal it keeps the port's CallDeadline as the
+   * adapter does: refused before it starts once the signal has aborted (out of time), abandoned in its
+   * pause when it aborts then (`cutOff`: out of time for a read, an unknown outcome for a write; here
+   * the work never happens, which the caller cannot tell).
+   */
+  const call = async <T>(
+    entry: string,
+    work: () => T,
+    pause = latencyMs,
+    deadline?: { signal: AbortSignal | undefined; id: string; cutOff: () => ServiceError },
+  ): Promise<T> => {
+    const signal = deadline?.signal;
+    if (deadline && signal?.aborted) throw outOfTime(deadline.id);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     log.push(entry);
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    inFlight--;
+    try {
+      if (pause > 0) {
+        await new Promise<void>((resolve, reject) => {
+          const cut = () => {
+            clearTimeout(timer);
+            reject(deadline?.cutOff());
+          };
+          const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', cut);
+            resolve();
+          }, pause);
+          signal?.addEventListener('abort', cut, { once: true });
+        });
+      }
+    } finally {
+      inFlight--;
+    }
     return work();
   };
+  const readDeadline = (id: string, signal: AbortSignal | undefined) => ({ signal, id, cutOff: () => outOfTime(id) });
+  const writeDeadline = (id: string, signal: AbortSignal | undefined) => ({ signal, id, cutOff: () => writeOutcomeUnknown(id) });
   const repository: BillingRunActionRepository = {
-    get: (tenantId, id) =>
-      call(`get ${id}`, () => {
-        const record = storedOf(tenantId).get(id);
-        return isLive(record) ? record : undefined;
-      }),
+    get: (tenantId, id, options = {}) =>
+      call(
+        `get ${id}`,
+        () => {
+          const record = storedOf(tenantId).get(id);
+          return isLive(record) ? record : undefined;
+        },
+        latencyMs,
+        readDeadline(id, options.signal),
+      ),
     create: (tenantId, record, idempotency) =>
       call(`create ${record.id}`, () => {
         const claimKey = idempotency && `${tenantId}#${idempotency.key}`;
@@ -94,16 +140,26 @@ export function inMemoryRepository(options: InMemoryOptions = {}) {
         if (idempotency && claimKey) claims.set(claimKey, { bodyHash: idempotency.bodyHash, expiresAt: idempotency.expiresAt, record });
         return { record, replayed: false };
       }),
-    replace: (tenantId, record, expected) =>
-      call(`replace ${record.id} ${record.name}`, () => {
-        liveAt(tenantId, record.id, expected);
-        storedOf(tenantId).set(record.id, record);
-      }),
-    softDelete: (tenantId, { record }, expected) =>
-      call(`delete ${record.id}`, () => {
-        liveAt(tenantId, record.id, expected);
-        storedOf(tenantId).set(record.id, record);
-      }),
+    replace: (tenantId, record, expected, options = {}) =>
+      call(
+        `replace ${record.id} ${record.name}`,
+        () => {
+          liveAt(tenantId, record.id, expected);
+          storedOf(tenantId).set(record.id, record);
+        },
+        writeLatencyMs,
+        writeDeadline(record.id, options.signal),
+      ),
+    softDelete: (tenantId, { record }, expected, options = {}) =>
+      call(
+        `delete ${record.id}`,
+        () => {
+          liveAt(tenantId, record.id, expected);
+          storedOf(tenantId).set(record.id, record);
+        },
+        writeLatencyMs,
+        writeDeadline(record.id, options.signal),
+      ),
     list: (tenantId, lookup, value, page) =>
       call(`list ${lookup} ${value}`, () => {
         const matching = [...storedOf(tenantId).values()]
@@ -130,6 +186,7 @@ export function dependencies(repository: BillingRunActionRepository, overrides: 
     processing: undefined,
     deletedRetentionDays: 30,
     batchConcurrency: 10,
+    storageAttemptMs: 2_500,
     count: () => undefined,
     reportError: () => undefined,
     ...overrides,

@@ -63,4 +63,38 @@ describe('retrying (the one retry helper)', () => {
     expect(failed).toBeInstanceOf(RetriesExhausted);
     expect(calls).toBeLessThan(1_000);
   });
+
+  it('makes no attempt after its signal aborts: the wait ends there, and the last error is thrown as RetriesExhausted, stopped', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const failed = await retrying(
+      { attempts: 1_000, baseMs: 60_000, capMs: 60_000 },
+      async () => {
+        calls++;
+        // The first attempt fails; its wait (up to a minute) is cut short when the deadline comes.
+        setTimeout(() => controller.abort(), 20);
+        throw new Error(`raced ${calls}`);
+      },
+      () => true,
+      controller.signal,
+    ).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(RetriesExhausted);
+    expect(failed).toMatchObject({ stopped: true, last: { message: 'raced 1' } });
+    expect(calls).toBe(1);
+  });
+
+  it('still makes the first attempt with a signal already aborted (a call begun before its deadline runs once)', async () => {
+    let calls = 0;
+    const failed = await retrying(
+      schedule,
+      async () => {
+        calls++;
+        throw new Error('raced');
+      },
+      () => true,
+      AbortSignal.abort(),
+    ).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ stopped: true });
+    expect(calls).toBe(1);
+  });
 });

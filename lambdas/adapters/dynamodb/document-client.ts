@@ -5,7 +5,7 @@ import type { CapacityEvent } from '../../storage-load.ts';
 import { reportCapacityEvents } from './capacity-events.ts';
 
 /** One attempt of a DynamoDB call (DynamoDB answers in milliseconds; this is for an endpoint that hangs). */
-const REQUEST_TIMEOUT_MS = 2_500;
+export const REQUEST_TIMEOUT_MS = 2_500;
 
 /**
  * The DocumentClient every adapter shares. With an endpoint (DynamoDB Local) it uses placeholder

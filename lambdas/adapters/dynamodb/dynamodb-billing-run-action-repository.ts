@@ -5,9 +5,10 @@ import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
 import { readMergedPartitions } from './dynamodb-index-partition.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, VersionConflict, notFound, tenantNotProvisioned } from '../../domain/errors.ts';
+import { Conflict, VersionConflict, notFound, outOfTime, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
+  CallDeadline,
   CreateResult,
   IdempotencyClaim,
   ListPage,
@@ -19,6 +20,7 @@ import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
 import { RetriesExhausted, retrying } from '../../retry.ts';
 import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
+import { withinDeadline } from './call-deadline.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
 const condition = {
@@ -45,6 +47,7 @@ interface TransactionOf {
   id: string;
   expectedVersion?: number;
   claim?: IdempotencyClaim;
+  deadline?: CallDeadline;
 }
 
 /** Internal: the idempotency claim of a create already exists. */
@@ -77,14 +80,13 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     this.tenantsTableName = tenantsTableName;
   }
 
-  async get(tenantId: string, id: string, options: { consistentRead?: boolean } = {}): Promise<BillingRunAction | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [PARTITION_KEY]: recordKey(tenantId, id) },
-        ConsistentRead: options.consistentRead ?? false,
-      }),
-    );
+  async get(tenantId: string, id: string, options: { consistentRead?: boolean } & CallDeadline = {}) {
+    const command = new GetCommand({
+      TableName: this.tableName,
+      Key: { [PARTITION_KEY]: recordKey(tenantId, id) },
+      ConsistentRead: options.consistentRead ?? false,
+    });
+    const { Item } = await withinDeadline(options, { id, writes: false }, (abort) => this.client.send(command, abort));
     if (!Item || Item.sys_deleted_by_id !== undefined) return undefined;
     return toRecord(Item);
   }
@@ -126,17 +128,16 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     return { record, replayed: false };
   }
 
-  async replace(tenantId: string, record: BillingRunAction, expectedVersion: number): Promise<void> {
+  async replace(tenantId: string, record: BillingRunAction, expectedVersion: number, deadline: CallDeadline = {}): Promise<void> {
+    const command = new PutCommand({
+      TableName: this.tableName,
+      Item: toItem(tenantId, record),
+      ConditionExpression: condition.isLiveAtVersion,
+      ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(tenantId, record),
-          ConditionExpression: condition.isLiveAtVersion,
-          ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await withinDeadline(deadline, { id: record.id, writes: true }, (abort) => this.client.send(command, abort));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       throw recordConditionError(record.id, oldItemOf(error), expectedVersion, error);
@@ -144,25 +145,23 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   }
 
   /** Writes the deleted item (no index keys, a TTL) and frees its place in the tenant's count, in one transaction. */
-  async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number): Promise<void> {
-    // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
-    await this.transact(
-      { tenantId, id: deletion.record.id, expectedVersion },
-      {
-        TransactItems: [
-          counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: deletedItem(tenantId, deletion),
-              ConditionExpression: condition.isLiveAtVersion,
-              ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
+  async softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number, deadline: CallDeadline = {}): Promise<void> {
+    const input: TransactWriteCommandInput = {
+      TransactItems: [
+        counterGiveBackOne(this.tenantsTableName, tenantId, shardOf(deletion.record.id)),
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: deletedItem(tenantId, deletion),
+            ConditionExpression: condition.isLiveAtVersion,
+            ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-        ],
-      },
-    ).catch((error: unknown) => {
+        },
+      ],
+    };
+    // A counter with no shard is a tenant never provisioned (or from before): the delete is refused as it.
+    await this.transact({ tenantId, id: deletion.record.id, expectedVersion, deadline }, input).catch((error: unknown) => {
       throw error instanceof ShardRefused ? tenantNotProvisioned(tenantId, { cause: error }) : error;
     });
   }
@@ -203,8 +202,9 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   /**
    * Runs a transaction (the tenant's counter, the record, an optional idempotency claim) and turns a
    * cancellation into the domain error of the item that refused. Collisions with concurrent
-   * transactions on the same counter are retried; one on a create's claim reads the claim first, so
-   * that creates racing with one key answer as soon as the first of them landed.
+   * transactions on the same counter are retried, until the deadline's signal if any (then out of
+   * time: nothing was written); one on a create's claim reads the claim first, so that creates racing
+   * with one key answer as soon as the first of them landed.
    */
   private async transact(write: TransactionOf, input: TransactWriteCommandInput): Promise<void> {
     try {
@@ -212,18 +212,19 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
         TRANSACTION_CONFLICT_RETRY,
         () => this.sendTransaction(write, input),
         (error) => error instanceof Contended,
+        write.deadline?.signal,
       );
     } catch (error) {
       if (!(error instanceof RetriesExhausted)) throw error;
-      throw concurrentWrites(write.tenantId, error);
+      throw error.stopped ? outOfTime(write.id) : concurrentWrites(write.tenantId, error);
     }
   }
 
   /** One attempt: a cancellation becomes the domain error of the item that refused, or Contended. */
-  private async sendTransaction({ tenantId, id, expectedVersion, claim }: TransactionOf, input: TransactWriteCommandInput) {
+  private async sendTransaction({ tenantId, id, expectedVersion, claim, deadline = {} }: TransactionOf, input: TransactWriteCommandInput) {
     try {
       // One token per attempt: an attempt whose answer was lost is asked again as itself (transactions.ts).
-      await transactWrite(this.client, input);
+      await withinDeadline(deadline, { id, writes: true }, (abort) => transactWrite(this.client, input, abort));
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;

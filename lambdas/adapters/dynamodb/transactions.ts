@@ -40,12 +40,22 @@ function outcomeUnknown(error: unknown): boolean {
  * `TransactionInProgressException`, which is waited out; so an attempt whose answer was lost never
  * turns into a conflict with the write itself (TransactWriteItems, ClientRequestToken, in the DynamoDB
  * API reference). A cancelled transaction was not applied: its caller decides whether to try again,
- * and a new call gets a new token. Past the wait, the last error stands (an answer of 503: retry).
+ * and a new call gets a new token. Past the wait, or once `abortSignal` aborts, the last error stands
+ * (an answer of 503: retry).
  */
-export async function transactWrite(client: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+export async function transactWrite(
+  client: DynamoDBDocumentClient,
+  input: TransactWriteCommandInput,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<void> {
   const idempotent = { ...input, ClientRequestToken: input.ClientRequestToken ?? randomUUID() };
   try {
-    await retrying(UNKNOWN_OUTCOME_RETRY, () => client.send(new TransactWriteCommand(idempotent)), outcomeUnknown);
+    await retrying(
+      UNKNOWN_OUTCOME_RETRY,
+      () => client.send(new TransactWriteCommand(idempotent), options),
+      outcomeUnknown,
+      options.abortSignal,
+    );
   } catch (error) {
     throw error instanceof RetriesExhausted ? error.last : error;
   }

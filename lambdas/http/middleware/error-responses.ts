@@ -3,26 +3,11 @@ import type { Context } from 'aws-lambda';
 import { ServiceError } from '../../domain/errors.ts';
 import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
-import { storageBusy } from '../../storage-load.ts';
-
-/** Network failures on the way to storage: the SDK's timeouts and refused or reset connections. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+import { storageRefusal } from '../../storage-load.ts';
 
 /** Middy's own TimeoutError (the function's deadline) names its package as cause: that one is a 500, as any timeout of the function. */
-const fromMiddy = (error: Error): boolean => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
-
-/**
- * Storage that did not answer in time, or could not be reached; also a transaction still in progress
- * past its wait (adapters/dynamodb/transactions.ts): its outcome is not known yet, so a 503 to retry.
- */
-function storageUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (
-    (error.name === 'TimeoutError' && !fromMiddy(error)) ||
-    error.name === 'TransactionInProgressException' ||
-    UNREACHABLE_CODES.has((error as { code?: string }).code ?? '')
-  );
-}
+const fromMiddy = (error: unknown): boolean =>
+  error instanceof Error && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
 
 /** An error a middy middleware marks as fit for the client (`expose`, as middy's http-error-handler reads it). */
 function isExposedHttpError(error: unknown): error is { statusCode: number; message: string } {
@@ -43,13 +28,13 @@ function toErrorResult(error: unknown, requestId: string): HttpResult {
     return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
   }
   if (isExposedHttpError(error)) return jsonResult(400, { message: error.message });
-  if (storageBusy(error)) {
-    logger.warn('storage throttled the request', { requestId, error: (error as Error).name });
-    return jsonResult(429, { message: 'Too Many Requests: storage is throttling; retry after a pause' }, { 'Retry-After': '1' });
-  }
-  if (storageUnavailable(error)) {
-    logger.warn('storage could not be reached in time', { requestId, error: (error as Error).name });
-    return jsonResult(503, { message: 'Service Unavailable: storage did not answer in time; retry after a pause' }, { 'Retry-After': '1' });
+  const refusal = fromMiddy(error) ? undefined : storageRefusal(error);
+  if (refusal) {
+    logger.warn(refusal.statusCode === 429 ? 'storage throttled the request' : 'storage could not be reached in time', {
+      requestId,
+      error: (error as Error).name,
+    });
+    return jsonResult(refusal.statusCode, { message: refusal.message }, refusal.headers);
   }
   logger.error('unexpected error', { requestId, error: error as Error });
   return jsonResult(500, { message: `Internal server error (request id ${requestId})` });
