@@ -9,6 +9,7 @@ import { TIERS } from '../lambdas/domain/tenant.ts';
 import type { Tiers } from '../lib/stack/tiers.ts';
 import { validBody } from '../test/support/fixtures.ts';
 import { loadThroughService } from './bulk-load.ts';
+import { neighbourDuringLoads } from './neighbour.ts';
 import { type Figure, round } from './stats.ts';
 
 /** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
@@ -26,7 +27,7 @@ async function withService<T>(work: (service: LocalService, token: string, loadT
     inMemory: true,
     dynamoDbEndpoint: endpoint,
     tables: { tableName: `bench-capacity-${Date.now()}`, tenantsTableName: `bench-capacity-tenants-${Date.now()}` },
-    tenants: ['bench-capacity', 'bench-load'],
+    tenants: ['bench-capacity', 'bench-load', 'bench-busy', 'bench-neighbour'],
     tiers: unthrottled,
     authorizerCacheTtlSeconds: 300,
     capacity: { ...AWS_CAPACITY, scale: SCALE },
@@ -95,7 +96,33 @@ async function measure(endpoint: string): Promise<Figure[]> {
       timeoutMs: 120_000,
     });
     const oneKeyLimit = AWS_CAPACITY.partitionWriteUnits / SCALE / writeUnits(1_500);
+
+    // Tenant bench-neighbour's creates and gets, quiet and then while bench-busy runs three loads at once.
+    const neighbour = await neighbourDuringLoads(
+      service.url,
+      {
+        busy: { id: 'bench-busy', token: await service.issuer.sign({ tenant: 'bench-busy', expiresInSeconds: 3600 }) },
+        neighbour: { id: 'bench-neighbour', token: await service.issuer.sign({ tenant: 'bench-neighbour', expiresInSeconds: 3600 }) },
+      },
+      { loads: 3, lines: 1_500, perSecond: 5, quietSeconds: 10, timeoutMs: 240_000 },
+    );
     return [
+      {
+        name: 'neighbour_success_ratio',
+        value: round(neighbour.success, 4),
+        unit: 'ratio',
+        bar: '>= 0.99',
+        baseline: 1,
+        details: { scale: SCALE, ...neighbour.details },
+      },
+      {
+        name: 'neighbour_latency_ratio',
+        value: round(neighbour.latencyRatio),
+        unit: 'ratio',
+        bar: '<= 2',
+        baseline: neighbour.details.quiet.p95_ms,
+        details: { scale: SCALE, quiet_p95_ms: neighbour.details.quiet.p95_ms, during_loads_p95_ms: neighbour.details.during_loads.p95_ms },
+      },
       {
         name: 'tenant_create_rate_ratio',
         value: sustained,

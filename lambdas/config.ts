@@ -122,6 +122,15 @@ export function bulkBatchConfig(): { maxLines: number; maxBytes: number } {
 }
 
 /**
+ * The loads' shared pace (BULK_LOAD_WRITE_UNITS): the write units a second all bulk loads together may
+ * take (the stack gives 85% of the records table's warm write throughput); unset, loads are not paced.
+ */
+export function bulkPaceConfig(): { writeUnitsPerSecond: number } | undefined {
+  if (!process.env.BULK_LOAD_WRITE_UNITS) return undefined;
+  return { writeUnitsPerSecond: positiveInteger('BULK_LOAD_WRITE_UNITS', 1) };
+}
+
+/**
  * The CloudWatch namespace of the functions' metrics: the stack's name (the stack sets
  * POWERTOOLS_METRICS_NAMESPACE), so that two stages in one account keep their figures apart.
  */

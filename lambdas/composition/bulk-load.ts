@@ -2,7 +2,8 @@ import { DynamoDbBulkChunks } from '../adapters/dynamodb/dynamodb-bulk-chunks.ts
 import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
 import { S3UploadedFile } from '../adapters/s3/s3-uploaded-file.ts';
 import { batchesKey, loadOfUploadKey } from '../adapters/s3/upload-keys.ts';
-import { bulkBatchConfig } from '../config.ts';
+import { bulkBatchConfig, bulkPaceConfig } from '../config.ts';
+import { DynamoDbLoadPace } from '../adapters/dynamodb/load-pace.ts';
 import type { UploadedFile } from '../ports/bulk-load-files.ts';
 import type { BulkRunDependencies, BulkStepDependencies } from '../use-cases/dependencies.ts';
 import { type Storage, actionsOn, newStorage, processingStarter } from './shared.ts';
@@ -23,13 +24,24 @@ const bulkStorage = (): Storage => {
 /** How long one storage attempt of the local runner may take. */
 const RUNNER_REQUEST_TIMEOUT_MS = 30_000;
 
+/** A load's batches on `storage`, paced with every other load's when a pace is configured (load-pace.ts). */
+function chunksOn({ client, config }: Storage): DynamoDbBulkChunks {
+  const pace = bulkPaceConfig();
+  return new DynamoDbBulkChunks(
+    client,
+    config.tableName,
+    config.tenantsTableName,
+    pace && new DynamoDbLoadPace(client, config.tableName, pace.writeUnitsPerSecond),
+  );
+}
+
 /** What the steps of loading a file need, in the state machine's functions (each a function of its own). */
 export function bulkRunDependencies(): BulkRunDependencies {
   if (!run) {
     const on = bulkStorage();
     run = {
       loads: new DynamoDbBulkLoads(on.client, on.config.tableName),
-      chunks: new DynamoDbBulkChunks(on.client, on.config.tableName, on.config.tenantsTableName),
+      chunks: chunksOn(on),
       actions: { ...actionsOn(on), processing: processingStarter() },
       batch: bulkBatchConfig(),
     };
@@ -60,7 +72,7 @@ export function separateBulkRunDependencies(): BulkRunDependencies {
   const own = newStorage(RUNNER_REQUEST_TIMEOUT_MS, 'adaptive');
   return {
     loads: new DynamoDbBulkLoads(own.client, own.config.tableName),
-    chunks: new DynamoDbBulkChunks(own.client, own.config.tableName, own.config.tenantsTableName),
+    chunks: chunksOn(own),
     actions: { ...actionsOn(own), processing: processingStarter() },
     batch: bulkBatchConfig(),
   };

@@ -4,7 +4,6 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'aws-lambda';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { uploadRefusal } from '../../lambdas/adapters/local/local-upload-targets.ts';
@@ -16,6 +15,7 @@ import { GatewayAnswer } from './gateway/answers.ts';
 import { inInvocation } from './gateway/invocation.ts';
 import { LocalUploadedFile } from './local-uploaded-file.ts';
 import { lambdaContext } from './gateway/proxy-event.ts';
+import { TenantTurns } from './tenant-turns.ts';
 
 /** How often a failed batch is tried in all, and the waits between (the state machine retries the chunk function as often). */
 const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
@@ -44,8 +44,8 @@ export class LocalBulkLoadRunner {
   private readonly directory: string;
   private readonly secret: string;
   private readonly concurrency: number;
-  /** How many batches load at once, over every load: many loads take turns rather than multiply the load on storage. */
-  private readonly batchSlots: LimitFunction;
+  /** How many batches load at once, per tenant: a tenant's many loads take turns rather than multiply its load on storage. */
+  private readonly batchSlots: TenantTurns;
   private readonly running = new Map<string, Promise<void>>();
   private steps: Promise<Steps> | undefined;
   private stopping = false;
@@ -54,7 +54,7 @@ export class LocalBulkLoadRunner {
     this.directory = join(options.dataDir, 'bulk-loads');
     this.secret = options.secret;
     this.concurrency = options.concurrency;
-    this.batchSlots = pLimit(options.concurrency);
+    this.batchSlots = new TenantTurns(options.concurrency);
   }
 
   /**
@@ -146,7 +146,7 @@ export class LocalBulkLoadRunner {
     }
   }
 
-  /** How many batches are loading now, over every load (at most the runner's concurrency). */
+  /** How many batches are loading now, over every load (at most the runner's concurrency for each tenant loading). */
   get batchesLoading(): number {
     return this.batchSlots.activeCount;
   }
@@ -234,7 +234,7 @@ export class LocalBulkLoadRunner {
     const inFlight = new Set<Promise<void>>();
     for await (const batch of file.batches()) {
       if (this.stopping || failure) break;
-      const work = this.batchSlots(() => loadBatch(batch)).finally(() => inFlight.delete(work));
+      const work = this.batchSlots.run(tenantId, () => loadBatch(batch)).finally(() => inFlight.delete(work));
       inFlight.add(work);
       // Bounded memory: the batches are read only as fast as they are loaded.
       if (inFlight.size >= this.concurrency * 2) await Promise.race(inFlight);

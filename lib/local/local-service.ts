@@ -6,13 +6,13 @@ import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb
 import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type CapacityEmulator, startCapacityEmulator } from './capacity/emulator.ts';
-import type { CapacitySettings } from './capacity/settings.ts';
+import { type CapacitySettings, effective } from './capacity/settings.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
 import { migrateLookupShards } from './lookup-shards-migration.ts';
 import { provisionTenant } from '../tenants/tenant-provisioning.ts';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from '../stack/api-settings.ts';
+import { AUTHORIZER_CACHE_TTL_SECONDS, loadsWriteUnits } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
 import { LocalBulkLoadRunner } from './bulk-load-runner.ts';
 import { type StageThrottle, type Tiers, stageThrottleFrom, tiersFrom } from '../stack/tiers.ts';
@@ -133,6 +133,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       JWT_AUDIENCE: LOCAL_AUDIENCE,
       JWKS_URL: `http://${host}:${options.port}/.well-known/jwks.json`,
     });
+    // The loads' pace, as the stack gives the chunk function: a share of the table's (emulated) write rate.
+    if (options.capacity && options.capacity !== 'off') {
+      process.env.BULK_LOAD_WRITE_UNITS = String(loadsWriteUnits(effective(options.capacity).tableWrite));
+    } else delete process.env.BULK_LOAD_WRITE_UNITS;
     const tiers = options.tiers ?? tiersFrom(process.env.TIERS);
     const usagePlans = new LocalUsagePlans(
       tiers,

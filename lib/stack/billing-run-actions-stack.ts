@@ -63,7 +63,7 @@ export interface BillingRunActionsStackProps extends StackProps {
   alarmThresholds: AlarmThresholds;
   alarmEmail?: string;
   /** Bulk load: batches loading at once, lines per batch, days an upload is kept. */
-  bulkLoad: { concurrency: number; batchLines: number; uploadRetentionDays: number };
+  bulkLoad: { concurrency: number; batchLines: number; uploadRetentionDays: number; writeUnitsPerSecond: number };
   /** Write units a second the records table and each of its indexes take from their creation (WarmThroughput); AWS's 4,000 without. */
   warmWriteUnits?: number;
 }

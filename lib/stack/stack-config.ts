@@ -4,7 +4,7 @@ import type { Node } from 'constructs';
 import type { BillingRunActionsStackProps } from './billing-run-actions-stack.ts';
 import { stageThrottleFrom, tiersFrom } from './tiers.ts';
 import { alarmThresholdsFrom } from './alarm-thresholds.ts';
-import { JWKS_URL_PATTERN } from './api-settings.ts';
+import { JWKS_URL_PATTERN, NEW_TABLE_WRITE_UNITS, loadsWriteUnits } from './api-settings.ts';
 
 /** A stage name goes into the stack name and every physical name, as CloudFormation and API Gateway accept it. */
 const STAGE_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,19}$/;
@@ -61,7 +61,7 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   }
   // The records table's and its indexes' warm throughput (AWS: a new on-demand table takes 4,000 write units a second at once).
   const warmWriteUnits = node.tryGetContext('warmWriteUnits') === undefined ? undefined : number('warmWriteUnits', 4_000);
-  if (warmWriteUnits !== undefined && warmWriteUnits < 4_000) {
+  if (warmWriteUnits !== undefined && warmWriteUnits < NEW_TABLE_WRITE_UNITS) {
     throw new Error("CDK context 'warmWriteUnits' must be at least 4000, a new on-demand table's own warm throughput");
   }
   return {
@@ -84,6 +84,7 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
       concurrency: number('bulkLoadConcurrency', 20),
       batchLines: number('bulkLoadBatchLines', 500),
       uploadRetentionDays: number('bulkLoadUploadRetentionDays', 7),
+      writeUnitsPerSecond: loadsWriteUnits(warmWriteUnits ?? NEW_TABLE_WRITE_UNITS),
     },
     ...(alarmEmail !== undefined && { alarmEmail }),
     ...(warmWriteUnits !== undefined && { warmWriteUnits }),

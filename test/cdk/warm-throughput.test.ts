@@ -15,6 +15,15 @@ describe("the records table's warm throughput (context warmWriteUnits)", () => {
     expect(plain.GlobalSecondaryIndexes.every((index: { WarmThroughput?: unknown }) => index.WarmThroughput === undefined)).toBe(true);
   });
 
+  it("gives the chunk function the loads' pace: 85% of the table's write throughput, raised with it", () => {
+    const paceOf = (template: ReturnType<typeof synth>['template']) =>
+      ofType(template, 'AWS::Lambda::Function')
+        .map(([, fn]) => fn.Properties?.Environment?.Variables?.BULK_LOAD_WRITE_UNITS)
+        .filter((pace) => pace !== undefined);
+    expect(paceOf(synth({ ...NO_BUNDLING, warmWriteUnits: 12_000 }).template)).toContain('10200');
+    expect(paceOf(synth(NO_BUNDLING).template)).toContain('3400');
+  });
+
   it('refuses less than a new on-demand table takes by itself', () => {
     expect(() => synth({ ...NO_BUNDLING, warmWriteUnits: 1_000 })).toThrow(/warmWriteUnits' must be at least 4000/);
   });

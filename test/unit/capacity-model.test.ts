@@ -25,15 +25,19 @@ describe('the capacity model', () => {
     expect(minutesToStart(1_000, { burst: 1_300, perSecond: 300 }, 1_000)).toBeCloseTo(1 / 60, 9);
   });
 
-  it("shares the table's warm throughput among tenants loading at once, each on its own billing run's shards", () => {
+  it("shares the loads' pace (85% of the table's warm throughput) equally among tenants loading at once, each on its own billing run's shards", () => {
     const ten = writeFigures(MODEL_DEFAULTS);
-    // 2,000 records a second for the table, shared by 10: 200 each; 100,000 lines in 500 s.
-    expect(ten.concurrentLoadLinesPerSecond).toBe(200);
-    expect(ten.concurrentLoadsMinutes).toBeCloseTo(500 / 60, 9);
-    expect(ten.smallOneRunMinutes).toBeCloseTo(50 / 60, 9);
+    // 2,000 records a second for the table, 1,700 of them the loads', shared by 10: 170 each; 100,000 lines in 588 s.
+    expect(ten.loadsLinesPerSecond).toBe(1_700);
+    expect(ten.requestsWriteUnitsDuringLoads).toBeCloseTo(600, 9);
+    expect(ten.concurrentLoadLinesPerSecond).toBe(170);
+    expect(ten.concurrentLoadsMinutes).toBeCloseTo(100_000 / 170 / 60, 9);
+    expect(ten.smallOneRunMinutes).toBeCloseTo(100_000 / 1_700 / 60, 9);
+    expect(ten.twoTenantsLinesPerSecond).toBe(850);
+    expect(ten.largeBesideAnotherMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
     const one = writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 1 });
-    expect(one.concurrentLoadLinesPerSecond).toBe(2_000);
-    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(50);
+    expect(one.concurrentLoadLinesPerSecond).toBe(1_700);
+    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(42.5);
     // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first.
     expect(writeFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 400_000 }).concurrentLoadLinesPerSecond).toBe(8_000);
   });

@@ -12,6 +12,8 @@ import { storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';
+import type { DynamoDbLoadPace } from './load-pace.ts';
+import { itemSize } from '../../domain/stored-size.ts';
 import {
   BULK_ERROR_INDEX,
   PARTITION_KEY,
@@ -29,6 +31,8 @@ interface RecordItem extends StorableRecord {
 }
 
 const BATCH_WRITE_ITEMS = 25;
+/** The write units of putting `items` (each 1 KB begun; an index that projects the whole item costs as much again). */
+const writeUnitsOf = (items: Item[]): number => items.reduce((sum, item) => sum + Math.ceil(itemSize(item) / 1024), 0);
 /** A reservation that lost a race on the tenant's counter (or was throttled) reads it again and retries until its deadline. */
 const RESERVE_RETRY: RetrySchedule = { ...BOOKKEEPING_RETRY, baseMs: 10 };
 
@@ -49,11 +53,14 @@ export class DynamoDbBulkChunks implements BulkChunks {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly tenantsTableName: string;
+  /** The loads' shared pace (load-pace.ts); none where storage has no limits to keep (DynamoDB Local alone). */
+  private readonly pace: DynamoDbLoadPace | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string, pace?: DynamoDbLoadPace) {
     this.client = client;
     this.tableName = tableName;
     this.tenantsTableName = tenantsTableName;
+    this.pace = pace;
   }
 
   async chunk(tenantId: string, loadId: string, firstLine: number): Promise<ChunkState | undefined> {
@@ -99,12 +106,13 @@ export class DynamoDbBulkChunks implements BulkChunks {
     };
     return whileBusy(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException || error instanceof CounterMoved);
   }
-  async putRecords(_tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
+  async putRecords(tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
     const items = (records as RecordItem[]).map((stored) => stored.item);
     if (options.firstAttempt) {
-      await this.batchPut(items);
+      await this.batchPut(tenantId, items);
       return;
     }
+    await this.pace?.acquire(tenantId, writeUnitsOf(items));
     await Promise.all(
       items.map((item) =>
         this.client
@@ -129,6 +137,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
   async putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void> {
     const expiresAt = retentionEnd();
     await this.batchPut(
+      tenantId,
       errors.map((error) => ({
         [PARTITION_KEY]: bulkLineErrorKey(tenantId, loadId, error.line),
         [BULK_ERROR_INDEX.partitionKey]: bulkErrorPartition(tenantId, loadId),
@@ -203,13 +212,15 @@ export class DynamoDbBulkChunks implements BulkChunks {
     }
   }
   /** BatchWriteItem, 25 items a call, its unprocessed (or throttled) items sent again with backoff until a deadline. */
-  private async batchPut(items: Item[]): Promise<void> {
+  private async batchPut(tenantId: string, items: Item[]): Promise<void> {
     const batches: Item[][] = [];
     for (let index = 0; index < items.length; index += BATCH_WRITE_ITEMS) batches.push(items.slice(index, index + BATCH_WRITE_ITEMS));
     await Promise.all(
       batches.map(async (batch) => {
         let requests = batch.map((Item) => ({ PutRequest: { Item } }));
         const attempt = async (): Promise<void> => {
+          // Each call waits for its place in the loads' pace, a retry of what was left unprocessed too.
+          await this.pace?.acquire(tenantId, writeUnitsOf(requests.map((request) => request.PutRequest.Item)));
           const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
           requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
           if (requests.length > 0) throw new Unprocessed(requests.length);

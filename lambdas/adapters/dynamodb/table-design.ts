@@ -103,3 +103,10 @@ export const BULK_ERROR_INDEX = {
   sortKey: 'line',
 } as const;
 export const bulkErrorPartition = (tenantId: string, loadId: string): string => `${tenantId}#${loadId}`;
+
+/**
+ * The pace of bulk loads (load-pace.ts): a tenant's virtual clock, and the map of the tenants loading
+ * now, which begins with '#' (no tenant id does) so that it is no tenant's key.
+ */
+export const bulkPaceKey = (tenantId: string): string => `${tenantId}#bulkpace`;
+export const BULK_PACE_TENANTS_KEY = '#bulkpace#tenants';

@@ -41,7 +41,11 @@ export interface BulkLoaderProps {
   batchLines: number;
   /** Days an uploaded file is kept before the bucket's lifecycle rule deletes it. */
   uploadRetentionDays: number;
+  /** The write units a second all loads together may take (lambdas/adapters/dynamodb/load-pace.ts). */
+  writeUnitsPerSecond: number;
 }
+
+const logicalIdOf = (construct: Construct): string => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
 /**
  * Bulk load in AWS (SPEC 2.4): a private upload bucket that clients PUT into with a presigned URL;
@@ -76,11 +80,11 @@ export class BulkLoader extends Construct {
       'AwsSolutions-S1':
         'Uploads are transient (deleted by the lifecycle rule); who started each load is in the load itself and in the API access log, and the presigned PUT can only write the key of that load.',
     });
-
     const environment = {
       TABLE_NAME: props.table.tableName,
       TENANTS_TABLE_NAME: props.tenantsTable.tableName,
       BULK_BATCH_LINES: String(props.batchLines),
+      BULK_LOAD_WRITE_UNITS: String(props.writeUnitsPerSecond),
     };
     // One function per step of the step table (lambdas/routes.ts), with its entry, timeout and description.
     const step = (name: BulkLoadStepName) => {
@@ -216,7 +220,7 @@ export class BulkLoader extends Construct {
     stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${BATCHES_PREFIX}*`)] }),
     );
-    const ownExecutions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.logicalId(stateMachine)}"}]}]}`;
+    const ownExecutions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(stateMachine)}"}]}]}`;
     acknowledge(stateMachine, {
       'AwsSolutions-IAM5[Resource::*]':
         'Only the X-Ray and CloudWatch Logs delivery actions Step Functions needs, which support no resource-level permissions.',
@@ -228,7 +232,7 @@ export class BulkLoader extends Construct {
       [`AwsSolutions-IAM5[Resource::${ownExecutions}/*:*]`]: 'The Distributed Map managing its own child executions (CDK grants this).',
       ...Object.fromEntries(
         Object.values(functions).map((step) => [
-          `AwsSolutions-IAM5[Resource::<${this.logicalId(step.function)}.Arn>:*]`,
+          `AwsSolutions-IAM5[Resource::<${logicalIdOf(step.function)}.Arn>:*]`,
           'Invoking the versions of its own step function (CDK grants the function and its qualifiers).',
         ]),
       ),
@@ -236,13 +240,9 @@ export class BulkLoader extends Construct {
     return stateMachine;
   }
 
-  private logicalId(construct: Construct): string {
-    return Stack.of(this).getLogicalId(construct.node.defaultChild as CfnElement);
-  }
-
   /** cdk-nag's findings for object wildcards under these prefixes of the bucket, acknowledged with the reason. */
   private prefixFindings(prefixes: string[], reason: string): Record<string, string> {
-    const bucketArn = `<${this.logicalId(this.bucket)}.Arn>`;
+    const bucketArn = `<${logicalIdOf(this.bucket)}.Arn>`;
     return Object.fromEntries(
       prefixes.map((prefix) => [`AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, `${reason} (${prefix}*).`]),
     );

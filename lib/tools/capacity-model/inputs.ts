@@ -1,5 +1,6 @@
 import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
 import { AWS_CAPACITY } from '../../local/capacity/settings.ts';
+import { LOADS_SHARE_OF_TABLE } from '../../stack/api-settings.ts';
 
 /** A token bucket: `burst` at once, refilled at `perSecond`. */
 interface Bucket {
@@ -26,6 +27,8 @@ export interface ModelInput {
   transactionBusyMs: number;
   /** The warm throughput raised through context (`-c warmWriteUnits=<n>`) for the fastest loads. */
   raisedWarmWriteUnits: number;
+  /** The share of the table's write throughput all loads together take (the loads' pace); the rest stays free for requests. */
+  loadsShare: number;
   /** The tenant's creates a second (the premium tier's rate). */
   tenantCreatesPerSecond: number;
   /** Attempts a create's transaction makes when it meets another on its counter shard (the repository's schedule). */
@@ -82,7 +85,8 @@ export const MODEL_DEFAULTS: ModelInput = {
   processingShare: 0,
   sdkAttempts: 3,
   transactionBusyMs: 25,
-  raisedWarmWriteUnits: 12_000,
+  raisedWarmWriteUnits: 14_000,
+  loadsShare: LOADS_SHARE_OF_TABLE,
   tenantCreatesPerSecond: 200,
   createAttempts: 8,
   largeLoadLines: 1_000_000,

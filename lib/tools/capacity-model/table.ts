@@ -35,7 +35,15 @@ function rows(input: ModelInput): [string, string][] {
     ['records a second a new table takes (each index takes as many of its own)', shown(w.recordsPerSecond)],
     ['lines a second one index key value takes', shown(w.oneKeyLinesPerSecond)],
     [
-      `lines a second of a load of one billing run (its index entries over ${RUN_SHARDS} shards; the table's warm throughput)`,
+      `lines a second all loads together may take (the loads' pace: ${shown(input.loadsShare * 100)}% of the table's warm throughput)`,
+      shown(w.loadsLinesPerSecond),
+    ],
+    [
+      "write units a second left to other tenants' requests while loads run at their pace (each index keeps as many of its own)",
+      shown(w.requestsWriteUnitsDuringLoads),
+    ],
+    [
+      `lines a second of a load of one billing run (its index entries over ${RUN_SHARDS} shards; the loads' pace)`,
       shown(w.oneRunLinesPerSecond),
     ],
     [`minutes for ${large} lines of one billing run`, shown(w.largeOneRunMinutes, 1)],
@@ -46,7 +54,12 @@ function rows(input: ModelInput): [string, string][] {
     [`minutes for ${large} lines spread over many billing runs`, shown(w.largeSpreadMinutes, 1)],
     [`minutes for ${small} lines of one billing run`, shown(w.smallOneRunMinutes, 1)],
     [
-      `lines a second of each of ${loads} tenants' loads at once on one new table (one billing run each; they share the table's and each index's warm throughput)`,
+      "lines a second of each of two tenants' loads at once (they share the loads' pace equally, however many loads each runs)",
+      shown(w.twoTenantsLinesPerSecond),
+    ],
+    [`minutes for ${large} lines of one tenant while another tenant loads too`, shown(w.largeBesideAnotherMinutes, 1)],
+    [
+      `lines a second of each of ${loads} tenants' loads at once on one new table (one billing run each; they share the loads' pace equally)`,
       shown(w.concurrentLoadLinesPerSecond),
     ],
     [`minutes until all ${loads} loads of ${small} lines are done`, shown(w.concurrentLoadsMinutes, 1)],

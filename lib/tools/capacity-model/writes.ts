@@ -17,24 +17,32 @@ export const loadUnits = (input: ModelInput, processingShare = input.processingS
 
 const minutes = (lines: number, perSecond: number): number => lines / perSecond / 60;
 
-/** What the writes of loads and creates take: DynamoDB's limits on a new table. */
+/** What the writes of loads and creates take: DynamoDB's limits on a new table, and the loads' pace (a share of them). */
 export function writeFigures(input: ModelInput) {
   const recordsPerSecond = input.warmWriteUnits / itemUnits(input);
+  // All loads together take the loads' share of the table's (and each index's) warm throughput; the rest is the requests'.
+  const loadsLinesPerSecond = recordsPerSecond * input.loadsShare;
   const oneKeyLinesPerSecond = input.partitionWriteUnits / itemUnits(input);
-  // A billing run's index entries go to its shards, each a key value of its own, up to the table's (and each index's) warm throughput.
+  // A billing run's index entries go to its shards, each a key value of its own, up to what loads may take.
   const oneRunCeiling = RUN_SHARDS * oneKeyLinesPerSecond;
-  const oneRunLinesPerSecond = Math.min(oneRunCeiling, recordsPerSecond);
-  // Tenants loading at once share the table's and each index's warm throughput; each load has its own billing run's shards.
-  const concurrentLoadLinesPerSecond = Math.min(oneRunCeiling, recordsPerSecond / input.concurrentLoads);
+  const oneRunLinesPerSecond = Math.min(oneRunCeiling, loadsLinesPerSecond);
+  // Tenants loading at once share the loads' pace equally; each load has its own billing run's shards.
+  const sharedLinesPerSecond = (tenants: number) => Math.min(oneRunCeiling, loadsLinesPerSecond / tenants);
+  const concurrentLoadLinesPerSecond = sharedLinesPerSecond(input.concurrentLoads);
+  const raisedLinesPerSecond = (input.raisedWarmWriteUnits / itemUnits(input)) * input.loadsShare;
   return {
     unitsPerRecord: loadUnits(input),
     recordsPerSecond,
+    loadsLinesPerSecond,
+    requestsWriteUnitsDuringLoads: input.warmWriteUnits * (1 - input.loadsShare),
     oneKeyLinesPerSecond,
     oneRunLinesPerSecond,
     largeOneRunMinutes: minutes(input.largeLoadLines, oneRunLinesPerSecond),
     smallOneRunMinutes: minutes(input.smallLoadLines, oneRunLinesPerSecond),
-    largeOneRunRaisedMinutes: minutes(input.largeLoadLines, Math.min(oneRunCeiling, input.raisedWarmWriteUnits / itemUnits(input))),
-    largeSpreadMinutes: minutes(input.largeLoadLines, recordsPerSecond),
+    largeOneRunRaisedMinutes: minutes(input.largeLoadLines, Math.min(oneRunCeiling, raisedLinesPerSecond)),
+    largeSpreadMinutes: minutes(input.largeLoadLines, loadsLinesPerSecond),
+    twoTenantsLinesPerSecond: sharedLinesPerSecond(2),
+    largeBesideAnotherMinutes: minutes(input.largeLoadLines, sharedLinesPerSecond(2)),
     concurrentLoadLinesPerSecond,
     concurrentLoadsMinutes: minutes(input.smallLoadLines, concurrentLoadLinesPerSecond),
     largeLoadDollars: (input.largeLoadLines * loadUnits(input) * input.prices.dynamoWritesPerMillion) / 1_000_000,
