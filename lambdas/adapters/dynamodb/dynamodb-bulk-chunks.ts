@@ -8,7 +8,7 @@ import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-lo
 import { shardOf } from '../../domain/record-limit.ts';
 import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
 import type { RetrySchedule } from '../../retry.ts';
-import { storageBusy } from '../../storage-load.ts';
+import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';
@@ -32,12 +32,6 @@ const BATCH_WRITE_ITEMS = 25;
 /** A reservation that lost a race on the tenant's counter (or was throttled) reads it again and retries until its deadline. */
 const RESERVE_RETRY: RetrySchedule = { ...BOOKKEEPING_RETRY, baseMs: 10 };
 
-/** Internal: DynamoDB left items of a BatchWriteItem unprocessed; another attempt sends them. */
-class Unprocessed extends Error {
-  constructor(count: number) {
-    super(`${count} items unprocessed`);
-  }
-}
 /** How many reads at once look for the records of a batch that gives up. */
 const STORED_ID_READS = 25;
 
@@ -212,12 +206,12 @@ export class DynamoDbBulkChunks implements BulkChunks {
         const attempt = async (): Promise<void> => {
           const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
           requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-          if (requests.length > 0) throw new Unprocessed(requests.length);
+          if (requests.length > 0) throw new LeftUnprocessed('items', requests.length);
         };
         try {
-          await whileBusy(RECORDS_RETRY, attempt, (error) => error instanceof Unprocessed);
+          await whileBusy(RECORDS_RETRY, attempt);
         } catch (error) {
-          if (!(error instanceof Unprocessed) && !storageBusy(error)) throw error;
+          if (!storageBusy(error)) throw error;
           throw new Error(`DynamoDB left ${requests.length} items unwritten within ${RECORDS_RETRY.budgetMs} ms`, { cause: error });
         }
       }),
