@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LINE_ERRORS_PER_PAGE } from '../../lambdas/domain/bulk-load.ts';
+import { LINE_ERRORS_KEPT } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import type { UploadedFile } from '../../lambdas/ports/bulk-load-files.ts';
@@ -94,7 +94,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     const finished = await finishLoad(deps(), 'bulk-a', id);
     expect(finished).toMatchObject({ status: 'completed with errors', lines: 5, loaded: 2, failed: 3 });
 
-    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors.map((error) => error.line)).toEqual([3, 4, 7]);
     const asCreate = await createBillingRunAction(actions, caller({ tenantId: 'bulk-a' }), { body: validBody({ status: 'bogus' }) }).catch(
       (error: Error & { details?: unknown }) => ({ message: error.message, details: error.details }),
@@ -165,7 +165,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed with errors', lines: 10, loaded: 4, failed: 6 });
     expect(await recordsOf(id)).toHaveLength(4);
     expect(await countOf('bulk-a')).toBe(before + 4);
-    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors.map((error) => error.line)).toEqual([5, 6, 7, 8, 9, 10]);
     expect(errors[0]?.message).toBe('Not loaded: lines 1 to 10 failed to load (ValidationException); send this line again in a new load');
     expect(errors[5]?.message).toBe('Request body is not valid JSON');
@@ -206,7 +206,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-small', id)).toMatchObject({ status: 'completed with errors', loaded: 50, failed: 70 });
     expect(await recordsOf(id)).toHaveLength(50);
     expect(await countOf('bulk-small')).toBe(50);
-    const errors = await loads.lineErrors('bulk-small', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-small', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors).toHaveLength(70);
     expect(new Set(errors.map((error) => error.message))).toEqual(
       new Set(["Tenant 'bulk-small' has reached its limit of 50 billing run actions; delete some to make room"]),
@@ -232,6 +232,47 @@ describe('bulk load steps against DynamoDB Local', () => {
     for (const record of inProcessing)
       expect(started.map((name) => processing.executionArnFor(name))).toContain(record.step_function_execution_arn);
   });
+
+  it('keeps the first 1,000 line errors of a load whose lines all fail, whatever order its batches run in, and counts every one', async () => {
+    const keptOf = async (loadId: string) =>
+      (
+        await client.send(
+          new ScanCommand({
+            TableName: tables.tableName,
+            FilterExpression: 'begins_with(pk, :line)',
+            ExpressionAttributeValues: { ':line': `bulk-a#bulkload#${loadId}#line#` },
+            Select: 'COUNT',
+          }),
+        )
+      ).Count ?? 0;
+    const batch = { maxLines: 100, maxBytes: 1024 * 1024 };
+    const text = Array.from({ length: 2_500 }, (_, i) => `{"bad ${i}"`).join('\n');
+
+    // In line order, 4 at a time, as the runners take them: the first 4 batches know of no other and keep
+    // theirs (400), the next ones keep what may still be among the first 1,000; once a batch knows the
+    // first 1,000 are stored it records through which line, and the batches after it store nothing.
+    const inOrder = await startedLoad('bulk-a', text, { batch });
+    const queue = [...inOrder.file.batches];
+    const worker = async () => {
+      for (let range = queue.shift(); range; range = queue.shift())
+        await loadChunk(deps({ batch }), inOrder.file, 'bulk-a', inOrder.id, range);
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    const done = await finishLoad(deps(), 'bulk-a', inOrder.id);
+    expect(done).toMatchObject({ status: 'completed with errors', lines: 2_500, loaded: 0, failed: 2_500 });
+    const first = await loads.lineErrors('bulk-a', inOrder.id, { afterLine: 0, limit: LINE_ERRORS_KEPT + 1 });
+    expect(first.slice(0, LINE_ERRORS_KEPT).map((error) => error.line)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+    expect(await keptOf(inOrder.id)).toBeLessThanOrEqual(LINE_ERRORS_KEPT + 4 * 100);
+    expect(await loads.lineErrorsBefore('bulk-a', inOrder.id, 401)).toEqual({ count: 400, keptThrough: expect.any(Number) });
+    expect((await loads.lineErrorsBefore('bulk-a', inOrder.id, 2_000)).count).toBe(LINE_ERRORS_KEPT);
+
+    // Last batch first, all at once: nothing lets a batch leave its errors out, and the first are exact.
+    const reversed = await startedLoad('bulk-a', text.split('\n').slice(0, 1_300).join('\n'), { batch });
+    for (const range of [...reversed.file.batches].reverse()) await loadChunk(deps({ batch }), reversed.file, 'bulk-a', reversed.id, range);
+    expect(await finishLoad(deps(), 'bulk-a', reversed.id)).toMatchObject({ lines: 1_300, failed: 1_300 });
+    const again = await loads.lineErrors('bulk-a', reversed.id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
+    expect(again.map((error) => error.line)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+  }, 60_000);
 
   it('fails a load whose file holds no lines, and takes no other upload once one is claimed', async () => {
     const { id, load } = await startedLoad('bulk-a', '\n  \n\r\n');

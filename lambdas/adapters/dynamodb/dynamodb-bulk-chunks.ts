@@ -12,16 +12,8 @@ import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';
-import {
-  BULK_ERROR_INDEX,
-  PARTITION_KEY,
-  TTL_ATTRIBUTE,
-  bulkChunkKey,
-  bulkErrorPartition,
-  bulkLineErrorKey,
-  bulkLoadKey,
-  recordKey,
-} from './table-design.ts';
+import { PARTITION_KEY, TTL_ATTRIBUTE, bulkChunkKey, bulkLoadKey, recordKey } from './table-design.ts';
+import { keepLineErrorsThrough, lineErrorItem } from './bulk-line-errors.ts';
 
 /** A record with its item, made once when the line is read and written as it is. */
 interface RecordItem extends StorableRecord {
@@ -122,16 +114,10 @@ export class DynamoDbBulkChunks implements BulkChunks {
 
   async putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void> {
     const expiresAt = retentionEnd();
-    await this.batchPut(
-      errors.map((error) => ({
-        [PARTITION_KEY]: bulkLineErrorKey(tenantId, loadId, error.line),
-        [BULK_ERROR_INDEX.partitionKey]: bulkErrorPartition(tenantId, loadId),
-        [BULK_ERROR_INDEX.sortKey]: error.line,
-        message: error.message,
-        ...(error.details && { details: error.details }),
-        [TTL_ATTRIBUTE]: expiresAt,
-      })),
-    );
+    await this.batchPut(errors.map((error) => lineErrorItem(tenantId, loadId, error, expiresAt)));
+  }
+  async lineErrorsKeptThrough(tenantId: string, loadId: string, line: number): Promise<void> {
+    await whileBusy(BOOKKEEPING_RETRY, () => keepLineErrorsThrough(this.client, this.tableName, tenantId, loadId, line));
   }
   async storedIds(tenantId: string, ids: string[]): Promise<Set<string>> {
     const limit = pLimit(STORED_ID_READS);
