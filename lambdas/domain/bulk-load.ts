@@ -59,8 +59,33 @@ export interface BatchLimits {
   maxBytes: number;
 }
 
-/** How many line errors one read of a load holds at most (the counts are always complete; the rest are read page by page). */
-export const LINE_ERRORS_PER_PAGE = 1_000;
+/**
+ * How many line errors a load keeps: the first, in line order, which a read answers; the others are only
+ * counted (`failed` is always complete). Storing every failed line made a load whose lines mostly fail
+ * write one index key value per line, for a report that only ever showed the first of them.
+ */
+export const LINE_ERRORS_KEPT = 1_000;
+
+/**
+ * Which of a batch's line errors (in line order) to store, so that the load's first LINE_ERRORS_KEPT
+ * line errors are all stored while batches run in any order and at once, and far fewer than all are:
+ * `storedBefore` errors of earlier lines are known to be stored (a count that may lag, never overstate),
+ * so an error of this batch can be among the first only while fewer than LINE_ERRORS_KEPT come before
+ * it; the union of what every batch keeps holds the first exactly. `keptThrough` is the line through
+ * which the load's first LINE_ERRORS_KEPT all lie once this batch's are stored, when they reach it:
+ * a batch after that line keeps none, without counting.
+ */
+export function lineErrorsToKeep(
+  errors: LineError[],
+  known: { firstLine: number; storedBefore: number },
+): { kept: LineError[]; keptThrough?: number } {
+  const room = Math.max(0, LINE_ERRORS_KEPT - known.storedBefore);
+  const kept = errors.slice(0, room);
+  if (room === 0) return { kept, keptThrough: known.firstLine - 1 };
+  const last = kept.length === room ? kept.at(-1) : undefined;
+  return last ? { kept, keptThrough: last.line } : { kept };
+}
+
 /** How long a load, its line errors and its bookkeeping are kept after it starts. */
 export const BULK_LOAD_RETENTION_DAYS = 30;
 /** How long the upload target of a new load stays valid. */

@@ -17,8 +17,14 @@ export interface BulkLoads {
   /** Stores a new load; with a claim, at most once per Idempotency-Key (a replay answers the first load). */
   create(tenantId: string, load: BulkLoad, idempotency?: IdempotencyClaim): Promise<{ load: BulkLoad; replayed: boolean }>;
   get(tenantId: string, loadId: string): Promise<BulkLoad | undefined>;
-  /** Up to `limit` line errors of lines after `afterLine` (0: from the first), in line order. */
+  /** Up to `limit` stored line errors of lines after `afterLine` (0: from the first), in line order. */
   lineErrors(tenantId: string, loadId: string, page: { afterLine: number; limit: number }): Promise<LineError[]>;
+  /**
+   * How many line errors of lines before `line` are stored, counted up to LINE_ERRORS_KEPT (no reader
+   * needs more), and once a batch recorded it (BulkChunks.lineErrorsKeptThrough), the line through which
+   * the load's first LINE_ERRORS_KEPT line errors all lie: past it, the count is LINE_ERRORS_KEPT unread.
+   */
+  lineErrorsBefore(tenantId: string, loadId: string, line: number): Promise<{ count: number; keptThrough?: number }>;
   /**
    * Claims an upload (`upload`: which version of the file) for loading: `awaiting upload` -> `loading`,
    * or `loading` again for the same upload (a step that runs again); undefined for any other upload.
@@ -64,7 +70,10 @@ export interface BulkChunks {
    * without conditions; otherwise each is put only if it is not there yet.
    */
   putRecords(tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void>;
+  /** Stores line errors of the load (those a batch keeps: domain/bulk-load.ts, lineErrorsToKeep); storing one again changes nothing. */
   putLineErrors(tenantId: string, loadId: string, errors: LineError[]): Promise<void>;
+  /** Records that the load's first LINE_ERRORS_KEPT line errors are all stored and lie at or before `line` (an earlier line recorded stands). */
+  lineErrorsKeptThrough(tenantId: string, loadId: string, line: number): Promise<void>;
   /** The record ready to write, or why it cannot be stored (DynamoDB's item limit). */
   storable(tenantId: string, record: BillingRunAction): StorableRecord | ServiceError;
   /** Which of these records of the tenant are stored (written by an attempt of a batch). */

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { type BulkLoad, type LineError, loadEnd } from '../domain/bulk-load.ts';
+import { type BulkLoad, type LineError, lineErrorsToKeep, loadEnd } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { type LineRange, fileLines, lineRanges } from '../domain/ndjson-lines.ts';
@@ -116,7 +116,7 @@ async function startExecutions(deps: BulkRunDependencies, caller: Caller, record
   await Promise.all(records.map(({ record }) => limit(() => startAssignedExecution(deps.actions, caller, record))));
 }
 
-/** The batch's line errors are stored, then it is marked done and its counts added to the load's, once. */
+/** The batch's line errors that the load keeps are stored, then it is marked done and its counts (every error) added to the load's, once. */
 async function settle(
   deps: BulkRunDependencies,
   tenantId: string,
@@ -125,12 +125,28 @@ async function settle(
   outcome: { loaded: number; errors: LineError[]; released: number },
 ): Promise<{ loaded: number; failed: number }> {
   outcome.errors.sort((a, b) => a.line - b.line);
-  await deps.chunks.putLineErrors(tenantId, loadId, outcome.errors);
+  await keepLineErrors(deps, tenantId, loadId, range.first, outcome.errors);
   const counts = { loaded: outcome.loaded, failed: outcome.errors.length };
   await deps.chunks.finishChunk(tenantId, loadId, range.first, counts, outcome.released);
   deps.actions.count(METRIC.bulkLinesLoaded, counts.loaded);
   deps.actions.count(METRIC.bulkLinesFailed, counts.failed);
   return counts;
+}
+
+/**
+ * A load keeps its first LINE_ERRORS_KEPT line errors and counts the rest: the batch stores those of its
+ * errors that may still be among the first, given how many of earlier lines are stored already
+ * (domain/bulk-load.ts, lineErrorsToKeep), and when the first are then all stored, says through which
+ * line, so that the batches after it neither count nor store.
+ */
+async function keepLineErrors(deps: BulkRunDependencies, tenantId: string, loadId: string, firstLine: number, errors: LineError[]) {
+  if (errors.length === 0) return;
+  const before = await deps.loads.lineErrorsBefore(tenantId, loadId, firstLine);
+  const { kept, keptThrough } = lineErrorsToKeep(errors, { firstLine, storedBefore: before.count });
+  await deps.chunks.putLineErrors(tenantId, loadId, kept);
+  if (keptThrough !== undefined && (before.keptThrough === undefined || keptThrough < before.keptThrough)) {
+    await deps.chunks.lineErrorsKeptThrough(tenantId, loadId, keptThrough);
+  }
 }
 
 /** Step 3: every batch has run; the load ends `completed`, `completed with errors`, or `failed` if lines went unaccounted. */

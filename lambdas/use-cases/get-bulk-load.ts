@@ -1,20 +1,21 @@
-import { type BulkLoad, LINE_ERRORS_PER_PAGE, type LineError } from '../domain/bulk-load.ts';
+import { type BulkLoad, LINE_ERRORS_KEPT, type LineError } from '../domain/bulk-load.ts';
 import type { Caller } from '../domain/caller.ts';
 import { NotFound } from '../domain/errors.ts';
 import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
 import type { BulkLoads } from '../ports/bulk-load-store.ts';
 import type { With } from './dependencies.ts';
 
-/** A load as a read answers it: its counts (always complete) and one page of its line errors. */
+/** A load as a read answers it: its counts (always complete) and one page of its first line errors. */
 export type BulkLoadReport = BulkLoad & { errors: LineError[]; errors_last_evaluated_key?: string };
 
 /** How many line errors one query reads, so that a page of large errors never reads far past what it can carry. */
 const ERRORS_PER_QUERY = 250;
 
 /**
- * A load of the caller's tenant, with a page of its line errors in line order: up to 1,000, after line
- * `errorsAfterLine` (0: from the first). A page ends early when its errors would not fit in a Lambda
- * response; `errors_last_evaluated_key` is then, as whenever more errors follow, where the next page starts.
+ * A load of the caller's tenant, with its first LINE_ERRORS_KEPT line errors in line order (the others
+ * are only counted in `failed`), after line `errorsAfterLine` (0: from the first). A page ends early
+ * when its errors would not fit in a Lambda response; `errors_last_evaluated_key` is then where the
+ * next page of those first errors starts.
  */
 export async function getBulkLoad(deps: With<'bulkLoads'>, caller: Caller, loadId: string, errorsAfterLine = 0): Promise<BulkLoadReport> {
   const { loads } = deps.bulkLoads;
@@ -25,7 +26,7 @@ export async function getBulkLoad(deps: With<'bulkLoads'>, caller: Caller, loadI
   return { ...load, errors, ...(lastLine !== undefined && { errors_last_evaluated_key: String(lastLine) }) };
 }
 
-/** The page of errors after `afterLine`, and its last line when more errors follow it. */
+/** The page of the first errors after `afterLine`, and its last line when more of them follow it. */
 async function errorPage(
   loads: BulkLoads,
   tenantId: string,
@@ -33,18 +34,23 @@ async function errorPage(
   afterLine: number,
   loadBytes: number,
 ): Promise<{ errors: LineError[]; lastLine?: number }> {
+  // Of the first LINE_ERRORS_KEPT, those up to `afterLine` were on earlier pages. A load keeps more
+  // than the first (domain/bulk-load.ts), never fewer, so the first are read as they are.
+  const earlier = afterLine === 0 ? 0 : (await loads.lineErrorsBefore(tenantId, loadId, afterLine + 1)).count;
+  const room = LINE_ERRORS_KEPT - earlier;
   const errors: LineError[] = [];
   let bytes = loadBytes;
   let after = afterLine;
-  for (;;) {
-    const slice = await loads.lineErrors(tenantId, loadId, { afterLine: after, limit: ERRORS_PER_QUERY });
+  while (errors.length < room) {
+    const limit = Math.min(ERRORS_PER_QUERY, room - errors.length);
+    const slice = await loads.lineErrors(tenantId, loadId, { afterLine: after, limit });
     for (const error of slice) {
       bytes += payloadBytes(error) + 1;
-      const full = errors.length === LINE_ERRORS_PER_PAGE || (bytes > RESPONSE_BUDGET_BYTES && errors.length > 0);
-      if (full) return { errors, lastLine: (errors.at(-1) as LineError).line };
+      if (bytes > RESPONSE_BUDGET_BYTES && errors.length > 0) return { errors, lastLine: (errors.at(-1) as LineError).line };
       errors.push(error);
     }
-    if (slice.length < ERRORS_PER_QUERY) return { errors };
+    if (slice.length < limit) break;
     after = (slice.at(-1) as LineError).line;
   }
+  return { errors };
 }

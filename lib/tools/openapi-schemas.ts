@@ -166,7 +166,7 @@ function bulkLoadSchemas(): Record<string, JsonSchema> {
         errors: {
           type: 'array',
           description:
-            'A page of line errors in line order (up to 1,000, fewer when they would not fit in 6 MB): the message (and details) a create of that line would have answered',
+            'The first 1,000 line errors in line order (fewer in a page when they would not fit in 6 MB; the errors past the first 1,000 are only counted in failed): the message (and details) a create of that line would have answered',
           items: {
             type: 'object',
             required: ['line', 'message'],
@@ -175,7 +175,7 @@ function bulkLoadSchemas(): Record<string, JsonSchema> {
         },
         errors_last_evaluated_key: {
           type: 'string',
-          description: 'Present only when more line errors follow this page; pass it back as errorsExclusiveStartKey',
+          description: 'Present only when more of the first 1,000 line errors follow this page; pass it back as errorsExclusiveStartKey',
         },
       },
     },

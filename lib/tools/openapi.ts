@@ -90,7 +90,7 @@ function queryParameters(route: Route): JsonSchema[] {
         name: 'errorsExclusiveStartKey',
         in: 'query',
         required: false,
-        description: 'The errors_last_evaluated_key of the previous read: the page of line errors after it',
+        description: 'The errors_last_evaluated_key of the previous read: the page of the first 1,000 line errors after it',
         schema: { type: 'string', pattern: '^\\d{1,15}$' },
       },
     ];

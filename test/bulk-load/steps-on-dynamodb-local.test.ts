@@ -1,81 +1,13 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LINE_ERRORS_PER_PAGE } from '../../lambdas/domain/bulk-load.ts';
+import { describe, expect, it } from 'vitest';
+import { LINE_ERRORS_KEPT } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
-import type { UploadedFile } from '../../lambdas/ports/bulk-load-files.ts';
-import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbBulkChunks } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-chunks.ts';
-import { DynamoDbBulkLoads } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-loads.ts';
-import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { finishLoad, giveUpChunk, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
-import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
-import { ensureTables } from '../../lib/local/tables.ts';
-import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
-import { dependencies } from '../support/in-memory-repository.ts';
 import { awaitingLoad, caller, uniqueName, validBody } from '../support/fixtures.ts';
+import { bulkStepsOnDynamoDbLocal } from '../support/bulk-steps.ts';
 
-const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
-const tables = { tableName: uniqueName('bulk'), tenantsTableName: uniqueName('bulk-tenants') };
-const registry = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
-const repository = new DynamoDbBillingRunActionRepository(client, tables.tableName, tables.tenantsTableName);
-const loads = new DynamoDbBulkLoads(client, tables.tableName);
-const chunks = new DynamoDbBulkChunks(client, tables.tableName, tables.tenantsTableName);
-let sequence = 0;
-const actions = dependencies(repository, { clock: () => new Date(), newId: () => `bulk-${Date.now()}-${++sequence}` });
-const deps = (overrides: Partial<BulkRunDependencies> = {}): BulkRunDependencies => ({
-  loads,
-  chunks,
-  actions,
-  batch: { maxLines: 10, maxBytes: 1024 * 1024 },
-  ...overrides,
-});
-
-/** A file held in memory, read in small pieces (so that lines straddle them), its batches kept. */
-function memoryFile(text: string): UploadedFile & { batches: LineRange[] } {
-  const bytes = Buffer.from(text);
-  const batches: LineRange[] = [];
-  return {
-    batches,
-    version: 'memory',
-    async *read(range) {
-      const slice = range ? bytes.subarray(range.start, range.end) : bytes;
-      for (let at = 0; at < slice.length; at += 7) yield slice.subarray(at, at + 7);
-    },
-    async writeBatches(ranges) {
-      for await (const range of ranges) batches.push(range);
-    },
-  };
-}
-
-async function startedLoad(tenantId: string, text: string, run: Partial<BulkRunDependencies> = {}) {
-  const id = `load-${++sequence}`;
-  await loads.create(tenantId, awaitingLoad(id, 'run.ndjson'));
-  const file = memoryFile(text);
-  const load = await readThrough(deps(run), file, tenantId, id);
-  return { id, file, load };
-}
-
-const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(validBody(overrides));
-const recordsOf = async (loadId: string) =>
-  (
-    await client.send(
-      new ScanCommand({
-        TableName: tables.tableName,
-        FilterExpression: 'sys_bulk_load_id = :id',
-        ExpressionAttributeValues: { ':id': loadId },
-      }),
-    )
-  ).Items ?? [];
-const countOf = (tenantId: string) => registry.recordCount(tenantId);
-
-beforeAll(async () => {
-  await ensureTables(client, tables);
-  await provisionTenant(registry, 'bulk-a');
-  await provisionTenant(registry, 'bulk-small', { maxActions: 50 });
-});
-afterAll(() => client.destroy());
+const { loads, chunks, actions, deps, memoryFile, startedLoad, line, recordsOf, countOf } = bulkStepsOnDynamoDbLocal();
 
 describe('bulk load steps against DynamoDB Local', () => {
   it('loads every valid line once, with physical line numbers, and reports each bad one as create would', async () => {
@@ -94,7 +26,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     const finished = await finishLoad(deps(), 'bulk-a', id);
     expect(finished).toMatchObject({ status: 'completed with errors', lines: 5, loaded: 2, failed: 3 });
 
-    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors.map((error) => error.line)).toEqual([3, 4, 7]);
     const asCreate = await createBillingRunAction(actions, caller({ tenantId: 'bulk-a' }), { body: validBody({ status: 'bogus' }) }).catch(
       (error: Error & { details?: unknown }) => ({ message: error.message, details: error.details }),
@@ -165,7 +97,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-a', id)).toMatchObject({ status: 'completed with errors', lines: 10, loaded: 4, failed: 6 });
     expect(await recordsOf(id)).toHaveLength(4);
     expect(await countOf('bulk-a')).toBe(before + 4);
-    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-a', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors.map((error) => error.line)).toEqual([5, 6, 7, 8, 9, 10]);
     expect(errors[0]?.message).toBe('Not loaded: lines 1 to 10 failed to load (ValidationException); send this line again in a new load');
     expect(errors[5]?.message).toBe('Request body is not valid JSON');
@@ -183,7 +115,7 @@ describe('bulk load steps against DynamoDB Local', () => {
 
   it('cuts a file into the batches its load began with, whatever the settings when a step runs again', async () => {
     const text = Array.from({ length: 30 }, (_, i) => line({ name: `fixed ${i + 1}` })).join('\n');
-    const id = `load-${++sequence}`;
+    const id = uniqueName('load');
     await loads.create('bulk-a', awaitingLoad(id, 'run.ndjson'));
     // A first run claimed the upload with batches of 10 lines, then stopped before it stored the line count.
     await loads.beginLoading('bulk-a', id, new Date().toISOString(), 'memory', { maxLines: 10, maxBytes: 1024 * 1024 });
@@ -206,7 +138,7 @@ describe('bulk load steps against DynamoDB Local', () => {
     expect(await finishLoad(deps(), 'bulk-small', id)).toMatchObject({ status: 'completed with errors', loaded: 50, failed: 70 });
     expect(await recordsOf(id)).toHaveLength(50);
     expect(await countOf('bulk-small')).toBe(50);
-    const errors = await loads.lineErrors('bulk-small', id, { afterLine: 0, limit: LINE_ERRORS_PER_PAGE });
+    const errors = await loads.lineErrors('bulk-small', id, { afterLine: 0, limit: LINE_ERRORS_KEPT });
     expect(errors).toHaveLength(70);
     expect(new Set(errors.map((error) => error.message))).toEqual(
       new Set(["Tenant 'bulk-small' has reached its limit of 50 billing run actions; delete some to make room"]),

@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   TransactionConflictException,
@@ -98,6 +99,40 @@ describe('the capacity emulator in front of DynamoDB Local', () => {
     expect(unprocessed.length).toBeGreaterThanOrEqual(10);
     expect(unprocessed.length).toBeLessThan(25);
     await expect(batch('b2')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+
+  it('charges a query that only counts by the items it read, as DynamoDB does, and answers the count alone', async () => {
+    // Ten items of 20 KB under one key of the billing run index, put straight into DynamoDB Local: a
+    // count of them reads 200 KB, 25 read units eventually consistent, of the key's 30 a second.
+    const setup = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: inject('dynamoDbEndpoint'),
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    for (let index = 0; index < 10; index++) {
+      await setup.send(
+        new PutItemCommand({
+          TableName: tables.tableName,
+          Item: { ...item(`counted-${index}`, 'counted-run'), body: { S: 'x'.repeat(20_000) } },
+        }),
+      );
+    }
+    setup.destroy();
+    const count = () =>
+      client.send(
+        new QueryCommand({
+          TableName: tables.tableName,
+          IndexName: 'byBillingRun',
+          KeyConditionExpression: 'billing_run_key = :run',
+          ExpressionAttributeValues: { ':run': { S: 'counted-run' } },
+          Select: 'COUNT',
+        }),
+      );
+    const first = await count();
+    expect(first.Count).toBe(10);
+    expect(first.Items).toBeUndefined();
+    await count(); // admitted (the key's bucket is not in debt yet), and puts it in debt
+    await expect(count()).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
   });
 
   it('cancels a transaction on an item another one holds, refuses a plain write to it, and frees it after the hold', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LINE_ERRORS_PER_PAGE } from '../../lambdas/domain/bulk-load.ts';
+import { LINE_ERRORS_KEPT } from '../../lambdas/domain/bulk-load.ts';
 import { SERVER_MANAGED_FIELDS } from '../../lambdas/domain/billing-run-action.ts';
 import { writableRecordSchema } from '../../lambdas/domain/record-schema.ts';
 import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domain/record-stamp.ts';
@@ -70,7 +70,7 @@ describe('bounded errors', () => {
     );
     expect(docs).toContain(`\`details\` lists at most ${ERROR_LIMITS.details} fields`);
     expect(docs).toContain(`names the first ${ERROR_LIMITS.pathsInMessage} and says how many more`);
-    expect(docs).toContain(`up to ${n(LINE_ERRORS_PER_PAGE)}, fewer when they would not fit`);
+    expect(docs).toContain(`up to ${n(LINE_ERRORS_KEPT)}, fewer when they would not fit`);
   });
 
   it('keeps every error within its limits, whatever it was made with', () => {

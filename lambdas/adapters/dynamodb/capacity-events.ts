@@ -1,20 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type CapacityEvent, loadEventsOf } from '../../storage-load.ts';
 
-const unprocessed = (output: { UnprocessedItems?: Record<string, unknown[]> }): boolean =>
-  Object.values(output.UnprocessedItems ?? {}).some((writes) => writes.length > 0);
+type BatchOutput = { UnprocessedItems?: Record<string, unknown[]>; UnprocessedKeys?: Record<string, { Keys?: unknown[] }> };
+const unprocessed = (output: BatchOutput): boolean =>
+  Object.values(output.UnprocessedItems ?? {}).some((writes) => writes.length > 0) ||
+  Object.values(output.UnprocessedKeys ?? {}).some((reads) => (reads.Keys?.length ?? 0) > 0);
 
 /**
  * Reports every attempt of a call that DynamoDB throttled or refused for a transaction conflict, the
  * retried ones too (the middleware sits below the SDK's retries, one call per attempt), and a batch
- * write that left items unprocessed: the functions count them (`StorageThrottled`, `StorageConflicts`).
+ * write or read that left items unprocessed: the functions count them (`StorageThrottled`, `StorageConflicts`).
  */
 export function reportCapacityEvents(client: DynamoDBClient, report: (event: CapacityEvent) => void): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         const result = await next(args);
-        if (result.output && unprocessed(result.output as { UnprocessedItems?: Record<string, unknown[]> })) report('throttled');
+        if (result.output && unprocessed(result.output as BatchOutput)) report('throttled');
         return result;
       } catch (error) {
         for (const event of loadEventsOf(error)) report(event);

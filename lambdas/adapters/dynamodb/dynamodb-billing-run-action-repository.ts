@@ -175,7 +175,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
       sortKey: INDEX_SORT_KEY,
       partitions: lookupPartitions(index, tenantId, value),
       limit: page.limit + 1,
-      ...(page.afterId !== undefined && { afterId: page.afterId }),
+      ...(page.afterId !== undefined && { after: page.afterId }),
     });
     const pageItems = items.slice(0, page.limit).map(toRecord);
     const more = items.length > page.limit;

@@ -8,22 +8,14 @@ import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-lo
 import { shardOf } from '../../domain/record-limit.ts';
 import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
 import type { RetrySchedule } from '../../retry.ts';
-import { storageBusy } from '../../storage-load.ts';
+import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
 import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';
 import type { DynamoDbLoadPace } from './load-pace.ts';
 import { itemSize } from '../../domain/stored-size.ts';
-import {
-  BULK_ERROR_INDEX,
-  PARTITION_KEY,
-  TTL_ATTRIBUTE,
-  bulkChunkKey,
-  bulkErrorPartition,
-  bulkLineErrorKey,
-  bulkLoadKey,
-  recordKey,
-} from './table-design.ts';
+import { PARTITION_KEY, TTL_ATTRIBUTE, bulkChunkKey, bulkLoadKey, recordKey } from './table-design.ts';
+import { keepLineErrorsThrough, lineErrorItem } from './bulk-line-errors.ts';
 
 /** A record with its item, made once when the line is read and written as it is. */
 interface RecordItem extends StorableRecord {
@@ -36,12 +28,6 @@ const writeUnitsOf = (items: Item[]): number => items.reduce((sum, item) => sum 
 /** A reservation that lost a race on the tenant's counter (or was throttled) reads it again and retries until its deadline. */
 const RESERVE_RETRY: RetrySchedule = { ...BOOKKEEPING_RETRY, baseMs: 10 };
 
-/** Internal: DynamoDB left items of a BatchWriteItem unprocessed; another attempt sends them. */
-class Unprocessed extends Error {
-  constructor(count: number) {
-    super(`${count} items unprocessed`);
-  }
-}
 /** How many reads at once look for the records of a batch that gives up. */
 const STORED_ID_READS = 25;
 
@@ -138,15 +124,11 @@ export class DynamoDbBulkChunks implements BulkChunks {
     const expiresAt = retentionEnd();
     await this.batchPut(
       tenantId,
-      errors.map((error) => ({
-        [PARTITION_KEY]: bulkLineErrorKey(tenantId, loadId, error.line),
-        [BULK_ERROR_INDEX.partitionKey]: bulkErrorPartition(tenantId, loadId),
-        [BULK_ERROR_INDEX.sortKey]: error.line,
-        message: error.message,
-        ...(error.details && { details: error.details }),
-        [TTL_ATTRIBUTE]: expiresAt,
-      })),
+      errors.map((error) => lineErrorItem(tenantId, loadId, error, expiresAt)),
     );
+  }
+  async lineErrorsKeptThrough(tenantId: string, loadId: string, line: number): Promise<void> {
+    await whileBusy(BOOKKEEPING_RETRY, () => keepLineErrorsThrough(this.client, this.tableName, tenantId, loadId, line));
   }
   async storedIds(tenantId: string, ids: string[]): Promise<Set<string>> {
     const limit = pLimit(STORED_ID_READS);
@@ -223,12 +205,12 @@ export class DynamoDbBulkChunks implements BulkChunks {
           await this.pace?.acquire(tenantId, writeUnitsOf(requests.map((request) => request.PutRequest.Item)));
           const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
           requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-          if (requests.length > 0) throw new Unprocessed(requests.length);
+          if (requests.length > 0) throw new LeftUnprocessed('items', requests.length);
         };
         try {
-          await whileBusy(RECORDS_RETRY, attempt, (error) => error instanceof Unprocessed);
+          await whileBusy(RECORDS_RETRY, attempt);
         } catch (error) {
-          if (!(error instanceof Unprocessed) && !storageBusy(error)) throw error;
+          if (!storageBusy(error)) throw error;
           throw new Error(`DynamoDB left ${requests.length} items unwritten within ${RECORDS_RETRY.budgetMs} ms`, { cause: error });
         }
       }),

@@ -5,9 +5,9 @@ import type { BatchLimits, BulkLoad, LineError } from '../../domain/bulk-load.ts
 import { Conflict } from '../../domain/errors.ts';
 import type { IdempotencyClaim } from '../../ports/billing-run-action-repository.ts';
 import type { BulkLoads } from '../../ports/bulk-load-store.ts';
-import { readIndexPartition } from './dynamodb-index-partition.ts';
+import { lineErrorsBefore, readLineErrors } from './bulk-line-errors.ts';
 import { type Item, oldItemOf } from './record-items.ts';
-import { BULK_ERROR_INDEX, PARTITION_KEY, TTL_ATTRIBUTE, bulkErrorPartition, bulkLoadKey, idempotencyKey } from './table-design.ts';
+import { PARTITION_KEY, TTL_ATTRIBUTE, bulkLoadKey, idempotencyKey } from './table-design.ts';
 import { retentionEnd } from './dynamodb-bulk-chunks.ts';
 import { claimPut, liveClaim } from './idempotency-claims.ts';
 import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
@@ -102,19 +102,11 @@ export class DynamoDbBulkLoads implements BulkLoads {
     );
     return Item ? toLoad(Item) : undefined;
   }
-  async lineErrors(tenantId: string, loadId: string, page: { afterLine: number; limit: number }): Promise<LineError[]> {
-    const items = await readIndexPartition(this.client, {
-      tableName: this.tableName,
-      index: BULK_ERROR_INDEX,
-      partition: bulkErrorPartition(tenantId, loadId),
-      limit: page.limit,
-      sortKeyAfter: { name: BULK_ERROR_INDEX.sortKey, value: page.afterLine },
-    });
-    return items.map((item) => ({
-      line: Number(item.line),
-      message: item.message as string,
-      ...(item.details ? { details: item.details as LineError['details'] } : {}),
-    }));
+  lineErrors(tenantId: string, loadId: string, page: { afterLine: number; limit: number }): Promise<LineError[]> {
+    return readLineErrors(this.client, this.tableName, tenantId, loadId, page);
+  }
+  lineErrorsBefore(tenantId: string, loadId: string, line: number): Promise<{ count: number; keptThrough?: number }> {
+    return lineErrorsBefore(this.client, this.tableName, tenantId, loadId, line);
   }
 
   async countLines(tenantId: string, loadId: string, lines: number): Promise<BulkLoad | undefined> {

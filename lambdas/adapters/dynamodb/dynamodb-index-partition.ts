@@ -1,43 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './record-items.ts';
 
-/**
- * Up to `limit` items of one partition of a table's index, in the index's key order, after a sort
- * key value. DynamoDB may answer one Query in several pages (1 MB each), so the pages are followed
- * until the limit or the end of the partition.
- */
-export async function readIndexPartition(
-  client: DynamoDBDocumentClient,
-  read: {
-    tableName: string;
-    index: { indexName: string; partitionKey: string };
-    partition: string;
-    limit: number;
-    /** Only items whose sort key is greater than this value. */
-    sortKeyAfter?: { name: string; value: number };
-  },
-): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: read.tableName,
-        IndexName: read.index.indexName,
-        KeyConditionExpression: `#partition = :partition${read.sortKeyAfter ? ' AND #sort > :after' : ''}`,
-        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.sortKeyAfter && { '#sort': read.sortKeyAfter.name }) },
-        ExpressionAttributeValues: { ':partition': read.partition, ...(read.sortKeyAfter && { ':after': read.sortKeyAfter.value }) },
-        ScanIndexForward: true,
-        Limit: read.limit - items.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length < read.limit);
-  return items;
-}
-
 /** What a merged read asks each partition for: its part of what is left, and one more where there are several (the merge may take more from one). */
 export const partitionShare = (left: number, partitions: number): number => Math.ceil(left / partitions) + (partitions > 1 ? 1 : 0);
 
@@ -49,10 +12,15 @@ interface PartitionCursor {
   done: boolean;
 }
 
+type SortKeyValue = string | number;
+/** Whether `a` sorts at or before `b` in an index: numbers by value, strings by their characters. */
+const sortsFirst = (a: unknown, b: unknown): boolean => (typeof a === 'number' && typeof b === 'number' ? a <= b : String(a) <= String(b));
+
 /**
- * Up to `limit` items of a lookup value whose index entries are spread over `partitions` (write
- * sharding), in id order after `afterId`: each partition is read in small pages and the heads merged,
- * so a page reads about its size plus a page's slack per partition, whatever the partitions hold.
+ * Up to `limit` items whose index entries are spread over `partitions` (write sharding: a lookup
+ * value's, a bulk load's line errors), in sort key order after `after`: each partition is read in
+ * small pages and the heads merged, so a page reads about its size plus a page's slack per partition,
+ * whatever the partitions hold.
  */
 export async function readMergedPartitions(
   client: DynamoDBDocumentClient,
@@ -62,7 +30,7 @@ export async function readMergedPartitions(
     sortKey: string;
     partitions: string[];
     limit: number;
-    afterId?: string;
+    after?: SortKeyValue;
   },
 ): Promise<Item[]> {
   const share = (left: number) => partitionShare(left, read.partitions.length);
@@ -71,9 +39,9 @@ export async function readMergedPartitions(
       new QueryCommand({
         TableName: read.tableName,
         IndexName: read.index.indexName,
-        KeyConditionExpression: `#partition = :partition${read.afterId === undefined ? '' : ' AND #sort > :after'}`,
-        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.afterId !== undefined && { '#sort': read.sortKey }) },
-        ExpressionAttributeValues: { ':partition': cursor.partition, ...(read.afterId !== undefined && { ':after': read.afterId }) },
+        KeyConditionExpression: `#partition = :partition${read.after === undefined ? '' : ' AND #sort > :after'}`,
+        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.after !== undefined && { '#sort': read.sortKey }) },
+        ExpressionAttributeValues: { ':partition': cursor.partition, ...(read.after !== undefined && { ':after': read.after }) },
         ScanIndexForward: true,
         Limit: count,
         ExclusiveStartKey: cursor.startKey,
@@ -87,17 +55,62 @@ export async function readMergedPartitions(
   await Promise.all(cursors.map((cursor) => fill(cursor, share(read.limit))));
   const merged: Item[] = [];
   while (merged.length < read.limit) {
-    // A partition whose read part is used up may hold the next id: read on before choosing.
+    // A partition whose read part is used up may hold the next key: read on before choosing.
     const drained = cursors.filter((cursor) => cursor.buffer.length === 0 && !cursor.done);
     if (drained.length > 0) await Promise.all(drained.map((cursor) => fill(cursor, share(read.limit - merged.length))));
     const next = cursors
       .filter((cursor) => cursor.buffer.length > 0)
       .reduce<PartitionCursor | undefined>(
-        (a, b) => (a && String(a.buffer[0]?.[read.sortKey]) <= String(b.buffer[0]?.[read.sortKey]) ? a : b),
+        (a, b) => (a && sortsFirst(a.buffer[0]?.[read.sortKey], b.buffer[0]?.[read.sortKey]) ? a : b),
         undefined,
       );
     if (!next) break;
     merged.push(next.buffer.shift() as Item);
   }
   return merged;
+}
+
+/**
+ * How many entries spread over `partitions` have a sort key below `before`, counted up to `atMost`:
+ * Queries that count (`Select: COUNT`, nothing sent back), each partition asked for its share of what is
+ * left, so that about `atMost` entries are read however many there are. DynamoDB charges a count by the
+ * entries it reads, as any Query.
+ */
+export async function countMergedPartitions(
+  client: DynamoDBDocumentClient,
+  read: {
+    tableName: string;
+    index: { indexName: string; partitionKey: string };
+    sortKey: string;
+    partitions: string[];
+    before: SortKeyValue;
+    atMost: number;
+  },
+): Promise<number> {
+  const cursors = read.partitions.map((partition) => ({ partition, startKey: undefined as Item | undefined, done: false }));
+  let counted = 0;
+  for (let open = cursors; counted < read.atMost && open.length > 0; open = open.filter((cursor) => !cursor.done)) {
+    const share = partitionShare(read.atMost - counted, open.length);
+    const counts = await Promise.all(
+      open.map(async (cursor) => {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: read.tableName,
+            IndexName: read.index.indexName,
+            KeyConditionExpression: '#partition = :partition AND #sort < :before',
+            ExpressionAttributeNames: { '#partition': read.index.partitionKey, '#sort': read.sortKey },
+            ExpressionAttributeValues: { ':partition': cursor.partition, ':before': read.before },
+            Select: 'COUNT',
+            Limit: share,
+            ExclusiveStartKey: cursor.startKey,
+          }),
+        );
+        cursor.startKey = page.LastEvaluatedKey;
+        cursor.done = page.LastEvaluatedKey === undefined;
+        return page.Count ?? 0;
+      }),
+    );
+    counted += counts.reduce((sum, count) => sum + count, 0);
+  }
+  return Math.min(counted, read.atMost);
 }

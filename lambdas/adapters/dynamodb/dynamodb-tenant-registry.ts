@@ -2,8 +2,20 @@ import { type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/
 import { TooManyRequests } from '../../domain/errors.ts';
 import type { RemovedTenant, Tenant, TierName } from '../../domain/tenant.ts';
 import type { Registration, TenantRegistry } from '../../ports/tenant-registry.ts';
+import type { RetrySchedule } from '../../retry.ts';
+import { loadEventsOf, storageBusy } from '../../storage-load.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
-import { type CounterState, isCounterShard, readCounter, rebalance, recordCount, shardCount, shardTenant } from './tenant-counter.ts';
+import {
+  type CounterState,
+  CounterMoved,
+  isCounterShard,
+  readCounter,
+  rebalance,
+  recordCount,
+  shardCount,
+  shardTenant,
+} from './tenant-counter.ts';
+import { REGISTRY_RETRY, whileBusy } from './while-busy.ts';
 
 type Item = Record<string, unknown>;
 
@@ -32,16 +44,29 @@ const toRemovedTenant = (item: Item): RemovedTenant => ({
 
 const isProvisioned = (item: Item | undefined): item is Item => item !== undefined && item.removed_at === undefined;
 
-/** A change of the registry item and of every counter slice, in one transaction; read again while a write raced it. */
-const REBALANCE_ATTEMPTS = 10;
+/**
+ * The answer when the tenants table stayed busy past the registry's schedule: throttled, or the tenant's
+ * counter kept changing under creates and deletes (each lost race read again). Nothing was written.
+ */
+const tenantsTableBusy = (tenantId: string | undefined, cause: unknown): TooManyRequests =>
+  new TooManyRequests(
+    loadEventsOf(cause).includes('throttled')
+      ? 'The tenants table is busy (throttled); try again shortly'
+      : `The tenants table is busy (the record counter of tenant '${tenantId}' kept changing under its writes); try again shortly`,
+    1,
+    { cause },
+  );
 
 export class DynamoDbTenantRegistry implements TenantRegistry {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly schedule: RetrySchedule;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `schedule`: how long an operator's read or change waits out a busy tenants table (REGISTRY_RETRY). */
+  constructor(client: DynamoDBDocumentClient, tableName: string, schedule: RetrySchedule = REGISTRY_RETRY) {
     this.client = client;
     this.tableName = tableName;
+    this.schedule = schedule;
   }
 
   /** The tenant without its record count (the authorizer asks on every request: one item, not the counter's shards). */
@@ -52,13 +77,13 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
 
   /** An operator command's read (consistent: an add right after a remove sees it): the tenant, or what its removal kept. */
   async registration(tenantId: string): Promise<Registration | undefined> {
-    const Item = await this.item(tenantId, true);
+    const Item = await this.whileBusy(tenantId, () => this.item(tenantId, true));
     if (!Item) return undefined;
     return isProvisioned(Item) ? { status: 'provisioned', tenant: toTenant(Item) } : { status: 'removed', tenant: toRemovedTenant(Item) };
   }
 
   async recordCount(tenantId: string): Promise<number> {
-    return recordCount(await readCounter(this.client, this.tableName, tenantId));
+    return recordCount(await this.whileBusy(tenantId, () => readCounter(this.client, this.tableName, tenantId)));
   }
 
   /** Adds or updates the tenant and gives its counter the (new) limit, in one transaction. */
@@ -100,6 +125,11 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
 
   /** An operator command; the registry holds one small item per tenant, and its counter's shards (summed here). */
   async list(): Promise<Tenant[]> {
+    // Read again from the start while the table is busy: a registry is small.
+    return this.whileBusy(undefined, () => this.scan());
+  }
+
+  private async scan(): Promise<Tenant[]> {
     const tenants: Tenant[] = [];
     const counts = new Map<string, number>();
     const legacy = new Map<string, number>();
@@ -124,14 +154,28 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     return Item;
   }
 
-  /** Reads the counter and writes the registry item's change with the slices for `limit`; again while a write raced it. */
+  /**
+   * Reads the counter and writes the registry item's change with the slices for `limit`, in one
+   * transaction; while a write raced it (a lost race: read again) or DynamoDB was busy (throttled, or a
+   * shard held by another transaction), again after a wait, by the registry's schedule.
+   */
   private async withCounter(tenantId: string, limit: number, change: (state: CounterState) => object | undefined): Promise<boolean> {
-    for (let attempt = 0; attempt < REBALANCE_ATTEMPTS; attempt++) {
+    return this.whileBusy(tenantId, async () => {
       const state = await readCounter(this.client, this.tableName, tenantId);
       const item = change(state);
       if (!item) return false;
-      if (await rebalance(this.client, this.tableName, tenantId, state, limit, [item])) return true;
+      if (!(await rebalance(this.client, this.tableName, tenantId, state, limit, [item]))) throw new CounterMoved();
+      return true;
+    });
+  }
+
+  /** Runs `work` again while the tenants table is busy or the counter moved under it, by the schedule; past it, the answer is busy. */
+  private async whileBusy<T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await whileBusy(this.schedule, work, (error) => error instanceof CounterMoved);
+    } catch (error) {
+      if (storageBusy(error) || error instanceof CounterMoved) throw tenantsTableBusy(tenantId, error);
+      throw error;
     }
-    throw new TooManyRequests(`The counter of tenant '${tenantId}' kept changing; try again`, 1);
   }
 }

@@ -90,8 +90,11 @@ export const TENANT_PARTITION_KEY = 'tenant_id';
 
 /**
  * Bulk loads live beside the records too: the load, one bookkeeping item per batch of lines (which
- * makes a retried batch a no-op), and one item per failed line. The failed lines are also in a sparse
- * index keyed by load and sorted by line number, from which a read takes the first errors in line order.
+ * makes a retried batch a no-op), and one item per failed line that the load keeps (its first 1,000 in
+ * line order and a few more: domain/bulk-load.ts, lineErrorsToKeep). The kept lines are also in a sparse
+ * index keyed by load, spread over 16 key values by line (no load's failing lines held to one key's
+ * 1,000 write units a second) and sorted by line number, from which a read merges the first errors in
+ * line order.
  */
 export const bulkLoadKey = (tenantId: string, loadId: string): string => `${tenantId}#bulkload#${loadId}`;
 export const bulkChunkKey = (tenantId: string, loadId: string, firstLine: number): string =>
@@ -101,8 +104,20 @@ export const BULK_ERROR_INDEX = {
   indexName: 'byBulkLoadError',
   partitionKey: 'bulk_error_key',
   sortKey: 'line',
+  shards: 16,
 } as const;
-export const bulkErrorPartition = (tenantId: string, loadId: string): string => `${tenantId}#${loadId}`;
+const bulkErrorKey = (tenantId: string, loadId: string): string => `${tenantId}#${loadId}`;
+/** A line error's entry key in the index: its load, and the shard its line falls in. */
+export const bulkErrorPartition = (tenantId: string, loadId: string, line: number): string =>
+  `${bulkErrorKey(tenantId, loadId)}#${spreadOf(String(line), BULK_ERROR_INDEX.shards)}`;
+/**
+ * Every key value a load's line errors are under: its shards, and the one key of a load whose errors
+ * were written before they were spread (such loads are kept 30 days; after that the first entry can go).
+ */
+export const bulkErrorPartitions = (tenantId: string, loadId: string): string[] => [
+  bulkErrorKey(tenantId, loadId),
+  ...Array.from({ length: BULK_ERROR_INDEX.shards }, (_, shard) => `${bulkErrorKey(tenantId, loadId)}#${shard}`),
+];
 
 /**
  * The pace of bulk loads (load-pace.ts): a tenant's virtual clock, and the map of the tenants loading

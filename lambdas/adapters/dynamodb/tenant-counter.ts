@@ -1,6 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
 import { COUNTER_SHARDS, FROZEN, type Shard, roomIn, slicesFor } from '../../domain/record-limit.ts';
+import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { cancellationReasons, concurrentWrites, transactWrite } from './transactions.ts';
 
@@ -78,20 +80,24 @@ const provisioned = (tenant: Item | undefined): tenant is Item => Boolean(tenant
 export const recordCount = (state: CounterState): number => state.legacy + state.shards.reduce((sum, shard) => sum + shard.count, 0);
 const roomOf = (state: CounterState): number => state.shards.reduce((sum, shard) => sum + roomIn(shard), 0);
 
-/** Reads the registry item and every shard, strongly consistent. */
+/**
+ * Reads the registry item and every shard, strongly consistent, in one BatchGetItem. Keys DynamoDB
+ * leaves unprocessed are keys it throttled: the read throws LeftUnprocessed (throttling, as
+ * storage-load.ts reads it) rather than ask again at once, and its caller waits that out by its own
+ * schedule and reads the counter again.
+ */
 export async function readCounter(client: DynamoDBDocumentClient, tenantsTableName: string, tenantId: string): Promise<CounterState> {
-  let keys: Item[] = [
+  const keys: Item[] = [
     { [TENANT_PARTITION_KEY]: tenantId },
     ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => shardKey(tenantId, shard)),
   ];
+  const { Responses, UnprocessedKeys } = await client.send(
+    new BatchGetCommand({ RequestItems: { [tenantsTableName]: { Keys: keys, ConsistentRead: true } } }),
+  );
+  const left = UnprocessedKeys?.[tenantsTableName]?.Keys?.length ?? 0;
+  if (left > 0) throw new LeftUnprocessed("keys of the tenant's counter", left);
   const items = new Map<string, Item>();
-  while (keys.length > 0) {
-    const { Responses, UnprocessedKeys } = await client.send(
-      new BatchGetCommand({ RequestItems: { [tenantsTableName]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    for (const item of Responses?.[tenantsTableName] ?? []) items.set(String(item[TENANT_PARTITION_KEY]), item);
-    keys = (UnprocessedKeys?.[tenantsTableName]?.Keys ?? []) as Item[];
-  }
+  for (const item of Responses?.[tenantsTableName] ?? []) items.set(String(item[TENANT_PARTITION_KEY]), item);
   const shards = Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
     const item = items.get(String(shardKey(tenantId, shard)[TENANT_PARTITION_KEY]));
     return item ? { count: Number(item[COUNT]), slice: Number(item[SLICE]), exists: true } : { count: 0, slice: FROZEN, exists: false };
@@ -104,7 +110,9 @@ export async function readCounter(client: DynamoDBDocumentClient, tenantsTableNa
 /**
  * Rewrites every slice for `limit` (domain/record-limit.ts, rule 3) in one transaction, on condition that
  * no shard changed since `state` was read, with `extra` items (the registry item's own change) in it.
- * False when something changed meanwhile: the caller reads again.
+ * False when something changed meanwhile (a condition failed: the race is lost, the caller reads again).
+ * A transaction DynamoDB refused for load (an item throttled, or held by another transaction) is no
+ * lost race: its error is thrown, for the caller to wait out as it waits out any busy storage.
  */
 export async function rebalance(
   client: DynamoDBDocumentClient,
@@ -133,26 +141,49 @@ export async function rebalance(
     await transactWrite(client, { TransactItems: [...items, ...extra] as never });
     return true;
   } catch (error) {
-    if (cancellationReasons(error)) return false;
+    if (cancellationReasons(error)?.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
     throw error;
   }
 }
 
 /**
+ * How often a create that met a full shard reads the counter again (a rebalance lost its race to other
+ * writes, or DynamoDB was busy), with jittered waits that spread the creates racing it, within the
+ * time an API function has.
+ */
+const SHARD_WITH_ROOM_RETRY: RetrySchedule = { attempts: 5, baseMs: 20, capMs: 1_000, budgetMs: 3_000 };
+
+/**
  * After a shard refused a create: a shard with room for it, read from every shard (rebalanced first
  * when they are frozen); or, the records filling the limit, the refusal (or the tenant is not provisioned).
+ * Past its schedule: storage that stayed busy throws its own error (a 429 of throttled storage), a
+ * counter that kept moving the answer of too many concurrent writes.
  */
 export async function shardWithRoom(client: DynamoDBDocumentClient, tenantsTableName: string, tenantId: string): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const attempt = async (): Promise<number> => {
     const state = await readCounter(client, tenantsTableName, tenantId);
-    const refusal = counterRefusal(tenantId, state);
-    if (refusal) throw refusal;
-    const withRoom = state.shards.map((shard, index) => ({ index, room: roomIn(shard) })).filter((shard) => shard.room > 0);
-    // Any of them: a random one, so that creates that all met a full shard do not all meet on the next.
-    if (withRoom.length > 0) return (withRoom[Math.floor(Math.random() * withRoom.length)] as { index: number }).index;
-    await rebalance(client, tenantsTableName, tenantId, state, Number(state.tenant?.max_actions));
+    const found = roomyShard(tenantId, state);
+    if (found !== undefined) return found;
+    if (!(await rebalance(client, tenantsTableName, tenantId, state, Number(state.tenant?.max_actions)))) throw new CounterMoved();
+    const again = roomyShard(tenantId, await readCounter(client, tenantsTableName, tenantId));
+    if (again === undefined) throw new CounterMoved(); // creates took the room the rebalance made
+    return again;
+  };
+  try {
+    return await retrying(SHARD_WITH_ROOM_RETRY, attempt, (error) => error instanceof CounterMoved || storageBusy(error));
+  } catch (error) {
+    if (!(error instanceof RetriesExhausted)) throw error;
+    throw storageBusy(error.last) ? error.last : concurrentWrites(tenantId, error.last);
   }
-  throw concurrentWrites(tenantId);
+}
+
+/** A shard of the counter as read with room for one more, any of them; undefined when none has; the refusal when the counter calls for one. */
+function roomyShard(tenantId: string, state: CounterState): number | undefined {
+  const refusal = counterRefusal(tenantId, state);
+  if (refusal) throw refusal;
+  const withRoom = state.shards.map((shard, index) => ({ index, room: roomIn(shard) })).filter((shard) => shard.room > 0);
+  // A random one, so that creates that all met a full shard do not all meet on the next.
+  return withRoom.length > 0 ? (withRoom[Math.floor(Math.random() * withRoom.length)] as { index: number }).index : undefined;
 }
 
 /** The refusal the counter, as read, calls for: the tenant is not provisioned, or its records fill its limit. */
@@ -162,7 +193,7 @@ function counterRefusal(tenantId: string, state: CounterState): ServiceError | u
   return recordCount(state) >= limit ? new TenantLimitReached(tenantId, limit) : undefined;
 }
 
-/** Internal: the slices changed between a read and a write (a rebalance lost its race): read again. */
+/** The slices changed between a read and a write (a rebalance lost its race): read again, after a wait. */
 export class CounterMoved extends Error {}
 
 /**

@@ -13,6 +13,13 @@ import { storageBusy } from '../../storage-load.ts';
 export const BOOKKEEPING_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 2_000, budgetMs: 8_000 };
 export const LOAD_ITEM_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 4_000, budgetMs: 90_000 };
 export const RECORDS_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 4_000, budgetMs: 30_000 };
+/**
+ * How long the tenant registry's own reads and changes (an operator's add, limit change or remove: a
+ * rebalance of the tenant's counter, `npm run tenants`) wait out a busy tenants table before they answer
+ * that it is busy: 30 s, for a command run by hand. The counter's 33 items make a change a transaction
+ * of 66 write units, which a throttled table takes seconds to allow.
+ */
+export const REGISTRY_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 2_000, budgetMs: 30_000 };
 
 /** Runs `work` again while DynamoDB refuses it for load (storageBusy), by `schedule`; then its last error. */
 export async function whileBusy<T>(

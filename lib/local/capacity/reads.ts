@@ -53,7 +53,18 @@ export async function planQuery(ledger: CapacityLedger, schemas: Schemas, reques
   const partition = scan ? undefined : queriedPartition(request, index ? index.partitionKey : schema.partitionKey);
   const charges = (bytes: number) => readCharges(ledger.rates, target, partition, bytes, modeOf(request));
   const read = (body: Record<string, unknown>) => ((body.Items ?? []) as Item[]).reduce((sum, item) => sum + itemSize(item), 0);
-  return admitThenPay(ledger, charges(0), (body) => charges(read(body)));
+  const plan = admitThenPay(ledger, charges(0), (body) => charges(read(body)));
+  if (request.Select !== 'COUNT' || plan.answer) return plan;
+  // One that only counts is charged as DynamoDB charges it, by the items it read, not by what it answers
+  // (nothing): the emulator asks for the items, pays for them and answers the count alone.
+  const { Select: _count, ...asked } = request;
+  return {
+    forward: asked,
+    settle: (status, body) => {
+      const { Items: _items, ...counted } = plan.settle?.(status, body) ?? body;
+      return counted;
+    },
+  };
 }
 
 /** BatchGetItem: the keys whose partition is in debt come back in UnprocessedKeys; the others are read and paid for. */

@@ -39,6 +39,13 @@ export interface ModelInput {
   smallLoadLines: number;
   /** Tenants loading at once on one new table, each a small load of one billing run of its own. */
   concurrentLoads: number;
+  /** Batches of one load loading at once, and the lines of a batch: the stack's defaults (lib/stack/stack-config.ts, `bulkLoadConcurrency`, `bulkLoadBatchLines`). */
+  bulkLoadConcurrency: number;
+  batchLines: number;
+  /** An assumption: the size of a line error's item (its keys, line and a create's message without details). */
+  lineErrorBytes: number;
+  /** An assumption: the size of the tenant's item and of each counter shard's (a few short attributes). */
+  counterItemBytes: number;
   /** A list page's size in the walk of a billing run (the largest `limit` a list takes). */
   listPageLimit: number;
   /** An assumption: the time of one list page of `listPageLimit` for one client (request, 16 Queries at once, the answer's transfer). */
@@ -92,6 +99,10 @@ export const MODEL_DEFAULTS: ModelInput = {
   largeLoadLines: 1_000_000,
   smallLoadLines: 100_000,
   concurrentLoads: 10,
+  bulkLoadConcurrency: 20,
+  batchLines: 500,
+  lineErrorBytes: 400,
+  counterItemBytes: 200,
   listPageLimit: LIST_LIMITS.max,
   listPageMs: 200,
   startMs: 50,

@@ -1,4 +1,5 @@
 import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
+import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
 import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
@@ -6,7 +7,7 @@ import { costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
 import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
 import { startFigures, sweepFigures } from './processing.ts';
 import { listPageReadUnits, listWalkFigures } from './reads.ts';
-import { LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './writes.ts';
+import { ERROR_SHARDS, LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './writes.ts';
 
 /**
  * docs/capacity.md's table of figures, rendered from the model: `npm run capacity-model` writes it
@@ -73,6 +74,16 @@ function rows(input: ModelInput): [string, string][] {
       `percent of a premium tenant's ${input.tenantCreatesPerSecond} creates a second that succeed (${input.createAttempts} attempts each)`,
       shown(w.tenantCreateSuccess * 100, 3),
     ],
+    [
+      `write units of a change of a tenant's limit (its item and its counter's ${COUNTER_SHARDS} shards in one transaction)`,
+      shown(w.tenantChangeUnits),
+    ],
+    [
+      `line errors a load of ${large} failing lines keeps (the first ${shown(LINE_ERRORS_KEPT)}, and at most what ${input.bulkLoadConcurrency} batches of ${input.batchLines} at once cannot yet leave out; the rest are counted)`,
+      shown(w.keptErrors),
+    ],
+    [`seconds to write those (${ERROR_SHARDS} key values of the error index; the index's warm throughput)`, shown(w.keptErrorsSeconds, 1)],
+    [`minutes the same load would take if it kept every error under one key value`, shown(w.everyErrorOneKeyMinutes, 1)],
     [
       `read units of a list page of ${LIST_LIMITS.default} (the default \`limit\`; ${RUN_SHARDS} Queries, eventually consistent)`,
       shown(listPageReadUnits(input, LIST_LIMITS.default), 1),

@@ -1,4 +1,5 @@
-import { LOOKUP_INDEXES } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { writeUnits } from '../../local/capacity/units.ts';
 import type { ModelInput } from './inputs.ts';
@@ -7,6 +8,8 @@ import type { ModelInput } from './inputs.ts';
 export const LOOKUPS = Object.keys(LOOKUP_INDEXES).length;
 /** The shards a billing run's index entries are spread over. */
 export const RUN_SHARDS = LOOKUP_INDEXES.billingRun.shards;
+/** The key values a load's kept line errors are spread over. */
+export const ERROR_SHARDS = BULK_ERROR_INDEX.shards;
 
 /** Write units of a record's item (and of each index entry, which projects all of it). */
 export const itemUnits = (input: ModelInput): number => writeUnits(input.recordBytes);
@@ -50,6 +53,27 @@ export function writeFigures(input: ModelInput) {
     /** Creates a second one tenant's counter takes at most: its shards, each one transaction at a time. */
     tenantCreatesCeiling: (COUNTER_SHARDS * 1000) / input.transactionBusyMs,
     tenantCreateSuccess: createSuccess(input),
+    /** A change of a tenant: one transaction over its item and every counter shard (transactional writes count twice). */
+    tenantChangeUnits: (COUNTER_SHARDS + 1) * writeUnits(input.counterItemBytes, true),
+    ...failedLineFigures(input),
+  };
+}
+
+/**
+ * A load whose lines all fail keeps its first LINE_ERRORS_KEPT line errors, plus at most what the
+ * batches running at once store before any of them can know to leave theirs out (domain/bulk-load.ts,
+ * lineErrorsToKeep: batches start in line order, `bulkLoadConcurrency` at a time); the rest are counted.
+ * What it keeps is spread over the error index's key values, so the index's warm throughput paces it.
+ */
+function failedLineFigures(input: ModelInput) {
+  const errorUnits = writeUnits(input.lineErrorBytes);
+  const keptErrors = Math.min(input.largeLoadLines, LINE_ERRORS_KEPT + input.bulkLoadConcurrency * input.batchLines);
+  const errorsPerSecond = Math.min(ERROR_SHARDS * input.partitionWriteUnits, input.warmWriteUnits) / errorUnits;
+  return {
+    keptErrors,
+    keptErrorsSeconds: keptErrors / errorsPerSecond,
+    // Every error kept, all under one key value of the index: its 1,000 write units a second.
+    everyErrorOneKeyMinutes: minutes(input.largeLoadLines, input.partitionWriteUnits / errorUnits),
   };
 }
 
