@@ -93,6 +93,7 @@ export class BulkLoader extends Construct {
         logRetention: props.logRetention,
         timeout: Duration.seconds(timeoutSeconds),
         invocation: 'state machine',
+        tenantUsage: true,
       });
     };
     const prepare = step('prepare');
