@@ -1,7 +1,7 @@
 import { TokenBuckets } from './buckets.ts';
 import type { EffectiveCapacity } from './settings.ts';
-import { type IndexSchema, type TableSchema, keyValue } from './table-schemas.ts';
-import { type Item, projectedSize, readUnits, writeUnits } from './units.ts';
+import type { IndexSchema, TableSchema } from './table-schemas.ts';
+import { readUnits } from './units.ts';
 
 /** What one request draws on: a bucket (a partition key value's, or a table's or index's as a whole), its rate, the units it uses. */
 export interface Charge {
@@ -11,7 +11,14 @@ export interface Charge {
   /** DynamoDB's throttling reason if this bucket is the one that throttles, and the resource it names. */
   reason: string;
   resource: string;
+  /**
+   * On the charge of a table's or an index's bucket as a whole (one per table or index a request
+   * uses): the table, and the index, whose consumed capacity it is, for the answer's `ConsumedCapacity`.
+   */
+  meters?: { table: string; index?: string };
 }
+
+const INDEX_WRITE = 'IndexWriteKeyRangeThroughputExceeded';
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 /** How long DynamoDB keeps a transaction's ClientRequestToken after its answer. */
@@ -74,6 +81,8 @@ export class CapacityLedger {
   private readonly throttles = new Map<string, number>();
   /** ClientRequestTokens of transactions that run (until: infinity) or landed (until: 10 minutes after their answer), with what they asked. */
   private readonly tokens = new Map<string, { request: string; until: number }>();
+  /** By index ARN: until when one of its write buckets is in debt. */
+  private readonly indexDebts = new Map<string, number>();
   private calls = 0;
   private conflicts = 0;
   private answeredByToken = 0;
@@ -112,7 +121,24 @@ export class CapacityLedger {
 
   /** Takes the charges (a read pays once its answer says what it read: reads are admitted on the buckets' state, then charged). */
   pay(charges: Charge[]): void {
-    for (const charge of charges) this.buckets.take(charge.bucket, charge.rate, charge.units);
+    for (const charge of charges) {
+      const left = this.buckets.take(charge.bucket, charge.rate, charge.units);
+      // An index write bucket in debt refuses writes until it has refilled, at its rate.
+      if (left < 0 && charge.reason === INDEX_WRITE) {
+        const until = this.now() + (-left / charge.rate) * 1000;
+        if (until > (this.indexDebts.get(charge.resource) ?? 0)) this.indexDebts.set(charge.resource, until);
+      }
+    }
+  }
+
+  /**
+   * Whether a write to this table might be refused for an index key it leaves: only while one of its
+   * indexes has a bucket in debt (a bucket refuses only then). Otherwise what such a write costs on the
+   * keys it leaves can be paid once its answer names them (buckets.ts).
+   */
+  indexesInDebt(schema: TableSchema): boolean {
+    const now = this.now();
+    return schema.indexes.some((index) => (this.indexDebts.get(index.arn) ?? 0) > now);
   }
 
   isHeld(itemKey: string): boolean {
@@ -190,31 +216,30 @@ export class CapacityLedger {
 
 const indexName = (schema: TableSchema, index: IndexSchema): string => `${schema.name}/${index.name}`;
 
-/** What writing `item` (or, with only its key, updating or deleting it) draws on: its partition and the table, and each GSI it is in. */
-export function writeCharges(rates: EffectiveCapacity, schema: TableSchema, item: Item, bytes: number, transactional: boolean): Charge[] {
-  const partition = keyValue(item[schema.partitionKey]);
-  const units = writeUnits(bytes, transactional);
-  const charges: Charge[] = [
-    {
-      bucket: `w ${schema.name} ${partition}`,
-      rate: rates.partitionWrite,
-      units,
-      reason: 'TableWriteKeyRangeThroughputExceeded',
-      resource: schema.arn,
-    },
-    { bucket: `w ${schema.name}`, rate: rates.tableWrite, units, reason: 'TableWriteKeyRangeThroughputExceeded', resource: schema.arn },
+/** What writing `units` of the item whose partition key value is `partition` draws on: its partition and the table. */
+export function tableWriteCharges(rates: EffectiveCapacity, schema: TableSchema, partition: string | undefined, units: number): Charge[] {
+  const reason = 'TableWriteKeyRangeThroughputExceeded';
+  return [
+    { bucket: `w ${schema.name} ${partition}`, rate: rates.partitionWrite, units, reason, resource: schema.arn },
+    { bucket: `w ${schema.name}`, rate: rates.tableWrite, units, reason, resource: schema.arn, meters: { table: schema.name } },
   ];
-  for (const index of schema.indexes) {
-    const indexKey = keyValue(item[index.partitionKey]);
-    if (indexKey === undefined) continue;
-    const indexUnits = writeUnits(projectedSize(item, index.projection), transactional);
-    const reason = 'IndexWriteKeyRangeThroughputExceeded';
-    charges.push(
-      { bucket: `w ${indexName(schema, index)} ${indexKey}`, rate: rates.partitionWrite, units: indexUnits, reason, resource: index.arn },
-      { bucket: `w ${indexName(schema, index)}`, rate: rates.tableWrite, units: indexUnits, reason, resource: index.arn },
-    );
-  }
-  return charges;
+}
+
+/** What one write of an index entry (a put or a delete) of `units` draws on: the index key value's partition and the index. */
+export function indexWriteCharges(rates: EffectiveCapacity, schema: TableSchema, index: IndexSchema, key: string, units: number): Charge[] {
+  const name = indexName(schema, index);
+  const partition = key.split('\u0000')[0];
+  return [
+    { bucket: `w ${name} ${partition}`, rate: rates.partitionWrite, units, reason: INDEX_WRITE, resource: index.arn },
+    {
+      bucket: `w ${name}`,
+      rate: rates.tableWrite,
+      units,
+      reason: INDEX_WRITE,
+      resource: index.arn,
+      meters: { table: schema.name, index: index.name },
+    },
+  ];
 }
 
 /** What reading `bytes` of one partition key value (of the table, or of a GSI) draws on; `partition` undefined for a scan. */
@@ -227,7 +252,9 @@ export function readCharges(
 ): Charge[] {
   const units = readUnits(bytes, mode);
   const reason = target.index ? 'IndexReadKeyRangeThroughputExceeded' : 'TableReadKeyRangeThroughputExceeded';
-  const whole: Charge = { bucket: `r ${target.name}`, rate: rates.tableRead, units, reason, resource: target.arn };
+  const [table, index] = target.name.split('/') as [string, string | undefined];
+  const meters = index === undefined ? { table } : { table, index };
+  const whole: Charge = { bucket: `r ${target.name}`, rate: rates.tableRead, units, reason, resource: target.arn, meters };
   if (partition === undefined) return [whole];
   return [{ bucket: `r ${target.name} ${partition}`, rate: rates.partitionRead, units, reason, resource: target.arn }, whole];
 }
@@ -236,6 +263,51 @@ export function readCharges(
 export interface Plan {
   answer?: { status: number; body: unknown };
   forward?: unknown;
+  /** Send the request on asking for the item as it was (`ReturnValues: ALL_OLD`, which the request did not set). */
+  askOldItem?: boolean;
   /** With upstream's answer: pays for reads, releases holds, adds what the emulator left unprocessed; the body to answer. */
   settle?: (status: number, body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+interface Consumed {
+  TableName: string;
+  CapacityUnits: number;
+  Table?: { CapacityUnits: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits: number }>;
+}
+
+/**
+ * The answer's `ConsumedCapacity`, when the request asked for it (`ReturnConsumedCapacity` TOTAL or
+ * INDEXES), from what the emulator charged: the units of each table's and index's bucket as a whole, per
+ * table; INDEXES adds the table's and each index's own share (DynamoDB API reference, `ConsumedCapacity`).
+ * A call on one table answers one object, a batch or a transaction one per table. DynamoDB Local answers
+ * figures of its own, which the emulator's replace.
+ */
+export function withConsumedCapacity(
+  request: Record<string, unknown>,
+  body: Record<string, unknown>,
+  charges: Charge[],
+  perTable: boolean,
+): Record<string, unknown> {
+  const mode = request.ReturnConsumedCapacity;
+  if (mode !== 'TOTAL' && mode !== 'INDEXES') return body;
+  const tables = new Map<string, Consumed>();
+  for (const { meters, units } of charges) {
+    if (!meters) continue;
+    let table = tables.get(meters.table);
+    if (!table) {
+      table = { TableName: meters.table, CapacityUnits: 0, ...(mode === 'INDEXES' && { Table: { CapacityUnits: 0 } }) };
+      tables.set(meters.table, table);
+    }
+    table.CapacityUnits += units;
+    if (mode !== 'INDEXES') continue;
+    if (meters.index === undefined) (table.Table as { CapacityUnits: number }).CapacityUnits += units;
+    else {
+      table.GlobalSecondaryIndexes ??= {};
+      const index = (table.GlobalSecondaryIndexes[meters.index] ??= { CapacityUnits: 0 });
+      index.CapacityUnits += units;
+    }
+  }
+  const consumed = [...tables.values()];
+  return { ...body, ConsumedCapacity: perTable ? consumed : consumed[0] };
 }
