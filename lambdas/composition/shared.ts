@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { CapacityEvent } from '../storage-load.ts';
+import { tallyConsumedCapacity } from '../consumed-capacity.ts';
 import { REQUEST_TIMEOUT_MS, createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
@@ -45,6 +46,7 @@ export function newStorage(requestTimeoutMs?: number, retryMode: 'standard' | 'a
       requestTimeoutMs: attemptMs,
       retryMode,
       onCapacityEvent: countCapacityEvent,
+      onConsumedCapacity: tallyConsumedCapacity,
     }),
     attemptMs,
   };

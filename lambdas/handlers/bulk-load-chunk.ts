@@ -13,9 +13,14 @@ export const handler = (
   event: { bucket: string; key: string; version: string; tenantId: string; loadId: string; batch: LineRange; error?: { Error?: string } },
   context: Context,
 ) =>
-  step(bulkLoadStep('chunk').operation, context, async () => {
-    const { file } = uploadedFile(event);
-    const deps = bulkRunDependencies();
-    if (event.error) return giveUpChunk(deps, file, event.tenantId, event.loadId, event.batch, event.error.Error ?? 'an unknown error');
-    return loadChunk(deps, file, event.tenantId, event.loadId, event.batch);
-  });
+  step(
+    bulkLoadStep('chunk').operation,
+    context,
+    async () => {
+      const { file } = uploadedFile(event);
+      const deps = bulkRunDependencies();
+      if (event.error) return giveUpChunk(deps, file, event.tenantId, event.loadId, event.batch, event.error.Error ?? 'an unknown error');
+      return loadChunk(deps, file, event.tenantId, event.loadId, event.batch);
+    },
+    event.tenantId,
+  );

@@ -30,7 +30,7 @@ type Steps = typeof BulkLoadSteps & {
   environments: BulkRunDependencies[];
   /** A new chunk environment. */
   newEnvironment: () => BulkRunDependencies;
-  step: <T>(name: string, context: Context, work: () => Promise<T>) => Promise<T>;
+  step: <T>(name: string, context: Context, work: () => Promise<T>, tenant?: string) => Promise<T>;
 };
 
 /**
@@ -78,12 +78,12 @@ export class LocalBulkLoadRunner {
    * apart), wrapped as the function wraps it: its log lines carry the Lambda context, its EMF metrics
    * print in the service's output.
    */
-  private async invoke<T>(name: BulkLoadStepName, work: () => Promise<T>): Promise<T> {
+  private async invoke<T>(name: BulkLoadStepName, tenantId: string, work: () => Promise<T>): Promise<T> {
     const { step } = await this.load();
     // The function's operation name and timeout, as the stack gives them.
     const { operation, timeoutSeconds } = bulkLoadStep(name);
     const context = lambdaContext(operation, timeoutSeconds * 1000);
-    return inInvocation(context, () => step(operation, context, work));
+    return inInvocation(context, () => step(operation, context, work, tenantId));
   }
 
   private pathOf(tenantId: string, loadId: string): string {
@@ -180,11 +180,11 @@ export class LocalBulkLoadRunner {
     };
     let load: Awaited<ReturnType<typeof readThrough>>;
     try {
-      load = await this.invoke('prepare', () => readThrough(deps, file, tenantId, loadId));
+      load = await this.invoke('prepare', tenantId, () => readThrough(deps, file, tenantId, loadId));
     } catch (error) {
       // As the state machine catches a failed read: the load fails with the error (a stopping runner resumes it instead).
       if (this.stopping) return;
-      await this.invoke('finish', () => failLoad(deps, tenantId, loadId, `Loading stopped: ${(error as Error).name}`));
+      await this.invoke('finish', tenantId, () => failLoad(deps, tenantId, loadId, `Loading stopped: ${(error as Error).name}`));
       forget();
       return;
     }
@@ -210,7 +210,7 @@ export class LocalBulkLoadRunner {
       const attempt = async (attemptNumber: number): Promise<void> => {
         if (failure || this.stopping) throw new Stopped();
         try {
-          await this.invoke('chunk', () => loadChunk(deps, file, tenantId, loadId, batch));
+          await this.invoke('chunk', tenantId, () => loadChunk(deps, file, tenantId, loadId, batch));
         } catch (error) {
           deps.actions.reportError(error, { loadId, step, attempt: attemptNumber });
           throw error;
@@ -225,7 +225,7 @@ export class LocalBulkLoadRunner {
         reason = (error.last as Error).name;
       }
       try {
-        await this.invoke('chunk', () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
+        await this.invoke('chunk', tenantId, () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
       } catch (error) {
         deps.actions.reportError(error, { loadId, step: `give up ${step}` });
         failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${BATCH_RETRY.attempts} times (${reason}) and what became of them could not be recorded (${(error as Error).name})`;
@@ -241,8 +241,8 @@ export class LocalBulkLoadRunner {
     }
     await Promise.all(inFlight);
     if (this.stopping) return;
-    if (failure) await this.invoke('finish', () => failLoad(deps, tenantId, loadId, failure as string));
-    else await this.invoke('finish', () => finishLoad(deps, tenantId, loadId));
+    if (failure) await this.invoke('finish', tenantId, () => failLoad(deps, tenantId, loadId, failure as string));
+    else await this.invoke('finish', tenantId, () => finishLoad(deps, tenantId, loadId));
     forget();
   }
 }

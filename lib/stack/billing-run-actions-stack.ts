@@ -156,6 +156,7 @@ export class BillingRunActionsStack extends Stack {
         entry: route.entry,
         description: route.summary,
         logRetention: props.logRetention,
+        tenantUsage: true,
         environment: {
           ...serviceEnvironment,
           ...(route.access.startsProcessing && this.starts.environment),

@@ -6,6 +6,7 @@ import { ROUTES } from '../../lambdas/routes.ts';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { ServiceFunction } from './constructs/service-function.ts';
+import { type TenantUsageRules, tenantUsageWidgets } from './tenant-usage.ts';
 
 /** What the dashboard shows besides the alarms' signals (the monitoring's own props hold them). */
 interface Sources {
@@ -31,6 +32,8 @@ export interface Signals {
   bulkLines: IMetric[];
   bulkLoadsFailed: IMetric;
   bulkExecutionsFailed: IMetric;
+  /** The Contributor Insights rules of tenant usage (tenant-usage.ts). */
+  tenantUsage: TenantUsageRules;
 }
 
 /** The service's metric of this stack's namespace (the functions' EMF documents). */
@@ -43,7 +46,7 @@ export const serviceMetric = (stack: Stack, metricName: string, dimensions: Reco
     period: FIVE_MINUTES,
   });
 
-/** One CloudWatch dashboard of the same signals as the alarms, and the service's figures by operation. */
+/** One CloudWatch dashboard of the same signals as the alarms, the service's figures by operation, and who uses the table. */
 export function addDashboard(stack: Stack, props: Sources, signals: Signals): void {
   const service = (metricName: string, dimensions: Record<string, string> = {}) => serviceMetric(stack, metricName, dimensions);
   const byOperation = (metricName: string) =>
@@ -125,6 +128,7 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
           width: 6,
         }),
       ],
+      ...tenantUsageWidgets(signals.tenantUsage),
     ],
   });
 }

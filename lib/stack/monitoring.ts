@@ -14,6 +14,7 @@ import type { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addDashboard, serviceMetric } from './dashboard.ts';
+import { tenantUsageRules } from './tenant-usage.ts';
 
 export interface MonitoringProps {
   api: RestApi;
@@ -64,7 +65,8 @@ function filledSum(terms: Record<string, IMetric>, label: string): MathExpressio
 
 /**
  * Alarms, each notifying the stack's one SNS topic (an e-mail subscription from context `alarmEmail`),
- * and one dashboard of the same signals. docs/operations.md says what each alarm means and what to do.
+ * the Contributor Insights rules of tenant usage, and one dashboard of the same signals. docs/operations.md
+ * says what each alarm means and what to do.
  */
 export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
   const topic = new Topic(stack, 'Alarms', { displayName: `${stack.stackName} alarms`, enforceSSL: true });
@@ -219,6 +221,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     bulkLines,
     bulkLoadsFailed,
     bulkExecutionsFailed,
+    tenantUsage: tenantUsageRules(stack, props.functions),
   });
   return topic;
 }

@@ -1,5 +1,5 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ContributorInsightsMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BULK_ERROR_INDEX,
   INDEX_SORT_KEY,
@@ -13,13 +13,23 @@ import {
 // The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were).
 
 /**
+ * CloudWatch Contributor Insights for DynamoDB, on the records table and on each of its indexes (each has
+ * a setting of its own): the most accessed and the most throttled keys (a record's, a lookup's and a
+ * load's begin with their tenant: table-design.ts), in rules DynamoDB makes ("CloudWatch contributor insights for DynamoDB: How it works",
+ * developer guide). docs/operations.md says how to read them and what they cost.
+ */
+const KEY_INSIGHTS = { contributorInsightsSpecification: { enabled: true, mode: ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS } };
+
+/**
  * Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected,
- * retained; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md).
+ * retained, Contributor Insights on the table and every index; with `warmWriteUnits`, pre-warmed, the
+ * table and every index alike (docs/capacity.md).
  */
 export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
   const warm = warmWriteUnits === undefined ? {} : { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } };
+  const indexSettings = { ...warm, ...KEY_INSIGHTS };
   const table = new Table(stack, 'Records', {
-    ...warm,
+    ...indexSettings,
     partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -33,20 +43,20 @@ export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
       indexName: index.indexName,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: INDEX_SORT_KEY, type: AttributeType.STRING },
-      ...warm,
+      ...indexSettings,
     });
   }
   table.addGlobalSecondaryIndex({
     indexName: PROCESSING_INDEX.indexName,
     partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
     sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
-    ...warm,
+    ...indexSettings,
   });
   table.addGlobalSecondaryIndex({
     indexName: BULK_ERROR_INDEX.indexName,
     partitionKey: { name: BULK_ERROR_INDEX.partitionKey, type: AttributeType.STRING },
     sortKey: { name: BULK_ERROR_INDEX.sortKey, type: AttributeType.NUMBER },
-    ...warm,
+    ...indexSettings,
   });
   return table;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { itemSize as nativeItemSize, storedSize } from '../../lambdas/domain/stored-size.ts';
 import { type AttributeValue, attributeValueSize, itemSize, projectedSize, readUnits, writeUnits } from '../../lib/local/capacity/units.ts';
 import { AWS_CAPACITY, capacityFrom, effective } from '../../lib/local/capacity/settings.ts';
+import { itemAfterUpdate, updateEffect } from '../../lib/local/capacity/update-expressions.ts';
 
 describe("the capacity emulator's arithmetic, by DynamoDB's documented rules", () => {
   it('sizes an item as the service sizes it before a write (the same rules, on the wire format)', () => {
@@ -57,5 +58,23 @@ describe("the capacity emulator's arithmetic, by DynamoDB's documented rules", (
     expect(() => capacityFrom('{"scale":0}')).toThrow(/scale is 0/);
     expect(() => capacityFrom('{"writes":1}')).toThrow(/'writes' is not one of them/);
     expect(() => capacityFrom('fast')).toThrow(/not JSON/);
+  });
+
+  it('reads what an update does to the item: values set and attributes removed exactly, anything else as touched', () => {
+    const request = {
+      Key: { pk: { S: 'a' } },
+      UpdateExpression:
+        'SET #run = :run, counter = counter + :one, tags = if_not_exists(tags, :none), nested.field = :x REMOVE certification_key, list[0] ADD seen :one',
+      ExpressionAttributeNames: { '#run': 'billing_run_key' },
+      ExpressionAttributeValues: { ':run': { S: 'run-2' }, ':one': { N: '1' }, ':none': { L: [] }, ':x': { S: 'x' } },
+    };
+    const effect = updateEffect(request);
+    expect(Object.fromEntries(effect.set)).toEqual({ billing_run_key: { S: 'run-2' } });
+    expect([...effect.removed]).toEqual(['certification_key']);
+    expect([...effect.touched].sort()).toEqual(['billing_run_key', 'certification_key', 'counter', 'list', 'nested', 'seen', 'tags']);
+    const before = { pk: { S: 'a' }, billing_run_key: { S: 'run-1' }, certification_key: { S: 'c' }, counter: { N: '4' } };
+    // Computed values stay as they were: the emulator does not evaluate expressions.
+    expect(itemAfterUpdate(before, request.Key, effect)).toEqual({ pk: { S: 'a' }, billing_run_key: { S: 'run-2' }, counter: { N: '4' } });
+    expect(itemAfterUpdate(undefined, request.Key, effect)).toEqual({ pk: { S: 'a' }, billing_run_key: { S: 'run-2' } });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/routes.ts';
+import { BULK_LOAD_STEPS, ROUTES } from '../../lambdas/routes.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
 
 const { template } = synth({ ...NO_BUNDLING, alarmEmail: 'oncall@example.com' });
@@ -111,5 +111,64 @@ describe('the dashboard and the access log', () => {
       integrationLatencyMs: '$context.integrationLatency',
       responseLatencyMs: '$context.responseLatency',
     });
+  });
+});
+
+describe('who uses the table, without a metric per tenant', () => {
+  const rules = ofType(template, 'AWS::CloudWatch::InsightRule').map(([, rule]) => rule.Properties);
+  /** A rule's body, its log groups as the logical ids of the log groups they name. */
+  const bodyOf = (rule: Record<string, any>) => {
+    const parts = rule.RuleBody['Fn::Join'][1] as (string | { Ref: string })[];
+    return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : part.Ref)).join(''));
+  };
+  const logGroupOf = (name: string) => ofType(template, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith(`${name}Logs`))?.[0];
+
+  it('ranks tenants by the write units and by the read units their requests and bulk load batches consumed, from the functions’ lines', () => {
+    expect(rules.map((rule) => [rule.RuleName, rule.RuleState])).toEqual([
+      ['BillingRunActions-TenantsByWriteUnits', 'ENABLED'],
+      ['BillingRunActions-TenantsByReadUnits', 'ENABLED'],
+    ]);
+    for (const [rule, field] of [
+      [rules[0], '$.consumedWriteUnits'],
+      [rules[1], '$.consumedReadUnits'],
+    ] as const) {
+      const body = bodyOf(rule as Record<string, any>);
+      expect(body).toMatchObject({
+        Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+        LogFormat: 'JSON',
+        Contribution: {
+          Keys: ['$.tenant'],
+          ValueOf: field,
+          Filters: [
+            { Match: '$.tenant', IsPresent: true },
+            { Match: field, GreaterThan: 0 },
+          ],
+        },
+        AggregateOn: 'Sum',
+      });
+      // Every API operation's and bulk load step's log group, by name, and no other (the authorizer, the sweep, the starter).
+      const expected = [
+        ...ROUTES.map((route) => route.operation),
+        ...BULK_LOAD_STEPS.map((step) => `BulkLoads${step.operation[0]?.toUpperCase()}${step.operation.slice(1)}`),
+      ];
+      expect([...body.LogGroupNames].sort()).toEqual(expected.map(logGroupOf).sort());
+      expect(body.LogGroupNames.every((name: string) => !name.includes('*'))).toBe(true);
+    }
+  });
+
+  it('shows the top tenants on the dashboard, with every tenant’s and the top one’s sums, and says where DynamoDB’s key insights are', () => {
+    const [[, dashboard] = []] = ofType(template, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const rule of ['BillingRunActions-TenantsByWriteUnits', 'BillingRunActions-TenantsByReadUnits']) {
+      expect(body).toContain(`\\"insightRule\\":{\\"maxContributorCount\\":10,\\"orderBy\\":\\"Sum\\",\\"ruleName\\":\\"${rule}\\"}`);
+      expect(body).toContain(`INSIGHT_RULE_METRIC('${rule}', 'MaxContributorValue')`);
+    }
+    expect(body).toContain('DynamoDBContributorInsights-PKC-');
+  });
+
+  it('has no metric with a tenant among its dimensions, on the dashboard or in an alarm', () => {
+    const [[, dashboard] = []] = ofType(template, 'AWS::CloudWatch::Dashboard');
+    expect(JSON.stringify(dashboard?.Properties.DashboardBody)).not.toMatch(/\\"tenant\\"/);
+    for (const [id, alarm] of alarms) expect(JSON.stringify(alarm.Properties), id).not.toMatch(/"Name":"tenant"/);
   });
 });

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NO_BUNDLING, synth } from '../support/cdk-synth.ts';
 
 const { template } = synth(NO_BUNDLING);
@@ -34,5 +34,16 @@ describe('the tables', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
     });
+  });
+
+  it('has Contributor Insights (most accessed and most throttled keys) on the records table and on each of its indexes, not on the registry', () => {
+    const insights = { Enabled: true, Mode: 'ACCESSED_AND_THROTTLED_KEYS' };
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table')).map((table) => table.Properties);
+    const records = tables.find((table) => table.KeySchema[0].AttributeName === 'pk');
+    expect(records.ContributorInsightsSpecification).toEqual(insights);
+    expect(records.GlobalSecondaryIndexes).toHaveLength(6);
+    for (const index of records.GlobalSecondaryIndexes) expect(index.ContributorInsightsSpecification, index.IndexName).toEqual(insights);
+    const registry = tables.find((table) => table.KeySchema[0].AttributeName === 'tenant_id');
+    expect(registry.ContributorInsightsSpecification).toBeUndefined();
   });
 });

@@ -86,6 +86,20 @@ describe('what the local service prints, as the functions do in AWS', () => {
     expect(emfOf(printed(), replay.headers.get('x-amzn-requestid') as string)[0]).toMatchObject({ IdempotentReplays: 1, Requests: 1 });
   });
 
+  it('writes in each request’s line the read and write units its storage calls consumed, as DynamoDB reported them', async () => {
+    const created = await service.call('POST', '/billingRunActions/tenant-a', { token: service.token, body: validBody({ name: 'units' }) });
+    const read = await service.call('GET', `/billingRunActions/tenant-a/${created.body.id}`, { token: service.token });
+    const lines = printed();
+    const lineOf = (response: typeof read) =>
+      lines.find((line) => line.message === 'request' && line.correlation_id === response.headers.get('x-amzn-requestid'));
+    // The create's transaction (the record and the tenant's counter), and nothing read; the get's one eventually consistent read.
+    expect(lineOf(created)).toMatchObject({ tenant: 'tenant-a', consumedReadUnits: 0, consumedWriteUnits: expect.any(Number) });
+    expect(lineOf(created)?.consumedWriteUnits).toBeGreaterThan(0);
+    expect(lineOf(read)).toMatchObject({ tenant: 'tenant-a', consumedReadUnits: 0.5, consumedWriteUnits: 0 });
+    // Properties of the line, never dimensions of a metric.
+    expect(lineOf(read)?._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'operation']]);
+  });
+
   it('keeps concurrent requests’ log keys and metrics apart (each invocation in its own context)', async () => {
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
@@ -98,6 +112,16 @@ describe('what the local service prints, as the functions do in AWS', () => {
       expect(lines.filter((line) => line.message === 'request' && line.correlation_id === requestId)).toHaveLength(1);
       expect(emfOf(lines, requestId)).toHaveLength(1);
       expect(emfOf(lines, requestId)[0]).toMatchObject({ Requests: 1 });
+    }
+    // So are the units their storage calls consumed: each get of one record counts its own read, once.
+    const created = await service.createRecord();
+    const gets = await Promise.all(
+      Array.from({ length: 8 }, () => service.call('GET', `/billingRunActions/tenant-a/${created.id}`, { token: service.token })),
+    );
+    const after = printed();
+    for (const get of gets) {
+      const line = after.find((each) => each.message === 'request' && each.correlation_id === get.headers.get('x-amzn-requestid'));
+      expect(line).toMatchObject({ consumedReadUnits: 0.5, consumedWriteUnits: 0 });
     }
   });
 
@@ -126,6 +150,9 @@ describe('what the local service prints, as the functions do in AWS', () => {
       function_request_id: expect.any(String),
     });
     expect(steps[1]).toMatchObject({ loaded: 2, failed: 1 });
+    // Each step's line names its tenant and what its storage calls consumed (a batch's writes in the chunk's).
+    for (const line of steps) expect(line).toMatchObject({ tenant: 'tenant-a', consumedReadUnits: expect.any(Number) });
+    expect(steps[1]?.consumedWriteUnits).toBeGreaterThan(0);
     expect(steps[2]).toMatchObject({ status: 'completed with errors', loaded: 2, failed: 1 });
   });
 });

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
 import type { CapacityEvent } from '../../storage-load.ts';
 import { reportCapacityEvents } from './capacity-events.ts';
+import { reportConsumedCapacity } from './consumed-capacity.ts';
 
 /** One attempt of a DynamoDB call (DynamoDB answers in milliseconds; this is for an endpoint that hangs). */
 export const REQUEST_TIMEOUT_MS = 2_500;
@@ -21,6 +22,8 @@ export function createDocumentClient(options: {
   retryMode?: 'standard' | 'adaptive';
   /** Told of every attempt DynamoDB throttled or refused for a transaction conflict (capacity-events.ts). */
   onCapacityEvent?: (event: CapacityEvent) => void;
+  /** Told of the read or write units each data call consumed, as DynamoDB reports them (consumed-capacity.ts). */
+  onConsumedCapacity?: (kind: 'read' | 'write', units: number) => void;
 }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(options.region && { region: options.region }),
@@ -34,6 +37,7 @@ export function createDocumentClient(options: {
     }),
   });
   if (options.onCapacityEvent) reportCapacityEvents(client, options.onCapacityEvent);
+  if (options.onConsumedCapacity) reportConsumedCapacity(client, options.onConsumedCapacity);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: { ...UNMARSHALL_OPTIONS },

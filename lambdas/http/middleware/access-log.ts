@@ -1,6 +1,7 @@
 import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { AuthorizerContext } from '../../auth/authorizer-context.ts';
+import { consumedUnits, startTally } from '../../consumed-capacity.ts';
 import { TenantLimitReached } from '../../domain/errors.ts';
 import { METRIC } from '../../domain/metric-names.ts';
 import { logger } from '../../logger.ts';
@@ -22,7 +23,8 @@ function countOutcome(request: Request): void {
 }
 
 /**
- * One line per request (who, which tenant, which operation, the status and how long it took) and its
+ * One line per request (who, which tenant, which operation, the status, how long it took, and the read
+ * and write units its storage calls consumed: `consumedReadUnits`, `consumedWriteUnits`) and its
  * metrics: the line is also their EMF document (one write per request). Every log line of the request carries the
  * Lambda context (cold start, function name, the function's request id: Powertools' addContext) and
  * API Gateway's request id as `correlation_id`, the id the response returns in `x-amzn-RequestId`.
@@ -56,6 +58,7 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
         principal: request.context.caller?.principal,
         status: request.response?.statusCode,
         durationMs: Math.round((performance.now() - start) * 1000) / 1000,
+        ...consumedUnits(),
       });
     }
     logger.resetKeys();
@@ -63,6 +66,7 @@ export function accessLog(operation: string): middy.MiddlewareObj<HttpEvent, Htt
   return {
     before: (request) => {
       started.set(request, performance.now());
+      startTally();
       logger.addContext(request.context);
       metrics.countColdStart();
       const correlationId = request.event.requestContext?.requestId;

@@ -27,12 +27,13 @@ export class TokenBuckets {
     return bucket === undefined || bucket.tokens >= 0;
   }
 
-  /** Takes `units` from the bucket `name`, into debt if need be. */
-  take(name: string, rate: number, units: number): void {
+  /** Takes `units` from the bucket `name`, into debt if need be; answers what it holds after (below zero: in debt). */
+  take(name: string, rate: number, units: number): number {
     const bucket = this.current(name, rate) ?? { tokens: rate, at: this.now(), rate };
     bucket.tokens -= units;
     this.buckets.set(name, bucket);
     this.sweep();
+    return bucket.tokens;
   }
 
   get size(): number {

@@ -1,17 +1,7 @@
 import { TokenBuckets } from './buckets.ts';
+import { type Charge, INDEX_WRITE } from './charges.ts';
 import type { EffectiveCapacity } from './settings.ts';
-import { type IndexSchema, type TableSchema, keyValue } from './table-schemas.ts';
-import { type Item, projectedSize, readUnits, writeUnits } from './units.ts';
-
-/** What one request draws on: a bucket (a partition key value's, or a table's or index's as a whole), its rate, the units it uses. */
-export interface Charge {
-  bucket: string;
-  rate: number;
-  units: number;
-  /** DynamoDB's throttling reason if this bucket is the one that throttles, and the resource it names. */
-  reason: string;
-  resource: string;
-}
+import type { TableSchema } from './table-schemas.ts';
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 /** How long DynamoDB keeps a transaction's ClientRequestToken after its answer. */
@@ -74,6 +64,8 @@ export class CapacityLedger {
   private readonly throttles = new Map<string, number>();
   /** ClientRequestTokens of transactions that run (until: infinity) or landed (until: 10 minutes after their answer), with what they asked. */
   private readonly tokens = new Map<string, { request: string; until: number }>();
+  /** By index ARN: until when one of its write buckets is in debt. */
+  private readonly indexDebts = new Map<string, number>();
   private calls = 0;
   private conflicts = 0;
   private answeredByToken = 0;
@@ -112,7 +104,24 @@ export class CapacityLedger {
 
   /** Takes the charges (a read pays once its answer says what it read: reads are admitted on the buckets' state, then charged). */
   pay(charges: Charge[]): void {
-    for (const charge of charges) this.buckets.take(charge.bucket, charge.rate, charge.units);
+    for (const charge of charges) {
+      const left = this.buckets.take(charge.bucket, charge.rate, charge.units);
+      // An index write bucket in debt refuses writes until it has refilled, at its rate.
+      if (left < 0 && charge.reason === INDEX_WRITE) {
+        const until = this.now() + (-left / charge.rate) * 1000;
+        if (until > (this.indexDebts.get(charge.resource) ?? 0)) this.indexDebts.set(charge.resource, until);
+      }
+    }
+  }
+
+  /**
+   * Whether a write to this table might be refused for an index key it leaves: only while one of its
+   * indexes has a bucket in debt (a bucket refuses only then). Otherwise what such a write costs on the
+   * keys it leaves can be paid once its answer names them (buckets.ts).
+   */
+  indexesInDebt(schema: TableSchema): boolean {
+    const now = this.now();
+    return schema.indexes.some((index) => (this.indexDebts.get(index.arn) ?? 0) > now);
   }
 
   isHeld(itemKey: string): boolean {
@@ -186,56 +195,4 @@ export class CapacityLedger {
         (this.answeredByToken > 0 ? `, ${this.answeredByToken} transaction retries answered by their token` : ''),
     };
   }
-}
-
-const indexName = (schema: TableSchema, index: IndexSchema): string => `${schema.name}/${index.name}`;
-
-/** What writing `item` (or, with only its key, updating or deleting it) draws on: its partition and the table, and each GSI it is in. */
-export function writeCharges(rates: EffectiveCapacity, schema: TableSchema, item: Item, bytes: number, transactional: boolean): Charge[] {
-  const partition = keyValue(item[schema.partitionKey]);
-  const units = writeUnits(bytes, transactional);
-  const charges: Charge[] = [
-    {
-      bucket: `w ${schema.name} ${partition}`,
-      rate: rates.partitionWrite,
-      units,
-      reason: 'TableWriteKeyRangeThroughputExceeded',
-      resource: schema.arn,
-    },
-    { bucket: `w ${schema.name}`, rate: rates.tableWrite, units, reason: 'TableWriteKeyRangeThroughputExceeded', resource: schema.arn },
-  ];
-  for (const index of schema.indexes) {
-    const indexKey = keyValue(item[index.partitionKey]);
-    if (indexKey === undefined) continue;
-    const indexUnits = writeUnits(projectedSize(item, index.projection), transactional);
-    const reason = 'IndexWriteKeyRangeThroughputExceeded';
-    charges.push(
-      { bucket: `w ${indexName(schema, index)} ${indexKey}`, rate: rates.partitionWrite, units: indexUnits, reason, resource: index.arn },
-      { bucket: `w ${indexName(schema, index)}`, rate: rates.tableWrite, units: indexUnits, reason, resource: index.arn },
-    );
-  }
-  return charges;
-}
-
-/** What reading `bytes` of one partition key value (of the table, or of a GSI) draws on; `partition` undefined for a scan. */
-export function readCharges(
-  rates: EffectiveCapacity,
-  target: { name: string; arn: string; index: boolean },
-  partition: string | undefined,
-  bytes: number,
-  mode: 'eventual' | 'strong' | 'transactional',
-): Charge[] {
-  const units = readUnits(bytes, mode);
-  const reason = target.index ? 'IndexReadKeyRangeThroughputExceeded' : 'TableReadKeyRangeThroughputExceeded';
-  const whole: Charge = { bucket: `r ${target.name}`, rate: rates.tableRead, units, reason, resource: target.arn };
-  if (partition === undefined) return [whole];
-  return [{ bucket: `r ${target.name} ${partition}`, rate: rates.partitionRead, units, reason, resource: target.arn }, whole];
-}
-
-/** What the emulator does with one request: answer it itself, or send it (or its admitted part) on and settle the answer. */
-export interface Plan {
-  answer?: { status: number; body: unknown };
-  forward?: unknown;
-  /** With upstream's answer: pays for reads, releases holds, adds what the emulator left unprocessed; the body to answer. */
-  settle?: (status: number, body: Record<string, unknown>) => Record<string, unknown>;
 }

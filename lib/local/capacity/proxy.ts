@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { CapacityLedger, Plan } from './ledger.ts';
+import type { CapacityLedger } from './ledger.ts';
+import type { Plan } from './charges.ts';
 import { planBatchGet, planGet, planQuery, planTransactGet } from './reads.ts';
-import { type Schemas, TableSchemas } from './table-schemas.ts';
-import { planBatchWrite, planTransactWrite, planWrite } from './writes.ts';
+import { type Schemas, TableSchemas, itemKeyOf } from './table-schemas.ts';
+import type { Item } from './units.ts';
+import { type ItemsBefore, type WriteContext } from './write-actions.ts';
+import { planBatchWrite, planWrite } from './writes.ts';
+import { planTransactWrite } from './transact-writes.ts';
 
 type Request = Record<string, unknown>;
 type Upstream = { status: number; headers: Record<string, string>; body: Buffer };
@@ -14,17 +18,17 @@ type Upstream = { status: number; headers: Record<string, string>; body: Buffer 
 export type Send = (target: string, body: Buffer, headers: Record<string, string>) => Promise<Upstream>;
 
 /** The data operations the emulator meters; every other call (tables, TTL, descriptions) goes through as it is. */
-const PLANS: Record<string, (ledger: CapacityLedger, schemas: Schemas, request: Request) => Promise<Plan>> = {
-  PutItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Put', request),
-  UpdateItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Update', request),
-  DeleteItem: (ledger, schemas, request) => planWrite(ledger, schemas, 'Delete', request),
+const PLANS: Record<string, (context: WriteContext, request: Request) => Promise<Plan>> = {
+  PutItem: (context, request) => planWrite(context, 'Put', request),
+  UpdateItem: (context, request) => planWrite(context, 'Update', request),
+  DeleteItem: (context, request) => planWrite(context, 'Delete', request),
   BatchWriteItem: planBatchWrite,
   TransactWriteItems: planTransactWrite,
-  GetItem: planGet,
-  Query: (ledger, schemas, request) => planQuery(ledger, schemas, request, false),
-  Scan: (ledger, schemas, request) => planQuery(ledger, schemas, request, true),
-  BatchGetItem: planBatchGet,
-  TransactGetItems: planTransactGet,
+  GetItem: ({ ledger, schemas }, request) => planGet(ledger, schemas, request),
+  Query: ({ ledger, schemas }, request) => planQuery(ledger, schemas, request, false),
+  Scan: ({ ledger, schemas }, request) => planQuery(ledger, schemas, request, true),
+  BatchGetItem: ({ ledger, schemas }, request) => planBatchGet(ledger, schemas, request),
+  TransactGetItems: ({ ledger, schemas }, request) => planTransactGet(ledger, schemas, request),
 };
 const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -63,6 +67,13 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The request asking, besides, for the item as it was (a request without ReturnValues: the member goes first, no other is touched). */
+const askingOldItem = (body: Buffer): Buffer =>
+  Buffer.concat([Buffer.from('{"ReturnValues":"ALL_OLD",'), body.subarray(body.indexOf(0x7b) + 1)]);
+
+/** How many times the emulator asks again for keys its read of the items before a write left unprocessed. */
+const READ_ATTEMPTS = 5;
+
 function answer(response: ServerResponse, status: number, body: Buffer | string, headers: Record<string, string> = {}): void {
   response.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',
@@ -95,6 +106,39 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
     return JSON.parse(described.body.toString('utf8')).Table;
   });
   const schemaOf: Schemas = (tableName) => schemas.of(tableName);
+  // The items before writes whose cost depends on them (writes.ts): one consistent BatchGetItem of the
+  // DynamoDB behind, not metered (it is the emulator's own read, not the client's).
+  const itemsBefore: ItemsBefore = async (keys) => {
+    let pending: Record<string, { Keys: Item[]; ConsistentRead: true }> = {};
+    const wanted = new Set<string>();
+    for (const { schema, key } of keys) {
+      const itemKey = itemKeyOf(schema, key);
+      if (wanted.has(itemKey)) continue;
+      wanted.add(itemKey);
+      (pending[schema.name] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
+    }
+    const found = new Map<string, Item>();
+    for (let attempt = 1; Object.keys(pending).length > 0; attempt++) {
+      if (attempt > READ_ATTEMPTS) throw new Error(`BatchGetItem left keys unprocessed ${READ_ATTEMPTS} times`);
+      const read = await send(`${TARGET_PREFIX}BatchGetItem`, Buffer.from(JSON.stringify({ RequestItems: pending })), {
+        ...credentials,
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `${TARGET_PREFIX}BatchGetItem`,
+      });
+      if (read.status !== 200) throw new Error(`BatchGetItem: ${read.body.toString('utf8').slice(0, 200)}`);
+      const body = JSON.parse(read.body.toString('utf8')) as {
+        Responses?: Record<string, Item[]>;
+        UnprocessedKeys?: Record<string, { Keys: Item[]; ConsistentRead: true }>;
+      };
+      for (const [table, items] of Object.entries(body.Responses ?? {})) {
+        const schema = await schemaOf(table);
+        for (const item of items) found.set(itemKeyOf(schema, item), item);
+      }
+      pending = body.UnprocessedKeys ?? {};
+    }
+    return keys.map(({ schema, key }) => found.get(itemKeyOf(schema, key)));
+  };
+  const context: WriteContext = { ledger, schemas: schemaOf, itemsBefore };
   const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readAll(incoming);
     const target = String(incoming.headers['x-amz-target'] ?? '');
@@ -116,12 +160,17 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
       ['authorization', 'x-amz-date', 'x-amz-security-token'].flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
     );
     const request = JSON.parse(body.toString('utf8')) as Request;
-    const plan = await planFor(ledger, schemaOf, request);
+    const plan = await planFor(context, request);
     if (plan.answer) {
       answer(response, plan.answer.status, JSON.stringify(plan.answer.body));
       return;
     }
-    const forwarded = plan.forward === undefined || plan.forward === request ? body : Buffer.from(JSON.stringify(plan.forward));
+    const forwarded =
+      plan.forward === undefined || plan.forward === request
+        ? plan.askOldItem
+          ? askingOldItem(body)
+          : body
+        : Buffer.from(JSON.stringify(plan.forward));
     // Settled even when the DynamoDB behind fails, so that no hold or token outlives the call.
     const upstream = await send(target, forwarded, headers).catch((error: unknown) => {
       plan.settle?.(500, {});

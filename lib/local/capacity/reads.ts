@@ -1,4 +1,5 @@
-import { type CapacityLedger, type Charge, type Plan, answers, readCharges } from './ledger.ts';
+import { type CapacityLedger, answers } from './ledger.ts';
+import { type Charge, type Plan, readCharges, withConsumedCapacity } from './charges.ts';
 import { type Schemas, type TableSchema, itemKeyOf, keyValue } from './table-schemas.ts';
 import type { AttributeValue, Item } from './units.ts';
 import { itemSize } from './units.ts';
@@ -11,9 +12,16 @@ const tableTarget = (schema: TableSchema) => ({ name: schema.name, arn: schema.a
 
 /**
  * A read is admitted while its partition and its table (or index) are not in debt, and pays once its
- * answer says how many bytes it read: one item's for a get; a query's or a scan's items together.
+ * answer says how many bytes it read: one item's for a get; a query's or a scan's items together. What
+ * it paid is its answer's `ConsumedCapacity`, where it asked for one.
  */
-function admitThenPay(ledger: CapacityLedger, before: Charge[], charged: (body: Record<string, unknown>) => Charge[]): Plan {
+function admitThenPay(
+  ledger: CapacityLedger,
+  request: Request,
+  before: Charge[],
+  charged: (body: Record<string, unknown>) => Charge[],
+  perTable = false,
+): Plan {
   const refused = ledger.refusal(before);
   if (refused) {
     ledger.throttled(refused);
@@ -21,8 +29,10 @@ function admitThenPay(ledger: CapacityLedger, before: Charge[], charged: (body: 
   }
   return {
     settle: (status, body) => {
-      if (status === 200) ledger.pay(charged(body));
-      return body;
+      if (status !== 200) return body;
+      const charges = charged(body);
+      ledger.pay(charges);
+      return withConsumedCapacity(request, body, charges, perTable);
     },
   };
 }
@@ -31,7 +41,7 @@ export async function planGet(ledger: CapacityLedger, schemas: Schemas, request:
   const schema = await schemas(request.TableName as string);
   const partition = keyValue((request.Key as Item)[schema.partitionKey]);
   const charges = (bytes: number) => readCharges(ledger.rates, tableTarget(schema), partition, bytes, modeOf(request));
-  return admitThenPay(ledger, charges(0), (body) => charges(body.Item ? itemSize(body.Item as Item) : 0));
+  return admitThenPay(ledger, request, charges(0), (body) => charges(body.Item ? itemSize(body.Item as Item) : 0));
 }
 
 /** The value a query's key condition sets its partition key to (`#pk = :v`, names and values resolved). */
@@ -53,7 +63,7 @@ export async function planQuery(ledger: CapacityLedger, schemas: Schemas, reques
   const partition = scan ? undefined : queriedPartition(request, index ? index.partitionKey : schema.partitionKey);
   const charges = (bytes: number) => readCharges(ledger.rates, target, partition, bytes, modeOf(request));
   const read = (body: Record<string, unknown>) => ((body.Items ?? []) as Item[]).reduce((sum, item) => sum + itemSize(item), 0);
-  const plan = admitThenPay(ledger, charges(0), (body) => charges(read(body)));
+  const plan = admitThenPay(ledger, request, charges(0), (body) => charges(read(body)));
   if (request.Select !== 'COUNT' || plan.answer) return plan;
   // One that only counts is charged as DynamoDB charges it, by the items it read, not by what it answers
   // (nothing): the emulator asks for the items, pays for them and answers the count alone.
@@ -96,11 +106,12 @@ export async function planBatchGet(ledger: CapacityLedger, schemas: Schemas, req
     forward: { ...request, RequestItems: admitted },
     settle: (status, body) => {
       if (status !== 200) return body;
+      const paid: Charge[] = [];
       for (const [table, items] of Object.entries((body.Responses ?? {}) as Record<string, Item[]>)) {
         const schema = tables.get(table) as TableSchema;
         for (const item of items) {
-          ledger.pay(
-            readCharges(
+          paid.push(
+            ...readCharges(
               ledger.rates,
               tableTarget(schema),
               keyValue(item[schema.partitionKey]),
@@ -110,11 +121,12 @@ export async function planBatchGet(ledger: CapacityLedger, schemas: Schemas, req
           );
         }
       }
+      ledger.pay(paid);
       const merged = { ...((body.UnprocessedKeys ?? {}) as Record<string, Request>) };
       for (const [table, read] of Object.entries(unprocessed)) {
         merged[table] = { ...read, Keys: [...((merged[table]?.Keys as Item[]) ?? []), ...(read.Keys as Item[])] };
       }
-      return { ...body, UnprocessedKeys: merged };
+      return withConsumedCapacity(request, { ...body, UnprocessedKeys: merged }, paid, true);
     },
   };
 }
@@ -136,7 +148,11 @@ export async function planTransactGet(ledger: CapacityLedger, schemas: Schemas, 
     gets.flatMap(({ schema, key }, index) =>
       readCharges(ledger.rates, tableTarget(schema), keyValue(key[schema.partitionKey]), sizes[index] ?? 0, 'transactional'),
     );
-  return admitThenPay(ledger, charges([]), (body) =>
-    charges(((body.Responses ?? []) as { Item?: Item }[]).map((response) => (response.Item ? itemSize(response.Item) : 0))),
+  return admitThenPay(
+    ledger,
+    request,
+    charges([]),
+    (body) => charges(((body.Responses ?? []) as { Item?: Item }[]).map((response) => (response.Item ? itemSize(response.Item) : 0))),
+    true,
   );
 }

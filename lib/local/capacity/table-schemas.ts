@@ -16,6 +16,7 @@ export interface IndexSchema {
   name: string;
   arn: string;
   partitionKey: string;
+  sortKey?: string;
   /** The attributes its items hold besides the table's and its own keys (ALL: every one). */
   projection: { type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; keys: string[]; include?: string[] };
 }
@@ -53,6 +54,7 @@ function schemaOf(table: DescribedTable): TableSchema {
       name: index.IndexName,
       arn: index.IndexArn ?? `${arn}/index/${index.IndexName}`,
       partitionKey: hash(index.KeySchema),
+      ...(range(index.KeySchema) && { sortKey: range(index.KeySchema) }),
       projection: {
         type: index.Projection?.ProjectionType ?? 'ALL',
         keys: [...tableKeys, ...index.KeySchema.map((key) => key.AttributeName)],
@@ -68,6 +70,25 @@ export const keyValue = (value: AttributeValue | undefined): string | undefined 
   const [type, raw] = Object.entries(value)[0] as [string, unknown];
   return `${type}:${String(raw)}`;
 };
+
+/** The item's primary key attributes alone. */
+export const primaryKeyOf = (schema: TableSchema, keyOrItem: Item): Item => ({
+  [schema.partitionKey]: keyOrItem[schema.partitionKey] as AttributeValue,
+  ...(schema.sortKey && { [schema.sortKey]: keyOrItem[schema.sortKey] as AttributeValue }),
+});
+
+/**
+ * The item's key in an index (its partition and sort key values as one string), or undefined when the
+ * item is not in it: DynamoDB writes no index entry for an item that lacks one of the index's key
+ * attributes (developer guide, "Storage considerations for Global Secondary Indexes").
+ */
+export function indexKeyOf(index: IndexSchema, item: Item | undefined): string | undefined {
+  const partition = keyValue(item?.[index.partitionKey]);
+  if (partition === undefined) return undefined;
+  if (!index.sortKey) return partition;
+  const sort = keyValue(item?.[index.sortKey]);
+  return sort === undefined ? undefined : `${partition}\u0000${sort}`;
+}
 
 /** The item's primary key as one string, for the transaction holds. */
 export const itemKeyOf = (schema: TableSchema, keyOrItem: Item): string =>

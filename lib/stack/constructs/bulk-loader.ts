@@ -97,6 +97,7 @@ export class BulkLoader extends Construct {
         logRetention: props.logRetention,
         timeout: Duration.seconds(timeoutSeconds),
         invocation: 'state machine',
+        tenantUsage: true,
       });
     };
     const prepare = step('prepare');
@@ -135,7 +136,6 @@ export class BulkLoader extends Construct {
         'EventBridge retries starting the state machine for 24 hours; a load whose start was lost stays `awaiting upload`, which its client sees and answers by starting a new load.',
     });
   }
-
   /** The start function presigns PUTs of upload keys: it may write those, and nothing else of the bucket. */
   grantUploads(fn: ServiceFunction): void {
     this.grantObjects(fn, ['s3:PutObject'], UPLOAD_PREFIX, 'Presigns PUTs of upload keys, uploads/<tenant>/<load>.ndjson');

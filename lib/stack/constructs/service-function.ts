@@ -34,6 +34,11 @@ export interface ServiceFunctionProps {
   timeout?: Duration;
   /** How it is invoked: by API Gateway (the default), on a schedule, as a task of a state machine, or by a queue's event source. */
   invocation?: 'api' | 'schedule' | 'state machine' | 'queue';
+  /**
+   * Whether its lines name a tenant and the capacity its storage calls consumed (an API operation's
+   * access line, a bulk load step's line): the Contributor Insights rules of tenant usage read its log group.
+   */
+  tenantUsage?: boolean;
 }
 
 /**
@@ -44,10 +49,14 @@ export interface ServiceFunctionProps {
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly tenantUsage: boolean;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.logGroup = logGroup;
+    this.tenantUsage = props.tenantUsage ?? false;
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
     this.function = new NodejsFunction(this, 'Function', {
       entry: resolve(PROJECT_ROOT, props.entry),
