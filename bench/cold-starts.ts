@@ -22,7 +22,11 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 41);
  * that answers at once; each handler's run is paired with a baseline run beside it, and the figure is
  * the worst handler's median of pair ratios.
  */
-export async function coldStartFigure(bundles: Bundle[], environment: Record<string, string>, existing: BillingRunAction): Promise<Figure> {
+export async function coldStartFigures(
+  bundles: Bundle[],
+  environment: Record<string, string>,
+  existing: BillingRunAction,
+): Promise<Figure[]> {
   const standInPort = await freePort();
   const standIn = await startDynamoDbStandIn(standInPort, {
     record: existing,
@@ -170,12 +174,16 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
   const coldRatios = Object.fromEntries(Object.entries(pairRatios).map(([name, ratios]) => [name, round(median(ratios))]));
   const functions = paired.filter((bundle) => bundle.kind === 'function');
   const worst = functions.reduce((a, b) => ((coldRatios[a.name] ?? 0) >= (coldRatios[b.name] ?? 0) ? a : b));
-  return {
+  // The bars, judged within this run: no function above the reference get written in the common
+  // Powertools style (against its own baseline), and the median over all functions at most 1.20.
+  const reference = coldRatios[REFERENCE] as number;
+  const medianRatio = round(median(functions.map((bundle) => coldRatios[bundle.name] as number)));
+  const maxFigure: Figure = {
     name: 'cold_start_ratio_max',
     // The service's functions, each against its own baseline; the reference handler is reported beside them.
     value: coldRatios[worst.name] as number,
     unit: 'ratio',
-    bar: '<= 1.25',
+    bar: `<= ${reference}`,
     baseline: round(coldMedians[worst.pairsWith as string] as number),
     details: {
       runs: COLD_RUNS,
@@ -200,8 +208,19 @@ export async function coldStartFigure(bundles: Bundle[], environment: Record<str
       ratio_quartiles: Object.fromEntries(
         Object.entries(pairRatios).map(([name, ratios]) => [name, [round(quantile(ratios, 0.25)), round(quantile(ratios, 0.75))]]),
       ),
-      reference_get_ratio: coldRatios[REFERENCE],
+      reference_get_ratio: reference,
       get_ratio: coldRatios.getBillingRunAction,
     },
   };
+  return [
+    maxFigure,
+    {
+      name: 'cold_start_ratio_median',
+      value: medianRatio,
+      unit: 'ratio',
+      bar: '<= 1.2',
+      baseline: round(bareGet),
+      details: { functions: functions.length, ratios: coldRatios },
+    },
+  ];
 }

@@ -40,7 +40,7 @@ const loadOf = async (tenant: string, id: string) =>
 
 describe("one tenant's loads beside another tenant's requests", () => {
   it("serves the other tenant's creates and reads (99% and more) throughout, and loads every line once", async () => {
-    const loads = await Promise.all([startLoad('busy', lines(1_500, 'busy-1')), startLoad('busy', lines(1_500, 'busy-2'))]);
+    const loads = await Promise.all([startLoad('busy', lines(800, 'busy-1')), startLoad('busy', lines(800, 'busy-2'))]);
     const token = await service.issuer.sign({ tenant: 'calm' });
     const statuses: number[] = [];
     const ended = async () => (await Promise.all(loads.map((id) => loadOf('busy', id)))).every((load) => load.status === 'completed');
@@ -52,9 +52,9 @@ describe("one tenant's loads beside another tenant's requests", () => {
         statuses.push((await service.call('GET', `/billingRunActions/calm/${created.body.id}`, { token })).status);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    expect(statuses.length).toBeGreaterThan(50);
+    expect(statuses.length).toBeGreaterThan(30);
     expect(statuses.filter((status) => status === 200).length / statuses.length).toBeGreaterThanOrEqual(0.99);
-    for (const id of loads) expect(await loadOf('busy', id)).toMatchObject({ status: 'completed', loaded: 1_500, failed: 0 });
+    for (const id of loads) expect(await loadOf('busy', id)).toMatchObject({ status: 'completed', loaded: 800, failed: 0 });
     // Every line of the first load once: its records listed, page by page, hold each line number once.
     const busyToken = await service.issuer.sign({ tenant: 'busy' });
     const numbers: number[] = [];
@@ -68,15 +68,15 @@ describe("one tenant's loads beside another tenant's requests", () => {
       numbers.push(...page.body.Items.map((item: { sys_bulk_load_record_no: number }) => item.sys_bulk_load_record_no));
       cursor = page.body.LastEvaluatedKey;
     } while (cursor);
-    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 1_500 }, (_, i) => i + 1));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
   }, 180_000);
 });
 
 describe("two tenants' loads at once", () => {
   it('each get 35% to 65% of what they load together, however many loads a tenant runs', async () => {
     // Tenant busy runs three loads, tenant other one: by load count busy would get 75%.
-    const busy = await Promise.all([1, 2, 3].map((n) => startLoad('busy', lines(1_000, `fair-busy-${n}`))));
-    const other = await startLoad('other', lines(3_000, 'fair-other'));
+    const busy = await Promise.all([1, 2, 3].map((n) => startLoad('busy', lines(600, `fair-busy-${n}`))));
+    const other = await startLoad('other', lines(1_800, 'fair-other'));
     const loaded = async () => {
       const busyLoads = await Promise.all(busy.map((id) => loadOf('busy', id)));
       const otherLoad = await loadOf('other', other);
@@ -87,13 +87,13 @@ describe("two tenants' loads at once", () => {
       };
     };
     let seen = await loaded();
-    for (let round = 0; !seen.ended && seen.busy + seen.other < 2_000; round++) {
+    for (let round = 0; !seen.ended && seen.busy + seen.other < 1_200; round++) {
       expect(round).toBeLessThan(240);
       await new Promise((resolve) => setTimeout(resolve, 500));
       seen = await loaded();
     }
     const share = seen.busy / (seen.busy + seen.other);
-    expect(seen.busy + seen.other).toBeGreaterThan(500);
+    expect(seen.busy + seen.other).toBeGreaterThan(400);
     expect(share).toBeGreaterThanOrEqual(0.35);
     expect(share).toBeLessThanOrEqual(0.65);
   }, 180_000);
