@@ -28,6 +28,8 @@ function setUp() {
 const starts = () =>
   sqs.commandCalls(SendMessageCommand).map((call) => {
     expect(call.args[0].input.QueueUrl).toBe(QUEUE);
+    // Each start in its tenant's message group: SQS fair queues deliver a quiet tenant's starts before a busy one's backlog.
+    expect(call.args[0].input.MessageGroupId).toBe(JSON.parse(call.args[0].input.MessageBody as string).tenantId);
     return JSON.parse(call.args[0].input.MessageBody as string) as Record<string, string>;
   });
 

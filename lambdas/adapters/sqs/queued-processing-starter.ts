@@ -37,7 +37,13 @@ export class QueuedProcessingStarter implements ProcessingStarter {
   async start(name: string, input: ProcessingInput): Promise<void> {
     this.client ??= this.createClient();
     const message: QueuedStart = { name, ...input };
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    // The tenant as the message group: the queue is then a fair queue (Amazon SQS Developer Guide, "Amazon
+    // SQS fair queues": a standard queue identifies each message's tenant by its MessageGroupId and, when one
+    // tenant holds a disproportionate share of the messages in flight, delivers the quiet tenants' first),
+    // so a tenant's backlog of a million starts does not delay another tenant's first start.
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), MessageGroupId: input.tenantId }),
+    );
   }
 }
 
