@@ -1,6 +1,6 @@
 import { validBody } from '../test/support/fixtures.ts';
 import { loadThroughService } from './bulk-load.ts';
-import { round } from './stats.ts';
+import { quantile, round } from './stats.ts';
 
 /** One request of the neighbour: its kind, its status, how long it took. */
 interface Answered {
@@ -9,27 +9,22 @@ interface Answered {
   ms: number;
 }
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-};
-
 function summary(answers: Answered[]) {
   const ok = answers.filter((answer) => answer.status === 200);
   return {
     requests: answers.length,
     success: answers.length === 0 ? 0 : ok.length / answers.length,
     p50_ms: round(
-      percentile(
+      quantile(
         ok.map((answer) => answer.ms),
-        50,
+        0.5,
       ),
       1,
     ),
     p95_ms: round(
-      percentile(
+      quantile(
         ok.map((answer) => answer.ms),
-        95,
+        0.95,
       ),
       1,
     ),

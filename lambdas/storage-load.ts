@@ -38,21 +38,25 @@ export function loadEventsOf(error: unknown): CapacityEvent[] {
 /** Whether DynamoDB refused this for load: worth trying again later (or answering 429). */
 export const storageBusy = (error: unknown): boolean => loadEventsOf(error).length > 0;
 
-/** Network failures on the way to storage: refused or reset connections (the SDK's timeouts are named TimeoutError). */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+/** Connections broken after the request may have reached storage (a refused one never did). */
+const BROKEN_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 /**
- * Whether storage could not be reached in time: the SDK's timeout, a refused or broken connection, or a
- * transaction still in progress past its wait (adapters/dynamodb/transactions.ts: its outcome not known yet).
+ * A call that may or may not have been applied: the SDK's attempt timed out, the connection broke, or a
+ * transaction is still in progress (only its ClientRequestToken can tell: adapters/dynamodb/transactions.ts).
  */
-function storageUnreachable(error: unknown): boolean {
+export function outcomeUnknown(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'TimeoutError' ||
     error.name === 'TransactionInProgressException' ||
-    UNREACHABLE_CODES.has((error as { code?: string }).code ?? '')
+    BROKEN_CODES.has((error as { code?: string }).code ?? '')
   );
 }
+
+/** Whether storage could not be reached in time: an outcome not known, or a connection refused. */
+const storageUnreachable = (error: unknown): boolean =>
+  outcomeUnknown(error) || (error as { code?: string } | undefined)?.code === 'ECONNREFUSED';
 
 /**
  * What the service answers when storage refused for load (429) or could not be reached (503), both

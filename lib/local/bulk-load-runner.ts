@@ -15,7 +15,7 @@ import { GatewayAnswer } from './gateway/answers.ts';
 import { inInvocation } from './gateway/invocation.ts';
 import { LocalUploadedFile } from './local-uploaded-file.ts';
 import { lambdaContext } from './gateway/proxy-event.ts';
-import { TenantTurns } from './tenant-turns.ts';
+import { TenantSlots } from './tenant-slots.ts';
 
 /** How often a failed batch is tried in all, and the waits between (the state machine retries the chunk function as often). */
 const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
@@ -45,7 +45,7 @@ export class LocalBulkLoadRunner {
   private readonly secret: string;
   private readonly concurrency: number;
   /** How many batches load at once, per tenant: a tenant's many loads take turns rather than multiply its load on storage. */
-  private readonly batchSlots: TenantTurns;
+  private readonly batchSlots: TenantSlots;
   private readonly running = new Map<string, Promise<void>>();
   private steps: Promise<Steps> | undefined;
   private stopping = false;
@@ -54,7 +54,7 @@ export class LocalBulkLoadRunner {
     this.directory = join(options.dataDir, 'bulk-loads');
     this.secret = options.secret;
     this.concurrency = options.concurrency;
-    this.batchSlots = new TenantTurns(options.concurrency);
+    this.batchSlots = new TenantSlots(options.concurrency);
   }
 
   /**

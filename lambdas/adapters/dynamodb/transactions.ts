@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
 import { TooManyRequests } from '../../domain/errors.ts';
+import { outcomeUnknown } from '../../storage-load.ts';
 
 /**
  * How long a transaction whose outcome is not known yet is asked again, with the same token: while its
@@ -21,17 +22,6 @@ export const TRANSACTION_CONFLICT_RETRY: RetrySchedule = { attempts: 8, baseMs: 
 /** The answer when a write kept meeting others on the same items past TRANSACTION_CONFLICT_RETRY: nothing was written. */
 export const concurrentWrites = (tenantId: string, cause?: unknown): TooManyRequests =>
   new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1, { cause });
-
-/** The answers after which a transaction may or may not have been applied: only its token can tell. */
-const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'TransactionInProgressException' ||
-    error.name === 'TimeoutError' ||
-    UNKNOWN_OUTCOME_CODES.has((error as { code?: string }).code ?? '')
-  );
-}
 
 /**
  * TransactWriteItems, made idempotent as DynamoDB offers: one `ClientRequestToken` for this write, kept

@@ -7,7 +7,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
  * between tenants. One pool for every tenant would let one tenant's batches, waiting on their pace,
  * hold every slot while another tenant's could not start.
  */
-export class TenantTurns {
+export class TenantSlots {
   private readonly slots: number;
   private readonly byTenant = new Map<string, LimitFunction>();
 
