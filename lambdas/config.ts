@@ -85,9 +85,9 @@ export function serviceConfig(): ServiceConfig {
   };
 }
 
-/** The consumer of the queue of starts: the processor it starts executions of. */
-export function starterConfig(): { stateMachineArn: string; region: string } {
-  return { stateMachineArn: required('STATE_MACHINE_ARN'), region: dynamoDbConfig().region };
+/** The consumer of the queue of starts: the processor it starts executions of, and its own queue (a start over its tenant's cap goes back to it). */
+export function starterConfig(): { stateMachineArn: string; queueUrl: string; region: string } {
+  return { stateMachineArn: required('STATE_MACHINE_ARN'), queueUrl: required('PROCESSING_QUEUE_URL'), region: dynamoDbConfig().region };
 }
 
 export function authConfig(): AuthConfig {

@@ -4,7 +4,7 @@ import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions an operation's function is granted, and nothing more. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 
 interface Access {
   /** On the records table; `Query` is granted on the operation's own index only (its lookup's, or the bulk load errors'). */
@@ -190,57 +190,6 @@ export type NeedsOf<O extends OperationName> =
   | (RouteNamed<O>['access']['startsProcessing'] extends true ? 'processing' : never)
   | (RouteNamed<O> extends { lookup: Lookup } ? 'cursorKeys' : never)
   | (RouteNamed<O>['access'] extends { bulkLoads: 'start' | 'read' } ? 'bulkLoads' : never);
-
-export const AUTHORIZER_ENTRY = 'lambdas/handlers/authorizer.ts';
-
-/**
- * The bulk load state machine's functions (not API operations), like ROUTES the one list of them: the
- * stack builds each from its entry with its timeout, the local runner runs each as an invocation of
- * that name and timeout, and monitoring finds their metrics by the operation name.
- */
-export const BULK_LOAD_STEPS = [
-  {
-    step: 'prepare',
-    operation: 'bulkLoadPrepare',
-    entry: 'lambdas/handlers/bulk-load-prepare.ts',
-    timeoutSeconds: 900,
-    description: 'Bulk load: reads an uploaded file through into batches of lines',
-  },
-  {
-    step: 'chunk',
-    operation: 'bulkLoadChunk',
-    entry: 'lambdas/handlers/bulk-load-chunk.ts',
-    // Its attempts and its give-up's, each at most this long, fit in an Express child's 5 minutes (bulk-loader.ts).
-    timeoutSeconds: 50,
-    description: 'Bulk load: loads one batch of lines',
-  },
-  {
-    step: 'finish',
-    operation: 'bulkLoadFinish',
-    entry: 'lambdas/handlers/bulk-load-finish.ts',
-    // Room for the load's end to wait out a busy table (90 s: adapters/dynamodb/while-busy.ts).
-    timeoutSeconds: 120,
-    description: 'Bulk load: ends a load',
-  },
-] as const;
-export type BulkLoadStepName = (typeof BULK_LOAD_STEPS)[number]['step'];
-export const bulkLoadStep = (step: BulkLoadStepName) =>
-  BULK_LOAD_STEPS.find((candidate) => candidate.step === step) as (typeof BULK_LOAD_STEPS)[number];
-/** The scheduled sweep of records stuck in processing: a function of the stack, not an API operation. */
-export const SWEEP_ENTRY = 'lambdas/handlers/sweep-stuck-processing.ts';
-/** The sweep's schedule: a run of at most `timeoutMinutes` every `everyMinutes` (lib/stack/processing-sweep.ts). */
-export const SWEEP_SCHEDULE = { timeoutMinutes: 5, everyMinutes: 15 } as const;
-/**
- * The consumer of the queue of processing starts: a function of the stack, not an API operation. Its
- * queue hands it batches of `batchSize` starts, at most `maxConcurrency` invocations at once.
- */
-export const PROCESSING_STARTS = {
-  operation: 'startProcessing',
-  entry: 'lambdas/handlers/start-processing.ts',
-  timeoutSeconds: 30,
-  batchSize: 10,
-  maxConcurrency: 5,
-} as const;
 
 export function routeOf(operation: OperationName): Route {
   const route = ROUTES.find((candidate) => candidate.operation === operation);

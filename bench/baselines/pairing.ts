@@ -1,4 +1,5 @@
-import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, type BulkLoadStepName, PROCESSING_STARTS, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, type BulkLoadStepName, PROCESSING_STARTS, SWEEP_ENTRY } from '../../lambdas/stack-functions.ts';
 
 /**
  * The cold-start baselines (SPEC section 6): for each function, a bare handler bundled the same way

@@ -15,6 +15,10 @@ export const METRIC = {
   processingStarts: 'ProcessingStarts',
   /** The processor was busy (throttled): the start goes back to the queue, to be tried again. */
   processingStartsDeferred: 'ProcessingStartsDeferred',
+  /** The start's tenant had its tier's cap of open executions: the start waits in the queue (delayed) and counts for nothing else. */
+  processingStartsOverCap: 'ProcessingStartsOverCap',
+  /** An execution ended and gave its tenant's place back. */
+  processingExecutionsClosed: 'ProcessingExecutionsClosed',
   processingStartFailures: 'ProcessingStartFailures',
   recordsSwept: 'RecordsSwept',
   authorizerFailures: 'AuthorizerFailures',

@@ -20,3 +20,12 @@ export interface Tenant {
 export interface RemovedTenant extends Pick<Tenant, 'tenantId' | 'tier' | 'maxActions' | 'createdAt'> {
   removedAt: string;
 }
+
+/**
+ * How many processing executions a tenant of each tier may have open at once (started and not ended).
+ * Step Functions holds 1,000,000 open executions of standard workflows per account and region (its
+ * quotas page); a tenant's cap keeps any one tenant to a tenth of that at most, so one tenant's backlog
+ * never fills the account for the others. A start over its tenant's cap waits (the starter defers it);
+ * no other tenant's start does.
+ */
+export const OPEN_EXECUTIONS_BY_TIER: Record<TierName, number> = { basic: 1_000, standard: 10_000, premium: 100_000 };

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { bulkRunDependencies, uploadedFile } from '../composition/bulk-load.ts';
 import type { LineRange } from '../domain/ndjson-lines.ts';
-import { bulkLoadStep } from '../routes.ts';
+import { bulkLoadStep } from '../stack-functions.ts';
 import { step } from '../invocation.ts';
 import { giveUpChunk, loadChunk } from '../use-cases/bulk-load-steps.ts';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { bulkStepDependencies, uploadedLoad } from '../composition/bulk-load.ts';
 import { logger } from '../logger.ts';
-import { bulkLoadStep } from '../routes.ts';
+import { bulkLoadStep } from '../stack-functions.ts';
 import { step } from '../invocation.ts';
 import { failLoad, finishLoad } from '../use-cases/bulk-load-steps.ts';
 

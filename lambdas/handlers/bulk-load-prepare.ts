@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { bulkStepDependencies, uploadedFile } from '../composition/bulk-load.ts';
-import { bulkLoadStep } from '../routes.ts';
+import { bulkLoadStep } from '../stack-functions.ts';
 import { step } from '../invocation.ts';
 import { readThrough } from '../use-cases/bulk-load-steps.ts';
 

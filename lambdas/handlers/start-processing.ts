@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { queuedStartOf, startDependencies } from '../composition/processing-starts.ts';
 import { invocation } from '../invocation.ts';
-import { PROCESSING_STARTS } from '../routes.ts';
+import { PROCESSING_STARTS } from '../stack-functions.ts';
 import { startQueuedBatch } from '../use-cases/start-queued-processing.ts';
 
 /** How long before its timeout the starter gives up the starts still waiting. */

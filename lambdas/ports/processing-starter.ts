@@ -30,7 +30,13 @@ export class ProcessorBusy extends Error {
   }
 }
 
-/** A start handed to the queue of starts: the execution's name and what it is told. */
+/** A start handed to the queue of starts: the execution's name and what it is told; how often it was deferred for its tenant's cap. */
 export interface QueuedStart extends ProcessingInput {
   name: string;
+  deferrals?: number;
+}
+
+/** The queue of starts, as its consumer uses it: a start put back to be delivered again after a delay. */
+export interface StartQueue {
+  defer(start: QueuedStart, delaySeconds: number): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { uploadRefusal } from '../../lambdas/adapters/local/local-upload-targets.ts';
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
-import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/routes.ts';
+import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/stack-functions.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
 import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.ts';
 import { GatewayAnswer } from './gateway/answers.ts';

@@ -24,6 +24,8 @@ const thresholdsSchema = z.strictObject({
   processingStartsOldestMinutes: z.number().int().positive(),
   /** Processing starts waiting in the dead-letter queue of the queue of starts (its most in 5 minutes). */
   processingStartsDeadLettered: z.number().int().positive(),
+  /** Ended executions whose place among their tenant's open ones could not be given back (their dead-letter queue's most in 5 minutes). */
+  executionsUnclosed: z.number().int().positive(),
   /** Records the sweep moved to error, in 15 minutes. */
   recordsSwept: z.number().int().positive(),
   /** Bulk loads that ended failed, and bulk load executions that failed, in 5 minutes. */
@@ -43,6 +45,7 @@ const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   processorTimedOut: 1,
   processingStartsOldestMinutes: 120,
   processingStartsDeadLettered: 1,
+  executionsUnclosed: 1,
   recordsSwept: 1,
   bulkLoadsFailed: 1,
 };

@@ -9,7 +9,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { METRIC } from '../../lambdas/domain/metric-names.ts';
-import { bulkLoadStep } from '../../lambdas/routes.ts';
+import { bulkLoadStep } from '../../lambdas/stack-functions.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
 import { acknowledge } from './nag.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
@@ -24,7 +24,7 @@ export interface MonitoringProps {
   tables: Table[];
   processor: IStateMachine;
   /** The queue of processing starts, and its dead-letter queue. */
-  starts: { queue: IQueue; deadLetters: IQueue };
+  starts: { queue: IQueue; deadLetters: IQueue; unclosed: IQueue };
   /** The bulk load state machine. */
   bulkLoads: IStateMachine;
   thresholds: AlarmThresholds;
@@ -161,15 +161,18 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     t.processingStartsOldestMinutes * 60,
     'The oldest processing start has waited this long in the queue of starts (seconds): the starter is not keeping up, or not running',
   );
-  const startsDeadLettered = props.starts.deadLetters.metricApproximateNumberOfMessagesVisible({
-    period: FIVE_MINUTES,
-    statistic: 'Maximum',
-  });
+  const messagesIn = (queue: IQueue) => queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' });
   alarm(
     'ProcessingStartsDeadLettered',
-    startsDeadLettered,
+    messagesIn(props.starts.deadLetters),
     t.processingStartsDeadLettered,
     'Processing starts were refused on every delivery and wait in the dead-letter queue: their records stay in processing until moved back or swept',
+  );
+  alarm(
+    'ExecutionsUnclosed',
+    messagesIn(props.starts.unclosed),
+    t.executionsUnclosed,
+    "Ended processor executions kept their tenant's place (their event is in the dead-letter queue): the tenant's cap counts them until the sweep closes them; read the closer's log, then purge",
   );
   alarm(
     'RecordsSwept',

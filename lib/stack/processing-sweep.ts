@@ -2,7 +2,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SWEEP_ENTRY, SWEEP_SCHEDULE } from '../../lambdas/routes.ts';
+import { SWEEP_ENTRY, SWEEP_SCHEDULE } from '../../lambdas/stack-functions.ts';
 import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROCESSOR_MARGIN } from './constructs/default-processor.ts';

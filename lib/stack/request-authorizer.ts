@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
 import { IdentitySource, RequestAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AUTHORIZER_ENTRY } from '../../lambdas/routes.ts';
+import { AUTHORIZER_ENTRY } from '../../lambdas/stack-functions.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS, JWKS_URL_PATTERN } from './api-settings.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ServiceFunction } from './constructs/service-function.ts';

@@ -5,9 +5,9 @@ import { NO_BUNDLING, ofType, synth, tableActionsOf } from '../support/cdk-synth
 const { template } = synth(NO_BUNDLING);
 
 describe('the functions and what they may do', () => {
-  it('has one function per operation, plus the authorizer, the sweep, the starter and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
+  it('has one function per operation, plus the authorizer, the sweep, the starter, the closer of ended executions and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTES.length + 6);
+    expect(functions).toHaveLength(ROUTES.length + 7);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -72,8 +72,12 @@ describe('the functions and what they may do', () => {
     expect(statementsOf('ProcessingStartsStartProcessingRole', 'states')).toEqual([
       { Action: 'states:StartExecution', Effect: 'Allow', Resource: processor },
     ]);
-    expect(functionOf('ProcessingStartsStartProcessingFunction')?.Properties.Environment.Variables).not.toHaveProperty(
-      'PROCESSING_QUEUE_URL',
+    // The starter knows its own queue: a start over its tenant's cap goes back to it, delayed.
+    expect(functionOf('ProcessingStartsStartProcessingFunction')?.Properties.Environment.Variables.PROCESSING_QUEUE_URL).toEqual({
+      Ref: expect.stringMatching(/^ProcessingStartsQueue/),
+    });
+    expect(statementsOf('ProcessingStartsStartProcessingRole', 'sqs')).toContainEqual(
+      expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage']), Resource: queue }),
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BULK_LOAD_STEPS, ROUTES } from '../../lambdas/routes.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { BULK_LOAD_STEPS } from '../../lambdas/stack-functions.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
 
 const { template } = synth({ ...NO_BUNDLING, alarmEmail: 'oncall@example.com' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROCESSING_STARTS } from '../../lambdas/routes.ts';
+import { PROCESSING_STARTS } from '../../lambdas/stack-functions.ts';
 import { DISPATCH_RETRY, WRITE_BACK_RETRY } from '../../lib/stack/constructs/default-processor.ts';
 import { MAX_DELIVERIES } from '../../lib/stack/constructs/processing-starts.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
@@ -35,6 +35,34 @@ describe('the queue of processing starts', () => {
     const [, starter] =
       ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProcessingStartsStartProcessingFunction')) ?? [];
     expect(starter?.Properties.Timeout).toBe(PROCESSING_STARTS.timeoutSeconds);
+  });
+
+  it("hands each of the processor's ended executions to the closer, whose failures end in an alarmed dead-letter queue", () => {
+    const [[, rule] = []] = ofType(template, 'AWS::Events::Rule').filter(([id]) => id.startsWith('ProcessingStartsExecutionsEnded'));
+    const [[unclosedId] = []] = ofType(template, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('ProcessingStartsUnclosed'));
+    const [[closerId, closer] = []] = ofType(template, 'AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('ProcessingStartsCloseEndedExecutionsFunction'),
+    );
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        stateMachineArn: [{ Ref: expect.stringMatching(/^DefaultProcessorStateMachine/) }],
+        status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+      },
+    });
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [closerId, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [unclosedId, 'Arn'] } },
+        RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 185 },
+      }),
+    ]);
+    expect(closer?.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [unclosedId, 'Arn'] } });
+    const [[, alarm] = []] = ofType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes(unclosedId as string),
+    );
+    expect(alarm?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
   });
 
   it('alarms when a start lands in the dead-letter queue', () => {

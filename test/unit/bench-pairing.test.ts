@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASELINES, FUNCTIONS } from '../../bench/baselines/pairing.ts';
-import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, PROCESSING_STARTS, ROUTES, SWEEP_ENTRY } from '../../lambdas/routes.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { AUTHORIZER_ENTRY, BULK_LOAD_STEPS, PROCESSING_STARTS, SWEEP_ENTRY } from '../../lambdas/stack-functions.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { METRIC } from '../../lambdas/domain/metric-names.ts';
 import { executionName } from '../../lambdas/domain/processing.ts';
 import { STARTER_PRINCIPAL, startQueuedProcessing } from '../../lambdas/use-cases/start-queued-processing.ts';
 import { storedRecord } from '../support/fixtures.ts';
+import { inMemoryOpenExecutions } from '../support/in-memory-open-executions.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 import { useMockedEnvironment } from '../support/mocked-environment.ts';
 
@@ -25,8 +26,15 @@ const refusal = (name: string, httpStatusCode: number | undefined) =>
 function setUp(record = storedRecord({ status: 'processing', step_function_execution_arn: processor.executionArnFor(NAME) })) {
   const store = inMemoryRepository({ tenant: 't1', records: [record] });
   const counted: string[] = [];
-  const deps = { ...dependencies(store.repository, { count: (metric) => counted.push(metric) }), processor };
-  return { store, deps, counted };
+  const executions = inMemoryOpenExecutions();
+  const deps = {
+    ...dependencies(store.repository, { count: (metric) => counted.push(metric) }),
+    processor,
+    executions,
+    capOf: async () => 10,
+    queue: { defer: async () => undefined },
+  };
+  return { store, deps, counted, executions };
 }
 
 beforeEach(() => {
@@ -58,17 +66,19 @@ describe('the consumer of the queue of processing starts', () => {
     ['TimeoutError', undefined],
   ])('leaves a start refused with %s to a later delivery, and the record as it was', async (name, status) => {
     sfn.on(StartExecutionCommand).rejects(refusal(name, status));
-    const { deps, store, counted } = setUp();
+    const { deps, store, counted, executions } = setUp();
     const before = structuredClone(store.records.get('id-1'));
     expect(await startQueuedProcessing(deps, START, { requestId: 'r-1' })).toBe('later');
     expect(store.records.get('id-1')).toEqual(before);
     expect(counted).toEqual([METRIC.processingStartsDeferred]);
+    expect(await executions.count('t1')).toBe(0);
   });
 
   it('moves the record to error when the start is refused for good, while it still waits for this execution', async () => {
     sfn.on(StartExecutionCommand).rejects(refusal('StateMachineDoesNotExist', 400));
-    const { deps, store, counted } = setUp();
+    const { deps, store, counted, executions } = setUp();
     expect(await startQueuedProcessing(deps, START, { requestId: 'r-9' })).toBe('failed');
+    expect(await executions.count('t1')).toBe(0);
     expect(store.records.get('id-1')).toMatchObject({
       status: 'error',
       sys_version: 2,
@@ -99,13 +109,20 @@ describe('the consumer of the queue of processing starts', () => {
   });
 
   it('answers the queue with the messages to deliver again only: a throttled start, one whose record could not be read', async () => {
-    useMockedEnvironment({ STATE_MACHINE_ARN: STATE_MACHINE });
+    useMockedEnvironment({
+      STATE_MACHINE_ARN: STATE_MACHINE,
+      PROCESSING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/starts',
+    });
     const waiting = (id: string, name: string) => ({
       ...storedRecord({ id, status: 'processing', step_function_execution_arn: processor.executionArnFor(name) }),
       pk: `t1#${id}`,
     });
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(GetCommand).callsFake((input: { Key: { pk?: string } }) => {
+      // The tenant's registration (none: a basic tenant's cap) and its open executions (none) besides the records.
+      if (input.Key.pk === undefined) return {};
       if (input.Key.pk === 't1#id-4') throw refusal('ProvisionedThroughputExceededException', 400);
+      if (input.Key.pk.startsWith('t1#executions#')) return {};
       return { Item: { 't1#id-1': waiting('id-1', NAME), 't1#id-2': waiting('id-2', 'bra-throttled') }[input.Key.pk] };
     });
     sfn

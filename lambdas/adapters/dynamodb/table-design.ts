@@ -125,3 +125,10 @@ export const bulkErrorPartitions = (tenantId: string, loadId: string): string[] 
  */
 export const bulkPaceKey = (tenantId: string): string => `${tenantId}#bulkpace`;
 export const BULK_PACE_TENANTS_KEY = '#bulkpace#tenants';
+
+/**
+ * A tenant's open processing executions (dynamodb-open-executions.ts): a count, and one item per open
+ * execution, named by it. Both keys hold two '#' (no record key does: ids hold none).
+ */
+export const openExecutionsCountKey = (tenantId: string): string => `${tenantId}#executions#open`;
+export const openExecutionKey = (tenantId: string, name: string): string => `${tenantId}#executions#${name}`;

@@ -1,6 +1,6 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { processorExecutions } from '../../domain/processing.ts';
-import type { ProcessingInput, ProcessingStarter, QueuedStart } from '../../ports/processing-starter.ts';
+import type { ProcessingInput, ProcessingStarter, QueuedStart, StartQueue } from '../../ports/processing-starter.ts';
 
 const SEND_TIMEOUT_MS = 2_000;
 
@@ -11,7 +11,7 @@ const SEND_TIMEOUT_MS = 2_000;
  * Guide, "Amazon SQS standard queues"), so a burst of writes or a bulk load never meets the start quota
  * here. The SQS client is built on the first start: most requests start nothing.
  */
-export class QueuedProcessingStarter implements ProcessingStarter {
+export class QueuedProcessingStarter implements ProcessingStarter, StartQueue {
   static forQueue(queueUrl: string, stateMachineArn: string, region: string): QueuedProcessingStarter {
     // An attempt that hangs is given up after 2 s and tried again (the SDK's three attempts), well within
     // the writer's 10 s: a start that cannot be queued moves its record to error rather than time the write out.
@@ -35,14 +35,27 @@ export class QueuedProcessingStarter implements ProcessingStarter {
   }
 
   async start(name: string, input: ProcessingInput): Promise<void> {
+    await this.send({ name, ...input });
+  }
+
+  /** The start, sent again as a new message that the queue delivers after `delaySeconds` (at most 900). */
+  async defer(start: QueuedStart, delaySeconds: number): Promise<void> {
+    await this.send(start, delaySeconds);
+  }
+
+  private async send(message: QueuedStart, delaySeconds?: number): Promise<void> {
     this.client ??= this.createClient();
-    const message: QueuedStart = { name, ...input };
     // The tenant as the message group: the queue is then a fair queue (Amazon SQS Developer Guide, "Amazon
     // SQS fair queues": a standard queue identifies each message's tenant by its MessageGroupId and, when one
     // tenant holds a disproportionate share of the messages in flight, delivers the quiet tenants' first),
     // so a tenant's backlog of a million starts does not delay another tenant's first start.
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), MessageGroupId: input.tenantId }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        MessageGroupId: message.tenantId,
+        ...(delaySeconds !== undefined && { DelaySeconds: delaySeconds }),
+      }),
     );
   }
 }
@@ -59,5 +72,13 @@ export function queuedStartOf(body: string): QueuedStart | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const start = parsed as Record<string, unknown>;
   if (!fields.every((field) => typeof start[field] === 'string' && start[field] !== '')) return undefined;
-  return { name: start.name as string, tenantId: start.tenantId as string, id: start.id as string, type: start.type as string };
+  const deferrals =
+    Number.isSafeInteger(start.deferrals) && (start.deferrals as number) > 0 ? { deferrals: start.deferrals as number } : {};
+  return {
+    name: start.name as string,
+    tenantId: start.tenantId as string,
+    id: start.id as string,
+    type: start.type as string,
+    ...deferrals,
+  };
 }

@@ -22,7 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { type BulkLoadStepName, bulkLoadStep } from '../../../lambdas/routes.ts';
+import { type BulkLoadStepName, bulkLoadStep } from '../../../lambdas/stack-functions.ts';
 import { BATCHES_PREFIX, UPLOAD_PREFIX } from '../../../lambdas/adapters/s3/upload-keys.ts';
 import { acknowledge } from '../nag.ts';
 import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';

@@ -6,6 +6,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import type { TableAction } from '../../../lambdas/routes.ts';
@@ -32,8 +33,14 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
-  /** How it is invoked: by API Gateway (the default), on a schedule, as a task of a state machine, or by a queue's event source. */
-  invocation?: 'api' | 'schedule' | 'state machine' | 'queue';
+  /**
+   * How it is invoked: by API Gateway (the default), on a schedule, as a task of a state machine, by a
+   * queue's event source, or asynchronously by an EventBridge rule (`event`: its failed invocations, after
+   * Lambda's own two retries, go to `deadLetterQueue`).
+   */
+  invocation?: 'api' | 'schedule' | 'state machine' | 'queue' | 'event';
+  /** Where its failed asynchronous invocations go (an `event` function's). */
+  deadLetterQueue?: IQueue;
   /**
    * Whether its lines name a tenant and the capacity its storage calls consumed (an API operation's
    * access line, a bulk load step's line): the Contributor Insights rules of tenant usage read its log group.
@@ -69,6 +76,7 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup,
       role: this.role,
+      ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
       // Every function logs and counts under the service's name, its metrics in the stack's namespace.
       environment: {
         ...props.environment,
@@ -80,17 +88,20 @@ export class ServiceFunction extends Construct {
       bundling: BUNDLING,
     });
     logGroup.grantWrite(this.role);
-    acknowledge(this.function, {
-      'Serverless-LambdaDLQ': {
-        schedule:
-          'A scheduled, idempotent run: a failed run is repeated by the next one, and shows in the function error metric; a dead-letter queue would only hold empty schedule events.',
-        api: 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
-        'state machine':
-          'Invoked synchronously by a state machine task, which retries it and catches its failure: a dead-letter queue only receives failed asynchronous invocations.',
-        queue:
-          "Invoked synchronously by an SQS event source mapping: a failed message returns to its queue and ends in the queue's own dead-letter queue; a function's dead-letter queue only receives failed asynchronous invocations.",
-      }[props.invocation ?? 'api'],
-    });
+    const invocation = props.invocation ?? 'api';
+    // An `event` function has its dead-letter queue; the others are invoked synchronously, which none receives.
+    if (invocation !== 'event')
+      acknowledge(this.function, {
+        'Serverless-LambdaDLQ': {
+          schedule:
+            'A scheduled, idempotent run: a failed run is repeated by the next one, and shows in the function error metric; a dead-letter queue would only hold empty schedule events.',
+          api: 'Invoked synchronously (by API Gateway, as an integration or the authorizer): the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
+          'state machine':
+            'Invoked synchronously by a state machine task, which retries it and catches its failure: a dead-letter queue only receives failed asynchronous invocations.',
+          queue:
+            "Invoked synchronously by an SQS event source mapping: a failed message returns to its queue and ends in the queue's own dead-letter queue; a function's dead-letter queue only receives failed asynchronous invocations.",
+        }[invocation],
+      });
     acknowledge(this.role, {
       'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',
     });

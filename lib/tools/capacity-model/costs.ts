@@ -1,4 +1,4 @@
-import { PROCESSING_STARTS } from '../../../lambdas/routes.ts';
+import { PROCESSING_STARTS } from '../../../lambdas/stack-functions.ts';
 import { readUnits } from '../../local/capacity/units.ts';
 import type { ModelInput } from './inputs.ts';
 import { LOOKUPS, itemUnits, loadUnits } from './writes.ts';

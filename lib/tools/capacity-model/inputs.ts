@@ -60,6 +60,8 @@ export interface ModelInput {
   startBuckets: { largest: Bucket; elsewhere: Bucket };
   /** An assumption: the time the sweep takes for one record (its conditional put, one after another). */
   sweepRecordMs: number;
+  /** Open executions of Standard workflows an account holds in a region (Step Functions service quotas). */
+  accountOpenExecutions: number;
   /** State transitions of one execution of the default processor with a reported outcome: dispatch and wait, the outcome's choice, one write-back (lib/stack/constructs/default-processor.ts). */
   processorTransitions: number;
   /** An assumption: the billed time of one starter invocation (a batch's starts at once, and the function's own work). */
@@ -108,6 +110,7 @@ export const MODEL_DEFAULTS: ModelInput = {
   startMs: 50,
   startBuckets: { largest: { burst: 1_300, perSecond: 300 }, elsewhere: { burst: 800, perSecond: 150 } },
   sweepRecordMs: 10,
+  accountOpenExecutions: 1_000_000,
   processorTransitions: 3,
   starterInvocationMs: 100,
   starterMemoryMb: 1_024,

@@ -1,5 +1,6 @@
-import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
+import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/stack-functions.ts';
 import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { OPEN_EXECUTIONS_BY_TIER } from '../../../lambdas/domain/tenant.ts';
 import type { ModelInput } from './inputs.ts';
 
 /**
@@ -28,6 +29,28 @@ export function startFigures(input: ModelInput) {
     elsewherePerSecond: Math.min(elsewhere.perSecond, ceiling),
     largestMinutes: minutesToStart(input.largeLoadLines, largest, ceiling),
     elsewhereMinutes: minutesToStart(input.largeLoadLines, elsewhere, ceiling),
+    ...tenantStartFigures(input, ceiling),
+  };
+}
+
+/**
+ * Two tenants' starts, one with the large load's starts waiting. The queue is a fair queue (the tenant
+ * is each start's message group), so the quiet tenant's first start is the next delivery, not the
+ * backlog's last: it waits for one start's place in the starter, whose starts in flight (its invocations
+ * times its batch) go at Step Functions' refill once the burst is spent (Little's law: in flight over
+ * rate). A plain queue would deliver it after the backlog. A tenant's open executions are one count item
+ * of the records table, changed by a transactional write (two units an item up to 1 KB) when each opens
+ * and when it closes.
+ */
+function tenantStartFigures(input: ModelInput, ceiling: number) {
+  const inFlight = PROCESSING_STARTS.maxConcurrency * PROCESSING_STARTS.batchSize;
+  const { largest, elsewhere } = input.startBuckets;
+  return {
+    quietFirstStartSeconds: inFlight / Math.min(largest.perSecond, ceiling),
+    quietFirstStartSecondsElsewhere: inFlight / Math.min(elsewhere.perSecond, ceiling),
+    unfairFirstStartMinutes: minutesToStart(input.largeLoadLines, largest, ceiling),
+    tenantOpensPerSecond: input.partitionWriteUnits / 2 / 2,
+    largestCapShare: Math.max(...Object.values(OPEN_EXECUTIONS_BY_TIER)) / input.accountOpenExecutions,
   };
 }
 

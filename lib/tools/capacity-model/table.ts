@@ -1,7 +1,7 @@
 import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
 import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
-import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/routes.ts';
+import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/stack-functions.ts';
 import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
 import { costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
 import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
@@ -104,6 +104,23 @@ function rows(input: ModelInput): [string, string][] {
     [`the same elsewhere (a bucket of ${shown(elsewhere.burst)}, ${elsewhere.perSecond} a second)`, shown(starts.elsewherePerSecond)],
     [`minutes to start the executions of ${large} lines loaded in processing, largest regions`, shown(starts.largestMinutes, 1)],
     ['the same elsewhere', shown(starts.elsewhereMinutes, 1)],
+    [
+      `seconds before another tenant's first start is made while one tenant has those ${large} starts waiting (a fair queue: the next delivery, behind the starter's ${PROCESSING_STARTS.maxConcurrency * PROCESSING_STARTS.batchSize} in flight), largest regions`,
+      shown(starts.quietFirstStartSeconds, 2),
+    ],
+    ['the same elsewhere', shown(starts.quietFirstStartSecondsElsewhere, 2)],
+    [
+      'minutes it would wait in a queue that does not know tenants (behind the whole backlog), largest regions',
+      shown(starts.unfairFirstStartMinutes, 1),
+    ],
+    [
+      'executions a tenant opens and closes a second at most (its count of open executions is one item: two transactional writes an execution)',
+      shown(starts.tenantOpensPerSecond),
+    ],
+    [
+      `share of the account's ${shown(input.accountOpenExecutions)} open executions the largest tier's cap lets one tenant hold`,
+      `${shown(starts.largestCapShare * 100)}%`,
+    ],
     [
       `records one sweep run moves (${SWEEP_SCHEDULE.timeoutMinutes} minutes, pages of ${RECORDS_PER_PAGE}, no page begun with under ${PAGE_MARGIN_MS / 1000} s left, ${input.sweepRecordMs} ms a record)`,
       shown(sweep.perRun),
