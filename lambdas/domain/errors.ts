@@ -34,25 +34,24 @@ const boundedIssue = (issue: FieldIssue): FieldIssue => ({
 });
 
 /**
- * The base of every error the service answers on purpose. The error middleware maps an instance to
- * its status and `{"message", "details"?}` body; anything else becomes a 500 that hides its cause.
+ * The base of every error the service answers on purpose: what went wrong, in the domain's terms (its
+ * kind is its class), the fields at fault, and when trying again may succeed. The HTTP layer gives each
+ * kind its status (lambdas/http/error-statuses.ts); anything else becomes a 500 that hides its cause.
  */
 export abstract class ServiceError extends Error {
-  abstract readonly statusCode: number;
   readonly details: FieldIssue[] | undefined;
-  readonly headers: Record<string, string>;
+  /** For a refusal that passes: how many seconds before the same request may succeed. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(message: string, options: { details?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(message: string, options: { details?: FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(clipped(message, ERROR_LIMITS.messageCharacters), { cause: options.cause });
     this.name = new.target.name;
     this.details = options.details?.slice(0, ERROR_LIMITS.details).map(boundedIssue);
-    this.headers = options.headers ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
-export class ValidationFailed extends ServiceError {
-  readonly statusCode = 400;
-}
+export class ValidationFailed extends ServiceError {}
 
 /**
  * A 400 naming every offending field of `what`: the first few in its message, with how many more
@@ -67,47 +66,35 @@ export function invalid(what: string, details: FieldIssue[]): ValidationFailed {
 }
 
 export class Unauthenticated extends ServiceError {
-  readonly statusCode = 401;
   constructor(message = 'Unauthorized') {
-    super(message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+    super(message);
   }
 }
 
-export class Forbidden extends ServiceError {
-  readonly statusCode = 403;
-}
+export class Forbidden extends ServiceError {}
 
 export class RecordLocked extends ServiceError {
-  readonly statusCode = 403;
   constructor(id: string) {
     super(`Billing run action '${id}' is locked (sys_locked is true) and cannot be changed`);
   }
 }
 
-export class NotFound extends ServiceError {
-  readonly statusCode = 404;
-}
+export class NotFound extends ServiceError {}
 
-export class Conflict extends ServiceError {
-  readonly statusCode = 409;
-}
+export class Conflict extends ServiceError {}
 
-export class PayloadTooLarge extends ServiceError {
-  readonly statusCode = 413;
-}
+export class PayloadTooLarge extends ServiceError {}
 
 export class TooManyRequests extends ServiceError {
-  readonly statusCode = 429;
   constructor(message: string, retryAfterSeconds: number, options: { cause?: unknown } = {}) {
-    super(message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }, ...options });
+    super(message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)), ...options });
   }
 }
 
 /** The service cannot serve this just now (storage out of reach, or a write whose outcome it cannot tell); retry after a pause. */
 export class ServiceUnavailable extends ServiceError {
-  readonly statusCode = 503;
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { headers: { 'Retry-After': '1' }, ...options });
+    super(message, { retryAfterSeconds: 1, ...options });
   }
 }
 
@@ -132,7 +119,6 @@ export class VersionConflict extends Conflict {}
 
 /** The tenant holds as many records as its limit allows; deleting some makes room. */
 export class TenantLimitReached extends ServiceError {
-  readonly statusCode = 429;
   constructor(tenantId: string, maxActions: number) {
     super(`Tenant '${tenantId}' has reached its limit of ${maxActions} billing run actions; delete some to make room`);
   }

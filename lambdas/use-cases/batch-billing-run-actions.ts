@@ -3,8 +3,7 @@ import * as z from 'zod/mini';
 import { ID_PATTERN } from '../domain/billing-run-action.ts';
 import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
-import { type FieldIssue, ServiceError } from '../domain/errors.ts';
-import { RESPONSE_BUDGET_BYTES, payloadBytes } from '../domain/response-size.ts';
+import { ServiceError, TooManyRequests } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 import { storageRefusal } from '../storage-load.ts';
 import { deleteBillingRunAction } from './delete-billing-run-action.ts';
@@ -20,7 +19,7 @@ const MAX_BATCH_OPERATIONS = 100;
  */
 export const ANSWER_MS = 1_000;
 
-/** What an operation the batch had no time left to start answers: 429, nothing changed. */
+/** What an operation the batch had no time left to start answers: too many requests (429), nothing changed. */
 const NOT_RUN = 'Not run: the batch ran out of time; nothing was changed; retry it';
 
 const id = z.string().check(z.regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` }));
@@ -41,21 +40,16 @@ export const batchEnvelopeSchema = z.strictObject({
 });
 type BatchOperation = z.infer<typeof batchEnvelopeSchema>['operations'][number];
 
-interface BatchOperationResult {
-  id: string;
-  op: BatchOperation['op'];
-  status: number;
-  record?: BillingRunAction;
-  /** True when the operation succeeded but its record would not fit in the response (GET it instead). */
-  record_omitted?: true;
-  error?: { message: string; details?: FieldIssue[] };
-}
-
-export interface BatchResult {
-  success_count: number;
-  error_count: number;
-  results: BatchOperationResult[];
-}
+/**
+ * What became of one operation, in the domain's terms: done (a patch with its record), refused (the
+ * error its own endpoint would answer), or failed unexpectedly (reported; the batch goes on). The HTTP
+ * layer gives each its status (lambdas/http/batch-answer.ts).
+ */
+export type BatchOutcome = { id: string; op: BatchOperation['op'] } & (
+  | { done: true; record?: BillingRunAction }
+  | { done: false; error: ServiceError }
+  | { done: false; error: 'unexpected' }
+);
 
 /**
  * A batch's deadline, from its invocation's time left (`remainingMs`, the Lambda context's): storage
@@ -80,10 +74,10 @@ export async function batchBillingRunActions(
   caller: Caller,
   body: unknown,
   remainingMs: () => number,
-): Promise<BatchResult> {
+): Promise<BatchOutcome[]> {
   const { operations } = parseOrThrow(batchEnvelopeSchema, body, 'batch');
   const deadline = batchDeadline(remainingMs(), deps.storageAttemptMs);
-  const results: BatchOperationResult[] = new Array(operations.length);
+  const results: BatchOutcome[] = new Array(operations.length);
   const byId = Map.groupBy(
     operations.map((operation, index) => ({ operation, index })),
     ({ operation }) => operation.id,
@@ -98,44 +92,24 @@ export async function batchBillingRunActions(
       }),
     ),
   );
-  const success_count = results.filter((result) => result.status === 200).length;
-  return { success_count, error_count: results.length - success_count, results: withinResponseLimit(results) };
+  return results;
 }
 
-/** In request order, the records that fit in a Lambda response; the others are left out, and their results say so. */
-function withinResponseLimit(results: BatchOperationResult[]): BatchOperationResult[] {
-  let bytes = 0;
-  return results.map((result) => {
-    bytes += payloadBytes(result) + 1;
-    if (bytes <= RESPONSE_BUDGET_BYTES || !result.record) return result;
-    const { record, ...rest } = result;
-    bytes -= payloadBytes(record);
-    return { ...rest, record_omitted: true };
-  });
-}
+const notRun = ({ id, op }: BatchOperation): BatchOutcome => ({ id, op, done: false, error: new TooManyRequests(NOT_RUN, 1) });
 
-const notRun = ({ id, op }: BatchOperation): BatchOperationResult => ({ id, op, status: 429, error: { message: NOT_RUN } });
-
-async function runOne(
-  deps: With<'processing'>,
-  caller: Caller,
-  operation: BatchOperation,
-  deadline: Deadline,
-): Promise<BatchOperationResult> {
+async function runOne(deps: With<'processing'>, caller: Caller, operation: BatchOperation, deadline: Deadline): Promise<BatchOutcome> {
   const { op, id } = operation;
   try {
     if (op === 'patch') {
-      return { id, op, status: 200, record: await patchBillingRunAction(deps, caller, { id, patch: operation.patch }, deadline) };
+      return { id, op, done: true, record: await patchBillingRunAction(deps, caller, { id, patch: operation.patch }, deadline) };
     }
     await deleteBillingRunAction(deps, caller, { id }, deadline);
-    return { id, op, status: 200 };
+    return { id, op, done: true };
   } catch (error) {
-    // Storage refusing for load or out of reach answers as on the operation's own endpoint: 429 or 503.
-    const answer = error instanceof ServiceError ? error : storageRefusal(error);
-    if (answer) {
-      return { id, op, status: answer.statusCode, error: { message: answer.message, ...(answer.details && { details: answer.details }) } };
-    }
+    // Storage refusing for load or out of reach answers as on the operation's own endpoint (429 or 503).
+    const refusal = error instanceof ServiceError ? error : storageRefusal(error);
+    if (refusal) return { id, op, done: false, error: refusal };
     deps.reportError(error, { id, op });
-    return { id, op, status: 500, error: { message: `Internal server error (request id ${caller.requestId})` } };
+    return { id, op, done: false, error: 'unexpected' };
   }
 }

@@ -5,12 +5,16 @@ import { REQUEST_TIMEOUT_MS } from '../../lambdas/adapters/dynamodb/document-cli
 import { VersionConflict } from '../../lambdas/domain/errors.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/stack/api-settings.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
+import { batchAnswer } from '../../lambdas/http/batch-answer.ts';
 import { ANSWER_MS, batchBillingRunActions } from '../../lambdas/use-cases/batch-billing-run-actions.ts';
 import { caller, storedRecord } from '../support/fixtures.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
 const instrumentedRepository = (ids: string[]) => inMemoryRepository({ records: ids.map((id) => storedRecord({ id })), latencyMs: 2 });
 const deps = (repository: BillingRunActionRepository, batchConcurrency: number) => dependencies(repository, { batchConcurrency });
+/** The batch as its handler answers it: the use case's outcomes, each with its status. */
+const runBatch = async (...args: Parameters<typeof batchBillingRunActions>) =>
+  batchAnswer(await batchBillingRunActions(...args), args[1].requestId);
 /** A Lambda function's 10 s, as the context tells a new invocation. */
 const plentyOfTime = () => 10_000;
 const rename = (id: string, name: string) => ({ op: 'patch', id, patch: [{ op: 'replace', path: '/name', value: name }] });
@@ -19,7 +23,7 @@ describe('batchBillingRunActions', () => {
   it('never runs more distinct ids at once than its concurrency allows', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `id-${i}`);
     const stand = instrumentedRepository(ids);
-    const result = await batchBillingRunActions(
+    const result = await runBatch(
       deps(stand.repository, 7),
       caller(),
       {
@@ -41,7 +45,7 @@ describe('batchBillingRunActions', () => {
       { op: 'delete', id: 'a' },
       { op: 'patch', id: 'a', patch: [{ op: 'replace', path: '/name', value: 'a3' }] },
     ];
-    const result = await batchBillingRunActions(deps(stand.repository, 10), caller(), { operations }, plentyOfTime);
+    const result = await runBatch(deps(stand.repository, 10), caller(), { operations }, plentyOfTime);
     expect(result.results.map((r) => [r.id, r.op, r.status])).toEqual([
       ['a', 'patch', 200],
       ['b', 'patch', 200],
@@ -60,7 +64,7 @@ describe('batchBillingRunActions', () => {
       get: (tenant, id, options) => (id === 'boom' ? Promise.reject(new Error('network down')) : stand.repository.get(tenant, id, options)),
     };
     const reported: unknown[] = [];
-    const result = await batchBillingRunActions(
+    const result = await runBatch(
       { ...deps(failing, 5), reportError: (error) => reported.push(error) },
       caller({ requestId: 'r-9' }),
       {
@@ -93,12 +97,7 @@ describe('batchBillingRunActions within its deadline', () => {
     // Stop 500 ms from now, cut 1,000 ms from now, and the function's end at 2,000 ms.
     const remainingMs = ANSWER_MS + 1_000;
     const started = performance.now();
-    const result = await batchBillingRunActions(
-      dependencies(stand.repository, { storageAttemptMs: 500 }),
-      caller(),
-      { operations },
-      () => remainingMs,
-    );
+    const result = await runBatch(dependencies(stand.repository, { storageAttemptMs: 500 }), caller(), { operations }, () => remainingMs);
     expect(performance.now() - started).toBeLessThan(remainingMs);
 
     const statuses = result.results.map((r) => r.status);
@@ -126,7 +125,7 @@ describe('batchBillingRunActions within its deadline', () => {
     const stand = inMemoryRepository({ records: [storedRecord({ id: 'a' }), storedRecord({ id: 'b' })], writeLatencyMs: 60_000 });
     const remainingMs = ANSWER_MS + 400;
     const started = performance.now();
-    const result = await batchBillingRunActions(
+    const result = await runBatch(
       dependencies(stand.repository, { storageAttemptMs: 200 }),
       caller(),
       { operations: [rename('a', 'a1'), rename('a', 'a2'), { op: 'delete', id: 'b' }] },
@@ -155,7 +154,7 @@ describe('batchBillingRunActions within its deadline', () => {
     };
     const remainingMs = ANSWER_MS + 500;
     const started = performance.now();
-    const result = await batchBillingRunActions(
+    const result = await runBatch(
       dependencies(alwaysRaced, { storageAttemptMs: 300 }),
       caller(),
       { operations: [rename('a', 'a1'), rename('a', 'a2')] },
@@ -176,7 +175,7 @@ describe('batchBillingRunActions within its deadline', () => {
 
   it('runs nothing when the invocation has less time left than an answer needs', async () => {
     const stand = inMemoryRepository({ records: [storedRecord({ id: 'a' })] });
-    const result = await batchBillingRunActions(
+    const result = await runBatch(
       dependencies(stand.repository),
       caller(),
       { operations: [rename('a', 'a1'), { op: 'delete', id: 'b' }] },

@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ServiceError } from '../../domain/errors.ts';
+import { ServiceError, ServiceUnavailable } from '../../domain/errors.ts';
+import { errorAnswer } from '../error-statuses.ts';
 import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
 import { storageRefusal } from '../../storage-load.ts';
@@ -18,26 +19,28 @@ function isExposedHttpError(error: unknown): error is { statusCode: number; mess
 }
 
 /**
- * The answer to an error, chosen by its type: a ServiceError carries its status, details and headers;
+ * The answer to an error, chosen by its type: a ServiceError as its kind answers (error-statuses.ts);
  * an exposed middy error its message (as a 400); storage throttling is a 429, storage out of reach a
- * 503 (both with Retry-After); anything else a 500
- * whose message names only the request id.
+ * 503 (both with Retry-After); anything else a 500 whose message names only the request id.
  */
 function toErrorResult(error: unknown, requestId: string): HttpResult {
-  if (error instanceof ServiceError) {
-    return jsonResult(error.statusCode, { message: error.message, ...(error.details && { details: error.details }) }, error.headers);
-  }
+  if (error instanceof ServiceError) return answered(error);
   if (isExposedHttpError(error)) return jsonResult(400, { message: error.message });
   const refusal = fromMiddy(error) ? undefined : storageRefusal(error);
   if (refusal) {
-    logger.warn(refusal.statusCode === 429 ? 'storage throttled the request' : 'storage could not be reached in time', {
+    logger.warn(refusal instanceof ServiceUnavailable ? 'storage could not be reached in time' : 'storage throttled the request', {
       requestId,
       error: (error as Error).name,
     });
-    return jsonResult(refusal.statusCode, { message: refusal.message }, refusal.headers);
+    return answered(refusal);
   }
   logger.error('unexpected error', { requestId, error: error as Error });
   return jsonResult(500, { message: `Internal server error (request id ${requestId})` });
+}
+
+function answered(error: ServiceError): HttpResult {
+  const { status, headers, body } = errorAnswer(error);
+  return jsonResult(status, body, headers);
 }
 
 /** Maps every error to `{"message"}` with its status; a 5xx hides its cause behind the request id. */
