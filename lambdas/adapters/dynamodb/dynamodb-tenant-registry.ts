@@ -5,16 +5,7 @@ import type { Registration, TenantRegistry } from '../../ports/tenant-registry.t
 import type { RetrySchedule } from '../../retry.ts';
 import { loadEventsOf, storageBusy } from '../../storage-load.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
-import {
-  type CounterState,
-  CounterMoved,
-  isCounterShard,
-  readCounter,
-  rebalance,
-  recordCount,
-  shardCount,
-  shardTenant,
-} from './tenant-counter.ts';
+import { type CounterState, CounterMoved, isCounterShard, readCounter, rebalance, recordCount, recordCountsOf } from './tenant-counter.ts';
 import { REGISTRY_RETRY, whileBusy } from './while-busy.ts';
 
 type Item = Record<string, unknown>;
@@ -130,20 +121,15 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
   }
 
   private async scan(): Promise<Tenant[]> {
-    const tenants: Tenant[] = [];
-    const counts = new Map<string, number>();
-    const legacy = new Map<string, number>();
+    const items: Item[] = [];
     for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {
-      for (const item of page.Items ?? []) {
-        if (isCounterShard(item)) counts.set(shardTenant(item), (counts.get(shardTenant(item)) ?? 0) + shardCount(item));
-        else if (isProvisioned(item)) {
-          tenants.push(toTenant(item));
-          legacy.set(String(item[TENANT_PARTITION_KEY]), Number(item.action_count ?? 0));
-        }
-      }
+      items.push(...(page.Items ?? []));
     }
-    for (const tenant of tenants) tenant.actionCount = counts.get(tenant.tenantId) ?? legacy.get(tenant.tenantId) ?? 0;
-    return tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+    const counts = recordCountsOf(items);
+    return items
+      .filter((item) => !isCounterShard(item) && isProvisioned(item))
+      .map((item) => ({ ...toTenant(item), actionCount: counts.get(String(item[TENANT_PARTITION_KEY])) ?? 0 }))
+      .sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }
 
   private async item(tenantId: string, consistent: boolean): Promise<Item | undefined> {

@@ -21,9 +21,23 @@ const LEGACY_COUNT = 'action_count';
 const shardKey = (tenantId: string, shard: number) => ({ [TENANT_PARTITION_KEY]: `${tenantId}#counter#${shard}` });
 /** Whether a registry item is a counter shard rather than a tenant (tenant ids hold no '#'). */
 export const isCounterShard = (item: Item): boolean => String(item[TENANT_PARTITION_KEY]).includes('#');
-/** The tenant a counter shard belongs to. */
-export const shardTenant = (item: Item): string => String(item[TENANT_PARTITION_KEY]).split('#')[0] as string;
-export const shardCount = (item: Item): number => Number(item[COUNT] ?? 0);
+const shardTenant = (item: Item): string => String(item[TENANT_PARTITION_KEY]).split('#')[0] as string;
+
+/**
+ * Each tenant's live records, from every item of the registry read whole (the tenants' items and their
+ * counters' shards): its shards summed, or, for a tenant whose counter has no shard yet, the count its
+ * item held before the counter was spread.
+ */
+export function recordCountsOf(items: Item[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items.filter(isCounterShard))
+    counts.set(shardTenant(item), (counts.get(shardTenant(item)) ?? 0) + Number(item[COUNT] ?? 0));
+  for (const item of items.filter((candidate) => !isCounterShard(candidate))) {
+    const tenantId = String(item[TENANT_PARTITION_KEY]);
+    if (!counts.has(tenantId)) counts.set(tenantId, Number(item[LEGACY_COUNT] ?? 0));
+  }
+  return counts;
+}
 
 /** A create's place: one more in `shard`, only while it stays within its slice. */
 export const counterTakeOne = (tenantsTableName: string, tenantId: string, shard: number) => ({
