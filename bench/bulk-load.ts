@@ -9,6 +9,7 @@ import { validBody } from '../test/support/fixtures.ts';
 import { ROOT } from './bundles.ts';
 import { TABLES, TENANT, benchRecord } from './fixture.ts';
 import { type Figure, log, round } from './stats.ts';
+import { isLoadEnded } from '../lambdas/domain/bulk-load.ts';
 
 const LINES = Number(process.env.BENCH_BULK_LINES ?? 20_000);
 /** The local runner's concurrency (its default), and so the raw writers'. */
@@ -69,7 +70,7 @@ export async function loadThroughService(
       unknown
     >;
     const seconds = (performance.now() - from) / 1000;
-    if ((read.status !== 'loading' && read.status !== 'awaiting upload') || seconds * 1000 > (load.timeoutMs ?? Number.POSITIVE_INFINITY)) {
+    if (isLoadEnded(read.status) || seconds * 1000 > (load.timeoutMs ?? Number.POSITIVE_INFINITY)) {
       return { rate: load.lines.length / seconds, load: read };
     }
     await new Promise((resolve) => setTimeout(resolve, load.intervalMs ?? 20));

@@ -10,7 +10,28 @@ import type { FieldIssue } from './errors.ts';
  * could not be read at all, with a message).
  */
 export const BULK_LOAD_STATUSES = ['awaiting upload', 'loading', 'completed', 'completed with errors', 'failed'] as const;
-type BulkLoadStatus = (typeof BULK_LOAD_STATUSES)[number];
+export type BulkLoadStatus = (typeof BULK_LOAD_STATUSES)[number];
+
+/**
+ * The statuses a load may move to from each: the one statement of its life, from which the store builds
+ * its conditions (a change from any other status is refused). `loading` to `loading` is the same upload
+ * read through again (a retried prepare step). An ended load moves no more.
+ */
+const NEXT_STATUSES: Record<BulkLoadStatus, readonly BulkLoadStatus[]> = {
+  'awaiting upload': ['loading', 'failed'],
+  loading: ['loading', 'completed', 'completed with errors', 'failed'],
+  completed: [],
+  'completed with errors': [],
+  failed: [],
+};
+
+/** The statuses a load may be in for a change to `status`. */
+export const statusesBefore = (status: BulkLoadStatus): BulkLoadStatus[] =>
+  BULK_LOAD_STATUSES.filter((from) => NEXT_STATUSES[from].includes(status));
+
+/** Whether a load (as stored, or as a client read it) has ended: its status is one that moves no more (or none a load has). */
+export const isLoadEnded = (status: unknown): boolean =>
+  !BULK_LOAD_STATUSES.some((known) => known === status && NEXT_STATUSES[known].length > 0);
 
 /** How a load ends once every batch has run, from its counts: a line neither loaded nor refused fails the load. */
 export type LoadEnd = { status: 'completed' | 'completed with errors' } | { status: 'failed'; message: string };

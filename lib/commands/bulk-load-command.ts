@@ -9,6 +9,7 @@ import { WRITE_SCOPE } from '../../lambdas/domain/caller.ts';
 import { localIssuer } from '../local/issuer.ts';
 import { readInstanceFile } from '../local/local-service.ts';
 import { CommandFailed, UsageError } from './command-line.ts';
+import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
 
 export const USAGE = `usage: npm run bulk-load -- --tenant <id> <file> [--key <idempotency key>] [--url <API base URL> --token <JWT>]
 Without --url it loads into the instance running from DATA_DIR (npm start), with a token of the local issuer.`;
@@ -145,7 +146,7 @@ export async function runBulkLoad(argv: string[], env: NodeJS.ProcessEnv = proce
   for (;;) {
     load = (await call(`${loads}/${started.id}`, token)) as Load;
     shown.show(load);
-    if (!['awaiting upload', 'loading'].includes(load.status)) break;
+    if (isLoadEnded(load.status)) break;
     if (load.status === 'awaiting upload' && Date.now() - uploadedAt > AWAIT_UPLOAD_MS) {
       process.stderr.write(`the load still awaits its upload ${AWAIT_UPLOAD_MS / 1000} s after it was sent; start a new load\n`);
       break;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TENANT_ID_PATTERN } from '../../lambdas/domain/billing-run-action.ts';
 import { UsageError } from './command-line.ts';
+import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
 
 export const USAGE = `usage: npm run smoke -- --url <API base URL> --token <JWT> --tenant <id>
 Runs every operation once against a deployed stack (or npm start), then the refusals, cleans up, and exits 0 or 1.`;
@@ -171,7 +172,7 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
     expectThat(sent.ok, `the upload answered ${sent.status}`);
     for (const deadline = Date.now() + BULK_LOAD_DEADLINE_MS; ; ) {
       const read = expectStatus(await call(`${api}/bulkLoads/${load.id}`, { token }), 200);
-      if (!['awaiting upload', 'loading'].includes(read.status ?? '')) {
+      if (isLoadEnded(read.status)) {
         expectThat(
           read.status === 'completed' && read.loaded === 3,
           `the load ended ${read.status}: ${JSON.stringify(read).slice(0, 300)}`,

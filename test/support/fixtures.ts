@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BulkLoad } from '../../lambdas/domain/bulk-load.ts';
 import type { Caller } from '../../lambdas/domain/caller.ts';
 import type { BillingRunAction, ClientFields } from '../../lambdas/domain/record-schema.ts';
+import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
 
 /** The fields of a complete, valid create body, fresh at each call. */
 const validFields = (): ClientFields => ({
@@ -74,4 +75,4 @@ export function awaitingLoad(id: string, sourceFile = 'run.ndjson'): BulkLoad {
 }
 
 /** Whether a bulk load, as read, has ended (it is neither waiting for its file nor loading). */
-export const loadEnded = (load: { status?: unknown }): boolean => !['awaiting upload', 'loading'].includes(String(load.status));
+export const loadEnded = (load: { status?: unknown }): boolean => isLoadEnded(load.status);

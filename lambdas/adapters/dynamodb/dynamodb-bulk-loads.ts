@@ -1,7 +1,7 @@
 import { LOAD_ITEM_RETRY, whileBusy } from './while-busy.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { BatchLimits, BulkLoad, LineError } from '../../domain/bulk-load.ts';
+import { type BatchLimits, type BulkLoad, type BulkLoadStatus, type LineError, statusesBefore } from '../../domain/bulk-load.ts';
 import { Conflict } from '../../domain/errors.ts';
 import type { IdempotencyClaim } from '../../ports/billing-run-action-repository.ts';
 import type { BulkLoads } from '../../ports/bulk-load-store.ts';
@@ -31,6 +31,19 @@ type LoadChange = Pick<
   UpdateCommandInput,
   'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
 >;
+
+/**
+ * The condition of a change to `to`, built from the load's life (domain/bulk-load.ts): the status is one
+ * that may lead to it, with `also` a further condition on a change from a given status. Its values are
+ * named `:from0`, `:from1`, ... in the order of the statuses.
+ */
+function fromStatuses(to: BulkLoadStatus, also: Partial<Record<BulkLoadStatus, string>> = {}): { condition: string; values: Item } {
+  const from = statusesBefore(to);
+  const condition = from
+    .map((status, n) => (also[status] ? `(#status = :from${n} AND ${also[status]})` : `#status = :from${n}`))
+    .join(' OR ');
+  return { condition, values: Object.fromEntries(from.map((status, n) => [`:from${n}`, status])) };
+}
 
 function toLoad(item: Item): BulkLoad {
   const load: Item = {};
@@ -129,11 +142,12 @@ export class DynamoDbBulkLoads implements BulkLoads {
       UpdateExpression:
         'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload, ' +
         'batch_lines = if_not_exists(batch_lines, :lines), batch_bytes = if_not_exists(batch_bytes, :bytes)',
-      ConditionExpression: '#status = :awaiting OR (#status = :loading AND upload_version = :upload)',
+      // From a status before loading; from loading itself only for the same upload (a retried prepare).
+      ConditionExpression: fromStatuses('loading', { loading: 'upload_version = :upload' }).condition,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
+        ...fromStatuses('loading').values,
         ':loading': 'loading',
-        ':awaiting': 'awaiting upload',
         ':at': at,
         ':upload': upload,
         ':lines': batch.maxLines,
@@ -152,24 +166,18 @@ export class DynamoDbBulkLoads implements BulkLoads {
   ): Promise<BulkLoad | undefined> {
     return this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :status, finished_at = :at',
-      ConditionExpression: '#status = :loading',
+      ConditionExpression: fromStatuses(status).condition,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status, ':loading': 'loading', ':at': at },
+      ExpressionAttributeValues: { ...fromStatuses(status).values, ':status': status, ':at': at },
     });
   }
 
   async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {
     await this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :failed, message = :message, finished_at = :at',
-      ConditionExpression: '#status IN (:awaiting, :loading)',
+      ConditionExpression: fromStatuses('failed').condition,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':failed': 'failed',
-        ':message': message,
-        ':at': at,
-        ':awaiting': 'awaiting upload',
-        ':loading': 'loading',
-      },
+      ExpressionAttributeValues: { ...fromStatuses('failed').values, ':failed': 'failed', ':message': message, ':at': at },
     });
   }
 
