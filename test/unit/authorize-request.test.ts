@@ -3,8 +3,7 @@ import { type CryptoKey, type JWK, SignJWT, createLocalJWKSet, exportJWK, genera
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeRequest } from '../../lambdas/auth/authorize-request.ts';
 import { JoseTokenVerifier } from '../../lambdas/adapters/jwks/jose-token-verifier.ts';
-import type { Tenant } from '../../lambdas/domain/tenant.ts';
-import type { TenantRegistry } from '../../lambdas/ports/tenant-registry.ts';
+import { inMemoryTenantRegistry } from '../support/in-memory-tenant-registry.ts';
 
 const config = {
   issuer: 'https://issuer.example',
@@ -15,21 +14,9 @@ const config = {
 let privateKey: CryptoKey;
 let verifier: JoseTokenVerifier;
 
-const provisioned = (tenantId: string): Tenant | undefined =>
-  tenantId === 'acme' || tenantId === 'globex'
-    ? { tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' }
-    : undefined;
-const tenants: TenantRegistry = {
-  get: async (tenantId) => provisioned(tenantId),
-  registration: async (tenantId) => {
-    const tenant = provisioned(tenantId);
-    return tenant && { status: 'provisioned', tenant };
-  },
-  recordCount: async () => 0,
-  put: async () => undefined,
-  remove: async () => false,
-  list: async () => [],
-};
+const tenants = inMemoryTenantRegistry(
+  ['acme', 'globex'].map((tenantId) => ({ tenantId, tier: 'basic', maxActions: 10, usageIdentifierKey: `key-${tenantId}`, createdAt: '' })),
+);
 
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256', { extractable: true });
