@@ -59,6 +59,13 @@ module.exports = {
       to: { path: '^lib/commands/' },
     },
     {
+      name: 'lib-not-tools',
+      comment: 'The tools (the capacity model) are read by their commands and the tests; the stack, the local run and the commands never import them.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/tools/' },
+      to: { path: '^lib/tools/' },
+    },
+    {
       name: 'http-layer-below-handlers',
       comment:
         'The HTTP layer serves the handlers and calls use cases; it never imports a handler, an adapter or the composition root (handlers hand their resolver in).',

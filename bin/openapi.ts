@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runCommand } from '../lib/commands/command-line.ts';
-import { buildOpenApiDocument } from '../lib/tools/openapi.ts';
+import { buildOpenApiDocument } from '../lib/openapi/openapi.ts';
 
 await runCommand('usage: npm run openapi', async () => {
   const file = resolve(import.meta.dirname, '../openapi.json');

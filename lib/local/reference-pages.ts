@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildOpenApiDocument } from '../tools/openapi.ts';
+import { buildOpenApiDocument } from '../openapi/openapi.ts';
 
 const require = createRequire(import.meta.url);
 

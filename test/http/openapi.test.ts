@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { buildOpenApiDocument } from '../../lib/tools/openapi.ts';
+import { buildOpenApiDocument } from '../../lib/openapi/openapi.ts';
 import { validBody } from '../support/fixtures.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
