@@ -29,6 +29,7 @@ const tenants: TenantRegistry = {
   put: async () => undefined,
   remove: async () => false,
   list: async () => [],
+  everAdded: async () => [],
 };
 
 beforeAll(async () => {
