@@ -91,14 +91,18 @@ async function whenActive(client: DynamoDBDocumentClient, tableName: string): Pr
   }
 }
 
-/** A records table made before some of the later indexes existed gains them, one after another. */
+/**
+ * A records table made before some of the later indexes existed gains them, one after another, and is
+ * used once they are built (DynamoDB Local answers a Query of an index it is still building with an
+ * InternalFailure).
+ */
 async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const missing = LATER_INDEXES.filter(
     (later) => !Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === later.index.IndexName),
   );
-  for (const [position, later] of missing.entries()) {
-    if (position > 0) await whenActive(client, tableName);
+  for (const later of missing) {
+    await whenActive(client, tableName);
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
@@ -107,6 +111,7 @@ async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableNam
       }),
     );
   }
+  if (missing.length > 0) await whenActive(client, tableName);
 }
 
 function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {

@@ -23,10 +23,23 @@ const record = (status: BillingRunAction['status'], changed: string): BillingRun
   storedRecord({ id: `stuck-${String(++sequence).padStart(4, '0')}`, status, sys_last_modified_at: changed });
 
 /** Every page of the walk, and the keys in them. */
-async function walk(tenantIds: string[], pageSize: number): Promise<{ pages: StuckRecordKey[][]; keys: string[][] }> {
+async function walk(tenantIds: string[], pageSize: number, of = stuck): Promise<{ pages: StuckRecordKey[][]; keys: string[][] }> {
   const pages: StuckRecordKey[][] = [];
-  for await (const page of stuck.changedBefore(tenantIds, CUTOFF, pageSize)) pages.push(page);
+  for await (const page of of.changedBefore(tenantIds, CUTOFF, pageSize)) pages.push(page);
   return { pages, keys: pages.flat().map(({ tenantId, id }) => [tenantId, id]) };
+}
+
+/** A record of t1 put in processing before the upgrade: under the legacy index's keys (record-items.ts wrote them so). */
+async function putBeforeUpgrade(table: string): Promise<BillingRunAction> {
+  const before = record('processing', '2026-11-06T00:00:00Z');
+  const item = {
+    ...before,
+    pk: recordKey('t1', before.id),
+    [LEGACY_PROCESSING_INDEX.partitionKey]: 'processing#3',
+    [LEGACY_PROCESSING_INDEX.sortKey]: before.sys_last_modified_at,
+  };
+  await client.send(new PutCommand({ TableName: table, Item: item }));
+  return before;
 }
 
 beforeAll(async () => {
@@ -88,22 +101,11 @@ describe('the sweep’s walk of the processing index keyed by tenant, against Dy
   });
 
   it('also finds a record put in processing before the upgrade, in the legacy index’s shards of all tenants', async () => {
-    const before = record('processing', '2026-11-06T00:00:00Z');
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...before,
-          pk: recordKey('t1', before.id),
-          [LEGACY_PROCESSING_INDEX.partitionKey]: 'processing#3',
-          [LEGACY_PROCESSING_INDEX.sortKey]: before.sys_last_modified_at,
-        },
-      }),
-    );
+    const before = await putBeforeUpgrade(tableName);
     expect((await walk([], 100)).keys).toEqual([['t1', before.id]]);
   });
 
-  it('adds the later indexes to a records table made before them, the keyed processing index holding keys only', async () => {
+  it('adds the later indexes to a records table made before them (an older DATA_DIR), whose record in processing is still found', async () => {
     const older = uniqueName('older');
     await client.send(
       new CreateTableCommand({
@@ -127,12 +129,14 @@ describe('the sweep’s walk of the processing index keyed by tenant, against Dy
         ],
       }),
     );
+    const before = await putBeforeUpgrade(older);
     await ensureTables(client, { tableName: older, tenantsTableName });
     const { Table } = await client.send(new DescribeTableCommand({ TableName: older }));
     const indexes = Object.fromEntries(
       (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection?.ProjectionType]),
     );
     expect(indexes).toEqual({ byBulkLoadError: 'ALL', byProcessingSince: 'ALL', byTenantProcessing: 'KEYS_ONLY' });
+    expect((await walk(['t1'], 100, new DynamoDbStuckRecords(client, older))).keys).toEqual([['t1', before.id]]);
     await client.send(new DeleteTableCommand({ TableName: older }));
   });
 });
