@@ -60,7 +60,8 @@ module.exports = {
     },
     {
       name: 'lib-not-tools',
-      comment: 'The tools (the capacity model) are read by their commands and the tests; the stack, the local run and the commands never import them.',
+      comment:
+        'The tools (the capacity model) are read by their commands and the tests; the stack, the local run and the commands never import them.',
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/tools/' },
       to: { path: '^lib/tools/' },

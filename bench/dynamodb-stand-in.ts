@@ -29,15 +29,17 @@ export function startDynamoDbStandIn(
       if (items.waiting && pk.endsWith(`#${items.waiting.id}`)) return { Item: marshall({ ...items.waiting, pk }) };
       return { Item: marshall({ ...items.record, pk, id: pk.split('#')[1] }) };
     },
-    // No record is stuck in processing; any other index holds a page of records.
+    // No record is stuck in processing (neither processing index holds one); any other index holds a page of records.
     Query: (request) =>
-      request.IndexName === 'byProcessingSince'
+      request.IndexName === 'byTenantProcessing' || request.IndexName === 'byProcessingSince'
         ? { Items: [], Count: 0, ScannedCount: 0 }
         : {
             Items: Array.from({ length: 10 }, (_, i) => marshall({ ...items.record, id: `${items.record.id}-${i}` })),
             Count: 10,
             ScannedCount: 10,
           },
+    // The sweep's list of tenants: the registry holds the one tenant (its counter's shards are left out by the reader).
+    Scan: () => ({ Items: [marshall({ tenant_id: items.tenant.tenant_id })], Count: 1, ScannedCount: 1 }),
     PutItem: () => ({}),
     // A load's item after a claim or a change: loading, its line count not yet stored.
     UpdateItem: (request) => {

@@ -4,7 +4,7 @@ import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions an operation's function is granted, and nothing more. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 
 interface Access {
   /** On the records table; `Query` is granted on the operation's own index only (its lookup's, or the bulk load errors'). */

@@ -21,7 +21,7 @@ export const BASELINES = {
   put: 'bench/baselines/put.ts',
   /** A GetCommand, then an UpdateCommand. */
   readUpdate: 'bench/baselines/read-update.ts',
-  /** A QueryCommand per shard of the processing index. */
+  /** A ScanCommand of the tenants, then a QueryCommand per shard of the legacy processing index and of each tenant's. */
   sweep: 'bench/baselines/sweep.ts',
   /** Claim, read the upload through (S3), write the batches (S3), store the count. */
   prepare: 'bench/baselines/prepare.ts',

@@ -81,7 +81,7 @@ export function authorizerDependencies(): AuthorizerDependencies {
   return authorizer;
 }
 
-/** What the scheduled sweep of stuck processing needs: the repository, the processing index, the cut-off. */
+/** What the scheduled sweep of stuck processing needs: the repository, the processing index, the tenants, the cut-off. */
 export function sweepDependencies(requestId: string, remainingMs: () => number): SweepDependencies {
   if (!sweep) {
     const { repository, clock } = commonDependencies();
@@ -89,6 +89,7 @@ export function sweepDependencies(requestId: string, remainingMs: () => number):
     sweep = {
       repository,
       stuck: new DynamoDbStuckRecords(client, config.tableName),
+      tenants: new DynamoDbTenantRegistry(client, config.tenantsTableName),
       clock,
       stuckAfterMs: sweepConfig().stuckAfterMinutes * 60_000,
     };

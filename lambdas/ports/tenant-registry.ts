@@ -16,4 +16,6 @@ export interface TenantRegistry {
   remove(tenantId: string): Promise<boolean>;
   /** Every provisioned tenant, with its record count. */
   list(): Promise<Tenant[]>;
+  /** The ids of every tenant ever added, provisioned or removed (a removed tenant's records are kept), sorted. */
+  everAdded(): Promise<string[]>;
 }

@@ -1,13 +1,15 @@
 import { PROCESSING } from '../domain/processing.ts';
-import type { BillingRunAction, ClientFields } from '../domain/record-schema.ts';
+import type { ClientFields } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { Conflict, NotFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
+import { spreadOf } from '../domain/spread.ts';
 import type { BillingRunActionRepository } from '../ports/billing-run-action-repository.ts';
-import type { StuckRecords } from '../ports/stuck-records.ts';
+import type { StuckRecordKey, StuckRecords } from '../ports/stuck-records.ts';
+import type { TenantRegistry } from '../ports/tenant-registry.ts';
 
 export const SWEEPER_PRINCIPAL = 'billing-run-actions-sweeper';
-/** Records read per page; a run reads page after page until the backlog is done or its time is. */
+/** Records read per page at most (one tenant's); a run reads page after page until the backlog is done or its time is. */
 export const RECORDS_PER_PAGE = 500;
 /** After its first page, a run starts no page with less than this left of its function's time (a page of 500 writes takes seconds). */
 export const PAGE_MARGIN_MS = 60_000;
@@ -15,6 +17,8 @@ export const PAGE_MARGIN_MS = 60_000;
 export interface SweepDependencies {
   repository: BillingRunActionRepository;
   stuck: StuckRecords;
+  /** Whose records are swept: every tenant ever added, removed ones too (their records are kept). */
+  tenants: Pick<TenantRegistry, 'everAdded'>;
   clock: () => Date;
   /** The processor's timeout plus a margin: a record in processing unchanged for longer is stuck. */
   stuckAfterMs: number;
@@ -26,45 +30,51 @@ export interface SweepDependencies {
 export interface SweepResult {
   /** Records moved to `error`. */
   swept: number;
-  /** Records found that changed meanwhile (another writer won), left as they are. */
+  /** Records found that had changed, or left processing, when read (another writer won, or the index lagged), left as they are. */
   skipped: number;
-  /** Whether the run stopped for its time with records left (the next run, 15 minutes on, goes on). */
+  /** Whether the run stopped for its time before the end of its walk (records may be left: the next run, 15 minutes on, goes on). */
   backlogLeft: boolean;
 }
+
+/** The tenants from the one `requestId` falls on: each run begins with another, so that none is always last in a short run. */
+const rotated = (tenantIds: string[], requestId: string): string[] => {
+  const first = tenantIds.length === 0 ? 0 : spreadOf(requestId, tenantIds.length);
+  return [...tenantIds.slice(first), ...tenantIds.slice(0, first)];
+};
 
 /**
  * Moves records left in `processing` past the processor's timeout (plus a margin) to `error`, each
  * conditionally on the version that was read, so that a record a worker or a client changed meanwhile
- * is left alone.
+ * is left alone. The index yields keys alone (an entry costs one write unit, where an entry holding the
+ * whole record cost a 400 KB record 400 units on entering processing and 400 on leaving it), so each
+ * record found is read here, strongly consistent, before its replace: the index is eventually
+ * consistent and holds no status. Stuck records are rare, so that read (a read unit per 4 KB of the
+ * record) is cheap beside what whole entries cost every record that passes through processing.
  */
 export async function sweepStuckProcessing(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - deps.stuckAfterMs).toISOString();
   const result: SweepResult = { swept: 0, skipped: 0, backlogLeft: false };
-  // Page after page: a swept record leaves the processing index, so the next page holds the next ones;
-  // a page that moved nothing (only records changed meanwhile) ends the run, as does the clock.
-  for (;;) {
-    const page = await deps.stuck.changedBefore(cutoff, RECORDS_PER_PAGE);
-    const before = result.swept;
-    for (const { tenantId, record } of page) await sweepOne(deps, result, tenantId, record, cutoff, now);
-    if (page.length < RECORDS_PER_PAGE || result.swept === before) return result;
-    if (deps.remainingMs() < PAGE_MARGIN_MS) {
+  const tenants = rotated(await deps.tenants.everAdded(), deps.requestId);
+  // The first page that holds records is always worked, so that every run moves on; after it, and
+  // while pages are empty (tenants with nothing stuck), no page is begun with less than the margin left.
+  let worked = false;
+  for await (const page of deps.stuck.changedBefore(tenants, cutoff, RECORDS_PER_PAGE)) {
+    if ((worked || page.length === 0) && deps.remainingMs() < PAGE_MARGIN_MS) {
       result.backlogLeft = true;
-      return result;
+      break;
     }
+    for (const key of page) await sweepOne(deps, result, key, cutoff, now);
+    worked ||= page.length > 0;
   }
+  return result;
 }
 
-/** One record: to `error` conditionally on the version read, or left (counted as skipped) when it changed meanwhile. */
-async function sweepOne(
-  deps: SweepDependencies,
-  result: SweepResult,
-  tenantId: string,
-  record: BillingRunAction,
-  cutoff: string,
-  now: Date,
-): Promise<void> {
-  if (record.status !== PROCESSING || record.sys_last_modified_at >= cutoff) {
+/** One record: read, then to `error` conditionally on the version read, or left (counted as skipped) when it is no longer stuck. */
+async function sweepOne(deps: SweepDependencies, result: SweepResult, key: StuckRecordKey, cutoff: string, now: Date): Promise<void> {
+  const { tenantId, id } = key;
+  const record = await deps.repository.get(tenantId, id, { consistentRead: true });
+  if (!record || record.status !== PROCESSING || record.sys_last_modified_at >= cutoff) {
     result.skipped++;
     return;
   }

@@ -14,6 +14,7 @@ import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
   BULK_ERROR_INDEX,
+  LEGACY_PROCESSING_INDEX,
   PROCESSING_INDEX,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
@@ -25,17 +26,22 @@ export interface TableNames {
 }
 
 /**
- * The sparse indexes that came after the first release (the sweep's records in processing, a bulk
- * load's failed lines): a table made before one existed (an older DATA_DIR) gains it at start.
+ * The sparse indexes that came after the first release (the sweep's records in processing, first in
+ * shards of all tenants, then keyed by tenant; a bulk load's failed lines): a table made before one
+ * existed (an older DATA_DIR) gains it at start. An older DATA_DIR's records in processing stay in the
+ * legacy index, as in AWS, where the sweep reads them (table-design.ts, LEGACY_PROCESSING_INDEX).
  */
-const sparseIndex = (index: { indexName: string; partitionKey: string; sortKey: string }, sortType: 'S' | 'N') => ({
+const sparseIndex = (
+  index: { indexName: string; partitionKey: string; sortKey: string; projection?: 'ALL' | 'KEYS_ONLY' },
+  sortType: 'S' | 'N',
+) => ({
   index: {
     IndexName: index.indexName,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: index.projection ?? 'ALL' },
   },
   attributes: [
     { AttributeName: index.partitionKey, AttributeType: 'S' as const },
@@ -43,11 +49,12 @@ const sparseIndex = (index: { indexName: string; partitionKey: string; sortKey: 
   ],
 });
 const LATER_INDEXES: { index: GlobalSecondaryIndex; attributes: AttributeDefinition[] }[] = [
-  sparseIndex(PROCESSING_INDEX, 'S'),
+  sparseIndex(LEGACY_PROCESSING_INDEX, 'S'),
   sparseIndex(BULK_ERROR_INDEX, 'N'),
+  sparseIndex(PROCESSING_INDEX, 'S'),
 ];
 
-/** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the later sparse ones, TTL. */
+/** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the later sparse ones (with their projections), TTL. */
 function recordsTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(LOOKUP_INDEXES);
   return {
@@ -84,14 +91,18 @@ async function whenActive(client: DynamoDBDocumentClient, tableName: string): Pr
   }
 }
 
-/** A records table made before some of the later indexes existed gains them, one after another. */
+/**
+ * A records table made before some of the later indexes existed gains them, one after another, and is
+ * used once they are built (DynamoDB Local answers a Query of an index it is still building with an
+ * InternalFailure).
+ */
 async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const missing = LATER_INDEXES.filter(
     (later) => !Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === later.index.IndexName),
   );
-  for (const [position, later] of missing.entries()) {
-    if (position > 0) await whenActive(client, tableName);
+  for (const later of missing) {
+    await whenActive(client, tableName);
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
@@ -100,6 +111,7 @@ async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableNam
       }),
     );
   }
+  if (missing.length > 0) await whenActive(client, tableName);
 }
 
 function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {

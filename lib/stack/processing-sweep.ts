@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SWEEP_ENTRY, SWEEP_SCHEDULE } from '../../lambdas/stack-functions.ts';
-import { PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { LEGACY_PROCESSING_INDEX, PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROCESSOR_MARGIN } from './constructs/default-processor.ts';
 import { LONGEST_DELIVERIES } from './constructs/processing-starts.ts';
@@ -36,7 +36,9 @@ export function scheduleSweep(
       STUCK_AFTER_MINUTES: String(sweepCutoff(props.processingTimeout).toMinutes()),
     },
   });
-  sweeper.grantTable(props.table, ['Query', 'PutItem'], [PROCESSING_INDEX.indexName]);
+  // It queries the processing indexes, reads each record it found and puts it back in error; it lists the tenants.
+  sweeper.grantTable(props.table, ['Query', 'GetItem', 'PutItem'], [PROCESSING_INDEX.indexName, LEGACY_PROCESSING_INDEX.indexName]);
+  sweeper.grantTable(props.tenantsTable, ['Scan']);
   const schedule = new Rule(stack, 'SweepSchedule', {
     description: 'Runs the sweep of records stuck in processing',
     schedule: Schedule.rate(Duration.minutes(SWEEP_SCHEDULE.everyMinutes)),

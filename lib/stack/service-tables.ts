@@ -1,8 +1,9 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ContributorInsightsMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ContributorInsightsMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BULK_ERROR_INDEX,
   INDEX_SORT_KEY,
+  LEGACY_PROCESSING_INDEX,
   LOOKUP_INDEXES,
   PARTITION_KEY,
   PROCESSING_INDEX,
@@ -21,9 +22,9 @@ import {
 const KEY_INSIGHTS = { contributorInsightsSpecification: { enabled: true, mode: ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS } };
 
 /**
- * Records: key `pk`, one GSI per lookup, TTL for soft-deleted records; on demand, PITR, protected,
- * retained, Contributor Insights on the table and every index; with `warmWriteUnits`, pre-warmed, the
- * table and every index alike (docs/capacity.md).
+ * Records: key `pk`, one GSI per lookup, the sweep's sparse ones and a load's line errors', TTL for
+ * soft-deleted records; on demand, PITR, protected, retained, Contributor Insights on the table and
+ * every index; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md).
  */
 export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
   const warm = warmWriteUnits === undefined ? {} : { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } };
@@ -46,12 +47,21 @@ export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
       ...indexSettings,
     });
   }
-  table.addGlobalSecondaryIndex({
-    indexName: PROCESSING_INDEX.indexName,
-    partitionKey: { name: PROCESSING_INDEX.partitionKey, type: AttributeType.STRING },
-    sortKey: { name: PROCESSING_INDEX.sortKey, type: AttributeType.STRING },
-    ...indexSettings,
-  });
+  // The sweep's indexes: the legacy one as it was deployed (kept one release: table-design.ts) and the
+  // one keyed by tenant, added beside it. CloudFormation changes no index in place: "You can delete or
+  // add one global secondary index without interruption. If you do both in the same update (for
+  // example, by changing the index's logical ID), the update fails" (CloudFormation User Guide,
+  // AWS::DynamoDB::Table, GlobalSecondaryIndexes), as DynamoDB creates or deletes one index per
+  // UpdateTable (API Reference, UpdateTable, GlobalSecondaryIndexUpdates). docs/operations.md, Upgrading.
+  for (const index of [LEGACY_PROCESSING_INDEX, PROCESSING_INDEX]) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType[index.projection],
+      ...indexSettings,
+    });
+  }
   table.addGlobalSecondaryIndex({
     indexName: BULK_ERROR_INDEX.indexName,
     partitionKey: { name: BULK_ERROR_INDEX.partitionKey, type: AttributeType.STRING },

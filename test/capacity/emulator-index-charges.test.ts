@@ -10,7 +10,7 @@ import {
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
-import { LOOKUP_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { LOOKUP_INDEXES, PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { type CapacityEmulator, startCapacityEmulator } from '../../lib/local/capacity/emulator.ts';
 import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
 import { type AttributeValue, itemSize } from '../../lib/local/capacity/units.ts';
@@ -175,6 +175,33 @@ describe('what a write costs on the indexes whose entries it deletes or moves, a
     expect((transaction as TransactionCanceledException).CancellationReasons?.[0]?.Code).toBe('ThrottlingError');
     const stored = await at.send(new GetItemCommand({ TableName: tables.tableName, Key: { pk: small.pk }, ConsistentRead: true }));
     expect(stored.Item?.billing_run_key).toEqual({ S: 'run-hot' });
+  });
+
+  it('charges the processing index, which holds keys only, the entry’s keys alone, whatever the record’s size, in and out', async () => {
+    await refill();
+    const entry = { [PROCESSING_INDEX.partitionKey]: { S: 't1#processing#3' }, [PROCESSING_INDEX.sortKey]: { S: '2026-11-01T00:00:00Z' } };
+    const record = { ...live('in-processing', 5500), ...entry };
+    const entered = await at.send(new PutItemCommand({ TableName: tables.tableName, Item: record, ReturnConsumedCapacity: 'INDEXES' }));
+    const units = kb(record);
+    expect(units).toBe(6);
+    expect(entered.ConsumedCapacity?.GlobalSecondaryIndexes).toEqual({
+      ...perIndex(units),
+      [PROCESSING_INDEX.indexName]: { CapacityUnits: 1 },
+    });
+    // The write-back: the lookups' entries (whole records) rewritten, the processing entry deleted by its keys' size.
+    const left = await at.send(
+      new UpdateItemCommand({
+        TableName: tables.tableName,
+        Key: { pk: record.pk },
+        UpdateExpression: `SET body = :body REMOVE ${PROCESSING_INDEX.partitionKey}, ${PROCESSING_INDEX.sortKey}`,
+        ExpressionAttributeValues: { ':body': { S: 'y'.repeat(5500) } },
+        ReturnConsumedCapacity: 'INDEXES',
+      }),
+    );
+    expect(left.ConsumedCapacity?.GlobalSecondaryIndexes).toEqual({
+      ...perIndex(units),
+      [PROCESSING_INDEX.indexName]: { CapacityUnits: 1 },
+    });
   });
 
   it("answers a read's ConsumedCapacity by what it charged, and the functions' DynamoDB client adds up each call's", async () => {

@@ -140,19 +140,31 @@ describe('processing never left stuck', () => {
     const { States: states } = definition();
     const writes = Object.entries(states).filter(([, state]) => JSON.stringify(state.Resource ?? '').includes('dynamodb:updateItem'));
     expect(writes.length).toBeGreaterThanOrEqual(5);
-    for (const [, state] of writes) expect(state.Parameters.UpdateExpression).toMatch(/ REMOVE processing_shard, processing_since$/);
+    for (const [, state] of writes) {
+      expect(state.Parameters.UpdateExpression).toMatch(
+        / REMOVE tenant_processing_key, tenant_processing_since, processing_shard, processing_since$/,
+      );
+    }
     expect(JSON.stringify(states['Outcome reported?']?.Choices[0])).toContain('"StringEquals":"processing"');
     expect(states['Outcome reported?']?.Choices[0].Next).toBe('Write unfinished error');
   });
 
-  it('sweeps every 15 minutes with the processor timeout plus six hours (its margin, the queue of starts), reading the processing index only', () => {
+  it('sweeps every 15 minutes with the processor timeout plus six hours (its margin, the queue of starts), reading the processing indexes only', () => {
     const [, rule] = ofType(template, 'AWS::Events::Rule').find(([id]) => id.startsWith('SweepSchedule')) ?? [];
     expect(rule?.Properties.ScheduleExpression).toBe('rate(15 minutes)');
     expect(functionOf('SweepStuckProcessing')?.Properties.Environment.Variables.STUCK_AFTER_MINUTES).toBe(String(30 * 60));
     const statements = policyOf('SweepStuckProcessing')?.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
     const table = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
-    expect(table.map((statement) => statement.Action)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-    expect(JSON.stringify(table[1]?.Resource)).toContain('/index/byProcessingSince');
+    // Its records read and put back; the two processing indexes queried; the tenants listed (their registry's Scan).
+    expect(table.map((statement) => statement.Action)).toEqual([
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      'dynamodb:Query',
+      'dynamodb:Scan',
+    ]);
+    const indexes = JSON.stringify(table[1]?.Resource);
+    expect(indexes).toContain('/index/byTenantProcessing');
+    expect(indexes).toContain('/index/byProcessingSince');
+    expect(JSON.stringify(table[2]?.Resource)).toContain('Tenants');
   });
 });
 

@@ -20,12 +20,22 @@ describe('the tables', () => {
             Projection: { ProjectionType: 'ALL' },
           }),
         ),
+        // The sweep's: the legacy one as it was deployed (kept one release), and the one keyed by tenant, keys only.
         Match.objectLike({
           IndexName: 'byProcessingSince',
           KeySchema: [
             { AttributeName: 'processing_shard', KeyType: 'HASH' },
             { AttributeName: 'processing_since', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+        Match.objectLike({
+          IndexName: 'byTenantProcessing',
+          KeySchema: [
+            { AttributeName: 'tenant_processing_key', KeyType: 'HASH' },
+            { AttributeName: 'tenant_processing_since', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
       ]),
     });
@@ -41,7 +51,7 @@ describe('the tables', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table')).map((table) => table.Properties);
     const records = tables.find((table) => table.KeySchema[0].AttributeName === 'pk');
     expect(records.ContributorInsightsSpecification).toEqual(insights);
-    expect(records.GlobalSecondaryIndexes).toHaveLength(6);
+    expect(records.GlobalSecondaryIndexes).toHaveLength(7);
     for (const index of records.GlobalSecondaryIndexes) expect(index.ContributorInsightsSpecification, index.IndexName).toEqual(insights);
     const registry = tables.find((table) => table.KeySchema[0].AttributeName === 'tenant_id');
     expect(registry.ContributorInsightsSpecification).toBeUndefined();

@@ -60,10 +60,16 @@ export function tenantRegistryContract(name: string, make: () => Promise<TenantR
       expect(await registry.recordCount(stranger)).toBe(0);
     });
 
-    it('lists tenants in id order', async () => {
-      for (const added of [tenant(), tenant(), tenant()]) await registry.put(added);
+    it('lists tenants in id order; every tenant ever added, removed ones too, by id', async () => {
+      const [kept, removed] = [tenant(), tenant()];
+      for (const added of [kept, removed, tenant()]) await registry.put(added);
+      await registry.remove(removed.tenantId);
       const ids = (await registry.list()).map((listed) => listed.tenantId);
       expect(ids).toEqual([...ids].sort());
+      const everAdded = await registry.everAdded();
+      expect(everAdded).toEqual([...everAdded].sort());
+      expect(everAdded).toEqual(expect.arrayContaining([kept.tenantId, removed.tenantId]));
+      expect(ids).not.toContain(removed.tenantId);
     });
   });
 }

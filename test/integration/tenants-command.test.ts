@@ -96,6 +96,7 @@ describe('npm run tenants against a deployed stack', () => {
       recordCount: (tenantId) => registry.recordCount(tenantId),
       remove: (tenantId) => registry.remove(tenantId),
       list: () => registry.list(),
+      everAdded: () => registry.everAdded(),
     };
     await expect(provisionTenant(failing, 'unrecorded', { keys })).rejects.toThrow('table unavailable');
     expect(apiGateway.commandCalls(DeleteApiKeyCommand)[0]?.args[0].input).toEqual({ apiKey: 'key-id-1' });
@@ -180,6 +181,7 @@ describe('npm run tenants against a deployed stack', () => {
         recordCount: (tenantId) => registry.recordCount(tenantId),
         remove: (tenantId) => registry.remove(tenantId),
         list: () => registry.list(),
+        everAdded: () => registry.everAdded(),
       };
       await expect(provisionTenant(failing, 'acme', { keys })).rejects.toThrow('table unavailable');
       expect(apiGateway.commandCalls(DeleteApiKeyCommand).at(-1)?.args[0].input).toEqual({ apiKey: 'key-id-1' });

@@ -36,5 +36,6 @@ export function inMemoryTenantRegistry(tenants: Omit<Tenant, 'actionCount'>[] = 
         .filter((registration) => registration.status === 'provisioned')
         .map(({ tenant }) => ({ ...(tenant as Tenant), actionCount: counts.get(tenant.tenantId) ?? 0 }))
         .sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+    everAdded: async () => [...registrations.keys()].sort(),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costFigures } from '../../lib/tools/capacity-model/costs.ts';
 import { MODEL_DEFAULTS } from '../../lib/tools/capacity-model/inputs.ts';
-import { minutesToStart, startFigures, sweepFigures } from '../../lib/tools/capacity-model/processing.ts';
+import { minutesToStart, startFigures, sweepFigures, sweepWalkFigures } from '../../lib/tools/capacity-model/processing.ts';
 import { listWalkFigures } from '../../lib/tools/capacity-model/reads.ts';
 import { writeFigures } from '../../lib/tools/capacity-model/writes.ts';
 
@@ -49,22 +49,35 @@ describe('the capacity model', () => {
   });
 
   it('sweeps the pages a run has time for, four runs an hour', () => {
-    // 5 s a page (500 x 10 ms); after page k, another while 300 - 5k >= 60: 49 pages.
-    expect(sweepFigures(MODEL_DEFAULTS)).toEqual({ perRun: 24_500, perHour: 98_000 });
-    // 50 s a page: pages begun at 0, 50, 100, 150, 200 (100 s left), none at 250.
-    expect(sweepFigures({ ...MODEL_DEFAULTS, sweepRecordMs: 100 }).perRun).toBe(2_500);
+    // A page of one tenant's backlog: 31 from each of its 16 shards, 496; 7.44 s a page (496 x 15 ms);
+    // after page k, another while 300 - 7.44k >= 60: 33 pages.
+    expect(sweepFigures(MODEL_DEFAULTS)).toEqual({ perRun: 16_368, perHour: 65_472 });
+    // 49.6 s a page: pages begun at 0, 49.6, 99.2, 148.8, 198.4 (101.6 s left), none at 248.
+    expect(sweepFigures({ ...MODEL_DEFAULTS, sweepRecordMs: 100 }).perRun).toBe(2_480);
+  });
+
+  it('walks every tenant’s shards in a sweep run, at a cost bounded by the tenants', () => {
+    // 16 Queries a tenant and 16 of the legacy index, half a unit each; the registry's 33 items of 200 bytes a tenant, 6.6 MB read eventually consistently.
+    const walk = sweepWalkFigures(MODEL_DEFAULTS);
+    expect(walk.queries).toBe(16_016);
+    expect(walk.seconds).toBeCloseTo(10.01, 9);
+    expect(walk.readUnits).toBe(8_008 + Math.ceil(6_600_000 / 4096) / 2);
+    // 2,880 runs in 30 days at $0.125 per million read units.
+    expect(walk.monthlyDollars).toBeCloseTo((8_814 * 2_880 * 0.125) / 1_000_000, 9);
+    expect(sweepWalkFigures({ ...MODEL_DEFAULTS, sweptTenants: 10 }).queries).toBe(176);
   });
 
   it('costs a million lines with and without processing at list prices', () => {
     const costs = costFigures(MODEL_DEFAULTS);
     expect(costs.withoutProcessing).toBeCloseTo(6.25, 9);
-    // 12 write units at load and 12 at the write-back, a consistent read before each start; 3 transitions at $0.025 per 1,000; an event;
+    // 11 write units at load and 11 at the write-back (the item and 4 lookup entries of 2 units, the processing entry's keys 1),
+    // a consistent read before each start; 3 transitions at $0.025 per 1,000; an event;
     // 1.2 requests a start at $0.40 per million; 100,000 invocations of 0.1 GB-s.
-    expect(costs.parts.dynamoDb).toBeCloseTo(15 + 0.125, 9);
+    expect(costs.parts.dynamoDb).toBeCloseTo(13.75 + 0.125, 9);
     expect(costs.parts.stepFunctions).toBeCloseTo(75, 9);
     expect(costs.parts.eventBridge).toBeCloseTo(1, 9);
     expect(costs.parts.sqs).toBeCloseTo(0.48, 9);
     expect(costs.parts.lambda).toBeCloseTo(0.02 + 10_000 * 0.000_013_333_4, 9);
-    expect(costs.withProcessing).toBeCloseTo(91.758_334, 6);
+    expect(costs.withProcessing).toBeCloseTo(90.508_334, 6);
   });
 });

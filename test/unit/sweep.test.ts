@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import type { StuckRecords } from '../../lambdas/ports/stuck-records.ts';
-import { SWEEPER_PRINCIPAL, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { SWEEPER_PRINCIPAL, type SweepDependencies, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
 import { storedRecord } from '../support/fixtures.ts';
 import { inMemoryRepository } from '../support/in-memory-repository.ts';
 
@@ -19,17 +19,34 @@ const record = (id: string, status: BillingRunAction['status'], changed: string)
     sys_last_modified_by_id: 'u',
   });
 
-/** The sweep's query over the in-memory records: in processing, changed before the cut-off. */
-const stuckIn = (records: Map<string, BillingRunAction>): StuckRecords => ({
-  changedBefore: async (before, limit) =>
-    [...records.values()]
-      .filter((candidate) => candidate.status === 'processing' && candidate.sys_last_modified_at < before)
-      .slice(0, limit)
-      .map((candidate) => ({ tenantId: 't1', record: candidate })),
+/**
+ * An index that lists these ids of each tenant whatever their records hold now, as an index that lags
+ * may (the sweep reads each record before it acts): a page of `pageSize` at most, each tenant in turn.
+ */
+const listing = (ids: Record<string, string[]>, walked: string[][] = []): StuckRecords => ({
+  async *changedBefore(tenantIds, _before, pageSize) {
+    walked.push([...tenantIds]);
+    for (const tenantId of tenantIds) {
+      const listed = ids[tenantId] ?? [];
+      for (let at = 0; at === 0 || at < listed.length; at += pageSize) {
+        yield listed.slice(at, at + pageSize).map((id) => ({ tenantId, id }));
+      }
+    }
+  },
 });
 
+const sweep = (deps: Pick<SweepDependencies, 'repository' | 'stuck'> & Partial<SweepDependencies>) =>
+  sweepStuckProcessing({
+    tenants: { everAdded: async () => ['t1', 't2'] },
+    clock: () => now,
+    stuckAfterMs: 25 * HOUR,
+    requestId: 'sweep-1',
+    remainingMs: () => 300_000,
+    ...deps,
+  });
+
 describe('the sweep of records stuck in processing', () => {
-  it('moves records in processing past the timeout and margin to error, conditionally, and leaves the rest', async () => {
+  it('moves every tenant’s records in processing past the timeout and margin to error, each its own, and leaves the rest', async () => {
     const { repository, records } = inMemoryRepository({
       tenant: 't1',
       records: [
@@ -38,15 +55,10 @@ describe('the sweep of records stuck in processing', () => {
         record('done', 'completed', hoursAgo(30)),
       ],
     });
-    const result = await sweepStuckProcessing({
-      repository,
-      stuck: stuckIn(records),
-      clock: () => now,
-      stuckAfterMs: 25 * HOUR,
-      requestId: 'sweep-1',
-      remainingMs: () => 300_000,
-    });
-    expect(result).toEqual({ swept: 1, skipped: 0, backlogLeft: false });
+    await repository.create('t2', record('stuck-2', 'processing', hoursAgo(27)));
+    const result = await sweep({ repository, stuck: listing({ t1: ['stuck', 'recent', 'done', 'gone'], t2: ['stuck-2'] }) });
+
+    expect(result).toEqual({ swept: 2, skipped: 3, backlogLeft: false });
     const swept = records.get('stuck') as BillingRunAction;
     expect(swept).toMatchObject({
       status: 'error',
@@ -57,50 +69,57 @@ describe('the sweep of records stuck in processing', () => {
       sys_created_at: hoursAgo(48),
     });
     expect(swept.sys_last_security_context).toMatchObject({ principal: SWEEPER_PRINCIPAL, request_id: 'sweep-1', tenant: 't1' });
+    expect(await repository.get('t2', 'stuck-2')).toMatchObject({ status: 'error', sys_last_security_context: { tenant: 't2' } });
     expect(records.get('recent')?.status).toBe('processing');
     expect(records.get('done')?.status).toBe('completed');
   });
 
-  it('leaves a record that another writer changed after it was read', async () => {
+  it('reads each record it found consistently, and leaves one that another writer changed after that read', async () => {
     const { repository, records } = inMemoryRepository({ tenant: 't1', records: [record('raced', 'processing', hoursAgo(30))] });
-    const stale: StuckRecords = {
-      changedBefore: async () => {
-        const read = records.get('raced') as BillingRunAction;
-        records.set('raced', { ...read, status: 'completed', sys_version: 4 });
-        return [{ tenantId: 't1', record: read }];
+    const reads: unknown[] = [];
+    const racing = {
+      ...repository,
+      get: async (tenantId: string, id: string, options?: { consistentRead?: boolean }) => {
+        reads.push(options);
+        const read = await repository.get(tenantId, id, options);
+        records.set(id, { ...(read as BillingRunAction), status: 'completed', sys_version: 4 });
+        return read;
       },
     };
-    const result = await sweepStuckProcessing({
-      repository,
-      stuck: stale,
-      clock: () => now,
-      stuckAfterMs: 25 * HOUR,
-      requestId: 'r',
-      remainingMs: () => 300_000,
-    });
+    const result = await sweep({ repository: racing, stuck: listing({ t1: ['raced'] }) });
     expect(result).toEqual({ swept: 0, skipped: 1, backlogLeft: false });
+    expect(reads).toEqual([{ consistentRead: true }]);
     expect(records.get('raced')?.status).toBe('completed');
   });
 
   it('works through a backlog of many pages in one run, and stops starting pages when its time runs short', async () => {
     const backlog = () =>
       Array.from({ length: 1_200 }, (_, index) => record(`stuck-${String(index).padStart(4, '0')}`, 'processing', hoursAgo(30)));
+    const ids = { t1: backlog().map((each) => each.id) };
     const whole = inMemoryRepository({ tenant: 't1', records: backlog() });
-    const run = (stores: typeof whole, remainingMs: () => number) =>
-      sweepStuckProcessing({
-        repository: stores.repository,
-        stuck: stuckIn(stores.records),
-        clock: () => now,
-        stuckAfterMs: 25 * HOUR,
-        requestId: 'r',
-        remainingMs,
-      });
-    expect(await run(whole, () => 300_000)).toEqual({ swept: 1_200, skipped: 0, backlogLeft: false });
+    expect(await sweep({ repository: whole.repository, stuck: listing(ids) })).toEqual({ swept: 1_200, skipped: 0, backlogLeft: false });
     expect([...whole.records.values()].every((stored) => stored.status === 'error')).toBe(true);
 
     const short = inMemoryRepository({ tenant: 't1', records: backlog() });
     let left = 100_000;
-    const result = await run(short, () => (left -= 60_000));
+    const remainingMs = () => (left -= 60_000);
+    const result = await sweep({
+      repository: short.repository,
+      stuck: listing(ids),
+      tenants: { everAdded: async () => ['t1'] },
+      remainingMs,
+    });
     expect(result).toEqual({ swept: 500, skipped: 0, backlogLeft: true });
+  });
+
+  it('walks every tenant the registry ever added, each run beginning with another (none always last)', async () => {
+    const { repository } = inMemoryRepository();
+    const tenants = ['acme', 'globex', 'initech', 'removed-corp'];
+    const walked: string[][] = [];
+    for (const requestId of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']) {
+      await sweep({ repository, stuck: listing({}, walked), tenants: { everAdded: async () => tenants }, requestId });
+    }
+    for (const order of walked) expect([...order].sort()).toEqual(tenants);
+    expect(new Set(walked.map((order) => order[0])).size).toBeGreaterThan(1);
   });
 });

@@ -120,6 +120,25 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     return this.whileBusy(undefined, () => this.scan());
   }
 
+  /**
+   * The sweep's list of tenants: one eventually consistent Scan of the registry, its items' ids alone (a
+   * tenant added a moment ago has no record stuck yet). It reads the counters' shards too (charged by
+   * what it reads: about 7 KB a tenant, under 1,000 read units a run for 1,000 tenants), and leaves them out.
+   */
+  async everAdded(): Promise<string[]> {
+    return this.whileBusy(undefined, async () => {
+      const ids: string[] = [];
+      const pages = paginateScan(
+        { client: this.client },
+        { TableName: this.tableName, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': TENANT_PARTITION_KEY } },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) if (!isCounterShard(item)) ids.push(String(item[TENANT_PARTITION_KEY]));
+      }
+      return ids.sort();
+    });
+  }
+
   private async scan(): Promise<Tenant[]> {
     const items: Item[] = [];
     for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {

@@ -13,7 +13,7 @@ import {
   TTL_ATTRIBUTE,
   idempotencyKey,
   lookupKeyOf,
-  processingShard,
+  processingPartition,
   recordKey,
 } from './table-design.ts';
 
@@ -46,7 +46,7 @@ export function toItem(tenantId: string, record: BillingRunAction): Item {
     item[index.partitionKey] = lookupKeyOf(index, tenantId, record[index.field], record.id);
   }
   if (record.status === PROCESSING) {
-    item[PROCESSING_INDEX.partitionKey] = processingShard(record.id);
+    item[PROCESSING_INDEX.partitionKey] = processingPartition(tenantId, record.id);
     item[PROCESSING_INDEX.sortKey] = record.sys_last_modified_at;
   }
   return storableItem(item, `Billing run action '${record.id}'`);

@@ -40,31 +40,64 @@ export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
 };
 
 /**
- * Records in status `processing` are also in a sparse index, spread over a few shards (no hot
- * partition) and sorted by when the record was last changed, so that the scheduled sweep finds those
+ * Records in status `processing` are also in a sparse index, keyed by tenant and spread over 16 shards
+ * per tenant by the record's id (one tenant's records in processing never fill a key value that another
+ * tenant's are under), sorted by when the record was last changed, so that the scheduled sweep finds those
  * stuck past the processor's timeout without scanning the table. Any write that leaves `processing`
- * drops the two attributes, and the record leaves the index.
+ * drops the two attributes, and the record leaves the index. The index holds the keys alone
+ * (`KEYS_ONLY`): the sweep reads each record it finds itself, so an entry costs one write unit
+ * whatever the record's size (DynamoDB charges an index write by the projected entry's size).
  */
 export const PROCESSING_INDEX = {
+  indexName: 'byTenantProcessing',
+  partitionKey: 'tenant_processing_key',
+  sortKey: 'tenant_processing_since',
+  shards: 16,
+  projection: 'KEYS_ONLY',
+} as const;
+
+/** A record's entry key in the processing index: its tenant, and the shard its id falls in. */
+export const processingPartition = (tenantId: string, id: string): string =>
+  `${tenantId}#processing#${spreadOf(id, PROCESSING_INDEX.shards)}`;
+
+/**
+ * The entries the sweep asks of each shard for a page of `pageSize`: the shards are read at once, so
+ * that a page holds no more than `pageSize` (31 each of 16 for a page of 500).
+ */
+export const entriesPerShard = (pageSize: number): number => Math.max(1, Math.floor(pageSize / PROCESSING_INDEX.shards));
+
+/** Every key value of the processing index a tenant's records are under. */
+export const processingPartitions = (tenantId: string): string[] =>
+  Array.from({ length: PROCESSING_INDEX.shards }, (_, shard) => `${tenantId}#processing#${shard}`);
+
+/**
+ * LEGACY, to be removed by a later release: the processing index before it was keyed by tenant, its 16
+ * shards shared by every tenant and projecting whole records. CloudFormation cannot change an index's
+ * keys or projection in place, so the keyed index above is a new index beside it (docs/operations.md,
+ * Upgrading). Nothing writes its attributes any more; a record written before the upgrade and still in
+ * processing keeps them until its next write, so the sweep reads this index too, and the write-back
+ * removes both. Once every such record has left processing or been swept (the sweep's cut-off after the
+ * upgrade), a release deletes the index, its reading and its attribute names.
+ */
+export const LEGACY_PROCESSING_INDEX = {
   indexName: 'byProcessingSince',
   partitionKey: 'processing_shard',
   sortKey: 'processing_since',
   shards: 16,
+  projection: 'ALL',
 } as const;
 
-export const processingShardKey = (shard: number): string => `processing#${shard}`;
-
-export function processingShard(id: string): string {
-  let hash = 0;
-  for (let index = 0; index < id.length; index++) hash = (hash * 31 + id.charCodeAt(index)) >>> 0;
-  return processingShardKey(hash % PROCESSING_INDEX.shards);
-}
+/** Every key value of the legacy processing index. */
+export const legacyProcessingPartitions = (): string[] =>
+  Array.from({ length: LEGACY_PROCESSING_INDEX.shards }, (_, shard) => `processing#${shard}`);
 
 /** The record key as a format with two `{}` (tenant, id), for the state machine that writes records back (States.Format). */
 export const RECORD_KEY_FORMAT = '{}#{}';
 export const recordKey = (tenantId: string, id: string): string => `${tenantId}#${id}`;
 /** The tenant of a record key (tenant ids cannot contain '#'). */
 export const tenantOfRecordKey = (key: string): string => key.slice(0, key.indexOf('#'));
+/** The id of a record key. */
+export const idOfRecordKey = (key: string): string => key.slice(key.indexOf('#') + 1);
 /**
  * Idempotency claims live beside the records; ids cannot contain '#', so no record key collides. Each
  * operation that takes an Idempotency-Key has its own namespace, named before the key (namespaces hold

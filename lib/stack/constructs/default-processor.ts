@@ -20,7 +20,12 @@ import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aw
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
-import { PARTITION_KEY, PROCESSING_INDEX, RECORD_KEY_FORMAT } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import {
+  LEGACY_PROCESSING_INDEX,
+  PARTITION_KEY,
+  PROCESSING_INDEX,
+  RECORD_KEY_FORMAT,
+} from '../../../lambdas/adapters/dynamodb/table-design.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
 /** How much longer than the worker's timeout an execution may run: its retries' waits. */
@@ -56,6 +61,10 @@ export const WRITE_BACK_RETRY = {
  */
 export const DISPATCH_RETRY = { ...WRITE_BACK_RETRY, errors: ['EventBridge.FailedEntry'] };
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
+/** The attributes that put a record in the sweep's indexes, which every write-back removes. */
+const SWEEP_INDEX_ATTRIBUTES = [PROCESSING_INDEX, LEGACY_PROCESSING_INDEX]
+  .flatMap((index) => [index.partitionKey, index.sortKey])
+  .join(', ');
 
 export interface DefaultProcessorProps {
   table: ITable;
@@ -89,8 +98,9 @@ export class DefaultProcessor extends Construct {
         table: props.table,
         key,
         // The change stamp of CHANGE_STAMP_FIELDS, as the functions write it (a test keeps the two in step).
-        // It leaves processing, so it leaves the sweep's index too (record-items.ts sets the two attributes).
-        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${PROCESSING_INDEX.partitionKey}, ${PROCESSING_INDEX.sortKey}`,
+        // It leaves processing, so it leaves the sweep's index too (record-items.ts sets the two attributes),
+        // and the legacy one, which a record put in processing before the upgrade is still in.
+        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${SWEEP_INDEX_ATTRIBUTES}`,
         conditionExpression: 'step_function_execution_arn = :execution AND attribute_not_exists(sys_deleted_by_id)',
         expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {

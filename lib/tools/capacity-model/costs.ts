@@ -1,14 +1,14 @@
 import { PROCESSING_STARTS } from '../../../lambdas/stack-functions.ts';
 import { readUnits } from '../../local/capacity/units.ts';
 import type { ModelInput } from './inputs.ts';
-import { LOOKUPS, itemUnits, loadUnits } from './writes.ts';
+import { LOOKUPS, itemUnits, loadUnits, processingEntryUnits } from './writes.ts';
 
 /**
  * Write units of the default processor's write-back (one UpdateItem of the record): the item, every
- * lookup index's entry written again (the indexes project all attributes, and the write-back changes
- * some), and the record's entry in the processing index removed.
+ * lookup index's entry written again (the lookup indexes project all attributes, and the write-back
+ * changes some), and the record's entry in the processing index removed (its keys alone).
  */
-export const writeBackUnits = (input: ModelInput): number => itemUnits(input) * (1 + LOOKUPS + 1);
+export const writeBackUnits = (input: ModelInput): number => itemUnits(input) * (1 + LOOKUPS) + processingEntryUnits(input);
 
 /**
  * Dollars for the large load at us-east-1 list prices, without processing (its write requests) and

@@ -13,7 +13,7 @@ interface Bucket {
  * they are not read from the code, and the assumptions AWS publishes nothing for, each named as one.
  */
 export interface ModelInput {
-  /** A record's item size in bytes (its index entries project all of it). */
+  /** A record's item size in bytes (its lookup index entries project all of it). */
   recordBytes: number;
   /** Write units a second the table, and each GSI, take at once (a new on-demand table: 4,000). */
   warmWriteUnits: number;
@@ -21,6 +21,8 @@ export interface ModelInput {
   partitionWriteUnits: number;
   /** The share of loaded lines left in `processing` (they are also written to the sparse processing index). */
   processingShare: number;
+  /** An assumption: the size of a record's entry in the processing index, which holds its keys alone (record key, tenant's shard, time). */
+  processingEntryBytes: number;
   /** The SDK's attempts of a call (its default). */
   sdkAttempts: number;
   /** How long a transaction holds its items: its own time (an assumption: DynamoDB does not publish it) plus the hold after it (the emulator's 10 ms). */
@@ -58,10 +60,14 @@ export interface ModelInput {
    * us-west-2, eu-west-1) and elsewhere.
    */
   startBuckets: { largest: Bucket; elsewhere: Bucket };
-  /** An assumption: the time the sweep takes for one record (its conditional put, one after another). */
+  /** An assumption: the time the sweep takes for one record (its consistent read, then its conditional put, one record after another). */
   sweepRecordMs: number;
   /** Open executions of Standard workflows an account holds in a region (Step Functions service quotas). */
   accountOpenExecutions: number;
+  /** Tenants the sweep walks (an example: the registry's tenants, removed ones included). */
+  sweptTenants: number;
+  /** An assumption: the time of one tenant's page of the sweep's walk when it finds nothing (its 16 Queries at once: one round trip). */
+  sweepTenantMs: number;
   /** State transitions of one execution of the default processor with a reported outcome: dispatch and wait, the outcome's choice, one write-back (lib/stack/constructs/default-processor.ts). */
   processorTransitions: number;
   /** An assumption: the billed time of one starter invocation (a batch's starts at once, and the function's own work). */
@@ -92,6 +98,7 @@ export const MODEL_DEFAULTS: ModelInput = {
   warmWriteUnits: AWS_CAPACITY.tableWriteUnits,
   partitionWriteUnits: AWS_CAPACITY.partitionWriteUnits,
   processingShare: 0,
+  processingEntryBytes: 200,
   sdkAttempts: 3,
   transactionBusyMs: 25,
   raisedWarmWriteUnits: 14_000,
@@ -109,8 +116,10 @@ export const MODEL_DEFAULTS: ModelInput = {
   listPageMs: 200,
   startMs: 50,
   startBuckets: { largest: { burst: 1_300, perSecond: 300 }, elsewhere: { burst: 800, perSecond: 150 } },
-  sweepRecordMs: 10,
+  sweepRecordMs: 15,
   accountOpenExecutions: 1_000_000,
+  sweptTenants: 1_000,
+  sweepTenantMs: 10,
   processorTransitions: 3,
   starterInvocationMs: 100,
   starterMemoryMb: 1_024,

@@ -1,7 +1,13 @@
+import { LEGACY_PROCESSING_INDEX, PROCESSING_INDEX, entriesPerShard } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/stack-functions.ts';
 import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { readUnits } from '../../local/capacity/units.ts';
 import { OPEN_EXECUTIONS_BY_TIER } from '../../../lambdas/domain/tenant.ts';
 import type { ModelInput } from './inputs.ts';
+
+/** The records of a page of one tenant's backlog: what the sweep asks of each of its shards, all of them. */
+export const SWEEP_PAGE_RECORDS = entriesPerShard(RECORDS_PER_PAGE) * PROCESSING_INDEX.shards;
 
 /**
  * Minutes to start `count` executions from a queue that holds them all: the starter goes at its
@@ -55,14 +61,32 @@ function tenantStartFigures(input: ModelInput, ceiling: number) {
 }
 
 /**
- * The sweep, with a backlog: a run of the function's time reads pages of `RECORDS_PER_PAGE` and puts
- * each record one after another; after each page it starts another only while `PAGE_MARGIN_MS` is left.
+ * The sweep, with a backlog: a run of the function's time reads pages of `SWEEP_PAGE_RECORDS` and reads
+ * and puts each record one after another; after each page it starts another only while `PAGE_MARGIN_MS` is left.
  */
 export function sweepFigures(input: ModelInput) {
   const runMs = SWEEP_SCHEDULE.timeoutMinutes * 60_000;
-  const pageMs = RECORDS_PER_PAGE * input.sweepRecordMs;
+  const pageMs = SWEEP_PAGE_RECORDS * input.sweepRecordMs;
   // The first page always; after page k (k page times gone), another while the margin is left.
   const pages = Math.min(Math.floor((runMs - PAGE_MARGIN_MS) / pageMs) + 1, Math.floor(runMs / pageMs));
-  const perRun = pages * RECORDS_PER_PAGE;
+  const perRun = pages * SWEEP_PAGE_RECORDS;
   return { perRun, perHour: perRun * (60 / SWEEP_SCHEDULE.everyMinutes) };
+}
+
+/**
+ * A sweep run over `sweptTenants` tenants with nothing stuck: the registry's Scan (every tenant's item
+ * and its counter's shards, eventually consistent), then a page of each tenant, its shards' Queries at
+ * once, and one of the legacy index's shards; an empty Query is charged half a read unit, eventually consistent.
+ */
+export function sweepWalkFigures(input: ModelInput) {
+  const runs = (30 * 24 * 60) / SWEEP_SCHEDULE.everyMinutes;
+  const queries = PROCESSING_INDEX.shards * input.sweptTenants + LEGACY_PROCESSING_INDEX.shards;
+  const registryBytes = input.sweptTenants * (COUNTER_SHARDS + 1) * input.counterItemBytes;
+  const units = queries * readUnits(0, 'eventual') + readUnits(registryBytes, 'eventual');
+  return {
+    queries,
+    seconds: ((input.sweptTenants + 1) * input.sweepTenantMs) / 1000,
+    readUnits: units,
+    monthlyDollars: (units * runs * input.prices.dynamoReadsPerMillion) / 1_000_000,
+  };
 }

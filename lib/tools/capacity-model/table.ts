@@ -1,11 +1,12 @@
+import { LEGACY_PROCESSING_INDEX, PROCESSING_INDEX } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import { LIST_LIMITS } from '../../../lambdas/http/request-parameters.ts';
 import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/stack-functions.ts';
-import { PAGE_MARGIN_MS, RECORDS_PER_PAGE } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
+import { PAGE_MARGIN_MS } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
 import { costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
 import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
-import { startFigures, sweepFigures } from './processing.ts';
+import { SWEEP_PAGE_RECORDS, startFigures, sweepFigures, sweepWalkFigures } from './processing.ts';
 import { listPageReadUnits, listWalkFigures } from './reads.ts';
 import { ERROR_SHARDS, LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './writes.ts';
 
@@ -26,6 +27,7 @@ function rows(input: ModelInput): [string, string][] {
   const list = listWalkFigures(input);
   const starts = startFigures(input);
   const sweep = sweepFigures(input);
+  const walk = sweepWalkFigures(input);
   const costs = costFigures(input);
   const large = shown(input.largeLoadLines);
   const small = shown(input.smallLoadLines);
@@ -122,10 +124,20 @@ function rows(input: ModelInput): [string, string][] {
       `${shown(starts.largestCapShare * 100)}%`,
     ],
     [
-      `records one sweep run moves (${SWEEP_SCHEDULE.timeoutMinutes} minutes, pages of ${RECORDS_PER_PAGE}, no page begun with under ${PAGE_MARGIN_MS / 1000} s left, ${input.sweepRecordMs} ms a record)`,
+      `records one sweep run moves (${SWEEP_SCHEDULE.timeoutMinutes} minutes, pages of ${SWEEP_PAGE_RECORDS} from one tenant's ${PROCESSING_INDEX.shards} shards, no page begun with under ${PAGE_MARGIN_MS / 1000} s left, ${input.sweepRecordMs} ms a record: its read and its put)`,
       shown(sweep.perRun),
     ],
     [`records the sweep moves an hour (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes)`, shown(sweep.perHour)],
+    [
+      `Queries of one sweep run over ${shown(input.sweptTenants)} tenants with nothing stuck (${PROCESSING_INDEX.shards} shards a tenant, and the legacy index's ${LEGACY_PROCESSING_INDEX.shards} while it is kept)`,
+      shown(walk.queries),
+    ],
+    [`seconds they take (a tenant's Queries at once, ${input.sweepTenantMs} ms a tenant)`, shown(walk.seconds, 1)],
+    [`read units of that run (half a unit an empty Query, and the registry's Scan)`, shown(walk.readUnits)],
+    [
+      `dollars a month of those reads (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes, us-east-1, on demand)`,
+      shown(walk.monthlyDollars, 2),
+    ],
     [
       `dollars for ${large} lines loaded, not processed (their write requests; the load's own S3, Lambda and Step Functions not counted)`,
       shown(costs.withoutProcessing, 2),

@@ -11,12 +11,15 @@ export const RUN_SHARDS = LOOKUP_INDEXES.billingRun.shards;
 /** The key values a load's kept line errors are spread over. */
 export const ERROR_SHARDS = BULK_ERROR_INDEX.shards;
 
-/** Write units of a record's item (and of each index entry, which projects all of it). */
+/** Write units of a record's item (and of each lookup index entry, which projects all of it). */
 export const itemUnits = (input: ModelInput): number => writeUnits(input.recordBytes);
 
-/** Write units of loading one record: its item and its entry in each lookup index (and the processing index for its share). */
+/** Write units of a record's entry in the processing index: its keys alone, whatever the record's size. */
+export const processingEntryUnits = (input: ModelInput): number => writeUnits(input.processingEntryBytes);
+
+/** Write units of loading one record: its item and its entry in each lookup index (and in the processing index for its share). */
 export const loadUnits = (input: ModelInput, processingShare = input.processingShare): number =>
-  itemUnits(input) * (1 + LOOKUPS + processingShare);
+  itemUnits(input) * (1 + LOOKUPS) + processingEntryUnits(input) * processingShare;
 
 const minutes = (lines: number, perSecond: number): number => lines / perSecond / 60;
 
