@@ -5,7 +5,7 @@ import { logger } from './logger.ts';
 import { count, metrics } from './metrics.ts';
 
 /** What a line tells of a result: identifiers, statuses and counts, never a record. */
-const SUMMARY = ['tenantId', 'loadId', 'id', 'status', 'lines', 'loaded', 'failed', 'swept', 'skipped', 'backlogLeft'];
+const SUMMARY = ['tenantId', 'loadId', 'id', 'status', 'lines', 'loaded', 'failed', 'swept', 'skipped', 'backlogLeft', 'placesClosed'];
 
 export interface InvocationOptions {
   /** The line a successful invocation writes, with the result's counts; none if unset (the authorizer: its API request has its access line). */

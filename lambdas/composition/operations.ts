@@ -1,4 +1,5 @@
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoDbOpenExecutions } from '../adapters/dynamodb/dynamodb-open-executions.ts';
 import { DynamoDbStuckRecords } from '../adapters/dynamodb/dynamodb-stuck-records.ts';
 import { DynamoDbTenantRegistry } from '../adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { JoseTokenVerifier } from '../adapters/jwks/jose-token-verifier.ts';
@@ -89,6 +90,7 @@ export function sweepDependencies(requestId: string, remainingMs: () => number):
     sweep = {
       repository,
       stuck: new DynamoDbStuckRecords(client, config.tableName),
+      executions: new DynamoDbOpenExecutions(client, config.tableName),
       tenants: new DynamoDbTenantRegistry(client, config.tenantsTableName),
       clock,
       stuckAfterMs: sweepConfig().stuckAfterMinutes * 60_000,

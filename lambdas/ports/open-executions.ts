@@ -13,4 +13,6 @@ export interface OpenExecutions {
   close(tenantId: string, name: string): Promise<void>;
   /** How many executions the tenant has open. */
   count(tenantId: string): Promise<number>;
+  /** The names of the tenant's executions whose places were taken before `before` (RFC 3339), as an eventually consistent index says. */
+  openedBefore(tenantId: string, before: string): Promise<string[]>;
 }

@@ -5,6 +5,7 @@ import { Conflict, NotFound } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
 import { spreadOf } from '../domain/spread.ts';
 import type { BillingRunActionRepository } from '../ports/billing-run-action-repository.ts';
+import type { OpenExecutions } from '../ports/open-executions.ts';
 import type { StuckRecordKey, StuckRecords } from '../ports/stuck-records.ts';
 import type { TenantRegistry } from '../ports/tenant-registry.ts';
 
@@ -17,6 +18,8 @@ export const PAGE_MARGIN_MS = 60_000;
 export interface SweepDependencies {
   repository: BillingRunActionRepository;
   stuck: StuckRecords;
+  /** The tenants' open executions: a place still open past the cut-off belongs to an execution that has ended. */
+  executions: Pick<OpenExecutions, 'openedBefore' | 'close'>;
   /** Whose records are swept: every tenant ever added, removed ones too (their records are kept). */
   tenants: Pick<TenantRegistry, 'everAdded'>;
   clock: () => Date;
@@ -34,6 +37,8 @@ export interface SweepResult {
   skipped: number;
   /** Whether the run stopped for its time before the end of its walk (records may be left: the next run, 15 minutes on, goes on). */
   backlogLeft: boolean;
+  /** Places of ended executions closed (their "ended" event was lost). */
+  placesClosed: number;
 }
 
 /** The tenants from the one `requestId` falls on: each run begins with another, so that none is always last in a short run. */
@@ -49,12 +54,13 @@ const rotated = (tenantIds: string[], requestId: string): string[] => {
  * whole record cost a 400 KB record 400 units on entering processing and 400 on leaving it), so each
  * record found is read here, strongly consistent, before its replace: the index is eventually
  * consistent and holds no status. Stuck records are rare, so that read (a read unit per 4 KB of the
- * record) is cheap beside what whole entries cost every record that passes through processing.
+ * record) is cheap beside what whole entries cost every record that passes through processing. Then
+ * it closes the tenants' places of executions that must have ended (closeEndedPlaces).
  */
 export async function sweepStuckProcessing(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - deps.stuckAfterMs).toISOString();
-  const result: SweepResult = { swept: 0, skipped: 0, backlogLeft: false };
+  const result: SweepResult = { swept: 0, skipped: 0, backlogLeft: false, placesClosed: 0 };
   const tenants = rotated(await deps.tenants.everAdded(), deps.requestId);
   // The first page that holds records is always worked, so that every run moves on; after it, and
   // while pages are empty (tenants with nothing stuck), no page is begun with less than the margin left.
@@ -67,7 +73,27 @@ export async function sweepStuckProcessing(deps: SweepDependencies): Promise<Swe
     for (const key of page) await sweepOne(deps, result, key, cutoff, now);
     worked ||= page.length > 0;
   }
+  if (!result.backlogLeft) await closeEndedPlaces(deps, result, tenants, cutoff);
   return result;
+}
+
+/**
+ * Each tenant's places among its open executions taken before the cut-off: no execution lasts that long
+ * (the processor's timeout and margin are inside it), so each belongs to one that ended and whose
+ * "ended" event never closed it (Step Functions sends those on a best-effort basis). Closing is
+ * idempotent, so a place its event closes meanwhile costs nothing.
+ */
+async function closeEndedPlaces(deps: SweepDependencies, result: SweepResult, tenants: string[], cutoff: string): Promise<void> {
+  for (const tenantId of tenants) {
+    if (deps.remainingMs() < PAGE_MARGIN_MS) {
+      result.backlogLeft = true;
+      return;
+    }
+    for (const name of await deps.executions.openedBefore(tenantId, cutoff)) {
+      await deps.executions.close(tenantId, name);
+      result.placesClosed++;
+    }
+  }
 }
 
 /** One record: read, then to `error` conditionally on the version read, or left (counted as skipped) when it is no longer stuck. */

@@ -37,7 +37,12 @@ export function scheduleSweep(
     },
   });
   // It queries the processing indexes, reads each record it found and puts it back in error; it lists the tenants.
-  sweeper.grantTable(props.table, ['Query', 'GetItem', 'PutItem'], [PROCESSING_INDEX.indexName, LEGACY_PROCESSING_INDEX.indexName]);
+  // UpdateItem and DeleteItem: closing a tenant's place of an execution that ended unseen (its count, its item).
+  sweeper.grantTable(
+    props.table,
+    ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    [PROCESSING_INDEX.indexName, LEGACY_PROCESSING_INDEX.indexName],
+  );
   sweeper.grantTable(props.tenantsTable, ['Scan']);
   const schedule = new Rule(stack, 'SweepSchedule', {
     description: 'Runs the sweep of records stuck in processing',

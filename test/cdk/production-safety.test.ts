@@ -155,9 +155,9 @@ describe('processing never left stuck', () => {
     expect(functionOf('SweepStuckProcessing')?.Properties.Environment.Variables.STUCK_AFTER_MINUTES).toBe(String(30 * 60));
     const statements = policyOf('SweepStuckProcessing')?.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
     const table = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
-    // Its records read and put back; the two processing indexes queried; the tenants listed (their registry's Scan).
+    // Its records read and put back, and places of ended executions closed; the two processing indexes queried; the tenants listed (their registry's Scan).
     expect(table.map((statement) => statement.Action)).toEqual([
-      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'dynamodb:Query',
       'dynamodb:Scan',
     ]);

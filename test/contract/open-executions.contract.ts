@@ -46,6 +46,17 @@ export function openExecutionsContract(name: string, make: () => Promise<OpenExe
       expect([await executions.count(busy), await executions.count(quiet)]).toEqual([1, 0]);
     });
 
+    it('finds the places taken before a moment, and not one closed since', async () => {
+      const t = tenant();
+      const before = new Date(Date.now() - 1_000).toISOString();
+      await executions.open(t, 'e-1', 5);
+      await executions.open(t, 'e-2', 5);
+      await executions.close(t, 'e-2');
+      const later = new Date(Date.now() + 1_000).toISOString();
+      expect(await executions.openedBefore(t, later)).toEqual(['e-1']);
+      expect(await executions.openedBefore(t, before)).toEqual([]);
+    });
+
     it('holds the cap under concurrent opens: exactly cap of them get a place', async () => {
       const t = tenant();
       const opened = await Promise.all(Array.from({ length: 12 }, (_, n) => executions.open(t, `e-${n}`, 5)));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
+import { DynamoDbOpenExecutions } from '../../lambdas/adapters/dynamodb/dynamodb-open-executions.ts';
 import { DynamoDbStuckRecords } from '../../lambdas/adapters/dynamodb/dynamodb-stuck-records.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { PROCESSING_INDEX, processingPartitions, recordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
@@ -16,6 +17,7 @@ const tableName = uniqueName('sweep');
 const tenantsTableName = uniqueName('tenants');
 const repository = new DynamoDbBillingRunActionRepository(client, tableName, tenantsTableName);
 const registry = new DynamoDbTenantRegistry(client, tenantsTableName);
+const executions = new DynamoDbOpenExecutions(client, tableName);
 const TENANTS = ['acme', 'globex', 'gone'];
 const stuckRecord = (id: string, changed: string): BillingRunAction =>
   storedRecord({ id, status: 'processing', sys_last_modified_at: changed });
@@ -60,6 +62,7 @@ describe('the sweep over every tenant, against DynamoDB Local', () => {
     const result = await sweepStuckProcessing({
       repository,
       stuck: new DynamoDbStuckRecords(client, tableName),
+      executions,
       tenants: registry,
       clock: () => new Date('2026-11-30T00:00:00Z'),
       stuckAfterMs: 7 * 24 * 3_600_000,
@@ -67,7 +70,7 @@ describe('the sweep over every tenant, against DynamoDB Local', () => {
       remainingMs: () => 300_000,
     });
 
-    expect(result).toEqual({ swept: 3, skipped: 0, backlogLeft: false });
+    expect(result).toEqual({ swept: 3, skipped: 0, backlogLeft: false, placesClosed: 0 });
     for (const [tenantId, id] of [
       ['acme', 'a-stuck'],
       ['globex', 'g-stuck'],
@@ -90,5 +93,26 @@ describe('the sweep over every tenant, against DynamoDB Local', () => {
       },
     ]);
     expect(await entriesOf('globex')).toEqual([]);
+  });
+
+  it("closes a tenant's place of an execution that must have ended (found in the processing index), keeping the others", async () => {
+    await executions.open('globex', 'lost-end', 10);
+    const sweptAt = new Date(Date.now() + 8 * 24 * 3_600_000);
+    const deps = {
+      repository,
+      stuck: new DynamoDbStuckRecords(client, tableName),
+      executions,
+      tenants: registry,
+      requestId: 'sweep-places',
+    };
+    const result = await sweepStuckProcessing({
+      ...deps,
+      clock: () => sweptAt,
+      stuckAfterMs: 7 * 24 * 3_600_000,
+      remainingMs: () => 300_000,
+    });
+    expect(result.placesClosed).toBe(1);
+    expect(await executions.count('globex')).toBe(0);
+    expect(await executions.open('globex', 'next', 1)).toBe(true);
   });
 });

@@ -1,16 +1,19 @@
 import type { OpenExecutions } from '../../lambdas/ports/open-executions.ts';
 
 /** The tenants' open executions in memory, as the DynamoDB adapter keeps them (test/contract/open-executions.contract.ts holds both to one contract). */
-export function inMemoryOpenExecutions(): OpenExecutions & { names(tenantId: string): string[] } {
-  const open = new Map<string, Set<string>>();
-  const of = (tenantId: string) => open.get(tenantId) ?? open.set(tenantId, new Set()).get(tenantId)!;
+export function inMemoryOpenExecutions(now: () => Date = () => new Date()): OpenExecutions & { names(tenantId: string): string[] } {
+  const open = new Map<string, Map<string, string>>();
+  const of = (tenantId: string) => open.get(tenantId) ?? open.set(tenantId, new Map()).get(tenantId)!;
   return {
     async open(tenantId, name, cap) {
       const names = of(tenantId);
       if (names.has(name)) return true;
       if (names.size >= cap) return false;
-      names.add(name);
+      names.set(name, now().toISOString());
       return true;
+    },
+    async openedBefore(tenantId, before) {
+      return [...of(tenantId)].filter(([, openedAt]) => openedAt < before).map(([name]) => name);
     },
     async close(tenantId, name) {
       of(tenantId).delete(name);
@@ -18,6 +21,6 @@ export function inMemoryOpenExecutions(): OpenExecutions & { names(tenantId: str
     async count(tenantId) {
       return of(tenantId).size;
     },
-    names: (tenantId) => [...of(tenantId)],
+    names: (tenantId) => [...of(tenantId).keys()],
   };
 }

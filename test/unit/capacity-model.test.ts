@@ -56,15 +56,16 @@ describe('the capacity model', () => {
     expect(sweepFigures({ ...MODEL_DEFAULTS, sweepRecordMs: 100 }).perRun).toBe(2_480);
   });
 
-  it('walks every tenant’s shards in a sweep run, at a cost bounded by the tenants', () => {
-    // 16 Queries a tenant and 16 of the legacy index, half a unit each; the registry's 33 items of 200 bytes a tenant, 6.6 MB read eventually consistently.
+  it('walks every tenant’s shards and places in a sweep run, at a cost bounded by the tenants', () => {
+    // 16 Queries a tenant, one of its open executions' places, and 16 of the legacy index, half a unit each;
+    // the registry's 33 items of 200 bytes a tenant, 6.6 MB read eventually consistently.
     const walk = sweepWalkFigures(MODEL_DEFAULTS);
-    expect(walk.queries).toBe(16_016);
-    expect(walk.seconds).toBeCloseTo(10.01, 9);
-    expect(walk.readUnits).toBe(8_008 + Math.ceil(6_600_000 / 4096) / 2);
+    expect(walk.queries).toBe(17_016);
+    expect(walk.seconds).toBeCloseTo(20.01, 9);
+    expect(walk.readUnits).toBe(8_508 + Math.ceil(6_600_000 / 4096) / 2);
     // 2,880 runs in 30 days at $0.125 per million read units.
-    expect(walk.monthlyDollars).toBeCloseTo((8_814 * 2_880 * 0.125) / 1_000_000, 9);
-    expect(sweepWalkFigures({ ...MODEL_DEFAULTS, sweptTenants: 10 }).queries).toBe(176);
+    expect(walk.monthlyDollars).toBeCloseTo((9_314 * 2_880 * 0.125) / 1_000_000, 9);
+    expect(sweepWalkFigures({ ...MODEL_DEFAULTS, sweptTenants: 10 }).queries).toBe(186);
   });
 
   it('costs a million lines with and without processing at list prices', () => {

@@ -4,6 +4,7 @@ import type { StuckRecords } from '../../lambdas/ports/stuck-records.ts';
 import { SWEEPER_PRINCIPAL, type SweepDependencies, sweepStuckProcessing } from '../../lambdas/use-cases/sweep-stuck-processing.ts';
 import { storedRecord } from '../support/fixtures.ts';
 import { inMemoryRepository } from '../support/in-memory-repository.ts';
+import { inMemoryOpenExecutions } from '../support/in-memory-open-executions.ts';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-11-30T12:00:00Z');
@@ -38,6 +39,7 @@ const listing = (ids: Record<string, string[]>, walked: string[][] = []): StuckR
 const sweep = (deps: Pick<SweepDependencies, 'repository' | 'stuck'> & Partial<SweepDependencies>) =>
   sweepStuckProcessing({
     tenants: { everAdded: async () => ['t1', 't2'] },
+    executions: inMemoryOpenExecutions(),
     clock: () => now,
     stuckAfterMs: 25 * HOUR,
     requestId: 'sweep-1',
@@ -58,7 +60,7 @@ describe('the sweep of records stuck in processing', () => {
     await repository.create('t2', record('stuck-2', 'processing', hoursAgo(27)));
     const result = await sweep({ repository, stuck: listing({ t1: ['stuck', 'recent', 'done', 'gone'], t2: ['stuck-2'] }) });
 
-    expect(result).toEqual({ swept: 2, skipped: 3, backlogLeft: false });
+    expect(result).toEqual({ swept: 2, skipped: 3, backlogLeft: false, placesClosed: 0 });
     const swept = records.get('stuck') as BillingRunAction;
     expect(swept).toMatchObject({
       status: 'error',
@@ -87,7 +89,7 @@ describe('the sweep of records stuck in processing', () => {
       },
     };
     const result = await sweep({ repository: racing, stuck: listing({ t1: ['raced'] }) });
-    expect(result).toEqual({ swept: 0, skipped: 1, backlogLeft: false });
+    expect(result).toEqual({ swept: 0, skipped: 1, backlogLeft: false, placesClosed: 0 });
     expect(reads).toEqual([{ consistentRead: true }]);
     expect(records.get('raced')?.status).toBe('completed');
   });
@@ -97,7 +99,12 @@ describe('the sweep of records stuck in processing', () => {
       Array.from({ length: 1_200 }, (_, index) => record(`stuck-${String(index).padStart(4, '0')}`, 'processing', hoursAgo(30)));
     const ids = { t1: backlog().map((each) => each.id) };
     const whole = inMemoryRepository({ tenant: 't1', records: backlog() });
-    expect(await sweep({ repository: whole.repository, stuck: listing(ids) })).toEqual({ swept: 1_200, skipped: 0, backlogLeft: false });
+    expect(await sweep({ repository: whole.repository, stuck: listing(ids) })).toEqual({
+      swept: 1_200,
+      skipped: 0,
+      backlogLeft: false,
+      placesClosed: 0,
+    });
     expect([...whole.records.values()].every((stored) => stored.status === 'error')).toBe(true);
 
     const short = inMemoryRepository({ tenant: 't1', records: backlog() });
@@ -109,7 +116,7 @@ describe('the sweep of records stuck in processing', () => {
       tenants: { everAdded: async () => ['t1'] },
       remainingMs,
     });
-    expect(result).toEqual({ swept: 500, skipped: 0, backlogLeft: true });
+    expect(result).toEqual({ swept: 500, skipped: 0, backlogLeft: true, placesClosed: 0 });
   });
 
   it('walks every tenant the registry ever added, each run beginning with another (none always last)', async () => {
@@ -121,5 +128,17 @@ describe('the sweep of records stuck in processing', () => {
     }
     for (const order of walked) expect([...order].sort()).toEqual(tenants);
     expect(new Set(walked.map((order) => order[0])).size).toBeGreaterThan(1);
+  });
+
+  it('closes the places of executions opened before the cut-off, which have ended whatever became of their event, and no other', async () => {
+    let openedAt = hoursAgo(26);
+    const executions = inMemoryOpenExecutions(() => new Date(openedAt));
+    await executions.open('t1', 'lost-end', 10);
+    await executions.open('t2', 'lost-end-2', 10);
+    openedAt = hoursAgo(2);
+    await executions.open('t1', 'running', 10);
+    const result = await sweep({ repository: inMemoryRepository({ tenant: 't1' }).repository, stuck: listing({}), executions });
+    expect(result).toMatchObject({ placesClosed: 2, backlogLeft: false });
+    expect([executions.names('t1'), executions.names('t2')]).toEqual([['running'], []]);
   });
 });

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { RetriesExhausted, retrying } from '../../retry.ts';
 import type { OpenExecutions } from '../../ports/open-executions.ts';
-import { PARTITION_KEY, openExecutionKey, openExecutionsCountKey } from './table-design.ts';
+import { PARTITION_KEY, PROCESSING_INDEX, openExecutionKey, openExecutionsCountKey, openExecutionsPartition } from './table-design.ts';
 import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
 
 const COUNT = 'open_count';
@@ -44,7 +44,12 @@ export class DynamoDbOpenExecutions implements OpenExecutions {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { [PARTITION_KEY]: openExecutionKey(tenantId, name), opened_at: new Date().toISOString() },
+                Item: {
+                  [PARTITION_KEY]: openExecutionKey(tenantId, name),
+                  // In the processing index, under the tenant, by when it opened: the sweep closes what an end left open.
+                  [PROCESSING_INDEX.partitionKey]: openExecutionsPartition(tenantId),
+                  [PROCESSING_INDEX.sortKey]: new Date().toISOString(),
+                },
                 ConditionExpression: `attribute_not_exists(${PARTITION_KEY})`,
               },
             },
@@ -99,6 +104,23 @@ export class DynamoDbOpenExecutions implements OpenExecutions {
         if (cancellationReasons(error)?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
       }
     });
+  }
+
+  async openedBefore(tenantId: string, before: string): Promise<string[]> {
+    const names: string[] = [];
+    const prefix = openExecutionKey(tenantId, '');
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: PROCESSING_INDEX.indexName,
+        KeyConditionExpression: '#key = :key AND #since < :before',
+        ExpressionAttributeNames: { '#key': PROCESSING_INDEX.partitionKey, '#since': PROCESSING_INDEX.sortKey },
+        ExpressionAttributeValues: { ':key': openExecutionsPartition(tenantId), ':before': before },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) names.push(String(item[PARTITION_KEY]).slice(prefix.length));
+    return names;
   }
 
   private async holds(tenantId: string, name: string): Promise<boolean> {

@@ -165,3 +165,9 @@ export const BULK_PACE_TENANTS_KEY = '#bulkpace#tenants';
  */
 export const openExecutionsCountKey = (tenantId: string): string => `${tenantId}#executions#open`;
 export const openExecutionKey = (tenantId: string, name: string): string => `${tenantId}#executions#${name}`;
+/**
+ * An open execution's entry in the processing index, beside its tenant's records' shards (no record
+ * shard is named so), sorted by when it opened: the sweep finds the places left open past any execution's
+ * end there (a lost "execution ended" event).
+ */
+export const openExecutionsPartition = (tenantId: string): string => `${tenantId}#executions`;

@@ -80,12 +80,14 @@ export function sweepFigures(input: ModelInput) {
  */
 export function sweepWalkFigures(input: ModelInput) {
   const runs = (30 * 24 * 60) / SWEEP_SCHEDULE.everyMinutes;
-  const queries = PROCESSING_INDEX.shards * input.sweptTenants + LEGACY_PROCESSING_INDEX.shards;
+  // A tenant's 16 shards, and the Query of its places among open executions; the legacy index's shards.
+  const queries = (PROCESSING_INDEX.shards + 1) * input.sweptTenants + LEGACY_PROCESSING_INDEX.shards;
   const registryBytes = input.sweptTenants * (COUNTER_SHARDS + 1) * input.counterItemBytes;
   const units = queries * readUnits(0, 'eventual') + readUnits(registryBytes, 'eventual');
   return {
     queries,
-    seconds: ((input.sweptTenants + 1) * input.sweepTenantMs) / 1000,
+    // A round trip a tenant for its shards, another for its places (after the walk), one for the legacy index.
+    seconds: ((2 * input.sweptTenants + 1) * input.sweepTenantMs) / 1000,
     readUnits: units,
     monthlyDollars: (units * runs * input.prices.dynamoReadsPerMillion) / 1_000_000,
   };

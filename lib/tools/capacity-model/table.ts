@@ -129,10 +129,10 @@ function rows(input: ModelInput): [string, string][] {
     ],
     [`records the sweep moves an hour (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes)`, shown(sweep.perHour)],
     [
-      `Queries of one sweep run over ${shown(input.sweptTenants)} tenants with nothing stuck (${PROCESSING_INDEX.shards} shards a tenant, and the legacy index's ${LEGACY_PROCESSING_INDEX.shards} while it is kept)`,
+      `Queries of one sweep run over ${shown(input.sweptTenants)} tenants with nothing stuck (${PROCESSING_INDEX.shards} shards a tenant and its open executions' places, and the legacy index's ${LEGACY_PROCESSING_INDEX.shards} while it is kept)`,
       shown(walk.queries),
     ],
-    [`seconds they take (a tenant's Queries at once, ${input.sweepTenantMs} ms a tenant)`, shown(walk.seconds, 1)],
+    [`seconds they take (a tenant's shards at once, then its places, ${input.sweepTenantMs} ms each)`, shown(walk.seconds, 1)],
     [`read units of that run (half a unit an empty Query, and the registry's Scan)`, shown(walk.readUnits)],
     [
       `dollars a month of those reads (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes, us-east-1, on demand)`,
