@@ -2,7 +2,9 @@
  * The layer rules of lambdas/ and lib/ (docs/architecture.md draws them), checked by `npm run lint`:
  * handlers -> http layer -> use cases -> domain and ports; adapters (one folder per service they talk
  * to) -> ports and domain, never each other; only the composition root builds adapters; nothing in
- * lambdas/ reaches into lib/; in lib/, the local run and the stack never import the commands; no cycles.
+ * lambdas/ reaches into lib/; in lib/, the local run and the stack never import the commands; the
+ * bench never imports the tests (what both use is in testkit/, which imports neither); no cycles, in
+ * any folder (`npm run lint` cruises lambdas, lib, bin, test, bench and testkit).
  */
 const ADAPTERS = '^lambdas/adapters/';
 
@@ -14,7 +16,7 @@ module.exports = {
       comment: 'The functions are bundled on their own: they never import the CDK app, the local emulation or the commands.',
       severity: 'error',
       from: { path: '^lambdas/' },
-      to: { path: '^(lib|bin|test|bench)/' },
+      to: { path: '^(lib|bin|test|bench|testkit)/' },
     },
     {
       name: 'domain-is-pure',
@@ -57,6 +59,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/(local|stack)/' },
       to: { path: '^lib/commands/' },
+    },
+    {
+      name: 'bench-not-tests',
+      comment: 'The bench measures the product; what it shares with the tests (bodies, events, environments) is in testkit/.',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'testkit-stands-alone',
+      comment: 'testkit/ serves the tests and the bench alike, so it imports neither.',
+      severity: 'error',
+      from: { path: '^testkit/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'product-not-test-code',
+      comment: 'The product (lib/, bin/) never imports the tests, the bench or the testkit.',
+      severity: 'error',
+      from: { path: '^(lib|bin)/' },
+      to: { path: '^(test|bench|testkit)/' },
     },
     {
       name: 'lib-not-tools',

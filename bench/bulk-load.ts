@@ -5,7 +5,7 @@ import { bulkBatchConfig } from '../lambdas/config.ts';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client.ts';
 import { toItem } from '../lambdas/adapters/dynamodb/record-items.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
-import { validBody } from '../test/support/fixtures.ts';
+import { validBody } from '../testkit/bodies.ts';
 import { ROOT } from './bundles.ts';
 import { TABLES, TENANT, benchRecord } from './fixture.ts';
 import { type Figure, log, round } from './stats.ts';

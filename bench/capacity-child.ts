@@ -7,7 +7,7 @@ import { AWS_CAPACITY } from '../lib/local/capacity/settings.ts';
 import { writeUnits } from '../lib/local/capacity/units.ts';
 import { TIERS } from '../lambdas/domain/tenant.ts';
 import type { Tiers } from '../lib/stack/tiers.ts';
-import { validBody } from '../test/support/fixtures.ts';
+import { validBody } from '../testkit/bodies.ts';
 import { loadThroughService } from './bulk-load.ts';
 import { neighbourDuringLoads } from './neighbour.ts';
 import { type Figure, round } from './stats.ts';

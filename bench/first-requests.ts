@@ -1,8 +1,8 @@
 import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { uploadKey } from '../lambdas/adapters/s3/upload-keys.ts';
-import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
-import { validBody } from '../test/support/fixtures.ts';
+import { proxyEvent as testProxyEvent } from '../testkit/api-gateway-event.ts';
+import { validBody } from '../testkit/bodies.ts';
 import { type Bundle, REFERENCE } from './bundles.ts';
 import { TENANT } from './fixture.ts';
 

@@ -6,7 +6,7 @@ import { toItem } from '../lambdas/adapters/dynamodb/record-items.ts';
 import { DynamoDbTenantRegistry } from '../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { type TableNames, ensureTables } from '../lib/local/tables.ts';
 import { provisionTenant } from '../lib/tenants/tenant-provisioning.ts';
-import { validBody } from '../test/support/fixtures.ts';
+import { validBody } from '../testkit/bodies.ts';
 
 export const TENANT = 'bench';
 export const TABLES: TableNames = { tableName: 'bench-actions', tenantsTableName: 'bench-tenants' };

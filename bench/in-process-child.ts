@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext, proxyEvent } from '../test/support/api-gateway-event.ts';
-import { validBody } from '../test/support/fixtures.ts';
-import { useMockedEnvironment } from '../test/support/mocked-environment.ts';
+import { lambdaContext, proxyEvent } from '../testkit/api-gateway-event.ts';
+import { validBody } from '../testkit/bodies.ts';
+import { useMockedEnvironment } from '../testkit/mocked-environment.ts';
 import { median } from './stats.ts';
 
 /**

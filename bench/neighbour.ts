@@ -1,4 +1,4 @@
-import { validBody } from '../test/support/fixtures.ts';
+import { validBody } from '../testkit/bodies.ts';
 import { loadThroughService } from './bulk-load.ts';
 import { quantile, round } from './stats.ts';
 

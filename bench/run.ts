@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client.ts';
 import { freePort, startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
-import { proxyEvent as testProxyEvent } from '../test/support/api-gateway-event.ts';
+import { proxyEvent as testProxyEvent } from '../testkit/api-gateway-event.ts';
 import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigures } from './cold-starts.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 /**

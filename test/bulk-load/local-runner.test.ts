@@ -7,7 +7,8 @@ import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { localIssuer } from '../../lib/local/issuer.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
-import { loadEnded, uniqueName, validBody } from '../support/fixtures.ts';
+import { loadEnded, uniqueName } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { pollUntil } from '../support/poll.ts';
 
 const root = resolve(import.meta.dirname, '../..');

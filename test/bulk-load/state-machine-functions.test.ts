@@ -8,8 +8,9 @@ import { DynamoDbBulkLoads } from '../../lambdas/adapters/dynamodb/dynamodb-bulk
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
-import { lambdaContext } from '../support/api-gateway-event.ts';
-import { awaitingLoad, uniqueName, validBody } from '../support/fixtures.ts';
+import { lambdaContext } from '../../testkit/api-gateway-event.ts';
+import { awaitingLoad, uniqueName } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 /**
  * The state machine's three functions as AWS runs them: S3 events and objects (the S3 client mocked:

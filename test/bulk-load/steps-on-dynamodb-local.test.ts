@@ -4,7 +4,8 @@ import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { DynamoDbBulkChunks } from '../../lambdas/adapters/dynamodb/dynamodb-bulk-chunks.ts';
 import { finishLoad, giveUpChunk, loadChunk, readThrough } from '../../lambdas/use-cases/bulk-load-steps.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
-import { awaitingLoad, caller, uniqueName, validBody } from '../support/fixtures.ts';
+import { awaitingLoad, caller, uniqueName } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { bulkStepsOnDynamoDbLocal } from '../support/bulk-steps.ts';
 
 const { loads, chunks, actions, deps, memoryFile, startedLoad, line, recordsOf, countOf } = bulkStepsOnDynamoDbLocal();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
 import { writeUnits } from '../../lib/local/capacity/units.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sender } from '../../lib/local/capacity/proxy.ts';
 import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 import { lateTransactionAnswers, proxyThrough } from '../support/late-answers.ts';
 

@@ -7,7 +7,7 @@ import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { freePort, startDynamoDbLocal } from '../../lib/local/dynamodb-local.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);

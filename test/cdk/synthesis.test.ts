@@ -8,8 +8,9 @@ import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { buildApp } from '../../lib/stack/app.ts';
-import { proxyEvent } from '../support/api-gateway-event.ts';
-import { uniqueName, validBody } from '../support/fixtures.ts';
+import { proxyEvent } from '../../testkit/api-gateway-event.ts';
+import { uniqueName } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { BASE_CONTEXT, NO_BUNDLING, invokeBundle, synth } from '../support/cdk-synth.ts';
 
 /** What `cdk synth` hands to a deploy, bundles included: checked by cdk-nag, and bundles that serve. */

@@ -2,7 +2,7 @@ import { type CryptoKey, SignJWT, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../lib/local/issuer.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 const service = serviceForThisFile();

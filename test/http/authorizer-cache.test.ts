@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { removeTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { TOKEN_EXPIRED_MESSAGE } from '../../lambdas/http/middleware/authorization.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 const service = serviceForThisFile({ tenants: ['cached', 'other'], authorizerCacheTtlSeconds: 300 });

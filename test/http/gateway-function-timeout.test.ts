@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invoke } from '../../lib/local/gateway/invocation.ts';
-import { proxyEvent } from '../support/api-gateway-event.ts';
+import { proxyEvent } from '../../testkit/api-gateway-event.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { captureOutput } from '../support/captured-output.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 // This file reads the log lines, which the other tests keep silent (vitest.config.ts).
 vi.hoisted(() => {

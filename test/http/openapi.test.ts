@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { buildOpenApiDocument } from '../../lib/openapi/openapi.ts';
-import { validBody } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
 const run = promisify(execFile);

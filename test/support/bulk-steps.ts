@@ -12,7 +12,8 @@ import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.t
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { dependencies } from './in-memory-repository.ts';
-import { awaitingLoad, uniqueName, validBody } from './fixtures.ts';
+import { awaitingLoad, uniqueName } from './fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 /**
  * The bulk load's steps on the test run's DynamoDB Local, for a test file: its own tables (made before

@@ -1,31 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkLoad } from '../../lambdas/domain/bulk-load.ts';
 import type { Caller } from '../../lambdas/domain/caller.ts';
-import type { BillingRunAction, ClientFields } from '../../lambdas/domain/record-schema.ts';
+import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
+import { validFields } from '../../testkit/bodies.ts';
 import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
-
-/** The fields of a complete, valid create body, fresh at each call. */
-const validFields = (): ClientFields => ({
-  name: 'Send the renewal reminder',
-  date: '2026-11-29T10:00:00Z',
-  billing_run_id: 'run-1',
-  candidate_service: 'candidates',
-  candidate_id: 'cand-1',
-  certification_id: 'cert-1',
-  application_id: 'app-1',
-  training_provider_id: 'tp-1',
-  program_id: 'prog-1',
-  certification_notice_id: 'notice-1',
-  invoice_template_id: 'template-1',
-  status: 'pending',
-  type: 'send renewal reminder',
-  training_provider_billing_records: [{ amount: 120, currency: 'USD' }],
-});
-
-/** A complete, valid create body; override any field (with any value: tests send invalid ones too). */
-export function validBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...validFields(), ...overrides };
-}
 
 const STORED_AT = '2026-01-01T00:00:00.000Z';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RECORD_FIELDS } from '../../lambdas/domain/billing-run-action.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
-import { validBody } from './fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 /**
  * Requests of every kind for the HTTP fuzzer: methods, paths from the route table and beyond, query

@@ -7,7 +7,8 @@ import { freePort } from '../../lib/local/dynamodb-local.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../lib/local/local-service.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
 import type { Tiers } from '../../lib/stack/tiers.ts';
-import { loadEnded, uniqueName, validBody } from './fixtures.ts';
+import { loadEnded, uniqueName } from './fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { pollUntil } from './poll.ts';
 
 /** The local service of a test file, with ways to call it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from '../support/captured-output.ts';
-import { lambdaContext } from '../support/api-gateway-event.ts';
-import { useMockedEnvironment } from '../support/mocked-environment.ts';
+import { lambdaContext } from '../../testkit/api-gateway-event.ts';
+import { useMockedEnvironment } from '../../testkit/mocked-environment.ts';
 
 useMockedEnvironment({
   POWERTOOLS_LOG_LEVEL: 'INFO',

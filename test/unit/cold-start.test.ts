@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
+import { lambdaContext, proxyEvent } from '../../testkit/api-gateway-event.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { storedRecord } from '../support/fixtures.ts';
-import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
+import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../../testkit/mocked-environment.ts';
 
 // What Lambda sets in an on-demand execution environment; Powertools reads it when the handler loads.
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' });

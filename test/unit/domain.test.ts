@@ -8,7 +8,8 @@ import { CHANGE_STAMP_FIELDS, newRecord, nextVersion } from '../../lambdas/domai
 import { Conflict, ERROR_LIMITS, PayloadTooLarge, ValidationFailed, clipped } from '../../lambdas/domain/errors.ts';
 import { applyPatch, assertPatchAllowed, patchDocumentSchema } from '../../lambdas/domain/json-patch.ts';
 import { parseOrThrow, unstorableIssues } from '../../lambdas/domain/validation.ts';
-import { caller, validBody } from '../support/fixtures.ts';
+import { caller } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 
 function thrown(action: () => unknown): unknown {
   try {

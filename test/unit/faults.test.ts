@@ -2,9 +2,10 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
-import { storedRecord, validBody } from '../support/fixtures.ts';
-import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
+import { lambdaContext, proxyEvent } from '../../testkit/api-gateway-event.ts';
+import { storedRecord } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
+import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../../testkit/mocked-environment.ts';
 
 useMockedEnvironment({
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor',

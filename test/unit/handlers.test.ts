@@ -3,10 +3,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { storedRecord, validBody } from '../support/fixtures.ts';
+import { storedRecord } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { captureOutput } from '../support/captured-output.ts';
-import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
-import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../support/mocked-environment.ts';
+import { lambdaContext, proxyEvent } from '../../testkit/api-gateway-event.ts';
+import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../../testkit/mocked-environment.ts';
 import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });

@@ -11,7 +11,7 @@ import { STARTER_PRINCIPAL, startQueuedProcessing } from '../../lambdas/use-case
 import { storedRecord } from '../support/fixtures.ts';
 import { inMemoryOpenExecutions } from '../support/in-memory-open-executions.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
-import { useMockedEnvironment } from '../support/mocked-environment.ts';
+import { useMockedEnvironment } from '../../testkit/mocked-environment.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
 const sfn = mockClient(SFNClient);

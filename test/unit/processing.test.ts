@@ -7,7 +7,8 @@ import { QueuedProcessingStarter } from '../../lambdas/adapters/sqs/queued-proce
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
 import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
 import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';
-import { caller, validBody } from '../support/fixtures.ts';
+import { caller } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';

@@ -10,8 +10,9 @@ import { getBillingRunAction } from '../../lambdas/use-cases/get-billing-run-act
 import { listBillingRunActions } from '../../lambdas/use-cases/list-billing-run-actions.ts';
 import { patchBillingRunAction } from '../../lambdas/use-cases/patch-billing-run-action.ts';
 import { updateBillingRunAction } from '../../lambdas/use-cases/update-billing-run-action.ts';
-import { lambdaContext, proxyEvent } from '../support/api-gateway-event.ts';
-import { caller, validBody } from '../support/fixtures.ts';
+import { lambdaContext, proxyEvent } from '../../testkit/api-gateway-event.ts';
+import { caller } from '../support/fixtures.ts';
+import { validBody } from '../../testkit/bodies.ts';
 import { dependencies, inMemoryRepository } from '../support/in-memory-repository.ts';
 
 /** The use cases on the in-memory repository: their rules, without DynamoDB or HTTP. */

@@ -20,5 +20,5 @@ export function useMockedEnvironment(overrides: Record<string, string> = {}): vo
 
 /** The `handler` of a module under lambdas/handlers, by file name. */
 export async function loadHandler(file: string): Promise<ProxyHandler> {
-  return ((await import(`../../lambdas/handlers/${file}.ts`)) as { handler: ProxyHandler }).handler;
+  return ((await import(`../lambdas/handlers/${file}.ts`)) as { handler: ProxyHandler }).handler;
 }
