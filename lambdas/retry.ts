@@ -11,6 +11,11 @@ export interface RetrySchedule {
   capMs: number;
   /** Optional: no attempt starts after a wait that would end past this many milliseconds from the first. */
   budgetMs?: number;
+  /**
+   * `full` (the default): each wait random up to its cap. `none`: a state machine retrier's waits
+   * (`baseMs`, then doubled, up to `capMs`), for the local runner to wait as Step Functions does.
+   */
+  jitter?: 'full' | 'none';
 }
 
 /** The schedule ran out, or the caller's signal stopped it first (`stopped`): `last` is the error of the last attempt. */
@@ -27,7 +32,9 @@ export class RetriesExhausted extends Error {
 }
 
 const waitBefore = (schedule: RetrySchedule, attempt: number): number =>
-  Math.random() * Math.min(schedule.capMs, schedule.baseMs * 2 ** attempt);
+  schedule.jitter === 'none'
+    ? Math.min(schedule.capMs, schedule.baseMs * 2 ** (attempt - 1))
+    : Math.random() * Math.min(schedule.capMs, schedule.baseMs * 2 ** attempt);
 
 /** Waits `ms`; false as soon as `signal` aborts (at once if it already has), true otherwise. */
 function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {

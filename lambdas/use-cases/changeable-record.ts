@@ -3,7 +3,8 @@ import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { RecordLocked, TooManyRequests, VersionConflict, notFound, outOfTime } from '../domain/errors.ts';
 import { nextVersion } from '../domain/record-stamp.ts';
-import { WRITE_RETRY, type ActionDependencies, type Deadline, type With } from './dependencies.ts';
+import { RETRY_POLICIES } from '../retry-policies.ts';
+import { type ActionDependencies, type Deadline, type With } from './dependencies.ts';
 import { assignExecution, startAssignedExecution } from './processing-starts.ts';
 import { RetriesExhausted, retrying } from '../retry.ts';
 
@@ -30,7 +31,7 @@ export async function changeWithRetries<T>(
 ): Promise<T> {
   try {
     return await retrying(
-      WRITE_RETRY,
+      RETRY_POLICIES.writeRace,
       async () => change(await readForChange(deps, caller, id, deadline)),
       (error) => error instanceof VersionConflict,
       deadline?.stop,

@@ -60,13 +60,6 @@ export interface Deadline {
   cut: AbortSignal;
 }
 
-/**
- * A patch or delete that loses a race to another writer reads again and retries after a jittered
- * wait that doubles from 10 ms up to 500 ms: at most 15 attempts and 5 s in all, half the functions'
- * 10 s timeout.
- */
-export const WRITE_RETRY = { attempts: 15, budgetMs: 5_000, baseMs: 10, capMs: 500 } as const;
-
 /** What the steps of loading an uploaded file need (use-cases/bulk-load-steps.ts). */
 export interface BulkRunDependencies {
   loads: BulkLoads;

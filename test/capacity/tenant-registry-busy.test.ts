@@ -1,10 +1,11 @@
+import { RETRY_POLICIES } from '../../lambdas/retry-policies.ts';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TooManyRequests } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { readCounter } from '../../lambdas/adapters/dynamodb/tenant-counter.ts';
-import { REGISTRY_RETRY, whileBusy } from '../../lambdas/adapters/dynamodb/while-busy.ts';
+import { whileBusy } from '../../lambdas/adapters/dynamodb/while-busy.ts';
 import { type CapacityEmulator, startCapacityEmulator } from '../../lib/local/capacity/emulator.ts';
 import { AWS_CAPACITY } from '../../lib/local/capacity/settings.ts';
 import { writeUnits } from '../../lib/local/capacity/units.ts';
@@ -18,7 +19,7 @@ import { uniqueName } from '../support/fixtures.ts';
  * 200 takes 5 write units a second per key and 20 per table, and holds a transaction's items 2 s
  * after it landed. A change of a tenant is one transaction over its 33 counter items (66 write units),
  * so each one puts the table seconds in debt, and the next change meets throttling and held items.
- * The registry waits both out (adapters/dynamodb/while-busy.ts, REGISTRY_RETRY) and answers that the
+ * The registry waits both out (adapters/dynamodb/while-busy.ts, RETRY_POLICIES.registry) and answers that the
  * table is busy when its schedule ends; it used to read either as a lost race, retry at once, and
  * answer "The counter of tenant ... kept changing".
  */
@@ -88,7 +89,7 @@ describe('the tenant registry on a throttled tenants table', () => {
     const debt = 5 * 2 * writeUnits(390_000);
     expect(debt / (AWS_CAPACITY.tableWriteUnits / SCALE)).toBeGreaterThan(150);
     // (Admitted once the table is out of the debt the tests before left.)
-    await whileBusy(REGISTRY_RETRY, () =>
+    await whileBusy(RETRY_POLICIES.registry, () =>
       client.send(
         new TransactWriteCommand({
           TransactItems: Array.from({ length: 5 }, (_, index) => ({

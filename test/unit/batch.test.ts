@@ -147,7 +147,7 @@ describe('batchBillingRunActions within its deadline', () => {
 
   it('stops retrying a lost race at the stop: 429, nothing changed, and the rest of its id not run', async () => {
     const stand = inMemoryRepository({ records: [storedRecord({ id: 'a' })] });
-    // Another writer always gets there first: on its own, the patch would retry for 5 s (WRITE_RETRY).
+    // Another writer always gets there first: on its own, the patch would retry for 5 s (RETRY_POLICIES.writeRace).
     const alwaysRaced: BillingRunActionRepository = {
       ...stand.repository,
       replace: () => Promise.reject(new VersionConflict("Billing run action 'a' was changed by another request")),

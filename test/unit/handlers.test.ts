@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../lambdas/retry-policies.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -8,7 +9,6 @@ import { validBody } from '../../testkit/bodies.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { lambdaContext, proxyEvent } from '../../testkit/api-gateway-event.ts';
 import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../../testkit/mocked-environment.ts';
-import { WRITE_RETRY } from '../../lambdas/use-cases/dependencies.ts';
 
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
 
@@ -193,6 +193,6 @@ describe('handlers fed API Gateway events', () => {
     const gaveUp = await patch(patchEvent([{ op: 'replace', path: '/name', value: 'new' }]), lambdaContext());
     expect(gaveUp.statusCode).toBe(429);
     expect(gaveUp.headers?.['Retry-After']).toBe('1');
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(WRITE_RETRY.attempts);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(RETRY_POLICIES.writeRace.attempts);
   });
 });

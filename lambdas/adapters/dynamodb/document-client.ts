@@ -1,3 +1,4 @@
+import { SDK_ATTEMPTS } from '../../retry-policies.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
@@ -30,6 +31,7 @@ export function createDocumentClient(options: {
     // A storage call that hangs (a stalled endpoint) fails in time for the function to answer 503 rather
     // than run into its own deadline: three attempts of REQUEST_TIMEOUT_MS fit in the 10 s it has.
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    maxAttempts: SDK_ATTEMPTS,
     ...(options.retryMode && { retryMode: options.retryMode }),
     ...(options.endpoint && {
       endpoint: options.endpoint,

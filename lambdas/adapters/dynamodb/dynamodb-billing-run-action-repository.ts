@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Lookup } from '../../domain/billing-run-action.ts';
@@ -19,7 +20,7 @@ import { claimPut, liveClaim } from './idempotency-claims.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
 import { RetriesExhausted, retrying } from '../../retry.ts';
-import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
+import { cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
 import { withinDeadline } from './call-deadline.ts';
 
 /** Condition clauses, named for what they require of the stored item. */
@@ -37,9 +38,6 @@ class Contended extends Error {
 
 /** Internal: the counter shard refused (it is full, or missing): the counter says why, or makes room. */
 class ShardRefused extends Error {}
-
-/** A create that found its shard full tries this many other shards, each named by a read of the whole counter. */
-const OTHER_SHARD_ATTEMPTS = 8;
 
 /** What a transaction of the repository writes: the record `id` of `tenantId`, at `expectedVersion` (none for a create), with a create's claim. */
 interface TransactionOf {
@@ -188,14 +186,18 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
    * write tries that one.
    */
   private async withRoom(tenantId: string, shard: number, write: (shard: number) => Promise<void>): Promise<void> {
-    for (let attempt = 0, next = shard; ; attempt++) {
-      try {
-        return await write(next);
-      } catch (error) {
-        if (!(error instanceof ShardRefused)) throw error;
-        if (attempt >= OTHER_SHARD_ATTEMPTS) throw concurrentWrites(tenantId, error);
-        next = await shardWithRoom(this.client, this.tenantsTableName, tenantId);
-      }
+    let next = shard;
+    try {
+      await retrying(
+        RETRY_POLICIES.otherShard,
+        async (attempt) => {
+          if (attempt > 1) next = await shardWithRoom(this.client, this.tenantsTableName, tenantId);
+          await write(next);
+        },
+        (error) => error instanceof ShardRefused,
+      );
+    } catch (error) {
+      throw error instanceof RetriesExhausted ? concurrentWrites(tenantId, error.last) : error;
     }
   }
 
@@ -209,7 +211,7 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   private async transact(write: TransactionOf, input: TransactWriteCommandInput): Promise<void> {
     try {
       await retrying(
-        TRANSACTION_CONFLICT_RETRY,
+        RETRY_POLICIES.transactionConflict,
         () => this.sendTransaction(write, input),
         (error) => error instanceof Contended,
         write.deadline?.signal,

@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
@@ -7,9 +8,8 @@ import { ServiceError } from '../../domain/errors.ts';
 import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-load-store.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
-import type { RetrySchedule } from '../../retry.ts';
 import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
-import { BOOKKEEPING_RETRY, RECORDS_RETRY, whileBusy } from './while-busy.ts';
+import { whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';
 import type { DynamoDbLoadPace } from './load-pace.ts';
@@ -25,9 +25,6 @@ interface RecordItem extends StorableRecord {
 const BATCH_WRITE_ITEMS = 25;
 /** The write units of putting `items` (each 1 KB begun; an index that projects the whole item costs as much again). */
 const writeUnitsOf = (items: Item[]): number => items.reduce((sum, item) => sum + Math.ceil(itemSize(item) / 1024), 0);
-/** A reservation that lost a race on the tenant's counter (or was throttled) reads it again and retries until its deadline. */
-const RESERVE_RETRY: RetrySchedule = { ...BOOKKEEPING_RETRY, baseMs: 10 };
-
 /** How many reads at once look for the records of a batch that gives up. */
 const STORED_ID_READS = 25;
 
@@ -90,7 +87,11 @@ export class DynamoDbBulkChunks implements BulkChunks {
         throw error;
       }
     };
-    return whileBusy(RESERVE_RETRY, attempt, (error) => error instanceof TransactionCanceledException || error instanceof CounterMoved);
+    return whileBusy(
+      RETRY_POLICIES.reservation,
+      attempt,
+      (error) => error instanceof TransactionCanceledException || error instanceof CounterMoved,
+    );
   }
   async putRecords(tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
     const items = (records as RecordItem[]).map((stored) => stored.item);
@@ -128,7 +129,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
     );
   }
   async lineErrorsKeptThrough(tenantId: string, loadId: string, line: number): Promise<void> {
-    await whileBusy(BOOKKEEPING_RETRY, () => keepLineErrorsThrough(this.client, this.tableName, tenantId, loadId, line));
+    await whileBusy(RETRY_POLICIES.bookkeeping, () => keepLineErrorsThrough(this.client, this.tableName, tenantId, loadId, line));
   }
   async storedIds(tenantId: string, ids: string[]): Promise<Set<string>> {
     const limit = pLimit(STORED_ID_READS);
@@ -185,7 +186,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
     // Room reserved for records that were never written goes back to the tenant.
     const release = released > 0 ? [counterRelease(this.tenantsTableName, tenantId, shardOf(`${loadId}#${firstLine}`), released)] : [];
     try {
-      await whileBusy(BOOKKEEPING_RETRY, () => transactWrite(this.client, { TransactItems: [chunkDone, loadCounts, ...release] }));
+      await whileBusy(RETRY_POLICIES.bookkeeping, () => transactWrite(this.client, { TransactItems: [chunkDone, loadCounts, ...release] }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [chunkReason] = error.CancellationReasons ?? [];
@@ -208,10 +209,12 @@ export class DynamoDbBulkChunks implements BulkChunks {
           if (requests.length > 0) throw new LeftUnprocessed('items', requests.length);
         };
         try {
-          await whileBusy(RECORDS_RETRY, attempt);
+          await whileBusy(RETRY_POLICIES.batchRecords, attempt);
         } catch (error) {
           if (!storageBusy(error)) throw error;
-          throw new Error(`DynamoDB left ${requests.length} items unwritten within ${RECORDS_RETRY.budgetMs} ms`, { cause: error });
+          throw new Error(`DynamoDB left ${requests.length} items unwritten within ${RETRY_POLICIES.batchRecords.budgetMs} ms`, {
+            cause: error,
+          });
         }
       }),
     );

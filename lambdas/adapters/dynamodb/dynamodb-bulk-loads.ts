@@ -1,4 +1,5 @@
-import { LOAD_ITEM_RETRY, whileBusy } from './while-busy.ts';
+import { RETRY_POLICIES } from '../../retry-policies.ts';
+import { whileBusy } from './while-busy.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type BatchLimits, type BulkLoad, type BulkLoadStatus, type LineError, statusesBefore } from '../../domain/bulk-load.ts';
@@ -10,7 +11,7 @@ import { type Item, oldItemOf } from './record-items.ts';
 import { PARTITION_KEY, TTL_ATTRIBUTE, bulkLoadKey, idempotencyKey } from './table-design.ts';
 import { retentionEnd } from './dynamodb-bulk-chunks.ts';
 import { claimPut, liveClaim } from './idempotency-claims.ts';
-import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
+import { cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
 import { RetriesExhausted, retrying } from '../../retry.ts';
 
 const LOAD_FIELDS = [
@@ -84,7 +85,7 @@ export class DynamoDbBulkLoads implements BulkLoads {
       // Starts with one key that race meet on its claim: a loser reads the claim, and tries again only
       // while no start has made it yet (the winner still at work, or cancelled).
       await retrying(
-        TRANSACTION_CONFLICT_RETRY,
+        RETRY_POLICIES.transactionConflict,
         async () => {
           try {
             await transactWrite(this.client, { TransactItems: [put, claim] });
@@ -191,7 +192,7 @@ export class DynamoDbBulkLoads implements BulkLoads {
   private async updateItem(tenantId: string, loadId: string, change: LoadChange): Promise<Item | undefined> {
     try {
       // The load's bookkeeping (its claim, line count, end) waits out a busy table rather than leave the load behind.
-      const { Attributes } = await whileBusy(LOAD_ITEM_RETRY, () =>
+      const { Attributes } = await whileBusy(RETRY_POLICIES.loadItem, () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,

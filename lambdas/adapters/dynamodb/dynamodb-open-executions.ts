@@ -1,8 +1,9 @@
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { RetriesExhausted, retrying } from '../../retry.ts';
 import type { OpenExecutions } from '../../ports/open-executions.ts';
 import { PARTITION_KEY, PROCESSING_INDEX, openExecutionKey, openExecutionsCountKey, openExecutionsPartition } from './table-design.ts';
-import { TRANSACTION_CONFLICT_RETRY, cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
+import { cancellationReasons, cancelledForConflict, concurrentWrites, transactWrite } from './transactions.ts';
 
 const COUNT = 'open_count';
 
@@ -133,7 +134,7 @@ export class DynamoDbOpenExecutions implements OpenExecutions {
   /** A change of the tenant's count, tried again while other starts and ends of the tenant hold the count (TransactionConflict). */
   private async changing<T>(tenantId: string, change: () => Promise<T>): Promise<T> {
     try {
-      return await retrying(TRANSACTION_CONFLICT_RETRY, change, cancelledForConflict);
+      return await retrying(RETRY_POLICIES.transactionConflict, change, cancelledForConflict);
     } catch (error) {
       throw error instanceof RetriesExhausted ? concurrentWrites(tenantId, error.last) : error;
     }

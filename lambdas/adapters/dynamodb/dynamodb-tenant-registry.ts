@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequests } from '../../domain/errors.ts';
 import type { RemovedTenant, Tenant, TierName } from '../../domain/tenant.ts';
@@ -6,7 +7,7 @@ import type { RetrySchedule } from '../../retry.ts';
 import { loadEventsOf, storageBusy } from '../../storage-load.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { type CounterState, CounterMoved, isCounterShard, readCounter, rebalance, recordCount, recordCountsOf } from './tenant-counter.ts';
-import { REGISTRY_RETRY, whileBusy } from './while-busy.ts';
+import { whileBusy } from './while-busy.ts';
 
 type Item = Record<string, unknown>;
 
@@ -53,8 +54,8 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
   private readonly tableName: string;
   private readonly schedule: RetrySchedule;
 
-  /** `schedule`: how long an operator's read or change waits out a busy tenants table (REGISTRY_RETRY). */
-  constructor(client: DynamoDBDocumentClient, tableName: string, schedule: RetrySchedule = REGISTRY_RETRY) {
+  /** `schedule`: how long an operator's read or change waits out a busy tenants table (RETRY_POLICIES.registry). */
+  constructor(client: DynamoDBDocumentClient, tableName: string, schedule: RetrySchedule = RETRY_POLICIES.registry) {
     this.client = client;
     this.tableName = tableName;
     this.schedule = schedule;

@@ -1,7 +1,8 @@
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
 import { COUNTER_SHARDS, FROZEN, type Shard, roomIn, slicesFor } from '../../domain/record-limit.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { RetriesExhausted, retrying } from '../../retry.ts';
 import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { cancellationReasons, concurrentWrites, transactWrite } from './transactions.ts';
@@ -165,7 +166,6 @@ export async function rebalance(
  * writes, or DynamoDB was busy), with jittered waits that spread the creates racing it, within the
  * time an API function has.
  */
-const SHARD_WITH_ROOM_RETRY: RetrySchedule = { attempts: 5, baseMs: 20, capMs: 1_000, budgetMs: 3_000 };
 
 /**
  * After a shard refused a create: a shard with room for it, read from every shard (rebalanced first
@@ -184,7 +184,7 @@ export async function shardWithRoom(client: DynamoDBDocumentClient, tenantsTable
     return again;
   };
   try {
-    return await retrying(SHARD_WITH_ROOM_RETRY, attempt, (error) => error instanceof CounterMoved || storageBusy(error));
+    return await retrying(RETRY_POLICIES.shardWithRoom, attempt, (error) => error instanceof CounterMoved || storageBusy(error));
   } catch (error) {
     if (!(error instanceof RetriesExhausted)) throw error;
     throw storageBusy(error.last) ? error.last : concurrentWrites(tenantId, error.last);

@@ -1,25 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
+import { RetriesExhausted, retrying } from '../../retry.ts';
+import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { TooManyRequests } from '../../domain/errors.ts';
 import { outcomeUnknown } from '../../storage-load.ts';
 
-/**
- * How long a transaction whose outcome is not known yet is asked again, with the same token: while its
- * first attempt is still in progress (`TransactionInProgressException`) or an attempt's answer was lost
- * (the SDK's attempt timeout, a dropped connection). DynamoDB runs a transaction in milliseconds; the
- * SDK's own three attempts come first, and an API function has 10 s in all.
- */
-const UNKNOWN_OUTCOME_RETRY: RetrySchedule = { attempts: Number.POSITIVE_INFINITY, baseMs: 50, capMs: 1_000, budgetMs: 4_000 };
-
-/**
- * Transactions that meet on one item (a tenant's counter shard, an idempotency claim) cancel each other
- * (TransactionConflict) while the first holds it: the others try again on this schedule.
- */
-export const TRANSACTION_CONFLICT_RETRY: RetrySchedule = { attempts: 8, baseMs: 10, capMs: 2_560 };
-
-/** The answer when a write kept meeting others on the same items past TRANSACTION_CONFLICT_RETRY: nothing was written. */
+/** The answer when a write kept meeting others on the same items past RETRY_POLICIES.transactionConflict: nothing was written. */
 export const concurrentWrites = (tenantId: string, cause?: unknown): TooManyRequests =>
   new TooManyRequests(`Too many concurrent writes for tenant '${tenantId}'; retry shortly`, 1, { cause });
 
@@ -41,7 +28,7 @@ export async function transactWrite(
   const idempotent = { ...input, ClientRequestToken: input.ClientRequestToken ?? randomUUID() };
   try {
     await retrying(
-      UNKNOWN_OUTCOME_RETRY,
+      RETRY_POLICIES.unknownOutcome,
       () => client.send(new TransactWriteCommand(idempotent), options),
       outcomeUnknown,
       options.abortSignal,

@@ -1,3 +1,4 @@
+import { SDK_ATTEMPTS } from '../../retry-policies.ts';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { processorExecutions } from '../../domain/processing.ts';
 import type { ProcessingInput, ProcessingStarter, QueuedStart, StartQueue } from '../../ports/processing-starter.ts';
@@ -16,7 +17,12 @@ export class QueuedProcessingStarter implements ProcessingStarter, StartQueue {
     // An attempt that hangs is given up after 2 s and tried again (the SDK's three attempts), well within
     // the writer's 10 s: a start that cannot be queued moves its record to error rather than time the write out.
     return new QueuedProcessingStarter(
-      () => new SQSClient({ region, requestHandler: { requestTimeout: SEND_TIMEOUT_MS, throwOnRequestTimeout: true } }),
+      () =>
+        new SQSClient({
+          region,
+          maxAttempts: SDK_ATTEMPTS,
+          requestHandler: { requestTimeout: SEND_TIMEOUT_MS, throwOnRequestTimeout: true },
+        }),
       queueUrl,
       stateMachineArn,
     );

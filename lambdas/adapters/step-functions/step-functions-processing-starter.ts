@@ -1,3 +1,4 @@
+import { SDK_ATTEMPTS } from '../../retry-policies.ts';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { processorExecutions } from '../../domain/processing.ts';
 import { type ProcessingInput, type ProcessingStarter, ProcessorBusy } from '../../ports/processing-starter.ts';
@@ -31,7 +32,7 @@ function isBusy(error: unknown): boolean {
  */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
   static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
-    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive' }), stateMachineArn);
+    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive', maxAttempts: SDK_ATTEMPTS }), stateMachineArn);
   }
 
   readonly executionArnFor: (name: string) => string;

@@ -28,6 +28,8 @@ import { acknowledge } from '../nag.ts';
 import { RESULTS_PREFIX, ResultsUnderPrefix } from './results-under-prefix.ts';
 import type { ProcessingStarts } from './processing-starts.ts';
 import { ServiceFunction } from './service-function.ts';
+import { RETRY_POLICIES } from '../../../lambdas/retry-policies.ts';
+import { retrierOf } from '../retriers.ts';
 
 export interface BulkLoaderProps {
   table: ITable;
@@ -168,14 +170,9 @@ export class BulkLoader extends Construct {
     const giveUp = new LambdaInvoke(this, 'Give up the batch', {
       lambdaFunction: functions.chunk.function,
       payloadResponseOnly: true,
-    }).addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 1, backoffRate: 2 });
+    }).addRetry(retrierOf(RETRY_POLICIES.bulkGiveUp, ['States.ALL']));
     const load = new LambdaInvoke(this, 'Load a batch', { lambdaFunction: functions.chunk.function, payloadResponseOnly: true })
-      .addRetry({
-        errors: ['States.ALL'],
-        interval: Duration.seconds(2),
-        maxAttempts: 2,
-        backoffRate: 2,
-      })
+      .addRetry(retrierOf(RETRY_POLICIES.bulkBatch, ['States.ALL']))
       .addCatch(giveUp, { errors: ['States.ALL'], resultPath: '$.error' });
     const map = new DistributedMap(this, 'Load the batches', {
       itemReader: new S3JsonLItemReader({ bucketNamePath: JsonPath.stringAt('$.bucket'), key: JsonPath.stringAt('$.batchesKey') }),

@@ -7,7 +7,6 @@ import {
   Condition,
   DefinitionBody,
   IntegrationPattern,
-  JitterType,
   JsonPath,
   LogLevel,
   Pass,
@@ -26,6 +25,8 @@ import {
   PROCESSING_INDEX,
   RECORD_KEY_FORMAT,
 } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { RETRY_POLICIES } from '../../../lambdas/retry-policies.ts';
+import { retrierOf } from '../retriers.ts';
 
 const EVENT_SOURCE = 'billing-run-actions';
 /** How much longer than the worker's timeout an execution may run: its retries' waits. */
@@ -38,20 +39,13 @@ export const PROCESSOR_MARGIN = Duration.minutes(30);
  * Developer Guide, "Perform DynamoDB CRUD operations with Step Functions", exception prefix differences).
  * Only these: a write-back refused for anything else (a bad request, say) is not tried again.
  */
-export const WRITE_BACK_RETRY = {
-  errors: [
-    'DynamoDB.ProvisionedThroughputExceededException',
-    'DynamoDB.ThrottlingException',
-    'DynamoDB.RequestLimitExceeded',
-    'DynamoDB.TransactionConflictException',
-    'DynamoDB.InternalServerErrorException',
-  ],
-  interval: Duration.seconds(1),
-  backoffRate: 2,
-  maxDelay: Duration.seconds(60),
-  maxAttempts: 15,
-  jitterStrategy: JitterType.FULL,
-};
+export const WRITE_BACK_RETRY = retrierOf(RETRY_POLICIES.processorStep, [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.TransactionConflictException',
+  'DynamoDB.InternalServerErrorException',
+]);
 
 /**
  * The dispatch's error that says EventBridge did not take the event: a `PutEvents` entry it refused
@@ -59,7 +53,7 @@ export const WRITE_BACK_RETRY = {
  * "Add EventBridge events with Step Functions"), so no worker holds the attempt's token. Retried the
  * same way; the worker's own failures (SendTaskFailure) and the timeout are not retried: they are the outcome.
  */
-export const DISPATCH_RETRY = { ...WRITE_BACK_RETRY, errors: ['EventBridge.FailedEntry'] };
+export const DISPATCH_RETRY = retrierOf(RETRY_POLICIES.processorStep, ['EventBridge.FailedEntry']);
 const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
 /** The attributes that put a record in the sweep's indexes, which every write-back removes. */
 const SWEEP_INDEX_ATTRIBUTES = [PROCESSING_INDEX, LEGACY_PROCESSING_INDEX]
