@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { CapacityEvent } from '../storage-load.ts';
+import type { CapacityEvent } from '../storage-busy.ts';
 import { tallyConsumedCapacity } from '../consumed-capacity.ts';
 import { REQUEST_TIMEOUT_MS, createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { METRIC } from '../domain/metric-names.ts';

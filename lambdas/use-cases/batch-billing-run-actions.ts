@@ -5,7 +5,7 @@ import type { BillingRunAction } from '../domain/record-schema.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ServiceError, TooManyRequests } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/validation.ts';
-import { storageRefusal } from '../storage-load.ts';
+import { storageRefusal } from '../storage-busy.ts';
 import { deleteBillingRunAction } from './delete-billing-run-action.ts';
 import type { Deadline, With } from './dependencies.ts';
 import { patchBillingRunAction } from './patch-billing-run-action.ts';

@@ -6,7 +6,7 @@ import { TooManyRequests } from '../../lambdas/domain/errors.ts';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
-import { storageBusy } from '../../lambdas/storage-load.ts';
+import { storageBusy } from '../../lambdas/storage-busy.ts';
 import { storedRecord } from '../support/fixtures.ts';
 
 /*

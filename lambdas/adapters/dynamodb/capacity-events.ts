@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type CapacityEvent, loadEventsOf } from '../../storage-load.ts';
+import { type CapacityEvent, busyEventsOf } from '../../storage-busy.ts';
 
 type BatchOutput = { UnprocessedItems?: Record<string, unknown[]>; UnprocessedKeys?: Record<string, { Keys?: unknown[] }> };
 const unprocessed = (output: BatchOutput): boolean =>
@@ -19,7 +19,7 @@ export function reportCapacityEvents(client: DynamoDBClient, report: (event: Cap
         if (result.output && unprocessed(result.output as BatchOutput)) report('throttled');
         return result;
       } catch (error) {
-        for (const event of loadEventsOf(error)) report(event);
+        for (const event of busyEventsOf(error)) report(event);
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import { SDK_ATTEMPTS } from '../../retry-policies.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
-import type { CapacityEvent } from '../../storage-load.ts';
+import type { CapacityEvent } from '../../storage-busy.ts';
 import { reportCapacityEvents } from './capacity-events.ts';
 import { reportConsumedCapacity } from './consumed-capacity.ts';
 

@@ -8,7 +8,7 @@ import { ServiceError } from '../../domain/errors.ts';
 import type { BulkChunks, ChunkState, StorableRecord } from '../../ports/bulk-load-store.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { CounterMoved, counterRelease, counterReservation, reservationOf } from './tenant-counter.ts';
-import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
+import { LeftUnprocessed, storageBusy } from '../../storage-busy.ts';
 import { whileBusy } from './while-busy.ts';
 import { type Item, toItem } from './record-items.ts';
 import { transactWrite } from './transactions.ts';

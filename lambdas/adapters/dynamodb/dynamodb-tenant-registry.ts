@@ -4,7 +4,7 @@ import { TooManyRequests } from '../../domain/errors.ts';
 import type { RemovedTenant, Tenant, TierName } from '../../domain/tenant.ts';
 import type { Registration, TenantRegistry } from '../../ports/tenant-registry.ts';
 import type { RetrySchedule } from '../../retry.ts';
-import { loadEventsOf, storageBusy } from '../../storage-load.ts';
+import { busyEventsOf, storageBusy } from '../../storage-busy.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { type CounterState, CounterMoved, isCounterShard, readCounter, rebalance, recordCount, recordCountsOf } from './tenant-counter.ts';
 import { whileBusy } from './while-busy.ts';
@@ -42,7 +42,7 @@ const isProvisioned = (item: Item | undefined): item is Item => item !== undefin
  */
 const tenantsTableBusy = (tenantId: string | undefined, cause: unknown): TooManyRequests =>
   new TooManyRequests(
-    loadEventsOf(cause).includes('throttled')
+    busyEventsOf(cause).includes('throttled')
       ? 'The tenants table is busy (throttled); try again shortly'
       : `The tenants table is busy (the record counter of tenant '${tenantId}' kept changing under its writes); try again shortly`,
     1,

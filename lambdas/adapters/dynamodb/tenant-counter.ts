@@ -3,7 +3,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynam
 import { type ServiceError, TenantLimitReached, tenantNotProvisioned } from '../../domain/errors.ts';
 import { COUNTER_SHARDS, FROZEN, type Shard, roomIn, slicesFor } from '../../domain/record-limit.ts';
 import { RetriesExhausted, retrying } from '../../retry.ts';
-import { LeftUnprocessed, storageBusy } from '../../storage-load.ts';
+import { LeftUnprocessed, storageBusy } from '../../storage-busy.ts';
 import { TENANT_PARTITION_KEY } from './table-design.ts';
 import { cancellationReasons, concurrentWrites, transactWrite } from './transactions.ts';
 
@@ -98,7 +98,7 @@ const roomOf = (state: CounterState): number => state.shards.reduce((sum, shard)
 /**
  * Reads the registry item and every shard, strongly consistent, in one BatchGetItem. Keys DynamoDB
  * leaves unprocessed are keys it throttled: the read throws LeftUnprocessed (throttling, as
- * storage-load.ts reads it) rather than ask again at once, and its caller waits that out by its own
+ * storage-busy.ts reads it) rather than ask again at once, and its caller waits that out by its own
  * schedule and reads the counter again.
  */
 export async function readCounter(client: DynamoDBDocumentClient, tenantsTableName: string, tenantId: string): Promise<CounterState> {

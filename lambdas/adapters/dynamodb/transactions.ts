@@ -4,7 +4,7 @@ import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCo
 import { RetriesExhausted, retrying } from '../../retry.ts';
 import { RETRY_POLICIES } from '../../retry-policies.ts';
 import { TooManyRequests } from '../../domain/errors.ts';
-import { outcomeUnknown } from '../../storage-load.ts';
+import { outcomeUnknown } from '../../storage-busy.ts';
 
 /** The answer when a write kept meeting others on the same items past RETRY_POLICIES.transactionConflict: nothing was written. */
 export const concurrentWrites = (tenantId: string, cause?: unknown): TooManyRequests =>

@@ -1,5 +1,5 @@
 import { RetriesExhausted, type RetrySchedule, retrying } from '../../retry.ts';
-import { storageBusy } from '../../storage-load.ts';
+import { storageBusy } from '../../storage-busy.ts';
 
 /** Runs `work` again while DynamoDB refuses it for load (storageBusy), by `schedule`; then its last error. */
 export async function whileBusy<T>(

@@ -4,7 +4,7 @@ import { ServiceError, ServiceUnavailable } from '../../domain/errors.ts';
 import { errorAnswer } from '../error-statuses.ts';
 import { type HttpEvent, type HttpResult, jsonResult } from '../http-event.ts';
 import { logger } from '../../logger.ts';
-import { storageRefusal } from '../../storage-load.ts';
+import { storageRefusal } from '../../storage-busy.ts';
 
 /** Middy's own TimeoutError (the function's deadline) names its package as cause: that one is a 500, as any timeout of the function. */
 const fromMiddy = (error: unknown): boolean =>

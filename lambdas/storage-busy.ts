@@ -1,7 +1,7 @@
 import { ServiceUnavailable, TooManyRequests } from './domain/errors.ts';
 
 /**
- * DynamoDB refusing a call for load rather than for what it asked: its throughput (a throttled call, an
+ * DynamoDB refusing a call because it is busy rather than for what it asked: its throughput (a throttled call, an
  * item of a transaction cancelled with `ThrottlingError`, or items of a batch call left unprocessed), or
  * another transaction on an item (a plain write's TransactionConflictException, a `TransactionConflict`
  * cancellation). One reading, for the adapters that count and wait these out and for the HTTP layer
@@ -23,7 +23,7 @@ export class LeftUnprocessed extends Error {
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /** What the error says DynamoDB refused for: none, throttling, a transaction conflict, or both (a transaction's items). */
-export function loadEventsOf(error: unknown): CapacityEvent[] {
+export function busyEventsOf(error: unknown): CapacityEvent[] {
   if (!(error instanceof Error)) return [];
   if (THROTTLING.has(error.name) || error instanceof LeftUnprocessed) return ['throttled'];
   if (error.name === 'TransactionConflictException') return ['conflict'];
@@ -35,8 +35,8 @@ export function loadEventsOf(error: unknown): CapacityEvent[] {
   ];
 }
 
-/** Whether DynamoDB refused this for load: worth trying again later (or answering 429). */
-export const storageBusy = (error: unknown): boolean => loadEventsOf(error).length > 0;
+/** Whether DynamoDB refused this because it is busy: worth trying again later (or answering 429). */
+export const storageBusy = (error: unknown): boolean => busyEventsOf(error).length > 0;
 
 /** Connections broken after the request may have reached storage (a refused one never did). */
 const BROKEN_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
@@ -59,7 +59,7 @@ const storageUnreachable = (error: unknown): boolean =>
   outcomeUnknown(error) || (error as { code?: string } | undefined)?.code === 'ECONNREFUSED';
 
 /**
- * What the service answers when storage refused for load (429) or could not be reached (503), both
+ * What the service answers when storage refused because it is busy (429) or could not be reached (503), both
  * with Retry-After; undefined for any other error. The HTTP layer answers a request with it, the batch
  * one operation.
  */
