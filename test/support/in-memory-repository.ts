@@ -172,7 +172,9 @@ export function inMemoryRepository(options: InMemoryOptions = {}) {
       }),
   };
   /** `records`: the stored records of the tenant `tenant` by id, deleted ones included, as a table holds them. */
-  return { repository, log, records, maxInFlight: () => maxInFlight };
+  /** A tenant's stored records, deleted ones included, as the processing index would see them. */
+  const storedRecords = (tenantId: string): BillingRunAction[] => [...storedOf(tenantId).values()];
+  return { repository, log, records, storedRecords, maxInFlight: () => maxInFlight };
 }
 
 /** The use cases' dependencies on a repository of the tests: no processor unless one is handed in, fixed cursor keys. */
