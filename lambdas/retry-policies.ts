@@ -72,6 +72,8 @@ export const RETRY_POLICIES = {
     budgetMs: 30_000,
     retries: 'DynamoDB busy; the counter moved under a change',
   },
+  /** The starter's read of a tenant's tier (its cap of open executions): 5 s of the starter's 30, the rest of the batch still to start. */
+  tierRead: { attempts: UNTIL_THE_BUDGET, baseMs: 50, capMs: 1_000, budgetMs: 5_000, retries: 'DynamoDB busy' },
   /** A bulk load batch, as the state machine's retrier runs its chunk function (and the local runner alike): 3 attempts, 2 s then 4 s apart. */
   bulkBatch: { attempts: 3, baseMs: 2_000, capMs: 4_000, jitter: 'none', retries: 'any failure of the batch (States.ALL)' },
   /** Giving a batch up (its unwritten lines made line errors): 2 attempts, 2 s apart. */

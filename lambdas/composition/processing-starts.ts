@@ -3,6 +3,7 @@ import { DynamoDbTenantRegistry } from '../adapters/dynamodb/dynamodb-tenant-reg
 import { QueuedProcessingStarter } from '../adapters/sqs/queued-processing-starter.ts';
 import { StepFunctionsProcessingStarter } from '../adapters/step-functions/step-functions-processing-starter.ts';
 import { starterConfig } from '../config.ts';
+import { RETRY_POLICIES } from '../retry-policies.ts';
 import type { OpenExecutions } from '../ports/open-executions.ts';
 import { type StartDependencies, tierCaps } from '../use-cases/start-queued-processing.ts';
 import { commonDependencies, storage } from './shared.ts';
@@ -24,7 +25,7 @@ export function startDependencies(): StartDependencies {
       ...commonDependencies(),
       processor: StepFunctionsProcessingStarter.forStateMachine(config.stateMachineArn, config.region),
       executions: openExecutions(),
-      capOf: tierCaps(new DynamoDbTenantRegistry(client, service.tenantsTableName)),
+      capOf: tierCaps(new DynamoDbTenantRegistry(client, service.tenantsTableName, RETRY_POLICIES.tierRead)),
       queue: QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region),
     };
   }
