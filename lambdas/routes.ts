@@ -1,4 +1,4 @@
-import type { Lookup } from './domain/billing-run-action.ts';
+import { LOOKUP_TABLE, type Lookup } from './domain/billing-run-action.ts';
 import { READ_SCOPE, type Scope, WRITE_SCOPE } from './domain/caller.ts';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -48,6 +48,26 @@ export interface Route {
 }
 
 const BASE = '/billingRunActions/{tenantId}';
+
+/**
+ * A lookup's list operation, from the lookup table (domain/billing-run-action.ts): its name, path,
+ * summary and handler module follow from the lookup's name and field.
+ */
+function listRoute<L extends Lookup>(lookup: L) {
+  const { field, what } = LOOKUP_TABLE[lookup];
+  const named = `${lookup.charAt(0).toUpperCase()}${lookup.slice(1)}` as Capitalize<L>;
+  return {
+    operation: `listBillingRunActionsBy${named}`,
+    method: 'GET',
+    path: `${BASE}/${lookup}/{${field}}`,
+    scope: READ_SCOPE,
+    hasBody: false,
+    entry: `lambdas/handlers/list-billing-run-actions-by-${lookup.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.ts`,
+    summary: `List billing run actions of ${what}`,
+    access: READ_INDEX,
+    lookup,
+  } as const;
+}
 
 /** The single list of operations: the CDK stack, the local gateway and the tests are all built from it. */
 export const ROUTES = [
@@ -131,50 +151,10 @@ export const ROUTES = [
     summary: 'Read a bulk load: its status, counts and first line errors',
     access: READ_LOAD,
   },
-  {
-    operation: 'listBillingRunActionsByCertification',
-    method: 'GET',
-    path: `${BASE}/certification/{certification_id}`,
-    scope: READ_SCOPE,
-    hasBody: false,
-    entry: 'lambdas/handlers/list-billing-run-actions-by-certification.ts',
-    summary: 'List billing run actions of a certification',
-    access: READ_INDEX,
-    lookup: 'certification',
-  },
-  {
-    operation: 'listBillingRunActionsByApplication',
-    method: 'GET',
-    path: `${BASE}/application/{application_id}`,
-    scope: READ_SCOPE,
-    hasBody: false,
-    entry: 'lambdas/handlers/list-billing-run-actions-by-application.ts',
-    summary: 'List billing run actions of an application',
-    access: READ_INDEX,
-    lookup: 'application',
-  },
-  {
-    operation: 'listBillingRunActionsByTrainingProvider',
-    method: 'GET',
-    path: `${BASE}/trainingProvider/{training_provider_id}`,
-    scope: READ_SCOPE,
-    hasBody: false,
-    entry: 'lambdas/handlers/list-billing-run-actions-by-training-provider.ts',
-    summary: 'List billing run actions of a training provider',
-    access: READ_INDEX,
-    lookup: 'trainingProvider',
-  },
-  {
-    operation: 'listBillingRunActionsByBillingRun',
-    method: 'GET',
-    path: `${BASE}/billingRun/{billing_run_id}`,
-    scope: READ_SCOPE,
-    hasBody: false,
-    entry: 'lambdas/handlers/list-billing-run-actions-by-billing-run.ts',
-    summary: 'List billing run actions of a billing run',
-    access: READ_INDEX,
-    lookup: 'billingRun',
-  },
+  listRoute('certification'),
+  listRoute('application'),
+  listRoute('trainingProvider'),
+  listRoute('billingRun'),
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof ROUTES)[number]['operation'];

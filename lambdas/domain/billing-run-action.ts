@@ -86,11 +86,22 @@ export const SERVER_MANAGED_FIELDS = [
 export type ServerManagedField = (typeof SERVER_MANAGED_FIELDS)[number];
 export const RECORD_FIELDS = [...BUSINESS_FIELDS, ...CLIENT_METADATA_FIELDS, ...SERVER_MANAGED_FIELDS] as const;
 
-/** The lookups of SPEC section 2, each backed by one GSI. */
-export const LOOKUPS = {
-  certification: 'certification_id',
-  application: 'application_id',
-  trainingProvider: 'training_provider_id',
-  billingRun: 'billing_run_id',
+/**
+ * The lookups, the one table of them: each lists a tenant's records by one field, at the path segment
+ * named here (`/billingRunActions/{tenantId}/<path>/{<field>}`), through an index of its own. From it
+ * follow the index (adapters/dynamodb/table-design.ts), the list route (routes.ts), the OpenAPI document,
+ * the smoke test and the capacity model; a lookup that gathers many records (a billing run's, a training
+ * provider's) is `gathering`: its index entries are spread over shards. Each list route's function has a
+ * handler module of its own, named from the lookup (a test checks each is there).
+ */
+export const LOOKUP_TABLE = {
+  certification: { field: 'certification_id', what: 'a certification', gathering: false },
+  application: { field: 'application_id', what: 'an application', gathering: false },
+  trainingProvider: { field: 'training_provider_id', what: 'a training provider', gathering: true },
+  billingRun: { field: 'billing_run_id', what: 'a billing run', gathering: true },
 } as const;
-export type Lookup = keyof typeof LOOKUPS;
+export type Lookup = keyof typeof LOOKUP_TABLE;
+/** Each lookup's field (also its path parameter). */
+export const LOOKUPS = Object.fromEntries(Object.entries(LOOKUP_TABLE).map(([lookup, { field }]) => [lookup, field])) as {
+  [L in Lookup]: (typeof LOOKUP_TABLE)[L]['field'];
+};

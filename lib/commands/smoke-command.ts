@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { TENANT_ID_PATTERN } from '../../lambdas/domain/billing-run-action.ts';
 import { UsageError } from './command-line.ts';
 import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
+import { LOOKUP_TABLE } from '../../lambdas/domain/billing-run-action.ts';
 
 export const USAGE = `usage: npm run smoke -- --url <API base URL> --token <JWT> --tenant <id>
 Runs every operation once against a deployed stack (or npm start), then the refusals, cleans up, and exits 0 or 1.`;
@@ -142,7 +143,7 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
       );
       expectThat(updated.sys_version === 3, `update left version ${updated.sys_version}`);
     });
-    for (const lookup of ['certification', 'application', 'trainingProvider', 'billingRun']) {
+    for (const lookup of Object.keys(LOOKUP_TABLE)) {
       await check(`list by ${lookup}`, async () => {
         const page = expectStatus(await call(`${api}/${lookup}/${run}?limit=10`, { token }), 200);
         expectThat(

@@ -1,4 +1,4 @@
-import { LOOKUPS, type Lookup } from '../../domain/billing-run-action.ts';
+import { LOOKUP_TABLE, type LOOKUPS, type Lookup } from '../../domain/billing-run-action.ts';
 import { spreadOf } from '../../domain/spread.ts';
 
 /**
@@ -27,17 +27,21 @@ export interface LookupIndex {
   shards: number;
 }
 
-export const LOOKUP_INDEXES: Record<Lookup, LookupIndex> = {
-  certification: { indexName: 'byCertification', partitionKey: 'certification_key', field: LOOKUPS.certification, shards: 1 },
-  application: { indexName: 'byApplication', partitionKey: 'application_key', field: LOOKUPS.application, shards: 1 },
-  trainingProvider: {
-    indexName: 'byTrainingProvider',
-    partitionKey: 'training_provider_key',
-    field: LOOKUPS.trainingProvider,
-    shards: 16,
-  },
-  billingRun: { indexName: 'byBillingRun', partitionKey: 'billing_run_key', field: LOOKUPS.billingRun, shards: 16 },
-};
+/** Shards of a gathering lookup's entries (domain LOOKUP_TABLE); one key value for the others. */
+const GATHERING_SHARDS = 16;
+
+/** Each lookup's index, from the lookup table: `by<Lookup>`, keyed by `<field without _id>_key`. */
+export const LOOKUP_INDEXES = Object.fromEntries(
+  Object.entries(LOOKUP_TABLE).map(([lookup, { field, gathering }]) => [
+    lookup,
+    {
+      indexName: `by${lookup.charAt(0).toUpperCase()}${lookup.slice(1)}`,
+      partitionKey: `${field.replace(/_id$/, '')}_key`,
+      field,
+      shards: gathering ? GATHERING_SHARDS : 1,
+    },
+  ]),
+) as Record<Lookup, LookupIndex>;
 
 /**
  * Records in status `processing` are also in a sparse index, keyed by tenant and spread over 16 shards
