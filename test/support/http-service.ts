@@ -12,7 +12,7 @@ import { validBody } from '../../testkit/bodies.ts';
 import { pollUntil } from './poll.ts';
 
 /** The local service of a test file, with ways to call it. */
-interface TestService extends LocalService {
+export interface TestService extends LocalService {
   dataDir: string;
   /** fetch against the service with JSON in and out. */
   call(
