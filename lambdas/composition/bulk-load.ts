@@ -18,7 +18,7 @@ let run: BulkRunDependencies | undefined;
 let steps: BulkStepDependencies | undefined;
 let bulkStore: Storage | undefined;
 const bulkStorage = (): Storage => {
-  bulkStore ??= newStorage(undefined, 'adaptive');
+  bulkStore ??= newStorage({ retryMode: 'adaptive' });
   return bulkStore;
 };
 /** How long one storage attempt of the local runner may take. */
@@ -65,11 +65,12 @@ export function bulkStepDependencies(): BulkStepDependencies {
 /**
  * The same for the local runner, which shares its process with the API's functions: a client and
  * sockets of its own, so that loads never queue the API's storage calls behind theirs (in AWS the
- * steps are functions of their own anyway).
+ * steps are functions of their own anyway), and the `endpoint` the local service gives it, where its
+ * calls wait for the API's (the capacity emulator's background door).
  */
-export function separateBulkRunDependencies(): BulkRunDependencies {
+export function separateBulkRunDependencies(endpoint?: string): BulkRunDependencies {
   // Batches of 25 writes queue on DynamoDB Local's two cores: an attempt may wait seconds, and that is no stall.
-  const own = newStorage(RUNNER_REQUEST_TIMEOUT_MS, 'adaptive');
+  const own = newStorage({ requestTimeoutMs: RUNNER_REQUEST_TIMEOUT_MS, retryMode: 'adaptive', endpoint });
   return {
     loads: new DynamoDbBulkLoads(own.client, own.config.tableName),
     chunks: chunksOn(own),

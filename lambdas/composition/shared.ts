@@ -33,18 +33,23 @@ let loadStore: DynamoDbBulkLoads | undefined;
 export const countCapacityEvent = (event: CapacityEvent): void =>
   count(event === 'throttled' ? METRIC.storageThrottled : METRIC.storageConflicts);
 
-/** The service's configuration and a DocumentClient of its own (its own sockets). */
-export function newStorage(requestTimeoutMs?: number, retryMode: 'standard' | 'adaptive' = 'standard'): Storage {
+/**
+ * The service's configuration and a DocumentClient of its own (its own sockets): the SDK's `retryMode`,
+ * one attempt's `requestTimeoutMs`, and locally the `endpoint` it calls when not the configured one.
+ */
+export function newStorage(
+  options: { requestTimeoutMs?: number; retryMode?: 'standard' | 'adaptive'; endpoint?: string | undefined } = {},
+): Storage {
   const config = serviceConfig();
   // DYNAMODB_ATTEMPT_TIMEOUT_MS, when set, shortens the API's attempts (tests force lost answers with it).
-  const attemptMs = requestTimeoutMs ?? config.attemptTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const attemptMs = options.requestTimeoutMs ?? config.attemptTimeoutMs ?? REQUEST_TIMEOUT_MS;
   return {
     config,
     client: createDocumentClient({
       region: config.region,
-      endpoint: config.dynamoDbEndpoint,
+      endpoint: options.endpoint ?? config.dynamoDbEndpoint,
       requestTimeoutMs: attemptMs,
-      retryMode,
+      retryMode: options.retryMode ?? 'standard',
       onCapacityEvent: countCapacityEvent,
       onConsumedCapacity: tallyConsumedCapacity,
     }),

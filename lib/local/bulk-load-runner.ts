@@ -44,16 +44,19 @@ export class LocalBulkLoadRunner {
   private readonly directory: string;
   private readonly secret: string;
   private readonly concurrency: number;
+  /** Where the steps reach DynamoDB, when not where the functions do (the capacity emulator's door for background calls). */
+  private readonly dynamoDbEndpoint: string | undefined;
   /** How many batches load at once, per tenant: a tenant's many loads take turns rather than multiply its load on storage. */
   private readonly batchSlots: TenantSlots;
   private readonly running = new Map<string, Promise<void>>();
   private steps: Promise<Steps> | undefined;
   private stopping = false;
 
-  constructor(options: { dataDir: string; secret: string; concurrency: number }) {
+  constructor(options: { dataDir: string; secret: string; concurrency: number; dynamoDbEndpoint?: string | undefined }) {
     this.directory = join(options.dataDir, 'bulk-loads');
     this.secret = options.secret;
     this.concurrency = options.concurrency;
+    this.dynamoDbEndpoint = options.dynamoDbEndpoint;
     this.batchSlots = new TenantSlots(options.concurrency);
   }
 
@@ -68,7 +71,8 @@ export class LocalBulkLoadRunner {
         import('../../lambdas/use-cases/bulk-load-steps.ts'),
         import('../../lambdas/invocation.ts'),
       ]);
-      return { ...steps, step, deps: separateBulkRunDependencies(), environments: [], newEnvironment: separateBulkRunDependencies };
+      const newEnvironment = () => separateBulkRunDependencies(this.dynamoDbEndpoint);
+      return { ...steps, step, deps: newEnvironment(), environments: [], newEnvironment };
     })();
     return this.steps;
   }

@@ -152,6 +152,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       dataDir,
       secret: process.env.LOCAL_UPLOAD_SECRET as string,
       concurrency: options.bulkLoadConcurrency ?? bulkLoadConcurrencyFrom(process.env.BULK_LOAD_CONCURRENCY),
+      // Behind the capacity emulator, the loads' calls wait for the API's (lib/local/capacity/interactive-first.ts).
+      dynamoDbEndpoint: capacity?.backgroundUrl,
     });
     gateway = await startLocalGateway({
       uploads: bulkLoads,

@@ -3,6 +3,7 @@ import { Agent as HttpAgent, type IncomingMessage, type ServerResponse, createSe
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { CapacityLedger } from './ledger.ts';
+import { type CallKind, InteractiveFirst } from './interactive-first.ts';
 import type { Plan } from './charges.ts';
 import { planBatchGet, planGet, planQuery, planTransactGet } from './reads.ts';
 import { type Schemas, TableSchemas, itemKeyOf } from './table-schemas.ts';
@@ -83,16 +84,25 @@ function answer(response: ServerResponse, status: number, body: Buffer | string,
 }
 
 export interface RunningEmulator {
+  /** Where the API's functions send their calls. */
   url: string;
+  /** Where the local bulk runner's steps send theirs: the same emulator, their calls after the API's (interactive-first.ts). */
+  backgroundUrl: string;
   stop(): Promise<void>;
 }
 
 /**
  * The capacity emulator as an HTTP endpoint in front of DynamoDB: each data call is planned by the
  * ledger (answered by it when throttled or in conflict, else sent on, perhaps in part, and settled
- * with the answer); every other call goes through as it is.
+ * with the answer); every other call goes through as it is. It listens twice, for the API's calls and
+ * for the background's, which wait for their turn (`order`) before anything else.
  */
-export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, host = '127.0.0.1'): Promise<RunningEmulator> {
+export async function startEmulatorEndpoint(
+  ledger: CapacityLedger,
+  send: Send,
+  order = new InteractiveFirst(),
+  host = '127.0.0.1',
+): Promise<RunningEmulator> {
   // The emulator's own DescribeTable goes with the credentials of the call that needs it (DynamoDB
   // Local wants an access key; an AWS endpoint's calls are signed again anyway).
   let credentials: Record<string, string> = {};
@@ -139,8 +149,17 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
     return keys.map(({ schema, key }) => found.get(itemKeyOf(schema, key)));
   };
   const context: WriteContext = { ledger, schemas: schemaOf, itemsBefore };
-  const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const serve = async (incoming: IncomingMessage, response: ServerResponse, kind: CallKind): Promise<void> => {
     const body = await readAll(incoming);
+    const done = await order.enter(kind);
+    try {
+      // A call whose client gave up while it waited (its attempt timed out) is not made: the client has sent it again.
+      if (!response.destroyed) await serveInTurn(incoming, response, body);
+    } finally {
+      done();
+    }
+  };
+  const serveInTurn = async (incoming: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> => {
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const headers = Object.fromEntries(
@@ -186,31 +205,42 @@ export async function startEmulatorEndpoint(ledger: CapacityLedger, send: Send, 
     );
     answer(response, upstream.status, upstream.status === 200 ? JSON.stringify(settled) : upstream.body, upstream.headers);
   };
-  const server = createServer((incoming, response) => {
-    serve(incoming, response).catch((error: unknown) => {
-      if (response.headersSent) return void response.end();
-      answer(
-        response,
-        500,
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-          message: `capacity emulator: ${(error as Error).message}`,
-        }),
-      );
+  const listening = async (kind: CallKind) => {
+    const server = createServer((incoming, response) => {
+      serve(incoming, response, kind).catch((error: unknown) => {
+        if (response.headersSent) return void response.end();
+        answer(
+          response,
+          500,
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            message: `capacity emulator: ${(error as Error).message}`,
+          }),
+        );
+      });
     });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => resolve());
+    });
+    return server;
+  };
+  const servers = [await listening('interactive'), await listening('background')];
+  const [url, backgroundUrl] = servers.map((server) => `http://${host}:${(server.address() as AddressInfo).port}`) as [string, string];
   return {
-    url: `http://${host}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url,
+    backgroundUrl,
+    stop: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }
