@@ -14,7 +14,7 @@ import { bulkLoadFigure } from './bulk-load.ts';
 import { capacityEmulatorFigure } from './capacity-emulator.ts';
 import { capacityFigures } from './capacity-figures.ts';
 import { inProcessFigures, inProcessRun } from './in-process.ts';
-import { type Figure, log, median, round, started } from './stats.ts';
+import { type Figure, log, median, printFigures, round, started } from './stats.ts';
 
 /**
  * `npm run bench`: the performance bars, each measured against its baseline in the same run on this
@@ -211,10 +211,6 @@ try {
   await dynamoDb.stop();
 }
 
-const passes = (figure: Figure): boolean => {
-  const [operator, limit] = figure.bar.split(' ') as [string, string];
-  return operator === '<=' ? figure.value <= Number(limit) : figure.value >= Number(limit);
-};
 const results = {
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -227,12 +223,7 @@ const results = {
   figures,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\n${'figure'.padEnd(32)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'bar'.padEnd(8)} ${'baseline'.padStart(10)}  ok`);
-for (const figure of figures) {
-  console.log(
-    `${figure.name.padEnd(32)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} ${figure.bar.padEnd(8)} ${String(figure.baseline).padStart(10)}  ${passes(figure) ? 'yes' : 'NO'}`,
-  );
-}
+printFigures(figures);
 console.log(
   `\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`,
 );

@@ -24,3 +24,18 @@ export function quantile(values: number[], share: number): number {
 }
 
 export const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const passes = (figure: Figure): boolean => {
+  const [operator, limit] = figure.bar.split(' ') as [string, string];
+  return operator === '<=' ? figure.value <= Number(limit) : figure.value >= Number(limit);
+};
+
+/** The figures as a table: each with its value, bar and baseline, and whether it meets its bar. */
+export function printFigures(figures: Figure[]): void {
+  console.log(`\n${'figure'.padEnd(32)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'bar'.padEnd(8)} ${'baseline'.padStart(10)}  ok`);
+  for (const figure of figures) {
+    console.log(
+      `${figure.name.padEnd(32)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} ${figure.bar.padEnd(8)} ${String(figure.baseline).padStart(10)}  ${passes(figure) ? 'yes' : 'NO'}`,
+    );
+  }
+}
