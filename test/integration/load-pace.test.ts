@@ -1,6 +1,8 @@
+import type { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbLoadPace } from '../../lambdas/adapters/dynamodb/load-pace.ts';
+import { PARTITION_KEY, bulkPaceKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { uniqueName } from '../support/fixtures.ts';
 
@@ -77,5 +79,32 @@ describe("the loads' pace", () => {
     await staying.acquire('staying', 100);
     await staying.acquire('staying', 100);
     expect(time.waits).toEqual([1_000]);
+  });
+
+  it('updates its clock once a write while the writes go slower than the pace, and never goes round when they race', async () => {
+    // Each reading of the time is 100 ms later: the writes of one unit (10 ms of the clock) go ten times slower than the pace.
+    let time = 20_000_000;
+    const clock = { now: () => (time += 100), sleep: async () => {} };
+    let updates = 0;
+    const counting = {
+      send: (command: UpdateCommand) => {
+        if (command.input.Key?.[PARTITION_KEY] === bulkPaceKey('slow')) updates++;
+        return client.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const pace = new DynamoDbLoadPace(counting, tables.tableName, 100, clock);
+    await pace.acquire('slow', 1);
+    updates = 0;
+    for (let write = 0; write < 10; write++) await pace.acquire('slow', 1);
+    expect(updates).toBe(10);
+    // Twenty at once, in three environments: each takes its slot in at most three updates.
+    updates = 0;
+    const environments = [
+      pace,
+      new DynamoDbLoadPace(counting, tables.tableName, 100, clock),
+      new DynamoDbLoadPace(counting, tables.tableName, 100, clock),
+    ];
+    await Promise.all(Array.from({ length: 20 }, (_, write) => (environments[write % 3] as DynamoDbLoadPace).acquire('slow', 1)));
+    expect(updates).toBeLessThanOrEqual(3 * 20);
   });
 });
