@@ -7,7 +7,8 @@ import type { Context } from 'aws-lambda';
 import { MAX_UPLOAD_BYTES } from '../../lambdas/domain/bulk-load.ts';
 import type { LineRange } from '../../lambdas/domain/ndjson-lines.ts';
 import { uploadRefusal } from '../../lambdas/adapters/local/local-upload-targets.ts';
-import { RetriesExhausted, type RetrySchedule, retrying } from '../../lambdas/retry.ts';
+import { RetriesExhausted, retrying } from '../../lambdas/retry.ts';
+import { RETRY_POLICIES } from '../../lambdas/retry-policies.ts';
 import { type BulkLoadStepName, bulkLoadStep } from '../../lambdas/stack-functions.ts';
 import type * as BulkLoadSteps from '../../lambdas/use-cases/bulk-load-steps.ts';
 import type { BulkRunDependencies } from '../../lambdas/use-cases/dependencies.ts';
@@ -16,9 +17,6 @@ import { inInvocation } from './gateway/invocation.ts';
 import { LocalUploadedFile } from './local-uploaded-file.ts';
 import { lambdaContext } from './gateway/proxy-event.ts';
 import { TenantSlots } from './tenant-slots.ts';
-
-/** How often a failed batch is tried in all, and the waits between (the state machine retries the chunk function as often). */
-const BATCH_RETRY: RetrySchedule = { attempts: 5, baseMs: 200, capMs: 3_200 };
 
 /** Internal: the runner is stopping, or the load failed: no further attempt. */
 class Stopped extends Error {}
@@ -197,8 +195,9 @@ export class LocalBulkLoadRunner {
       return;
     }
     let failure: string | undefined;
-    // As the state machine runs a batch: tried up to BATCH_ATTEMPTS times, then given up (what was
-    // written counts, the rest are line errors), and only if even that fails does the load fail.
+    // As the state machine runs a batch, by the same policies (lambdas/retry-policies.ts): tried as often
+    // and as far apart as its retrier does (bulkBatch), then given up (what was written counts, the rest
+    // are line errors; bulkGiveUp), and only if even that fails does the load fail.
     // Each batch in an environment of its own (a warm one when free, as Lambda reuses them): its client's
     // adaptive retries pace that batch, as each chunk function's own client does in AWS.
     const loadBatch = async (batch: LineRange): Promise<void> => {
@@ -222,17 +221,19 @@ export class LocalBulkLoadRunner {
       };
       let reason: string;
       try {
-        await retrying(BATCH_RETRY, attempt, (error) => !(error instanceof Stopped));
+        await retrying(RETRY_POLICIES.bulkBatch, attempt, (error) => !(error instanceof Stopped));
         return;
       } catch (error) {
         if (!(error instanceof RetriesExhausted)) return; // stopping: the load resumes at the next start
         reason = (error.last as Error).name;
       }
       try {
-        await this.invoke('chunk', tenantId, () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
+        const giveUp = () => this.invoke('chunk', tenantId, () => giveUpChunk(deps, file, tenantId, loadId, batch, reason));
+        await retrying(RETRY_POLICIES.bulkGiveUp, giveUp, () => !this.stopping);
       } catch (error) {
-        deps.actions.reportError(error, { loadId, step: `give up ${step}` });
-        failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${BATCH_RETRY.attempts} times (${reason}) and what became of them could not be recorded (${(error as Error).name})`;
+        const last = error instanceof RetriesExhausted ? error.last : error;
+        deps.actions.reportError(last, { loadId, step: `give up ${step}` });
+        failure = `Loading stopped: lines ${batch.first} to ${batch.last} failed ${RETRY_POLICIES.bulkBatch.attempts} times (${reason}) and what became of them could not be recorded (${(last as Error).name})`;
       }
     };
     const inFlight = new Set<Promise<void>>();
