@@ -138,5 +138,6 @@ describe('the sweep’s walk of the processing index keyed by tenant, against Dy
     expect(indexes).toEqual({ byBulkLoadError: 'ALL', byProcessingSince: 'ALL', byTenantProcessing: 'KEYS_ONLY' });
     expect((await walk(['t1'], 100, new DynamoDbStuckRecords(client, older))).keys).toEqual([['t1', before.id]]);
     await client.send(new DeleteTableCommand({ TableName: older }));
-  });
+    // DynamoDB Local builds each added index for seconds, one after another: longer on a busy machine.
+  }, 120_000);
 });
