@@ -195,11 +195,9 @@ export class LocalBulkLoadRunner {
       return;
     }
     let failure: string | undefined;
-    // As the state machine runs a batch, by the same policies (lambdas/retry-policies.ts): tried as often
-    // and as far apart as its retrier does (bulkBatch), then given up (what was written counts, the rest
-    // are line errors; bulkGiveUp), and only if even that fails does the load fail.
-    // Each batch in an environment of its own (a warm one when free, as Lambda reuses them): its client's
-    // adaptive retries pace that batch, as each chunk function's own client does in AWS.
+    // As the state machine runs a batch, by its retry policies (bulkBatch, then bulkGiveUp: what was written
+    // counts, the rest are line errors); only if even that fails does the load fail. Each batch in an
+    // environment of its own (a warm one when free, as Lambda reuses them), as each chunk function in AWS.
     const loadBatch = async (batch: LineRange): Promise<void> => {
       const environment = environments.pop() ?? newEnvironment();
       try {
