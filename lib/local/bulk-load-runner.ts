@@ -210,12 +210,10 @@ export class LocalBulkLoadRunner {
       const step = `load lines ${batch.first} to ${batch.last}`;
       const attempt = async (attemptNumber: number): Promise<void> => {
         if (failure || this.stopping) throw new Stopped();
-        try {
-          await this.invoke('chunk', tenantId, () => loadChunk(deps, file, tenantId, loadId, batch));
-        } catch (error) {
+        await this.invoke('chunk', tenantId, () => loadChunk(deps, file, tenantId, loadId, batch)).catch((error: unknown) => {
           deps.actions.reportError(error, { loadId, step, attempt: attemptNumber });
           throw error;
-        }
+        });
       };
       let reason: string;
       try {
