@@ -1,4 +1,3 @@
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
@@ -104,40 +103,4 @@ describe('the sweep’s walk of the processing index keyed by tenant, against Dy
     const before = await putBeforeUpgrade(tableName);
     expect((await walk([], 100)).keys).toEqual([['t1', before.id]]);
   });
-
-  it('adds the later indexes to a records table made before them (an older DATA_DIR), whose record in processing is still found', async () => {
-    const older = uniqueName('older');
-    await client.send(
-      new CreateTableCommand({
-        TableName: older,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: LEGACY_PROCESSING_INDEX.partitionKey, AttributeType: 'S' },
-          { AttributeName: LEGACY_PROCESSING_INDEX.sortKey, AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: LEGACY_PROCESSING_INDEX.indexName,
-            KeySchema: [
-              { AttributeName: LEGACY_PROCESSING_INDEX.partitionKey, KeyType: 'HASH' },
-              { AttributeName: LEGACY_PROCESSING_INDEX.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
-    const before = await putBeforeUpgrade(older);
-    await ensureTables(client, { tableName: older, tenantsTableName });
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: older }));
-    const indexes = Object.fromEntries(
-      (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection?.ProjectionType]),
-    );
-    expect(indexes).toEqual({ byBulkLoadError: 'ALL', byProcessingSince: 'ALL', byTenantProcessing: 'KEYS_ONLY' });
-    expect((await walk(['t1'], 100, new DynamoDbStuckRecords(client, older))).keys).toEqual([['t1', before.id]]);
-    await client.send(new DeleteTableCommand({ TableName: older }));
-    // DynamoDB Local builds each added index for seconds, one after another: longer on a busy machine.
-  }, 120_000);
 });
