@@ -6,8 +6,8 @@ export const BACKGROUND_SLOTS = 4;
 /** How many while the API is not quiet: one, so that a load always moves on. */
 const BACKGROUND_SLOTS_BESIDE_THE_API = 1;
 /**
- * The API counts as quiet this long after its last call ended: a request makes its calls one after
- * another, with the function's own work between them, and a client sends its requests in a row.
+ * The API counts as busy until this long after its last call ended: a request makes its calls one
+ * after another, with the function's own work between them, and a client sends its requests in a row.
  */
 const QUIET_AFTER_MS = 1_000;
 
