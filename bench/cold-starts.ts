@@ -85,6 +85,8 @@ export async function coldStartFigures(
       PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-starts',
     }),
     ...((name === PROCESSING_STARTS.operation || name === 'baseline:startExecution') && { STATE_MACHINE_ARN: BENCH_PROCESSOR }),
+    // The starter knows its own queue too (a start over its tenant's cap goes back to it, delayed).
+    ...(name === PROCESSING_STARTS.operation && { PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-starts' }),
   });
 
   // --- cold start: a fresh process imports the bundle and serves one request -------------------
