@@ -139,15 +139,16 @@ export class DynamoDbBulkLoads implements BulkLoads {
     upload: string,
     batch: BatchLimits,
   ): Promise<{ load: BulkLoad; batch: BatchLimits } | undefined> {
+    // From a status before loading; from loading itself only for the same upload (a retried prepare).
+    const from = fromStatuses('loading', { loading: 'upload_version = :upload' });
     const attributes = await this.updateItem(tenantId, loadId, {
       UpdateExpression:
         'SET #status = :loading, started_at = if_not_exists(started_at, :at), upload_version = :upload, ' +
         'batch_lines = if_not_exists(batch_lines, :lines), batch_bytes = if_not_exists(batch_bytes, :bytes)',
-      // From a status before loading; from loading itself only for the same upload (a retried prepare).
-      ConditionExpression: fromStatuses('loading', { loading: 'upload_version = :upload' }).condition,
+      ConditionExpression: from.condition,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
-        ...fromStatuses('loading').values,
+        ...from.values,
         ':loading': 'loading',
         ':at': at,
         ':upload': upload,
@@ -165,20 +166,22 @@ export class DynamoDbBulkLoads implements BulkLoads {
     status: 'completed' | 'completed with errors',
     at: string,
   ): Promise<BulkLoad | undefined> {
+    const from = fromStatuses(status);
     return this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :status, finished_at = :at',
-      ConditionExpression: fromStatuses(status).condition,
+      ConditionExpression: from.condition,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ...fromStatuses(status).values, ':status': status, ':at': at },
+      ExpressionAttributeValues: { ...from.values, ':status': status, ':at': at },
     });
   }
 
   async fail(tenantId: string, loadId: string, message: string, at: string): Promise<void> {
+    const from = fromStatuses('failed');
     await this.update(tenantId, loadId, {
       UpdateExpression: 'SET #status = :failed, message = :message, finished_at = :at',
-      ConditionExpression: fromStatuses('failed').condition,
+      ConditionExpression: from.condition,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ...fromStatuses('failed').values, ':failed': 'failed', ':message': message, ':at': at },
+      ExpressionAttributeValues: { ...from.values, ':failed': 'failed', ':message': message, ':at': at },
     });
   }
 
