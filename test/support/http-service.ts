@@ -123,7 +123,7 @@ async function startTestService({
         token: testService.token,
         body: validBody(overrides),
       });
-      expect(response.status).toBe(200);
+      expect(response.status, response.text).toBe(200);
       return response.body as Record<string, any>;
     },
     followLoad(tenant, loadId, options) {
