@@ -2,9 +2,10 @@ import { READ_SCOPE, WRITE_SCOPE } from '../lambdas/domain/caller.ts';
 import { CommandFailed, UsageError, runCommand } from '../lib/commands/command-line.ts';
 import { readInstanceFile, startLocalService } from '../lib/local/local-service.ts';
 import { capacityFrom, describeCapacity } from '../lib/local/capacity/settings.ts';
+import { describeWorker, processingFrom } from '../lib/local/processing/workers.ts';
 
 const usage =
-  'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL, DYNAMODB_ENDPOINT, DYNAMODB_CAPACITY; see the README)';
+  'usage: npm start (settings from the environment: PORT, DATA_DIR, TIERS, AUTHORIZER_CACHE_TTL, DYNAMODB_ENDPOINT, DYNAMODB_CAPACITY, LOCAL_WORKER, LOCAL_WORKER_DELAY_MS, PROCESSING_TIMEOUT_SECONDS; see the README)';
 const DEMO_TENANT = 'demo';
 
 await runCommand(usage, async () => {
@@ -26,6 +27,13 @@ await runCommand(usage, async () => {
     throw new UsageError(`${(error as Error).message}.`);
   }
 
+  let processing: ReturnType<typeof processingFrom>;
+  try {
+    processing = processingFrom(process.env);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}.`);
+  }
+
   const running = readInstanceFile(dataDir);
   if (running) {
     throw new CommandFailed(
@@ -33,12 +41,14 @@ await runCommand(usage, async () => {
     );
   }
 
-  const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT], dynamoDbEndpoint, capacity }).catch((error: unknown) => {
-    if ((error as { code?: string }).code === 'EADDRINUSE') {
-      throw new CommandFailed(`Port ${port} is in use; stop what uses it, or start on another port: PORT=${port + 1} npm start`);
-    }
-    throw error;
-  });
+  const service = await startLocalService({ dataDir, port, tenants: [DEMO_TENANT], dynamoDbEndpoint, capacity, processing }).catch(
+    (error: unknown) => {
+      if ((error as { code?: string }).code === 'EADDRINUSE') {
+        throw new CommandFailed(`Port ${port} is in use; stop what uses it, or start on another port: PORT=${port + 1} npm start`);
+      }
+      throw error;
+    },
+  );
   const token = await service.issuer.sign({ tenant: DEMO_TENANT, expiresInSeconds: 24 * 3600 });
 
   console.log(`Billing Run Actions service on ${service.url}
@@ -47,7 +57,9 @@ await runCommand(usage, async () => {
   JWKS:            ${service.url}/.well-known/jwks.json
   API reference:   ${service.url}/docs (OpenAPI at ${service.url}/openapi.json)
   Tenant:          ${DEMO_TENANT} (provisioned)
-  Step Functions:  no processor state machine is configured locally; writes succeed and no execution starts
+  Processing:      a record put in processing goes through the local queue of starts, the starter and the
+                   default processor (timeout ${processing.timeoutMs / 1000} s), worked by ${describeWorker(processing.worker)};
+                   a worker calls back with SendTaskSuccess/SendTaskFailure at ${service.url}/_aws (AWS_ENDPOINT_URL_SFN)
 
 A token for tenant '${DEMO_TENANT}' (scopes ${READ_SCOPE} ${WRITE_SCOPE}, valid 24 h):
 export TOKEN=${token}

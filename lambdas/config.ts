@@ -16,14 +16,6 @@ export interface ServiceConfig extends DynamoDbConfig {
   tenantsTableName: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
-  /** Where the writes hand processing starts (PROCESSING_QUEUE_URL and the processor's STATE_MACHINE_ARN): unset where no processor runs (locally). */
-  processing: ProcessingConfig | undefined;
-}
-
-/** The processor state machine (STATE_MACHINE_ARN) and the queue of its starts (PROCESSING_QUEUE_URL), set together. */
-interface ProcessingConfig {
-  stateMachineArn: string;
-  queueUrl: string;
 }
 
 /**
@@ -79,14 +71,16 @@ export function serviceConfig(): ServiceConfig {
     tenantsTableName: required('TENANTS_TABLE_NAME'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
-    processing: process.env.PROCESSING_QUEUE_URL
-      ? { stateMachineArn: required('STATE_MACHINE_ARN'), queueUrl: process.env.PROCESSING_QUEUE_URL }
-      : undefined,
   };
 }
 
-/** The consumer of the queue of starts: the processor it starts executions of, and its own queue (a start over its tenant's cap goes back to it). */
-export function starterConfig(): { stateMachineArn: string; queueUrl: string; region: string } {
+/**
+ * The processor state machine (STATE_MACHINE_ARN) and the queue of its starts (PROCESSING_QUEUE_URL),
+ * set together on the functions that may start processing (the writers hand starts to the queue) and on
+ * the queue's consumer (which starts the executions, and puts a start over its tenant's cap back); the
+ * local service sets its own.
+ */
+export function processingConfig(): { stateMachineArn: string; queueUrl: string; region: string } {
   return { stateMachineArn: required('STATE_MACHINE_ARN'), queueUrl: required('PROCESSING_QUEUE_URL'), region: dynamoDbConfig().region };
 }
 

@@ -49,6 +49,14 @@ export const PROCESSING_STARTS = {
   timeoutSeconds: 30,
   batchSize: 10,
   maxConcurrency: 5,
+  /** AWS: "set the source queue's visibility timeout to at least six times the timeout that you configure on your function". */
+  visibilityTimeoutSeconds: 6 * 30,
+  /**
+   * Deliveries of one start before it goes to the dead-letter queue: each at least the visibility timeout
+   * (3 minutes) apart, so a start is tried for 5 hours and more, through any throttling Step Functions
+   * keeps up (AWS recommends at least 5 for a Lambda event source: "Using Lambda with Amazon SQS").
+   */
+  maxDeliveries: 100,
 } as const;
 /** Told of each processor execution that ended (EventBridge), it gives the execution's place among its tenant's open ones back. */
 export const PROCESSING_ENDED = {

@@ -12,6 +12,9 @@ export function useMockedEnvironment(overrides: Record<string, string> = {}): vo
     TENANTS_TABLE_NAME: 'tenants',
     CURSOR_SECRET: 'test-cursor-secret',
     AWS_REGION: 'eu-west-1',
+    // As the stack sets them on the functions that may start processing.
+    STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor',
+    PROCESSING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/starts',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     ...overrides,

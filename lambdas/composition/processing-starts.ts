@@ -2,7 +2,7 @@ import { DynamoDbOpenExecutions } from '../adapters/dynamodb/dynamodb-open-execu
 import { DynamoDbTenantRegistry } from '../adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { QueuedProcessingStarter } from '../adapters/sqs/queued-processing-starter.ts';
 import { StepFunctionsProcessingStarter } from '../adapters/step-functions/step-functions-processing-starter.ts';
-import { starterConfig } from '../config.ts';
+import { processingConfig } from '../config.ts';
 import { RETRY_POLICIES } from '../retry-policies.ts';
 import type { OpenExecutions } from '../ports/open-executions.ts';
 import { type StartDependencies, tierCaps } from '../use-cases/start-queued-processing.ts';
@@ -19,7 +19,7 @@ let ended: OpenExecutions | undefined;
  */
 export function startDependencies(): StartDependencies {
   if (!starts) {
-    const config = starterConfig();
+    const config = processingConfig();
     const { config: service, client } = storage();
     starts = {
       ...commonDependencies(),

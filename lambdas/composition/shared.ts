@@ -6,7 +6,7 @@ import { METRIC } from '../domain/metric-names.ts';
 import { DynamoDbBillingRunActionRepository } from '../adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { DynamoDbBulkLoads } from '../adapters/dynamodb/dynamodb-bulk-loads.ts';
 import { QueuedProcessingStarter } from '../adapters/sqs/queued-processing-starter.ts';
-import { type ServiceConfig, serviceConfig } from '../config.ts';
+import { type ServiceConfig, processingConfig, serviceConfig } from '../config.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import type { ProcessingStarter } from '../ports/processing-starter.ts';
@@ -26,7 +26,7 @@ export type Storage = {
 };
 let store: Storage | undefined;
 let actions: ActionDependencies | undefined;
-let processing: { starter: ProcessingStarter | undefined } | undefined;
+let processing: ProcessingStarter | undefined;
 let loadStore: DynamoDbBulkLoads | undefined;
 
 /** Each attempt DynamoDB throttled or refused for a transaction conflict, counted in the invocation's metrics. */
@@ -84,21 +84,15 @@ export function commonDependencies(): ActionDependencies {
 
 /**
  * The processor, for the functions whose writes can leave a record in processing: they hand each start
- * to the queue of starts. Only their bundles reference it, so only they carry the SQS client (esbuild
- * drops it from the others). Without STATE_MACHINE_ARN, as locally, writes succeed and nothing starts,
- * which the function says once.
+ * to the queue of starts (in AWS, SQS; locally, the local service's queue). Only their bundles reference
+ * it, so only they carry the SQS client (esbuild drops it from the others).
  */
-export function processingStarter(): ProcessingStarter | undefined {
+export function processingStarter(): ProcessingStarter {
   if (!processing) {
-    const config = serviceConfig();
-    processing = {
-      starter: config.processing
-        ? QueuedProcessingStarter.forQueue(config.processing.queueUrl, config.processing.stateMachineArn, config.region)
-        : undefined,
-    };
-    if (!processing.starter) logger.info('PROCESSING_QUEUE_URL is not set: writes succeed and no processing execution starts');
+    const config = processingConfig();
+    processing = QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region);
   }
-  return processing.starter;
+  return processing;
 }
 
 /** The loads, one store per process: the bulk load operations and the loading steps share it. */

@@ -41,12 +41,12 @@ function pathOf(segments: readonly PropertyKey[], fallback = 'body'): string {
   return segments.length === 0 ? fallback : segments.map(String).join('.');
 }
 
-export function issuesOf(error: z.core.$ZodError, fallback = 'body'): FieldIssue[] {
+export function issuesOf(error: z.core.$ZodError, fallback = 'body', unknown = 'unknown field'): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: pathOf([...issue.path, key]), message: 'unknown field' });
+        issues.push({ path: pathOf([...issue.path, key]), message: unknown });
       }
     } else {
       issues.push({ path: pathOf(issue.path, fallback), message: issue.message });

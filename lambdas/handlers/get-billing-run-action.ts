@@ -8,7 +8,7 @@ export const handler = createHandler(
   'getBillingRunAction',
   {
     params: z.object({ id: idParameter }),
-    query: z.object({ fields: z.optional(fieldsParameter), consistentRead: consistentReadParameter }),
+    query: z.strictObject({ fields: z.optional(fieldsParameter), consistentRead: consistentReadParameter }),
     run: ({ params, query }, caller, deps) =>
       getBillingRunAction(deps, caller, { id: params.id, fields: query.fields, consistentRead: query.consistentRead }),
   },

@@ -13,6 +13,9 @@ import { errorResponses } from './middleware/error-responses.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { type HttpEvent, type HttpResult, Reply, headerOf, jsonResult } from './http-event.ts';
 
+/** What a 400 says of a path or query parameter the operation does not take. */
+const UNKNOWN_PARAMETER = 'is not a parameter of this operation';
+
 interface OperationInput<P, Q> {
   params: P;
   query: Q;
@@ -29,15 +32,25 @@ export interface OperationSpec<P, Q, D> {
   run: (input: OperationInput<P, Q>, caller: Caller, deps: D) => Promise<unknown>;
 }
 
+/**
+ * The path or query parameters, as the operation's schema reads them. A parameter the operation does
+ * not know is an error naming it, never ignored (a misspelt `?staus=error` must not list every record):
+ * the query schemas are strict objects, and an operation without one takes none.
+ */
 function parseParameters<T>(
   schema: z.ZodMiniType<T> | undefined,
   values: Record<string, string | undefined> | null,
   issues: FieldIssue[],
+  kind: 'path' | 'query',
 ): T {
-  if (!schema) return undefined as T;
+  if (!schema) {
+    // The path's parameters are the route's (the tenant's is read by the authorization); a query is the client's.
+    if (kind === 'query') for (const name of Object.keys(values ?? {})) issues.push({ path: name, message: UNKNOWN_PARAMETER });
+    return undefined as T;
+  }
   const result = safeParse(schema, values ?? {});
   if (result.success) return result.data;
-  issues.push(...issuesOf(result.error, 'parameters'));
+  issues.push(...issuesOf(result.error, 'parameters', UNKNOWN_PARAMETER));
   return undefined as T;
 }
 
@@ -65,8 +78,8 @@ export function createHandler<O extends OperationName, P = undefined, Q = undefi
     if (!context.caller) throw new Unauthenticated();
     try {
       const issues: FieldIssue[] = [];
-      const params = parseParameters(spec.params, event.pathParameters, issues);
-      const query = parseParameters(spec.query, event.queryStringParameters, issues);
+      const params = parseParameters(spec.params, event.pathParameters, issues, 'path');
+      const query = parseParameters(spec.query, event.queryStringParameters, issues, 'query');
       if (issues.length > 0) throw invalid('parameters', issues);
       const header = (name: string) => headerOf(event, name);
       const remainingMs = () => context.getRemainingTimeInMillis();

@@ -24,14 +24,14 @@ const limitParameter = z.pipe(
   z.transform((value) => value ?? LIST_LIMITS.default),
 );
 
-export const listQuery = z.object({
+export const listQuery = z.strictObject({
   fields: z.optional(fieldsParameter),
   limit: limitParameter,
   exclusiveStartKey: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }))),
 });
 
 /** A read of a bulk load: where its page of line errors starts (the `errors_last_evaluated_key` of the previous read). */
-export const bulkLoadQuery = z.object({
+export const bulkLoadQuery = z.strictObject({
   errorsExclusiveStartKey: z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,15}$/, { error: 'must be the errors_last_evaluated_key of a previous read of this load' })),

@@ -37,8 +37,8 @@ export interface ActionDependencies {
  * routes.ts), and only their bundles hold the clients these are built on.
  */
 export interface Extras {
-  /** The processor state machine; undefined where none is configured (locally), and writes start nothing. */
-  processing: ProcessingStarter | undefined;
+  /** The processor state machine, through the queue of its starts. */
+  processing: ProcessingStarter;
   /** Sign and verify list cursors so that clients cannot forge or move them. */
   cursorKeys: CursorKeys;
   /** The loads, and where their files are uploaded. */

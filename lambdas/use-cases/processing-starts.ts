@@ -14,7 +14,6 @@ export function assignExecution(
   before: BillingRunAction | undefined,
   after: BillingRunAction,
 ): BillingRunAction {
-  if (!deps.processing) return after;
   const execution = processingExecution(before, after, tenantId, deps.processing);
   return execution ? { ...after, step_function_execution_arn: execution.arn } : after;
 }
@@ -22,7 +21,7 @@ export function assignExecution(
 /**
  * After a write: starts the execution the record points at (idempotent per attempt). If it cannot
  * start, the record moves to `error` with a message, so it never stays in processing without one.
- * In AWS the start is handed to the queue of starts, which a burst of writes never throttles.
+ * The start is handed to the queue of starts, which a burst of writes never throttles.
  */
 export async function startAssignedExecution(
   deps: With<'processing'>,
@@ -30,7 +29,7 @@ export async function startAssignedExecution(
   record: BillingRunAction,
 ): Promise<BillingRunAction> {
   const arn = record.step_function_execution_arn;
-  if (!deps.processing || record.status !== PROCESSING || !arn || !deps.processing.owns(arn)) return record;
+  if (record.status !== PROCESSING || !arn || !deps.processing.owns(arn)) return record;
   try {
     await deps.processing.start(arn.slice(arn.lastIndexOf(':') + 1), { tenantId: caller.tenantId, id: record.id, type: record.type });
     deps.count(METRIC.processingStartsQueued);

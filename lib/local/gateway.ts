@@ -15,6 +15,7 @@ import { type InvocationLimits, type ProxyHandler, invoke } from './gateway/invo
 import { proxyEventOf } from './gateway/proxy-event.ts';
 import { decodePathSegment, match } from './gateway/routing.ts';
 import type { LocalStageThrottle, LocalUsagePlans } from './usage-plans.ts';
+import { type LocalAws, isAwsCall, serveAwsCall } from './processing/aws-endpoint.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   pages?: Record<string, { contentType: string; body: string | Buffer }>;
   /** What S3 is in AWS for a bulk load's file: PUT on its signed upload URL, outside the API. */
   uploads?: { receive(request: IncomingMessage, tenantId: string, loadId: string, query: URLSearchParams): Promise<void> };
+  /** What SQS and Step Functions are in AWS for processing: AWS API calls (JSON protocol) the SDK sends to this port. */
+  aws?: LocalAws;
 }
 
 export interface RunningGateway {
@@ -79,6 +82,10 @@ export async function startLocalGateway(options: GatewayOptions): Promise<Runnin
     if (page) {
       response.writeHead(200, { 'Content-Type': page.contentType });
       response.end(page.body);
+      return;
+    }
+    if (options.aws && isAwsCall(request, url.pathname)) {
+      await serveAwsCall(options.aws, request, response);
       return;
     }
     const upload = url.pathname.startsWith(`${LOCAL_UPLOAD_PATH}/`) ? url.pathname.split('/').slice(2) : undefined;

@@ -17,6 +17,8 @@ import { referencePages } from './reference-pages.ts';
 import { LocalBulkLoadRunner } from './bulk-load-runner.ts';
 import { type StageThrottle, type Tiers, stageThrottleFrom, tiersFrom } from '../stack/tiers.ts';
 import { LocalStageThrottle, LocalUsagePlans, cachedTierLookup } from './usage-plans.ts';
+import { type LocalProcessing, startLocalProcessing } from './processing/local-processing.ts';
+import { type WorkerSetting, processingFrom } from './processing/workers.ts';
 
 export const DEFAULT_TABLES: TableNames = { tableName: 'billing-run-actions', tenantsTableName: 'billing-run-actions-tenants' };
 const REGION = 'us-east-1';
@@ -40,6 +42,8 @@ export interface LocalServiceOptions {
   bulkLoadConcurrency?: number;
   /** Seconds authorizer decisions are cached; by default AUTHORIZER_CACHE_TTL, else as deployed. */
   authorizerCacheTtlSeconds?: number;
+  /** Processing: who works the actions and how long a worker has; by default LOCAL_WORKER, LOCAL_WORKER_DELAY_MS and PROCESSING_TIMEOUT_SECONDS. */
+  processing?: { worker: WorkerSetting; timeoutMs: number };
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
   limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'> & {
     /** The stage's method throttle; by default from the tiers and STAGE_THROTTLE, as the stack's. */
@@ -51,6 +55,8 @@ export interface LocalService {
   url: string;
   /** The bulk load runner (tests wait on it). */
   bulkLoads: LocalBulkLoadRunner;
+  /** The queue of starts, the processor and its worker, as they run in AWS. */
+  processing: LocalProcessing;
   /** Where the functions reach DynamoDB: the capacity emulator's endpoint when it runs, else DynamoDB's. */
   dynamoDbEndpoint: string;
   /** The capacity emulator, when it runs (its report says what it throttled). */
@@ -114,6 +120,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const endpoint = capacity?.url ?? dynamoDbEndpoint;
   const client = createDocumentClient({ region: REGION, endpoint });
   let gateway: RunningGateway | undefined;
+  let processing: LocalProcessing | undefined;
   try {
     await ensureTables(client, tables);
     if (!options.inMemory) await migrateLookupShards(client, tables.tableName);
@@ -155,8 +162,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       // Behind the capacity emulator, the loads' calls wait for the API's (lib/local/capacity/interactive-first.ts).
       dynamoDbEndpoint: capacity?.backgroundUrl,
     });
+    processing = await startLocalProcessing({
+      region: process.env.AWS_REGION as string,
+      dynamoDbEndpoint: capacity?.backgroundUrl ?? endpoint,
+      tableName: tables.tableName,
+      ...(options.processing ?? processingFrom(process.env)),
+    });
     gateway = await startLocalGateway({
       uploads: bulkLoads,
+      aws: processing.aws,
       port: options.port,
       host,
       usagePlans,
@@ -168,10 +182,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         ...referencePages(`http://${host}:${options.port}`),
       },
     });
+    // The writers' SQS client and the starter's Step Functions client reach the local ones (placeholder credentials, as for DynamoDB Local).
+    Object.assign(process.env, processing.listenAt(gateway.url));
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 
     const running = gateway;
+    const runningProcessing = processing;
     bulkLoads.resume();
     return {
       url: gateway.url,
@@ -180,9 +199,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       issuer,
       tenants,
       bulkLoads,
+      processing,
       stop: async () => {
         await running.stop();
         await bulkLoads.stop();
+        await runningProcessing.stop();
         client.destroy();
         rmSync(instanceFilePath(dataDir), { force: true });
         await capacity?.stop();
@@ -191,6 +212,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     };
   } catch (error) {
     await gateway?.stop();
+    await processing?.stop();
     client.destroy();
     await capacity?.stop();
     await dynamoDb?.stop();

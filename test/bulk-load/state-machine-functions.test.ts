@@ -35,6 +35,9 @@ beforeAll(async () => {
   Object.assign(process.env, { TABLE_NAME: tables.tableName, TENANTS_TABLE_NAME: tables.tenantsTableName });
   process.env.DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
   process.env.BULK_BATCH_LINES = '2';
+  // As the stack gives the chunk function (no line of this file is in processing: nothing is sent to the queue).
+  process.env.STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:processor';
+  process.env.PROCESSING_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/starts';
   await ensureTables(client, tables);
   await provisionTenant(new DynamoDbTenantRegistry(client, tables.tenantsTableName), 'tenant-a');
   await loads.create('tenant-a', awaitingLoad('load-aws', 'aws.ndjson'));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROCESSING_STARTS } from '../../lambdas/stack-functions.ts';
 import { DISPATCH_RETRY, WRITE_BACK_RETRY } from '../../lib/stack/constructs/default-processor.ts';
-import { MAX_DELIVERIES } from '../../lib/stack/constructs/processing-starts.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
 
 const { template } = synth(NO_BUNDLING);
@@ -21,7 +20,7 @@ describe('the queue of processing starts', () => {
       SqsManagedSseEnabled: true,
       // AWS: at least six times the function's timeout.
       VisibilityTimeout: 6 * PROCESSING_STARTS.timeoutSeconds,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadId, 'Arn'] }, maxReceiveCount: MAX_DELIVERIES },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadId, 'Arn'] }, maxReceiveCount: PROCESSING_STARTS.maxDeliveries },
     });
     expect(dead?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     const [[, mapping] = []] = ofType(template, 'AWS::Lambda::EventSourceMapping');

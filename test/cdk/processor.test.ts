@@ -1,11 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import { PARTITION_KEY, RECORD_KEY_FORMAT, recordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { CHANGE_STAMP_FIELDS } from '../../lambdas/domain/record-stamp.ts';
+import { WRITE_BACKS, type WriteBackName, writeBackOf } from '../../lib/processor/default-processor-steps.ts';
 import { NO_BUNDLING, ofType, synth } from '../support/cdk-synth.ts';
 
 const { template } = synth(NO_BUNDLING);
 
+/** The state machine's definition, the resource ARNs left out (their tokens are not part of what is checked). */
+function states(): Record<string, any> {
+  const [, machine] = ofType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+  const definition = machine?.Properties.DefinitionString['Fn::Join'][1]
+    .map((part: unknown) => (typeof part === 'string' ? part : ''))
+    .join('');
+  return (JSON.parse(definition) as { States: Record<string, any> }).States;
+}
+
+/** The value of a JSONPath of the form `$.a.b` in `input`, or `missing`. */
+const MISSING = Symbol('missing');
+function valueAt(input: unknown, path: string): unknown {
+  let value: unknown = input;
+  for (const key of path.replace(/^\$\./, '').split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return MISSING;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** A Choice rule of the operators the processor's Choice uses, evaluated as Step Functions does. */
+function holds(rule: Record<string, any>, input: unknown): boolean {
+  if (rule.And) return (rule.And as Record<string, any>[]).every((inner) => holds(inner, input));
+  if (rule.Or) return (rule.Or as Record<string, any>[]).some((inner) => holds(inner, input));
+  const value = valueAt(input, rule.Variable as string);
+  if ('IsPresent' in rule) return (value !== MISSING) === rule.IsPresent;
+  if ('IsString' in rule) return (typeof value === 'string') === rule.IsString;
+  if ('StringEquals' in rule) return value === rule.StringEquals;
+  throw new Error(`An operator this test does not evaluate: ${JSON.stringify(rule)}`);
+}
+
 describe('the default processor', () => {
+  it("ends each worker's outcome with the write-back the local processor picks for it (default-processor-steps.ts)", () => {
+    const choice = states()['Outcome reported?'];
+    const byState = new Map(Object.entries(WRITE_BACKS).map(([name, write]) => [write.state as string, name as WriteBackName]));
+    const outcomes = [{}, { status: 'completed' }, { status: 'payment failure' }, { status: 'processing' }, { status: 'sideways' }];
+    for (const outcome of [...outcomes, { status: 5 }, { status: null }, { other: 1 }, 'a string', [1], 7, null]) {
+      const input = { tenantId: 't', id: 'i', outcome };
+      const rule = (choice.Choices as Record<string, any>[]).find((candidate) => holds(candidate, input));
+      const next = rule ? rule.Next : choice.Default;
+      expect(byState.get(next as string), JSON.stringify(outcome)).toBe(writeBackOf(outcome));
+    }
+  });
+
   it('provisions the default processor: EventBridge dispatch with a task token, conditional write-back, errors to error', () => {
     const [, machine] = ofType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
     const definition = JSON.stringify(machine?.Properties.DefinitionString);

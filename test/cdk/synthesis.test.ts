@@ -48,6 +48,9 @@ describe('the bundles CDK deploys', () => {
       TENANTS_TABLE_NAME: tables.tenantsTableName,
       DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
       AWS_REGION: 'us-east-1',
+      // As the stack sets them on a writer (the record is created pending: nothing is sent to the queue).
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:processor',
+      PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/starts',
     };
     const created = await invokeBundle(
       synthesized,

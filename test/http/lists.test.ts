@@ -19,6 +19,7 @@ beforeAll(async () => {
         billing_run_id: 'run-list',
       }),
     });
+    expect(response.status, response.text).toBe(200);
     ids.push(response.body.id);
   }
   // The same lookup value in another tenant must never show up.
@@ -107,6 +108,18 @@ describe('lists', () => {
     const response = await list(`/certification/${encodeURIComponent('a b')}?fields=nope`);
     expect(response.status).toBe(400);
     expect(response.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['certification_id', 'fields']);
+  });
+
+  it('refuses a query parameter the operation does not take, naming it, on every operation', async () => {
+    const misspelt = await list('/billingRun/run-list?staus=error&limit=5');
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.details).toEqual([{ path: 'staus', message: 'is not a parameter of this operation' }]);
+    const get = await service.call('GET', `/billingRunActions/tenant-a/${ids[0]}?consistentread=true`, { token: service.token });
+    expect(get.status).toBe(400);
+    expect(get.body.details).toEqual([{ path: 'consistentread', message: 'is not a parameter of this operation' }]);
+    const create = await service.call('POST', '/billingRunActions/tenant-a?dryRun=true', { token: service.token, body: {} });
+    expect(create.status).toBe(400);
+    expect(create.body.details).toContainEqual({ path: 'dryRun', message: 'is not a parameter of this operation' });
   });
 
   it('never shows another tenant’s records', async () => {

@@ -48,6 +48,11 @@ interface ServiceOptions {
   limits?: LocalServiceOptions['limits'];
   /** DynamoDB's capacity limits, emulated (off by default: the tests that meet them say so). */
   capacity?: LocalServiceOptions['capacity'];
+  /**
+   * Who works the processed actions. By default no worker: a record put in processing stays there,
+   * dispatched and waiting, so the tests of other things see it unchanged; the processing tests name theirs.
+   */
+  processing?: LocalServiceOptions['processing'];
   /** The DynamoDB the service uses, when not the test run's DynamoDB Local itself (asked when the service starts). */
   dynamoDbEndpoint?: () => string;
 }
@@ -68,6 +73,7 @@ async function startTestService({
   limits = {},
   capacity = 'off',
   dynamoDbEndpoint = () => inject('dynamoDbEndpoint'),
+  processing = { worker: { kind: 'none' }, timeoutMs: 24 * 60 * 60 * 1000 },
 }: ServiceOptions): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
@@ -78,6 +84,7 @@ async function startTestService({
     tables: { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') },
     tenants,
     tiers,
+    processing,
     capacity,
     authorizerCacheTtlSeconds,
     limits,

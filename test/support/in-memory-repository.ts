@@ -1,3 +1,4 @@
+import { startsKept } from './in-memory-starts.ts';
 import { LOOKUPS } from '../../lambdas/domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import {
@@ -177,7 +178,7 @@ export function inMemoryRepository(options: InMemoryOptions = {}) {
   return { repository, log, records, storedRecords, maxInFlight: () => maxInFlight };
 }
 
-/** The use cases' dependencies on a repository of the tests: no processor unless one is handed in, fixed cursor keys. */
+/** The use cases' dependencies on a repository of the tests: a processor whose starts are only kept unless one is handed in, fixed cursor keys. */
 export function dependencies(repository: BillingRunActionRepository, overrides: Partial<TestDependencies> = {}): TestDependencies {
   let sequence = 0;
   return {
@@ -185,7 +186,7 @@ export function dependencies(repository: BillingRunActionRepository, overrides: 
     clock: () => new Date('2026-11-29T00:00:00Z'),
     newId: () => `new-${++sequence}`,
     cursorKeys: fixedCursorKeys('s'),
-    processing: undefined,
+    processing: startsKept(),
     deletedRetentionDays: 30,
     batchConcurrency: 10,
     storageAttemptMs: 2_500,

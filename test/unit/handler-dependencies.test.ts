@@ -1,3 +1,4 @@
+import { startsKept } from '../support/in-memory-starts.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambdas/http/handler-factory.ts';
@@ -29,6 +30,6 @@ describe('the functions of the route table', () => {
     createHandler('listBillingRunActionsByBillingRun', { run }, () => commonOnly);
     // @ts-expect-error: a bulk load operation must be given the bulk loads.
     createHandler('startBulkLoad', { run }, () => commonOnly);
-    expect(typeof createHandler('patchBillingRunAction', { run }, () => ({ ...commonOnly, processing: undefined }))).toBe('function');
+    expect(typeof createHandler('patchBillingRunAction', { run }, () => ({ ...commonOnly, processing: startsKept() }))).toBe('function');
   });
 });

@@ -2,6 +2,7 @@ import { RETRY_POLICIES } from '../../lambdas/retry-policies.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storedRecord } from '../support/fixtures.ts';
@@ -13,6 +14,7 @@ import { type ProxyHandler, loadHandler, useMockedEnvironment } from '../../test
 useMockedEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
 const stored = storedRecord();
 
 let get: ProxyHandler;
@@ -27,6 +29,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   ddb.reset();
+  sqs.reset();
 });
 const output = captureOutput();
 
@@ -76,16 +79,16 @@ describe('handlers fed API Gateway events', () => {
     expect(output.written()).not.toContain(String(stored.name));
   });
 
-  it('that may start processing say once, at their first invocation, that no processor is configured', async () => {
+  it('that may start processing hand a start to the queue for a record they leave in processing, and only then', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
     ddb.on(PutCommand).resolves({});
-    expect((await patch(patchEvent([{ op: 'replace', path: '/status', value: 'processing' }]), lambdaContext())).statusCode).toBe(200);
     expect((await patch(patchEvent([{ op: 'replace', path: '/name', value: 'again' }]), lambdaContext())).statusCode).toBe(200);
-    const notices = output
-      .written()
-      .split('\n')
-      .filter((line) => line.includes('PROCESSING_QUEUE_URL is not set'));
-    expect(notices).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect((await patch(patchEvent([{ op: 'replace', path: '/status', value: 'processing' }]), lambdaContext())).statusCode).toBe(200);
+    const [sent] = sqs.commandCalls(SendMessageCommand);
+    expect(sent?.args[0].input).toMatchObject({ QueueUrl: process.env.PROCESSING_QUEUE_URL, MessageGroupId: 't1' });
+    expect(JSON.parse(sent?.args[0].input.MessageBody as string)).toMatchObject({ tenantId: 't1', id: 'id-1' });
   });
 
   it('write the metrics on a line of their own when the log level drops the access line', async () => {
@@ -113,7 +116,7 @@ describe('handlers fed API Gateway events', () => {
     });
   });
 
-  it('serve query parameters and headers named like an object’s own properties as unknown ones (own keys of the event’s JSON)', async () => {
+  it('serve query parameters and headers named like an object’s own properties as other unknown ones (own keys of the event’s JSON)', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...stored, pk: 't1#id-1' } });
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
     // The event as Lambda hands it over: parsed from JSON, where `__proto__` is a key like any other.
@@ -121,9 +124,14 @@ describe('handlers fed API Gateway events', () => {
       JSON.parse(JSON.stringify(Object.fromEntries(names.map((name) => [name, value])))) as Record<string, string>;
     const event = JSON.parse(JSON.stringify(getEvent({ query: { ...keys('1'), fields: 'name' }, headers: keys('x') })));
     expect(Object.keys(event.headers)).toEqual(expect.arrayContaining(names));
-    const result = await get(event, lambdaContext());
-    expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({ id: stored.id, name: stored.name });
+    // Every such query parameter is refused by name, as any parameter the operation does not take.
+    const refused = await get(event, lambdaContext());
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body).details).toEqual(names.map((path) => ({ path, message: 'is not a parameter of this operation' })));
+    // The headers are ignored, as any header the operation does not read.
+    const served = await get(JSON.parse(JSON.stringify(getEvent({ query: { fields: 'name' }, headers: keys('x') }))), lambdaContext());
+    expect(served.statusCode).toBe(200);
+    expect(JSON.parse(served.body)).toEqual({ id: stored.id, name: stored.name });
   });
 
   it('hide the cause of an unexpected failure behind the request id', async () => {

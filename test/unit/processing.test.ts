@@ -1,7 +1,6 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import { executionName } from '../../lambdas/domain/processing.ts';
 import { QueuedProcessingStarter } from '../../lambdas/adapters/sqs/queued-processing-starter.ts';
 import { createBillingRunAction } from '../../lambdas/use-cases/create-billing-run-action.ts';
@@ -88,14 +87,6 @@ describe('processing starts handed to the queue of starts', () => {
     expect(record.error_message).toMatch(/^Processing could not start \(AccessDeniedException\); request id req-1$/);
     expect(store.records.get(record.id)).toEqual(record);
     expect(reported).toHaveLength(1);
-  });
-
-  it('starts nothing and assigns no ARN where no processor is configured', async () => {
-    const store = inMemoryRepository({ tenant: 't1' });
-    const { record } = await createBillingRunAction(dependencies(store.repository), me, { body: validBody({ status: 'processing' }) });
-    expect(record.status).toBe('processing');
-    expect((record as BillingRunAction).step_function_execution_arn).toBeUndefined();
-    expect(starts()).toEqual([]);
   });
 
   it('builds the SQS client on the first start, not before, and only once', async () => {

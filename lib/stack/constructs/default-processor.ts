@@ -19,16 +19,21 @@ import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents } from 'aw
 import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import { STATUSES } from '../../../lambdas/domain/billing-run-action.ts';
+import { PARTITION_KEY, RECORD_KEY_FORMAT } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import {
-  LEGACY_PROCESSING_INDEX,
-  PARTITION_KEY,
-  PROCESSING_INDEX,
-  RECORD_KEY_FORMAT,
-} from '../../../lambdas/adapters/dynamodb/table-design.ts';
+  EVENT_SOURCE,
+  FAILURE_DEFAULTS,
+  FAILURE_MESSAGE_FORMAT,
+  PROCESSOR_OPERATION,
+  PROCESSOR_PRINCIPAL,
+  WRITE_BACKS,
+  WRITE_BACK_CONDITION,
+  type WriteBackName,
+  writeBackExpression,
+} from '../../processor/default-processor-steps.ts';
 import { RETRY_POLICIES } from '../../../lambdas/retry-policies.ts';
 import { retrierOf } from '../retriers.ts';
 
-const EVENT_SOURCE = 'billing-run-actions';
 /** How much longer than the worker's timeout an execution may run: its retries' waits. */
 export const PROCESSOR_MARGIN = Duration.minutes(30);
 
@@ -54,11 +59,6 @@ export const WRITE_BACK_RETRY = retrierOf(RETRY_POLICIES.processorStep, [
  * same way; the worker's own failures (SendTaskFailure) and the timeout are not retried: they are the outcome.
  */
 export const DISPATCH_RETRY = retrierOf(RETRY_POLICIES.processorStep, ['EventBridge.FailedEntry']);
-const PROCESSOR_PRINCIPAL = 'billing-run-actions-processor';
-/** The attributes that put a record in the sweep's indexes, which every write-back removes. */
-const SWEEP_INDEX_ATTRIBUTES = [PROCESSING_INDEX, LEGACY_PROCESSING_INDEX]
-  .flatMap((index) => [index.partitionKey, index.sortKey])
-  .join(', ');
 
 export interface DefaultProcessorProps {
   table: ITable;
@@ -86,16 +86,13 @@ export class DefaultProcessor extends Construct {
       ),
     };
     const superseded = new Succeed(this, 'Record moved on');
-    /** An UpdateItem of the record that only lands while the record still points at this execution. */
-    const writeBack = (name: string, set: string, values: Record<string, DynamoAttributeValue>) =>
-      new DynamoUpdateItem(this, name, {
+    /** The write-back `name` (default-processor-steps.ts): an UpdateItem of the record that only lands while the record still points at this execution. */
+    const writeBack = (name: WriteBackName, values: Record<string, DynamoAttributeValue>) =>
+      new DynamoUpdateItem(this, WRITE_BACKS[name].state, {
         table: props.table,
         key,
-        // The change stamp of CHANGE_STAMP_FIELDS, as the functions write it (a test keeps the two in step).
-        // It leaves processing, so it leaves the sweep's index too (record-items.ts sets the two attributes),
-        // and the legacy one, which a record put in processing before the upgrade is still in.
-        updateExpression: `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${SWEEP_INDEX_ATTRIBUTES}`,
-        conditionExpression: 'step_function_execution_arn = :execution AND attribute_not_exists(sys_deleted_by_id)',
+        updateExpression: writeBackExpression(WRITE_BACKS[name].set),
+        conditionExpression: WRITE_BACK_CONDITION,
         expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {
           ...values,
@@ -110,36 +107,35 @@ export class DefaultProcessor extends Construct {
             user_agent: DynamoAttributeValue.fromString('AWS Step Functions'),
             request_id: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Id')),
             time: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-            operation: DynamoAttributeValue.fromString('processBillingRunAction'),
+            operation: DynamoAttributeValue.fromString(PROCESSOR_OPERATION),
           }),
         },
         resultPath: JsonPath.DISCARD,
       })
         .addRetry(WRITE_BACK_RETRY)
         .addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
+    const fixed = (name: 'completed' | 'unknownStatus' | 'stillProcessing') => {
+      const write: { status: string; message?: string } = WRITE_BACKS[name];
+      return writeBack(name, {
+        ':status': DynamoAttributeValue.fromString(write.status),
+        ...(write.message && { ':message': DynamoAttributeValue.fromString(write.message) }),
+      });
+    };
 
-    const writeReported = writeBack('Write reported status', '#status = :status', {
-      ':status': DynamoAttributeValue.fromString(JsonPath.stringAt('$.outcome.status')),
-    });
-    const writeCompleted = writeBack('Write completed', '#status = :status', { ':status': DynamoAttributeValue.fromString('completed') });
-    const writeFailure = writeBack('Write error', '#status = :status, error_message = :message, error_stack = :stack', {
-      ':status': DynamoAttributeValue.fromString('error'),
-      ':message': DynamoAttributeValue.fromString(JsonPath.format('Processing failed: {}', JsonPath.stringAt('$.failure.Error'))),
+    const writeReported = writeBack('reported', { ':status': DynamoAttributeValue.fromString(JsonPath.stringAt('$.outcome.status')) });
+    const writeCompleted = fixed('completed');
+    const writeFailure = writeBack('failure', {
+      ':status': DynamoAttributeValue.fromString(WRITE_BACKS.failure.status),
+      ':message': DynamoAttributeValue.fromString(JsonPath.format(FAILURE_MESSAGE_FORMAT, JsonPath.stringAt('$.failure.Error'))),
       ':stack': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Cause')),
     });
-    const writeUnknownStatus = writeBack('Write unknown status error', '#status = :status, error_message = :message', {
-      ':status': DynamoAttributeValue.fromString('error'),
-      ':message': DynamoAttributeValue.fromString('Processing failed: the worker reported a status this service does not know'),
-    });
-    const writeStillProcessing = writeBack('Write unfinished error', '#status = :status, error_message = :message', {
-      ':status': DynamoAttributeValue.fromString('error'),
-      ':message': DynamoAttributeValue.fromString("Processing failed: the worker reported 'processing' as its outcome, which ends nothing"),
-    });
+    const writeUnknownStatus = fixed('unknownStatus');
+    const writeStillProcessing = fixed('stillProcessing');
 
     // A failure may carry no Error or Cause (SendTaskFailure without them, a timeout without a cause):
     // defaults first, then what the failure does carry, so that the write of `error` never fails on a missing path.
     const failureDefaults = new Pass(this, 'Failure defaults', {
-      parameters: { Error: 'States.Unknown', Cause: 'The worker gave no cause' },
+      parameters: FAILURE_DEFAULTS,
       resultPath: '$.failureDefaults',
     });
     const failureFields = new Pass(this, 'Failure fields', {

@@ -18,16 +18,8 @@ export interface ProcessingStartsProps {
   logRetention: RetentionDays;
 }
 
-/**
- * Deliveries of one start before it goes to the dead-letter queue: each at least the visibility timeout
- * (3 minutes) apart, so a start is tried for 5 hours and more, through any throttling Step Functions
- * keeps up (AWS recommends at least 5 for a Lambda event source: "Using Lambda with Amazon SQS").
- */
-export const MAX_DELIVERIES = 100;
-/** AWS: "set the source queue's visibility timeout to at least six times the timeout that you configure on your function". */
-const VISIBILITY_TIMEOUT_SECONDS = 6 * PROCESSING_STARTS.timeoutSeconds;
 /** How long a start may go on being delivered before the dead-letter queue takes it: each delivery a visibility timeout at least. */
-export const LONGEST_DELIVERIES = Duration.seconds(MAX_DELIVERIES * VISIBILITY_TIMEOUT_SECONDS);
+export const LONGEST_DELIVERIES = Duration.seconds(PROCESSING_STARTS.maxDeliveries * PROCESSING_STARTS.visibilityTimeoutSeconds);
 
 /**
  * The queue of processing starts (SPEC 2.3 and 7): the writes hand each start to it, and its consumer
@@ -60,9 +52,9 @@ export class ProcessingStarts extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_SECONDS),
+      visibilityTimeout: Duration.seconds(PROCESSING_STARTS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_DELIVERIES },
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: PROCESSING_STARTS.maxDeliveries },
     });
     this.starter = new ServiceFunction(this, 'StartProcessing', {
       entry: PROCESSING_STARTS.entry,
