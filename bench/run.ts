@@ -11,6 +11,7 @@ import { BASELINE, type Bundle, ROOT, buildBundles } from './bundles.ts';
 import { TABLES, TENANT, benchRecord, insertRecords, prepareStore } from './fixture.ts';
 import { coldStartFigures } from './cold-starts.ts';
 import { bulkLoadFigure } from './bulk-load.ts';
+import { statusListFigure } from './status-list.ts';
 import { capacityEmulatorFigure } from './capacity-emulator.ts';
 import { capacityFigures } from './capacity-figures.ts';
 import { inProcessFigures, inProcessRun } from './in-process.ts';
@@ -204,6 +205,7 @@ try {
   inProcessRuns.push(await inProcessRun('last'));
   // In the results the in-process figures follow the cold start, as before.
   figures.splice(2, 0, ...inProcessFigures(inProcessRuns));
+  figures.push(await statusListFigure(dynamoDb.endpoint));
   figures.push(await bulkLoadFigure(dynamoDb.endpoint));
   figures.push(await capacityEmulatorFigure(dynamoDb.endpoint));
   figures.push(...(await capacityFigures(dynamoDb.endpoint)));

@@ -62,6 +62,8 @@ export const RETRY_POLICIES = {
     budgetMs: 30_000,
     retries: 'DynamoDB busy; items left unprocessed',
   },
+  /** The records a status list found in its index, read by key: keys a BatchGetItem left unprocessed (throttled), within a request's time. */
+  keyReads: { attempts: UNTIL_THE_BUDGET, baseMs: 50, capMs: 1_000, budgetMs: 3_000, retries: 'keys a BatchGetItem left unprocessed' },
   /** A load's own item (its claim and line count, its end): 90 s, within the prepare step's 900 s and the finish step's 120 s. */
   loadItem: { attempts: UNTIL_THE_BUDGET, baseMs: 50, capMs: 4_000, budgetMs: 90_000, retries: 'DynamoDB busy' },
   /** The tenant registry's reads and changes (an operator's command): 30 s before it answers busy. */

@@ -18,7 +18,8 @@ interface Access {
 }
 
 const READ_ONE = { records: ['GetItem'], tenants: [], startsProcessing: false } as const satisfies Access;
-const READ_INDEX = { records: ['Query'], tenants: [], startsProcessing: false } as const satisfies Access;
+/** A list queries its lookup's indexes (by id, and by status), and reads a status page's records by key. */
+const READ_INDEX = { records: ['Query', 'BatchGetItem'], tenants: [], startsProcessing: false } as const satisfies Access;
 const CHANGE = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: true } as const satisfies Access;
 /** A create takes a place on the tenant's counter; when its shard is full it reads the counter whole (BatchGetItem) and may rebalance it. */
 const COUNTED_CREATE = {

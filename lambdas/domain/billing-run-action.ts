@@ -14,6 +14,8 @@ export const STATUSES = [
   'expiration date changed',
 ] as const;
 
+export type Status = (typeof STATUSES)[number];
+
 export const TYPES = [
   'send renewal reminder',
   'activate application',

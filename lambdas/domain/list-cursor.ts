@@ -2,11 +2,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationFailed } from './errors.ts';
 import { ID_PATTERN, type Lookup } from './billing-run-action.ts';
 
-/** Where a list query stands: the tenant, the lookup and its value it belongs to, and the last id served. */
+/** Where a list query stands: the tenant, the lookup and its value it belongs to, its status filter if any, and the last id served. */
 export interface ListPosition {
   tenantId: string;
   lookup: Lookup;
   value: string;
+  status?: string | undefined;
   lastId: string;
 }
 
@@ -33,7 +34,15 @@ function sign(secret: string, signed: string): Buffer {
  * both, so that a cursor edited by hand, or taken from another tenant's or another lookup's list, is refused.
  */
 export function encodeCursor(key: CursorKey, position: ListPosition): string {
-  const payload = Buffer.from(JSON.stringify([position.tenantId, position.lookup, position.value, position.lastId])).toString('base64url');
+  // A filtered list's cursor carries its status too (a fifth element), so it only leads on in that list.
+  const parts = [
+    position.tenantId,
+    position.lookup,
+    position.value,
+    position.lastId,
+    ...(position.status === undefined ? [] : [position.status]),
+  ];
+  const payload = Buffer.from(JSON.stringify(parts)).toString('base64url');
   return `${key.id}.${payload}.${sign(key.secret, `${key.id}.${payload}`).toString('base64url')}`;
 }
 
@@ -56,11 +65,11 @@ export async function decodeCursor(
   } catch {
     throw invalid('malformed cursor');
   }
-  if (!Array.isArray(decoded) || decoded.length !== 4 || !decoded.every((part) => typeof part === 'string')) {
+  if (!Array.isArray(decoded) || (decoded.length !== 4 && decoded.length !== 5) || !decoded.every((part) => typeof part === 'string')) {
     throw invalid('malformed cursor');
   }
-  const [tenantId, lookup, value, lastId] = decoded as [string, string, string, string];
-  if (tenantId !== expected.tenantId || lookup !== expected.lookup || value !== expected.value) {
+  const [tenantId, lookup, value, lastId, status] = decoded as [string, string, string, string, string | undefined];
+  if (tenantId !== expected.tenantId || lookup !== expected.lookup || value !== expected.value || status !== expected.status) {
     throw invalid('cursor belongs to another list');
   }
   if (!ID_PATTERN.test(lastId)) throw invalid('malformed cursor');

@@ -22,6 +22,7 @@ export function createListHandler(operation: ListOperation, dependencies: () => 
         listBillingRunActions(deps, caller, {
           lookup,
           value: params[parameter] as string,
+          ...(query.status !== undefined && { status: query.status }),
           limit: query.limit,
           fields: query.fields,
           exclusiveStartKey: query.exclusiveStartKey,

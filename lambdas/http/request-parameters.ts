@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ID_PATTERN } from '../domain/billing-run-action.ts';
+import { ID_PATTERN, STATUSES } from '../domain/billing-run-action.ts';
 import { fieldsParameter } from '../domain/field-selection.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
@@ -26,6 +26,7 @@ const limitParameter = z.pipe(
 
 export const listQuery = z.strictObject({
   fields: z.optional(fieldsParameter),
+  status: z.optional(z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` })),
   limit: limitParameter,
   exclusiveStartKey: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }))),
 });

@@ -1,5 +1,12 @@
-import type { Lookup } from '../domain/billing-run-action.ts';
+import type { Lookup, Status } from '../domain/billing-run-action.ts';
 import type { BillingRunAction } from '../domain/record-schema.ts';
+
+/** What a list asks for: at most `limit` records after `afterId`; with `status`, only records in it. */
+export interface ListRequest {
+  limit: number;
+  afterId?: string;
+  status?: Status;
+}
 
 export interface ListPage {
   items: BillingRunAction[];
@@ -53,5 +60,6 @@ export interface BillingRunActionRepository {
   create(tenantId: string, record: BillingRunAction, idempotency?: IdempotencyClaim): Promise<CreateResult>;
   replace(tenantId: string, record: BillingRunAction, expectedVersion: number, options?: CallDeadline): Promise<void>;
   softDelete(tenantId: string, deletion: SoftDeletion, expectedVersion: number, options?: CallDeadline): Promise<void>;
-  list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage>;
+  /** A page of the live records with this lookup value (in one status, if given), in id order after `afterId`. */
+  list(tenantId: string, lookup: Lookup, value: string, page: ListRequest): Promise<ListPage>;
 }

@@ -10,7 +10,7 @@ import { type CapacitySettings, effective } from './capacity/settings.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
-import { migrateLookupShards } from './lookup-shards-migration.ts';
+import { migrateLookupShards, migrateStatusKeys } from './lookup-shards-migration.ts';
 import { provisionTenant } from '../tenants/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS, loadsWriteUnits } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
@@ -123,7 +123,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   let processing: LocalProcessing | undefined;
   try {
     await ensureTables(client, tables);
-    if (!options.inMemory) await migrateLookupShards(client, tables.tableName);
+    if (!options.inMemory) {
+      await migrateLookupShards(client, tables.tableName);
+      await migrateStatusKeys(client, tables.tableName);
+    }
     const issuer = await localIssuer(dataDir);
     const tenants = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
     for (const tenantId of options.tenants ?? []) await provisionTenant(tenants, tenantId, { keepExisting: true });

@@ -16,6 +16,7 @@ import {
   BULK_ERROR_INDEX,
   LEGACY_PROCESSING_INDEX,
   PROCESSING_INDEX,
+  STATUS_INDEXES,
   TENANT_PARTITION_KEY,
   TTL_ATTRIBUTE,
 } from '../../lambdas/adapters/dynamodb/table-design.ts';
@@ -52,6 +53,7 @@ const LATER_INDEXES: { index: GlobalSecondaryIndex; attributes: AttributeDefinit
   sparseIndex(LEGACY_PROCESSING_INDEX, 'S'),
   sparseIndex(BULK_ERROR_INDEX, 'N'),
   sparseIndex(PROCESSING_INDEX, 'S'),
+  ...Object.values(STATUS_INDEXES).map((index) => sparseIndex(index, 'S')),
 ];
 
 /** The records table as the CDK stack defines it: the same keys, the four lookup GSIs and the later sparse ones (with their projections), TTL. */
@@ -61,11 +63,16 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+    // Each key attribute once, though several indexes share it (a lookup's key is also its status index's).
     AttributeDefinitions: [
-      { AttributeName: PARTITION_KEY, AttributeType: 'S' },
-      { AttributeName: INDEX_SORT_KEY, AttributeType: 'S' },
-      ...indexes.map((index) => ({ AttributeName: index.partitionKey, AttributeType: 'S' as const })),
-      ...LATER_INDEXES.flatMap((later) => later.attributes),
+      ...new Map(
+        [
+          { AttributeName: PARTITION_KEY, AttributeType: 'S' as const },
+          { AttributeName: INDEX_SORT_KEY, AttributeType: 'S' as const },
+          ...indexes.map((index) => ({ AttributeName: index.partitionKey, AttributeType: 'S' as const })),
+          ...LATER_INDEXES.flatMap((later) => later.attributes),
+        ].map((definition) => [definition.AttributeName, definition]),
+      ).values(),
     ],
     GlobalSecondaryIndexes: [
       ...indexes.map((index) => ({

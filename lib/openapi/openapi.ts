@@ -69,6 +69,14 @@ function queryParameters(route: Route): JsonSchema[] {
     return [
       FIELDS,
       {
+        name: 'status',
+        in: 'query',
+        required: false,
+        description:
+          "Only records in this status, in the list's order. Read from an index keyed by status, so a page costs what it holds, not what the lookup holds. A cursor of a filtered list leads on in that list only.",
+        schema: { type: 'string', enum: [...STATUSES] },
+      },
+      {
         name: 'limit',
         in: 'query',
         required: false,
@@ -79,7 +87,7 @@ function queryParameters(route: Route): JsonSchema[] {
         name: 'exclusiveStartKey',
         in: 'query',
         required: false,
-        description: 'The LastEvaluatedKey of the previous page',
+        description: 'The LastEvaluatedKey of the previous page (of the same list, with the same status filter)',
         schema: { type: 'string' },
       },
     ];

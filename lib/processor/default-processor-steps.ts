@@ -1,5 +1,5 @@
 import { STATUSES } from '../../lambdas/domain/billing-run-action.ts';
-import { LEGACY_PROCESSING_INDEX, PROCESSING_INDEX } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { LEGACY_PROCESSING_INDEX, PROCESSING_INDEX, STATUS_SORT_KEY } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { PROCESSING } from '../../lambdas/domain/processing.ts';
 
 /**
@@ -26,10 +26,12 @@ export const WRITE_BACK_CONDITION = 'step_function_execution_arn = :execution AN
  * The UpdateItem expression of a write-back that sets `set`: the change stamp of CHANGE_STAMP_FIELDS, as
  * the functions write it (a test keeps the two in step). It leaves processing, so it leaves the sweep's
  * index too (record-items.ts sets the two attributes), and the legacy one, which a record put in
- * processing before the upgrade is still in. Values: `:one`, `:now`, `:by`, `:execution`, `:context`.
+ * processing before the upgrade is still in. It moves the record's entry in the status indexes with its
+ * status (`:status_key`, statusSortKey of table-design.ts). Values: `:status`, `:status_key`, `:one`,
+ * `:now`, `:by`, `:execution`, `:context`.
  */
 export const writeBackExpression = (set: string): string =>
-  `SET ${set}, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${SWEEP_INDEX_ATTRIBUTES}`;
+  `SET ${set}, ${STATUS_SORT_KEY} = :status_key, sys_version = sys_version + :one, sys_last_modified_at = :now, sys_last_modified_by_id = :by, sys_last_security_context = :context REMOVE ${SWEEP_INDEX_ATTRIBUTES}`;
 
 /** A failure may carry no Error or Cause (SendTaskFailure without them, a timeout): these stand in for what it leaves out. */
 export const FAILURE_DEFAULTS = { Error: 'States.Unknown', Cause: 'The worker gave no cause' } as const;

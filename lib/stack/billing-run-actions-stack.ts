@@ -18,7 +18,7 @@ import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions'
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { BULK_ERROR_INDEX, LOOKUP_INDEXES, STATUS_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
 import { accessLogFormat } from './access-log-format.ts';
 import { BulkLoader } from './constructs/bulk-loader.ts';
@@ -170,8 +170,12 @@ export class BillingRunActionsStack extends Stack {
           new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [cursorSecret.secretArn] }),
         );
       }
-      const index = route.lookup ? LOOKUP_INDEXES[route.lookup].indexName : route.access.bulkLoads === 'read' && BULK_ERROR_INDEX.indexName;
-      fn.grantTable(this.table, route.access.records, index ? [index] : []);
+      const indexes = route.lookup
+        ? [LOOKUP_INDEXES[route.lookup].indexName, STATUS_INDEXES[route.lookup].indexName]
+        : route.access.bulkLoads === 'read'
+          ? [BULK_ERROR_INDEX.indexName]
+          : [];
+      fn.grantTable(this.table, route.access.records, indexes);
       fn.grantTable(this.tenantsTable, route.access.tenants);
       if (route.access.startsProcessing) this.starts.grantEnqueue(fn);
       return fn;

@@ -5,6 +5,7 @@ import {
   INDEX_SORT_KEY,
   LEGACY_PROCESSING_INDEX,
   LOOKUP_INDEXES,
+  STATUS_INDEXES,
   PARTITION_KEY,
   PROCESSING_INDEX,
   TENANT_PARTITION_KEY,
@@ -59,6 +60,16 @@ export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType[index.projection],
+      ...indexSettings,
+    });
+  }
+  // Each lookup's records by status (a list's `?status=`): keys only, its entries read back by key.
+  for (const index of Object.values(STATUS_INDEXES)) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
       ...indexSettings,
     });
   }

@@ -22,6 +22,8 @@ const indexKeys = {
   // The lookups a billing run's lines gather under are written over 16 shards, by the record's id.
   training_provider_key: `t1#tp-1#${spreadOf(record.id, 16)}`,
   billing_run_key: `t1#run-1#${spreadOf(record.id, 16)}`,
+  // The status indexes' sort key: the status, then the id.
+  status_id: `${record.status}#${record.id}`,
 };
 
 const conditionFailed = (item?: Record<string, unknown>) =>

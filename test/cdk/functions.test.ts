@@ -23,7 +23,8 @@ describe('the functions and what they may do', () => {
   it('grants each function only the table actions its operation needs', () => {
     expect(tableActionsOf(template, 'getBillingRunAction')).toEqual({ Records: ['dynamodb:GetItem'] });
     for (const route of ROUTES.filter((candidate) => candidate.operation.startsWith('list'))) {
-      expect(tableActionsOf(template, route.operation)).toEqual({ Records: ['dynamodb:Query'] });
+      // Its lookup's two indexes (by id, by status), and a status page's records by key.
+      expect(tableActionsOf(template, route.operation)).toEqual({ Records: ['dynamodb:BatchGetItem', 'dynamodb:Query'] });
     }
     expect(tableActionsOf(template, 'createBillingRunAction')).toEqual({
       Records: ['dynamodb:GetItem', 'dynamodb:PutItem'],

@@ -51,7 +51,7 @@ describe('the tables', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table')).map((table) => table.Properties);
     const records = tables.find((table) => table.KeySchema[0].AttributeName === 'pk');
     expect(records.ContributorInsightsSpecification).toEqual(insights);
-    expect(records.GlobalSecondaryIndexes).toHaveLength(7);
+    expect(records.GlobalSecondaryIndexes).toHaveLength(11);
     for (const index of records.GlobalSecondaryIndexes) expect(index.ContributorInsightsSpecification, index.IndexName).toEqual(insights);
     const registry = tables.find((table) => table.KeySchema[0].AttributeName === 'tenant_id');
     expect(registry.ContributorInsightsSpecification).toBeUndefined();

@@ -6,16 +6,16 @@ import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run
 import { storedRecord } from '../support/fixtures.ts';
 
 /** A tenant to provision before the cases run: `maxActions` live records at most, when given. */
-interface ContractTenant {
+export interface ContractTenant {
   id: string;
   maxActions?: number;
 }
 
 /** Makes the repository under test, with these tenants provisioned and no other. */
-type RepositoryFactory = (tenants: ContractTenant[]) => Promise<BillingRunActionRepository>;
+export type RepositoryFactory = (tenants: ContractTenant[]) => Promise<BillingRunActionRepository>;
 
 const FULL_AT = 2;
-const TENANTS: ContractTenant[] = [{ id: 't1' }, { id: 't2' }, { id: 'small', maxActions: FULL_AT }];
+export const TENANTS: ContractTenant[] = [{ id: 't1' }, { id: 't2' }, { id: 'small', maxActions: FULL_AT }];
 
 /**
  * The contract of BillingRunActionRepository (lambdas/ports/billing-run-action-repository.ts), as the
@@ -153,24 +153,6 @@ export function billingRunActionRepositoryContract(name: string, makeRepository:
       await repository.replace('t1', changed, kept.sys_version);
       await expect(repository.softDelete('t1', deletion(kept), kept.sys_version)).rejects.toBeInstanceOf(VersionConflict);
       expect(await repository.get('t1', kept.id, { consistentRead: true })).toEqual(changed);
-    });
-
-    it('lists the records of one lookup value in id order, page by page with limit and afterId', async () => {
-      const billingRun = lookupValue('run');
-      const made = Array.from({ length: 5 }, () => record({ billing_run_id: billingRun }));
-      // Created out of order: a list is in id order, not in the order of the writes.
-      for (const index of [3, 0, 4, 1, 2]) await repository.create('t1', made[index] as BillingRunAction);
-      await repository.create('t1', record({ billing_run_id: lookupValue('other-run') }));
-      const ids = made.map((made) => made.id);
-
-      const first = await repository.list('t1', 'billingRun', billingRun, { limit: 2 });
-      expect(first).toEqual({ items: made.slice(0, 2), lastId: ids[1] });
-      const second = await repository.list('t1', 'billingRun', billingRun, { limit: 2, afterId: first.lastId });
-      expect(second).toEqual({ items: made.slice(2, 4), lastId: ids[3] });
-      // The last page: no cursor, as none would lead anywhere.
-      expect(await repository.list('t1', 'billingRun', billingRun, { limit: 2, afterId: second.lastId })).toEqual({ items: made.slice(4) });
-      expect(await repository.list('t1', 'billingRun', billingRun, { limit: 5 })).toEqual({ items: made });
-      expect(await repository.list('t1', 'billingRun', billingRun, { limit: 10, afterId: ids[4] })).toEqual({ items: [] });
     });
 
     it('lists by each lookup: certification, application, training provider and billing run', async () => {

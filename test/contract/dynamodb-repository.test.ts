@@ -5,13 +5,15 @@ import { DynamoDbTenantRegistry } from '../../lambdas/adapters/dynamodb/dynamodb
 import { ensureTables } from '../../lib/local/tables.ts';
 import { provisionTenant } from '../../lib/tenants/tenant-provisioning.ts';
 import { uniqueName } from '../support/fixtures.ts';
-import { billingRunActionRepositoryContract } from './billing-run-action-repository.contract.ts';
+import { type ContractTenant, billingRunActionRepositoryContract } from './billing-run-action-repository.contract.ts';
+import { recordListsContract } from './record-lists.contract.ts';
 
 /** The repository contract on the DynamoDB adapter, against DynamoDB Local: tables of this file's own. */
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 afterAll(() => client.destroy());
 
-billingRunActionRepositoryContract('DynamoDbBillingRunActionRepository on DynamoDB Local', async (tenants) => {
+/** The repository on tables of its own, with these tenants. */
+async function onDynamoDbLocal(tenants: ContractTenant[]): Promise<DynamoDbBillingRunActionRepository> {
   const tables = { tableName: uniqueName('repo'), tenantsTableName: uniqueName('tenants') };
   await ensureTables(client, tables);
   const registry = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
@@ -19,4 +21,7 @@ billingRunActionRepositoryContract('DynamoDbBillingRunActionRepository on Dynamo
     await provisionTenant(registry, tenant.id, tenant.maxActions === undefined ? {} : { maxActions: tenant.maxActions });
   }
   return new DynamoDbBillingRunActionRepository(client, tables.tableName, tables.tenantsTableName);
-});
+}
+
+billingRunActionRepositoryContract('DynamoDbBillingRunActionRepository on DynamoDB Local', onDynamoDbLocal);
+recordListsContract('DynamoDbBillingRunActionRepository on DynamoDB Local', onDynamoDbLocal);

@@ -122,6 +122,37 @@ describe('lists', () => {
     expect(create.body.details).toContainEqual({ path: 'dryRun', message: 'is not a parameter of this operation' });
   });
 
+  it('lists one status alone with ?status=, page by page, its cursor bound to the filter, and refuses a status that is none', async () => {
+    const statuses = ['error', 'pending', 'payment failure', 'error', 'completed', 'error'];
+    const made: string[] = [];
+    for (const status of statuses) made.push((await service.createRecord({ billing_run_id: 'run-status', status })).id);
+    const inError = made.filter((_, index) => statuses[index] === 'error');
+
+    const first = await list('/billingRun/run-status?status=error&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.Items.map((item: { id: string }) => item.id)).toEqual(inError.slice(0, 2));
+    const cursor = encodeURIComponent(first.body.LastEvaluatedKey);
+    const second = await list(`/billingRun/run-status?status=error&limit=2&exclusiveStartKey=${cursor}`);
+    expect(second.body).toMatchObject({ Count: 1, Items: [{ id: inError[2], status: 'error' }] });
+    expect(second.body.LastEvaluatedKey).toBeUndefined();
+    // The cursor leads on in its own list only: not without the filter, not under another status.
+    for (const other of ['', '&status=pending']) {
+      const refused = await list(`/billingRun/run-status?limit=2&exclusiveStartKey=${cursor}${other}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([{ path: 'exclusiveStartKey', message: 'cursor belongs to another list' }]);
+    }
+
+    const spaced = await list('/billingRun/run-status?status=payment%20failure&fields=status');
+    expect(spaced.body).toEqual({ Count: 1, Items: [{ id: made[2], status: 'payment failure' }] });
+    expect((await list('/trainingProvider/tp-list?status=completed')).body.Count).toBe(0);
+    const unknown = await list('/billingRun/run-status?status=failed');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details[0]).toMatchObject({
+      path: 'status',
+      message: expect.stringContaining('must be one of: pending, processing'),
+    });
+  });
+
   it('never shows another tenant’s records', async () => {
     const b = await service.call('GET', '/billingRunActions/tenant-b/certification/cert-list', { token: tokenBoth });
     expect(b.body.Count).toBe(1);

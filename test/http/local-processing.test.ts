@@ -89,6 +89,16 @@ describe('processing in the local service', () => {
       error_stack: 'the card was declined',
     });
     expect((await endOf('tenant-a', reported.id)).status).toBe('payment failure');
+    // The write-back moved each record's entry in the status lists with its status.
+    const inStatus = async (status: string) =>
+      (
+        await service.call('GET', `/billingRunActions/tenant-a/billingRun/${done.billing_run_id}?status=${encodeURIComponent(status)}`, {
+          token: service.token,
+        })
+      ).body.Items.map((item: { id: string }) => item.id);
+    expect(await inStatus('completed')).toContain(done.id);
+    expect(await inStatus('payment failure')).toContain(reported.id);
+    expect(await inStatus('processing')).not.toContain(done.id);
 
     // A token answered once is answered: a second callback is refused as Step Functions refuses it.
     await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: doneEvent.detail.taskToken, output: '{}' }))).rejects.toBeInstanceOf(

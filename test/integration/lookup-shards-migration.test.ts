@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { toItem } from '../../lambdas/adapters/dynamodb/record-items.ts';
-import { migrateLookupShards } from '../../lib/local/lookup-shards-migration.ts';
+import { migrateLookupShards, migrateStatusKeys } from '../../lib/local/lookup-shards-migration.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { storedRecord, uniqueName } from '../support/fixtures.ts';
 
@@ -40,5 +40,23 @@ describe("a data directory from before the lookups' write sharding", () => {
       'old-2',
     ]);
     expect(await migrateLookupShards(client, tables.tableName)).toBe(0);
+  });
+});
+
+describe('a data directory from before the status lists', () => {
+  it('gets its live records their status key at start, so ?status= lists find them, and leaves deleted ones out', async () => {
+    const records = ['st-1', 'st-2', 'st-3'].map((id, index) =>
+      storedRecord({ id, billing_run_id: 'run-before-status', status: index === 1 ? 'pending' : 'error' }),
+    );
+    for (const record of records) {
+      // As the service wrote them before: no status_id.
+      const { status_id: _statusKey, ...before } = toItem('t1', record);
+      await client.send(new PutCommand({ TableName: tables.tableName, Item: before }));
+    }
+    const inError = () => repository.list('t1', 'billingRun', 'run-before-status', { limit: 10, status: 'error' });
+    expect((await inError()).items).toEqual([]);
+    expect(await migrateStatusKeys(client, tables.tableName)).toBe(3);
+    expect((await inError()).items.map((item) => item.id)).toEqual(['st-1', 'st-3']);
+    expect(await migrateStatusKeys(client, tables.tableName)).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbStuckRecords } from '../../lambdas/adapters/dynamodb/dynamodb-stuck-records.ts';
-import { LEGACY_PROCESSING_INDEX, recordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { LEGACY_PROCESSING_INDEX, STATUS_INDEXES, recordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { StuckRecordKey } from '../../lambdas/ports/stuck-records.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../../lib/local/dynamodb-local.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
@@ -67,7 +67,12 @@ describe('a records table made before the later indexes (an older DATA_DIR)', ()
     const indexes = Object.fromEntries(
       (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection?.ProjectionType]),
     );
-    expect(indexes).toEqual({ byBulkLoadError: 'ALL', byProcessingSince: 'ALL', byTenantProcessing: 'KEYS_ONLY' });
+    expect(indexes).toEqual({
+      byBulkLoadError: 'ALL',
+      byProcessingSince: 'ALL',
+      byTenantProcessing: 'KEYS_ONLY',
+      ...Object.fromEntries(Object.values(STATUS_INDEXES).map((index) => [index.indexName, 'KEYS_ONLY'])),
+    });
     const found: StuckRecordKey[] = [];
     for await (const page of new DynamoDbStuckRecords(client, 'older').changedBefore(['t1'], '2026-11-15T00:00:00Z', 100))
       found.push(...page);

@@ -165,7 +165,11 @@ export function inMemoryRepository(options: InMemoryOptions = {}) {
       call(`list ${lookup} ${value}`, () => {
         const matching = [...storedOf(tenantId).values()]
           .filter(
-            (record) => isLive(record) && record[LOOKUPS[lookup]] === value && (page.afterId === undefined || record.id > page.afterId),
+            (record) =>
+              isLive(record) &&
+              record[LOOKUPS[lookup]] === value &&
+              (page.status === undefined || record.status === page.status) &&
+              (page.afterId === undefined || record.id > page.afterId),
           )
           .sort((a, b) => (a.id < b.id ? -1 : 1));
         const items = matching.slice(0, page.limit);

@@ -4,7 +4,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, type TransactWrite
 import type { Lookup } from '../../domain/billing-run-action.ts';
 import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
-import { readMergedPartitions } from './dynamodb-index-partition.ts';
+import { listRecords } from './record-lists.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
 import { Conflict, VersionConflict, notFound, outOfTime, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
@@ -13,9 +13,10 @@ import type {
   CreateResult,
   IdempotencyClaim,
   ListPage,
+  ListRequest,
   SoftDeletion,
 } from '../../ports/billing-run-action-repository.ts';
-import { INDEX_SORT_KEY, LOOKUP_INDEXES, PARTITION_KEY, idempotencyKey, lookupPartitions, recordKey } from './table-design.ts';
+import { PARTITION_KEY, idempotencyKey, recordKey } from './table-design.ts';
 import { claimPut, liveClaim } from './idempotency-claims.ts';
 import { shardOf } from '../../domain/record-limit.ts';
 import { counterGiveBackOne, counterTakeOne, shardWithRoom } from './tenant-counter.ts';
@@ -164,20 +165,8 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     });
   }
 
-  async list(tenantId: string, lookup: Lookup, value: string, page: { limit: number; afterId?: string }): Promise<ListPage> {
-    const index = LOOKUP_INDEXES[lookup];
-    // One item past the page tells whether more exist, so a cursor is only handed out when it leads somewhere.
-    const items = await readMergedPartitions(this.client, {
-      tableName: this.tableName,
-      index,
-      sortKey: INDEX_SORT_KEY,
-      partitions: lookupPartitions(index, tenantId, value),
-      limit: page.limit + 1,
-      ...(page.afterId !== undefined && { after: page.afterId }),
-    });
-    const pageItems = items.slice(0, page.limit).map(toRecord);
-    const more = items.length > page.limit;
-    return more ? { items: pageItems, lastId: pageItems.at(-1)?.id } : { items: pageItems };
+  list(tenantId: string, lookup: Lookup, value: string, page: ListRequest): Promise<ListPage> {
+    return listRecords(this.client, this.tableName, { tenantId, lookup, value }, page);
   }
 
   /**

@@ -31,23 +31,36 @@ export async function readMergedPartitions(
     partitions: string[];
     limit: number;
     after?: SortKeyValue;
+    /** Only entries whose (string) sort key begins so: one status of a status index. */
+    prefix?: string;
   },
 ): Promise<Item[]> {
   const share = (left: number) => partitionShare(left, read.partitions.length);
+  const sortCondition = (): { expression: string; values: Record<string, SortKeyValue> } => {
+    if (read.prefix === undefined) {
+      return read.after === undefined
+        ? { expression: '', values: {} }
+        : { expression: ' AND #sort > :after', values: { ':after': read.after } };
+    }
+    if (read.after === undefined) return { expression: ' AND begins_with(#sort, :prefix)', values: { ':prefix': read.prefix } };
+    // A key condition has one test of the sort key: from `after` (read again, and dropped) to the prefix's end.
+    return { expression: ' AND #sort BETWEEN :after AND :end', values: { ':after': read.after, ':end': `${read.prefix}\uffff` } };
+  };
+  const { expression, values } = sortCondition();
   const fill = async (cursor: PartitionCursor, count: number): Promise<void> => {
     const page = await client.send(
       new QueryCommand({
         TableName: read.tableName,
         IndexName: read.index.indexName,
-        KeyConditionExpression: `#partition = :partition${read.after === undefined ? '' : ' AND #sort > :after'}`,
-        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(read.after !== undefined && { '#sort': read.sortKey }) },
-        ExpressionAttributeValues: { ':partition': cursor.partition, ...(read.after !== undefined && { ':after': read.after }) },
+        KeyConditionExpression: `#partition = :partition${expression}`,
+        ExpressionAttributeNames: { '#partition': read.index.partitionKey, ...(expression !== '' && { '#sort': read.sortKey }) },
+        ExpressionAttributeValues: { ':partition': cursor.partition, ...values },
         ScanIndexForward: true,
         Limit: count,
         ExclusiveStartKey: cursor.startKey,
       }),
     );
-    cursor.buffer.push(...(page.Items ?? []));
+    cursor.buffer.push(...(page.Items ?? []).filter((item) => read.after === undefined || item[read.sortKey] !== read.after));
     cursor.startKey = page.LastEvaluatedKey;
     cursor.done = page.LastEvaluatedKey === undefined;
   };

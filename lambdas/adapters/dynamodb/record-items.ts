@@ -10,6 +10,8 @@ import {
   LOOKUP_INDEXES,
   PARTITION_KEY,
   PROCESSING_INDEX,
+  STATUS_SORT_KEY,
+  statusSortKey,
   TTL_ATTRIBUTE,
   idempotencyKey,
   lookupKeyOf,
@@ -45,6 +47,7 @@ export function toItem(tenantId: string, record: BillingRunAction): Item {
   for (const index of Object.values(LOOKUP_INDEXES)) {
     item[index.partitionKey] = lookupKeyOf(index, tenantId, record[index.field], record.id);
   }
+  item[STATUS_SORT_KEY] = statusSortKey(record.status, record.id);
   if (record.status === PROCESSING) {
     item[PROCESSING_INDEX.partitionKey] = processingPartition(tenantId, record.id);
     item[PROCESSING_INDEX.sortKey] = record.sys_last_modified_at;

@@ -43,6 +43,40 @@ export const LOOKUP_INDEXES = Object.fromEntries(
   ]),
 ) as Record<Lookup, LookupIndex>;
 
+/** A record's sort key in the status indexes: its status, then its id, so that one status's entries sort by id. */
+export const STATUS_SORT_KEY = 'status_id';
+export const statusSortKey = (status: string, id: string): string => `${status}#${id}`;
+/** The sort keys of one status's entries all begin so (statuses hold no '#'). */
+export const statusPrefix = (status: string): string => `${status}#`;
+
+export interface StatusIndex {
+  indexName: string;
+  partitionKey: string;
+  sortKey: typeof STATUS_SORT_KEY;
+  shards: number;
+  projection: 'KEYS_ONLY';
+}
+
+/**
+ * Each lookup's records by status (a list's `?status=`): the lookup's own key values (its shards
+ * alike), sorted by status and then id, so a Query reads the entries of one status alone, in the list's
+ * order, whatever the records of other statuses. Keys only: an entry costs one write unit whatever the
+ * record's size (a status change moves it: a delete and a put), and a list reads the records it found
+ * by key (BatchGetItem), so what a status list reads follows what it lists, not the lookup's records.
+ */
+export const STATUS_INDEXES = Object.fromEntries(
+  Object.entries(LOOKUP_INDEXES).map(([lookup, index]) => [
+    lookup,
+    {
+      indexName: `${index.indexName}Status`,
+      partitionKey: index.partitionKey,
+      sortKey: STATUS_SORT_KEY,
+      shards: index.shards,
+      projection: 'KEYS_ONLY',
+    },
+  ]),
+) as Record<Lookup, StatusIndex>;
+
 /**
  * Records in status `processing` are also in a sparse index, keyed by tenant and spread over 16 shards
  * per tenant by the record's id (one tenant's records in processing never fill a key value that another
@@ -117,7 +151,7 @@ export const lookupKeyOf = (index: LookupIndex, tenantId: string, value: string,
   index.shards === 1 ? lookupKey(tenantId, value) : `${lookupKey(tenantId, value)}#${spreadOf(id, index.shards)}`;
 
 /** Every partition key value one lookup value's entries are in. */
-export const lookupPartitions = (index: LookupIndex, tenantId: string, value: string): string[] =>
+export const lookupPartitions = (index: Pick<LookupIndex, 'shards'>, tenantId: string, value: string): string[] =>
   index.shards === 1
     ? [lookupKey(tenantId, value)]
     : Array.from({ length: index.shards }, (_, shard) => `${lookupKey(tenantId, value)}#${shard}`);

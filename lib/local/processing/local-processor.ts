@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { createDocumentClient } from '../../../lambdas/adapters/dynamodb/document-client.ts';
-import { PARTITION_KEY, recordKey } from '../../../lambdas/adapters/dynamodb/table-design.ts';
+import { PARTITION_KEY, recordKey, statusSortKey } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import type { ProcessingInput } from '../../../lambdas/ports/processing-starter.ts';
 import { RetriesExhausted, retrying } from '../../../lambdas/retry.ts';
 import { RETRY_POLICIES } from '../../../lambdas/retry-policies.ts';
@@ -103,6 +103,7 @@ async function writeBack(options: LocalProcessorOptions, execution: { arn: strin
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ...values,
+      ':status_key': statusSortKey(values[':status'] as string, execution.input.id),
       ':one': 1,
       ':now': now,
       ':by': PROCESSOR_PRINCIPAL,

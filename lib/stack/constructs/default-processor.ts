@@ -87,7 +87,11 @@ export class DefaultProcessor extends Construct {
     };
     const superseded = new Succeed(this, 'Record moved on');
     /** The write-back `name` (default-processor-steps.ts): an UpdateItem of the record that only lands while the record still points at this execution. */
-    const writeBack = (name: WriteBackName, values: Record<string, DynamoAttributeValue>) =>
+    const writeBack = (
+      name: WriteBackName,
+      status: { literal: string } | { at: string },
+      values: Record<string, DynamoAttributeValue> = {},
+    ) =>
       new DynamoUpdateItem(this, WRITE_BACKS[name].state, {
         table: props.table,
         key,
@@ -96,6 +100,13 @@ export class DefaultProcessor extends Construct {
         expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {
           ...values,
+          ':status': DynamoAttributeValue.fromString('literal' in status ? status.literal : JsonPath.stringAt(status.at)),
+          // The status indexes' sort key (statusSortKey in table-design.ts): the status, '#', the id.
+          ':status_key': DynamoAttributeValue.fromString(
+            'literal' in status
+              ? JsonPath.format(`${status.literal}#{}`, JsonPath.stringAt('$.id'))
+              : JsonPath.format('{}#{}', JsonPath.stringAt(status.at), JsonPath.stringAt('$.id')),
+          ),
           ':one': DynamoAttributeValue.fromNumber(1),
           ':now': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
           ':by': DynamoAttributeValue.fromString(PROCESSOR_PRINCIPAL),
@@ -116,19 +127,23 @@ export class DefaultProcessor extends Construct {
         .addCatch(superseded, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
     const fixed = (name: 'completed' | 'unknownStatus' | 'stillProcessing') => {
       const write: { status: string; message?: string } = WRITE_BACKS[name];
-      return writeBack(name, {
-        ':status': DynamoAttributeValue.fromString(write.status),
-        ...(write.message && { ':message': DynamoAttributeValue.fromString(write.message) }),
-      });
+      return writeBack(
+        name,
+        { literal: write.status },
+        write.message ? { ':message': DynamoAttributeValue.fromString(write.message) } : {},
+      );
     };
 
-    const writeReported = writeBack('reported', { ':status': DynamoAttributeValue.fromString(JsonPath.stringAt('$.outcome.status')) });
+    const writeReported = writeBack('reported', { at: '$.outcome.status' });
     const writeCompleted = fixed('completed');
-    const writeFailure = writeBack('failure', {
-      ':status': DynamoAttributeValue.fromString(WRITE_BACKS.failure.status),
-      ':message': DynamoAttributeValue.fromString(JsonPath.format(FAILURE_MESSAGE_FORMAT, JsonPath.stringAt('$.failure.Error'))),
-      ':stack': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Cause')),
-    });
+    const writeFailure = writeBack(
+      'failure',
+      { literal: WRITE_BACKS.failure.status },
+      {
+        ':message': DynamoAttributeValue.fromString(JsonPath.format(FAILURE_MESSAGE_FORMAT, JsonPath.stringAt('$.failure.Error'))),
+        ':stack': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Cause')),
+      },
+    );
     const writeUnknownStatus = fixed('unknownStatus');
     const writeStillProcessing = fixed('stillProcessing');
 
