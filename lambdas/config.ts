@@ -16,6 +16,8 @@ export interface ServiceConfig extends DynamoDbConfig {
   tenantsTableName: string;
   deletedRetentionDays: number;
   batchConcurrency: number;
+  /** Whether a list may filter by status (STATUS_LISTS, `off` while the stack has not got its status index yet). */
+  statusLists: boolean;
 }
 
 /**
@@ -71,6 +73,7 @@ export function serviceConfig(): ServiceConfig {
     tenantsTableName: required('TENANTS_TABLE_NAME'),
     deletedRetentionDays: positiveInteger('DELETED_RETENTION_DAYS', 30),
     batchConcurrency: positiveInteger('BATCH_CONCURRENCY', 50),
+    statusLists: process.env.STATUS_LISTS !== 'off',
   };
 }
 

@@ -66,7 +66,9 @@ export function storage(): Storage {
 /** The common dependencies of the use cases, on the given storage. */
 export function actionsOn({ config, client, attemptMs }: Storage): ActionDependencies {
   return {
-    repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName),
+    repository: new DynamoDbBillingRunActionRepository(client, config.tableName, config.tenantsTableName, {
+      statusLists: config.statusLists,
+    }),
     clock: () => new Date(),
     newId: uuidv7,
     deletedRetentionDays: config.deletedRetentionDays,

@@ -3,6 +3,7 @@ import { TIERS, type TierName } from '../../lambdas/domain/tenant.ts';
 import { OUTPUT_NAMES } from '../stack/output-names.ts';
 
 export interface DeployedStack {
+  tableName: string;
   tenantsTableName: string;
   usagePlanIds: Record<TierName, string>;
 }
@@ -16,6 +17,7 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
     return value;
   };
   return {
+    tableName: required(OUTPUT_NAMES.tableName),
     tenantsTableName: required(OUTPUT_NAMES.tenantsTableName),
     usagePlanIds: Object.fromEntries(TIERS.map((tier) => [tier, required(OUTPUT_NAMES.usagePlanId(tier))])) as Record<TierName, string>,
   };

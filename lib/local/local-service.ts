@@ -10,7 +10,8 @@ import { type CapacitySettings, effective } from './capacity/settings.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
 import { type TableNames, ensureTables } from './tables.ts';
-import { migrateLookupShards, migrateStatusKeys } from './lookup-shards-migration.ts';
+import { migrateLookupShards } from './lookup-shards-migration.ts';
+import { backfillStatusKeys } from '../tables/status-keys-backfill.ts';
 import { provisionTenant } from '../tenants/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS, loadsWriteUnits } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
@@ -125,7 +126,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     await ensureTables(client, tables);
     if (!options.inMemory) {
       await migrateLookupShards(client, tables.tableName);
-      await migrateStatusKeys(client, tables.tableName);
+      await backfillStatusKeys(client, tables.tableName);
     }
     const issuer = await localIssuer(dataDir);
     const tenants = new DynamoDbTenantRegistry(client, tables.tenantsTableName);

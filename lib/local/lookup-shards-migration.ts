@@ -1,11 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import {
-  LOOKUP_INDEXES,
-  STATUS_SORT_KEY,
-  lookupKeyOf,
-  statusSortKey,
-  tenantOfRecordKey,
-} from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { LOOKUP_INDEXES, lookupKeyOf, tenantOfRecordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 
 /**
  * A data directory from before the lookups a billing run gathers under were written in shards holds
@@ -43,45 +37,6 @@ export async function migrateLookupShards(client: DynamoDBDocumentClient, tableN
           ),
         }),
       );
-      migrated++;
-    }
-  }
-  return migrated;
-}
-
-/**
- * A data directory from before the status lists holds live records without the status indexes' sort
- * key: each such record gets it (`<status>#<id>`), so that `?status=` lists find it. Run by the local
- * service at start, after the indexes are added; records that have it are left as they are.
- */
-export async function migrateStatusKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  const lookupKey = LOOKUP_INDEXES.billingRun.partitionKey;
-  let migrated = 0;
-  const scan = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      FilterExpression: 'attribute_exists(#lookup) AND attribute_not_exists(#statusKey)',
-      ExpressionAttributeNames: { '#lookup': lookupKey, '#statusKey': STATUS_SORT_KEY },
-    },
-  );
-  for await (const page of scan) {
-    for (const item of page.Items ?? []) {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: item.pk },
-            UpdateExpression: 'SET #statusKey = :statusKey',
-            // Unless the record was written meanwhile (a write sets the key itself).
-            ConditionExpression: 'sys_version = :version AND attribute_exists(#lookup)',
-            ExpressionAttributeNames: { '#statusKey': STATUS_SORT_KEY, '#lookup': lookupKey },
-            ExpressionAttributeValues: { ':statusKey': statusSortKey(String(item.status), String(item.id)), ':version': item.sys_version },
-          }),
-        )
-        .catch((error: Error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
-        });
       migrated++;
     }
   }

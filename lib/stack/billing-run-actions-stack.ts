@@ -1,3 +1,4 @@
+import type { Lookup } from '../../lambdas/domain/billing-run-action.ts';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   ApiKeySourceType,
@@ -18,11 +19,11 @@ import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions'
 import { acknowledge } from './nag.ts';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
-import { BULK_ERROR_INDEX, LOOKUP_INDEXES, STATUS_INDEXES } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { STATUS_INDEX_ORDER } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
 import { accessLogFormat } from './access-log-format.ts';
 import { BulkLoader } from './constructs/bulk-loader.ts';
-import { recordsTable, tenantRegistryTable } from './service-tables.ts';
+import { indexesOf, recordsTable, tenantRegistryTable } from './service-tables.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
@@ -66,12 +67,16 @@ export interface BillingRunActionsStackProps extends StackProps {
   bulkLoad: { concurrency: number; batchLines: number; uploadRetentionDays: number; writeUnitsPerSecond: number };
   /** Write units a second the records table and each of its indexes take from their creation (WarmThroughput); AWS's 4,000 without. */
   warmWriteUnits?: number;
+  /** How many status indexes the records table has, in STATUS_INDEX_ORDER (4; fewer while an upgrade adds them one a deploy). */
+  statusIndexes: number;
 }
 
 /** The whole service: tables, one function per operation of the route table, the authorizer, the REST API and its usage plans, the processor. */
 export class BillingRunActionsStack extends Stack {
   readonly api: RestApi;
   readonly table: Table;
+  /** The lookups whose lists may filter by status: those whose status index the table has. */
+  readonly statusLookups: readonly Lookup[];
   readonly tenantsTable: Table;
   readonly processor: IStateMachine;
   /** The queue of processing starts and its consumer. */
@@ -81,7 +86,8 @@ export class BillingRunActionsStack extends Stack {
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
     super(scope, id, props);
     // Named steps on this one scope: the construct ids, and so the deployed resources, stay as they were.
-    this.table = recordsTable(this, props.warmWriteUnits);
+    this.statusLookups = STATUS_INDEX_ORDER.slice(0, props.statusIndexes);
+    this.table = recordsTable(this, props.warmWriteUnits, this.statusLookups);
     this.tenantsTable = tenantRegistryTable(this);
     this.processor = props.processorStateMachineArn
       ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
@@ -126,7 +132,7 @@ export class BillingRunActionsStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn, description: 'Every alarm notifies this SNS topic' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, OUTPUT_NAMES.tableName, { value: this.table.tableName });
     new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
     new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
     new CfnOutput(this, 'BulkLoadBucketName', {
@@ -161,6 +167,8 @@ export class BillingRunActionsStack extends Stack {
           ...serviceEnvironment,
           ...(route.access.startsProcessing && this.starts.environment),
           ...(route.lookup && listEnvironment),
+          // A list whose status index this stack does not have yet refuses `?status=` (an upgrade in steps).
+          ...(route.lookup && !this.statusLookups.includes(route.lookup) && { STATUS_LISTS: 'off' }),
           ...(route.access.bulkLoads && { BULK_LOAD_BUCKET: this.bulkLoader.bucket.bucketName }),
         },
       });
@@ -170,12 +178,7 @@ export class BillingRunActionsStack extends Stack {
           new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [cursorSecret.secretArn] }),
         );
       }
-      const indexes = route.lookup
-        ? [LOOKUP_INDEXES[route.lookup].indexName, STATUS_INDEXES[route.lookup].indexName]
-        : route.access.bulkLoads === 'read'
-          ? [BULK_ERROR_INDEX.indexName]
-          : [];
-      fn.grantTable(this.table, route.access.records, indexes);
+      fn.grantTable(this.table, route.access.records, indexesOf(route, this.statusLookups));
       fn.grantTable(this.tenantsTable, route.access.tenants);
       if (route.access.startsProcessing) this.starts.grantEnqueue(fn);
       return fn;

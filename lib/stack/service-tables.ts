@@ -1,3 +1,5 @@
+import type { Lookup } from '../../lambdas/domain/billing-run-action.ts';
+import type { Route } from '../../lambdas/routes.ts';
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ContributorInsightsMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
@@ -27,7 +29,7 @@ const KEY_INSIGHTS = { contributorInsightsSpecification: { enabled: true, mode: 
  * soft-deleted records; on demand, PITR, protected, retained, Contributor Insights on the table and
  * every index; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md).
  */
-export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
+export function recordsTable(stack: Stack, warmWriteUnits: number | undefined, statusIndexes: readonly Lookup[]): Table {
   const warm = warmWriteUnits === undefined ? {} : { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } };
   const indexSettings = { ...warm, ...KEY_INSIGHTS };
   const table = new Table(stack, 'Records', {
@@ -63,8 +65,9 @@ export function recordsTable(stack: Stack, warmWriteUnits?: number): Table {
       ...indexSettings,
     });
   }
-  // Each lookup's records by status (a list's `?status=`): keys only, its entries read back by key.
-  for (const index of Object.values(STATUS_INDEXES)) {
+  // Each lookup's records by status (a list's `?status=`): keys only, its entries read back by key. A stack
+  // deployed before them gains them one a deploy (context statusIndexes), in STATUS_INDEX_ORDER.
+  for (const index of statusIndexes.map((lookup) => STATUS_INDEXES[lookup])) {
     table.addGlobalSecondaryIndex({
       indexName: index.indexName,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
@@ -92,4 +95,13 @@ export function tenantRegistryTable(stack: Stack): Table {
     encryption: TableEncryption.AWS_MANAGED,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+}
+
+/** The records table's indexes an operation may query: a list's lookup index and its status index (if the table has it), a load's errors. */
+export function indexesOf(route: Route, statusLookups: readonly Lookup[]): string[] {
+  if (route.lookup) {
+    const status = statusLookups.includes(route.lookup) ? [STATUS_INDEXES[route.lookup].indexName] : [];
+    return [LOOKUP_INDEXES[route.lookup].indexName, ...status];
+  }
+  return route.access.bulkLoads === 'read' ? [BULK_ERROR_INDEX.indexName] : [];
 }

@@ -64,8 +64,14 @@ export function stackConfigFrom(node: Node): Omit<BillingRunActionsStackProps, k
   if (warmWriteUnits !== undefined && warmWriteUnits < NEW_TABLE_WRITE_UNITS) {
     throw new Error("CDK context 'warmWriteUnits' must be at least 4000, a new on-demand table's own warm throughput");
   }
+  // How many of the lookups' status indexes the records table has (all four unless an upgrade adds them one a deploy).
+  const statusIndexes = node.tryGetContext('statusIndexes') === undefined ? 4 : Number(node.tryGetContext('statusIndexes'));
+  if (!Number.isInteger(statusIndexes) || statusIndexes < 0 || statusIndexes > 4) {
+    throw new Error("CDK context 'statusIndexes' must be a whole number from 0 to 4 (docs/operations.md, Upgrading)");
+  }
   return {
     issuer: optionalText('issuer'),
+    statusIndexes,
     jwksUrl,
     audience: text('audience', 'billing-run-actions'),
     tenantClaim: text('tenantClaim', 'tenant_id'),

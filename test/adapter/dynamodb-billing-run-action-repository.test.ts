@@ -1,3 +1,4 @@
+import { ValidationFailed } from '../../lambdas/domain/errors.ts';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -202,5 +203,13 @@ describe('DynamoDbBillingRunActionRepository', () => {
     expect(new Set(partitions)).toEqual(new Set(Array.from({ length: 16 }, (_, shard) => `t1#run-1#${shard}`)));
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(17); // one page of each shard, and shard 3's next
     expect(page).toEqual({ items: [1, 2, 4, 5].map((n) => ({ ...record, id: `id-0${n}` })), lastId: 'id-05' });
+  });
+
+  it('refuses ?status= with a 400 naming it, reading nothing, while its status index is not there yet (STATUS_LISTS=off)', async () => {
+    const upgrading = new DynamoDbBillingRunActionRepository(documentClient, 'actions', 'tenants', { statusLists: false });
+    const refused = upgrading.list('t1', 'certification', 'cert-1', { limit: 10, status: 'error' });
+    await expect(refused).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(refused).rejects.toMatchObject({ details: [{ path: 'status' }] });
+    expect(ddb.calls()).toHaveLength(0);
   });
 });

@@ -39,7 +39,7 @@ describe('who may call the API, and how often', () => {
     );
     expect(premium?.[1].Properties).toMatchObject({ Throttle: { RateLimit: 200, BurstLimit: 400 } });
     expect(premium?.[1].Properties.Quota).toBeUndefined();
-    for (const output of ['TenantsTableName', 'UsagePlanIdBasic', 'UsagePlanIdStandard', 'UsagePlanIdPremium'])
+    for (const output of ['TableName', 'TenantsTableName', 'UsagePlanIdBasic', 'UsagePlanIdStandard', 'UsagePlanIdPremium'])
       template.hasOutput(output, {});
   });
 });

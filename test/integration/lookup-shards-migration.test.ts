@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { DynamoDbBillingRunActionRepository } from '../../lambdas/adapters/dynamodb/dynamodb-billing-run-action-repository.ts';
 import { toItem } from '../../lambdas/adapters/dynamodb/record-items.ts';
-import { migrateLookupShards, migrateStatusKeys } from '../../lib/local/lookup-shards-migration.ts';
+import { migrateLookupShards } from '../../lib/local/lookup-shards-migration.ts';
+import { backfillStatusKeys } from '../../lib/tables/status-keys-backfill.ts';
 import { ensureTables } from '../../lib/local/tables.ts';
 import { storedRecord, uniqueName } from '../support/fixtures.ts';
 
@@ -55,8 +56,8 @@ describe('a data directory from before the status lists', () => {
     }
     const inError = () => repository.list('t1', 'billingRun', 'run-before-status', { limit: 10, status: 'error' });
     expect((await inError()).items).toEqual([]);
-    expect(await migrateStatusKeys(client, tables.tableName)).toBe(3);
+    expect(await backfillStatusKeys(client, tables.tableName)).toBe(3);
     expect((await inError()).items.map((item) => item.id)).toEqual(['st-1', 'st-3']);
-    expect(await migrateStatusKeys(client, tables.tableName)).toBe(0);
+    expect(await backfillStatusKeys(client, tables.tableName)).toBe(0);
   });
 });

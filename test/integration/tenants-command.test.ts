@@ -1,3 +1,4 @@
+import { parseBackfillCommand } from '../../lib/commands/backfill-command.ts';
 import {
   APIGatewayClient,
   CreateApiKeyCommand,
@@ -198,6 +199,7 @@ describe('npm run tenants against a deployed stack', () => {
           CreationTime: new Date(),
           StackStatus: 'CREATE_COMPLETE',
           Outputs: [
+            { OutputKey: 'TableName', OutputValue: 'records-table' },
             { OutputKey: 'TenantsTableName', OutputValue: 'tenants-table' },
             { OutputKey: 'UsagePlanIdBasic', OutputValue: 'p1' },
             { OutputKey: 'UsagePlanIdStandard', OutputValue: 'p2' },
@@ -207,16 +209,22 @@ describe('npm run tenants against a deployed stack', () => {
       ],
     });
     expect(await readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'BillingRunActions')).toEqual({
+      tableName: 'records-table',
       tenantsTableName: 'tenants-table',
       usagePlanIds: { basic: 'p1', standard: 'p2', premium: 'p3' },
     });
     cloudFormation
       .on(DescribeStacksCommand)
       .resolves({ Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
-    await expect(readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'x')).rejects.toThrow(
-      /has no output TenantsTableName/,
-    );
+    await expect(readDeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'x')).rejects.toThrow(/has no output TableName/);
     cloudFormation.restore();
+  });
+
+  it('the status keys backfill takes --stack or STACK_NAME, and nothing else', () => {
+    expect(parseBackfillCommand(['--stack', 'S'], {})).toEqual({ stack: 'S' });
+    expect(parseBackfillCommand([], { STACK_NAME: 'T' })).toEqual({ stack: 'T' });
+    expect(() => parseBackfillCommand([], {})).toThrow(UsageError);
+    expect(() => parseBackfillCommand(['--stak', 'S'], {})).toThrow(UsageError);
   });
 
   it('parses --stack or STACK_NAME, and refuses bad arguments', () => {

@@ -6,7 +6,7 @@ import type { BillingRunAction } from '../../domain/record-schema.ts';
 import { parseJson } from '../../domain/json-values.ts';
 import { listRecords } from './record-lists.ts';
 import { type Item, claimItem, deletedItem, oldItemOf, toItem, toRecord } from './record-items.ts';
-import { Conflict, VersionConflict, notFound, outOfTime, tenantNotProvisioned } from '../../domain/errors.ts';
+import { Conflict, VersionConflict, invalid, notFound, outOfTime, tenantNotProvisioned } from '../../domain/errors.ts';
 import type {
   BillingRunActionRepository,
   CallDeadline,
@@ -72,11 +72,14 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly tenantsTableName: string;
+  private readonly statusLists: boolean;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string) {
+  /** `statusLists` false: the table has not got this function's status index yet (a stack upgraded in steps). */
+  constructor(client: DynamoDBDocumentClient, tableName: string, tenantsTableName: string, options: { statusLists?: boolean } = {}) {
     this.client = client;
     this.tableName = tableName;
     this.tenantsTableName = tenantsTableName;
+    this.statusLists = options.statusLists ?? true;
   }
 
   async get(tenantId: string, id: string, options: { consistentRead?: boolean } & CallDeadline = {}) {
@@ -165,7 +168,12 @@ export class DynamoDbBillingRunActionRepository implements BillingRunActionRepos
     });
   }
 
-  list(tenantId: string, lookup: Lookup, value: string, page: ListRequest): Promise<ListPage> {
+  async list(tenantId: string, lookup: Lookup, value: string, page: ListRequest): Promise<ListPage> {
+    if (page.status !== undefined && !this.statusLists) {
+      throw invalid('parameters', [
+        { path: 'status', message: 'is not available in this deployment yet: its index is being added (an upgrade in steps)' },
+      ]);
+    }
     return listRecords(this.client, this.tableName, { tenantId, lookup, value }, page);
   }
 

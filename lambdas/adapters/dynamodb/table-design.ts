@@ -78,6 +78,13 @@ export const STATUS_INDEXES = Object.fromEntries(
 ) as Record<Lookup, StatusIndex>;
 
 /**
+ * The order in which a deployed stack gains its status indexes (CDK context `statusIndexes`, one more
+ * each deploy: CloudFormation adds one index per update; docs/operations.md, Upgrading). A new stack has
+ * all four at once.
+ */
+export const STATUS_INDEX_ORDER: readonly Lookup[] = ['billingRun', 'trainingProvider', 'certification', 'application'];
+
+/**
  * Records in status `processing` are also in a sparse index, keyed by tenant and spread over 16 shards
  * per tenant by the record's id (one tenant's records in processing never fill a key value that another
  * tenant's are under), sorted by when the record was last changed, so that the scheduled sweep finds those

@@ -1,0 +1,42 @@
+import { type DynamoDBDocumentClient, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { LOOKUP_INDEXES, STATUS_SORT_KEY, statusSortKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
+
+/**
+ * Records written before the status lists have no status indexes' sort key: each live one gets it
+ * (`<status>#<id>`), so that `?status=` lists find it; a record written meanwhile (which sets it itself)
+ * and records that have it are left as they are. The local service runs it at start on an older data
+ * directory; `npm run backfill-status-keys` runs it on a deployed stack's table. Answers how many it set.
+ */
+export async function backfillStatusKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const lookupKey = LOOKUP_INDEXES.billingRun.partitionKey;
+  let migrated = 0;
+  const scan = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: 'attribute_exists(#lookup) AND attribute_not_exists(#statusKey)',
+      ExpressionAttributeNames: { '#lookup': lookupKey, '#statusKey': STATUS_SORT_KEY },
+    },
+  );
+  for await (const page of scan) {
+    for (const item of page.Items ?? []) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item.pk },
+            UpdateExpression: 'SET #statusKey = :statusKey',
+            // Unless the record was written meanwhile (a write sets the key itself).
+            ConditionExpression: 'sys_version = :version AND attribute_exists(#lookup)',
+            ExpressionAttributeNames: { '#statusKey': STATUS_SORT_KEY, '#lookup': lookupKey },
+            ExpressionAttributeValues: { ':statusKey': statusSortKey(String(item.status), String(item.id)), ':version': item.sys_version },
+          }),
+        )
+        .catch((error: Error) => {
+          if (error.name !== 'ConditionalCheckFailedException') throw error;
+        });
+      migrated++;
+    }
+  }
+  return migrated;
+}
