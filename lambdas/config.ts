@@ -83,8 +83,14 @@ export function serviceConfig(): ServiceConfig {
  * the queue's consumer (which starts the executions, and puts a start over its tenant's cap back); the
  * local service sets its own.
  */
-export function processingConfig(): { stateMachineArn: string; queueUrl: string; region: string } {
-  return { stateMachineArn: required('STATE_MACHINE_ARN'), queueUrl: required('PROCESSING_QUEUE_URL'), region: dynamoDbConfig().region };
+export function processingConfig(): { stateMachineArn: string; queueUrl: string; region: string; local: boolean } {
+  return {
+    stateMachineArn: required('STATE_MACHINE_ARN'),
+    queueUrl: required('PROCESSING_QUEUE_URL'),
+    region: dynamoDbConfig().region,
+    // LOCAL_AWS_ENDPOINTS: the queue and the processor are the local service's (its clients sign with placeholder credentials).
+    local: process.env.LOCAL_AWS_ENDPOINTS === 'true',
+  };
 }
 
 export function authConfig(): AuthConfig {

@@ -23,10 +23,10 @@ export function startDependencies(): StartDependencies {
     const { config: service, client } = storage();
     starts = {
       ...commonDependencies(),
-      processor: StepFunctionsProcessingStarter.forStateMachine(config.stateMachineArn, config.region),
+      processor: StepFunctionsProcessingStarter.forStateMachine(config.stateMachineArn, config.region, config.local),
       executions: openExecutions(),
       capOf: tierCaps(new DynamoDbTenantRegistry(client, service.tenantsTableName, RETRY_POLICIES.tierRead)),
-      queue: QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region),
+      queue: QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region, config.local),
     };
   }
   return starts;

@@ -92,7 +92,7 @@ export function commonDependencies(): ActionDependencies {
 export function processingStarter(): ProcessingStarter {
   if (!processing) {
     const config = processingConfig();
-    processing = QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region);
+    processing = QueuedProcessingStarter.forQueue(config.queueUrl, config.stateMachineArn, config.region, config.local);
   }
   return processing;
 }

@@ -188,8 +188,6 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
     // The writers' SQS client and the starter's Step Functions client reach the local ones (placeholder credentials, as for DynamoDB Local).
     Object.assign(process.env, processing.listenAt(gateway.url));
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 

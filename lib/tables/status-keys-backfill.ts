@@ -3,8 +3,9 @@ import { LOOKUP_INDEXES, STATUS_SORT_KEY, statusSortKey } from '../../lambdas/ad
 
 /**
  * Records written before the status lists have no status indexes' sort key: each live one gets it
- * (`<status>#<id>`), so that `?status=` lists find it; a record written meanwhile (which sets it itself)
- * and records that have it are left as they are. The local service runs it at start on an older data
+ * (`<status>#<id>`), so that `?status=` lists find it, as does one whose key is not its status's (a
+ * write-back by an execution started under the definition before them sets the status alone); a record
+ * written meanwhile (which sets the key itself) and records whose key is right are left as they are. The local service runs it at start on an older data
  * directory; `npm run backfill-status-keys` runs it on a deployed stack's table. Answers how many it set.
  */
 export async function backfillStatusKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
@@ -14,13 +15,16 @@ export async function backfillStatusKeys(client: DynamoDBDocumentClient, tableNa
     { client },
     {
       TableName: tableName,
-      FilterExpression: 'attribute_exists(#lookup) AND attribute_not_exists(#statusKey)',
-      ExpressionAttributeNames: { '#lookup': lookupKey, '#statusKey': STATUS_SORT_KEY },
+      // Live records only (a deleted one has no lookup keys); which need a key is decided below.
+      FilterExpression: 'attribute_exists(#lookup)',
+      ExpressionAttributeNames: { '#lookup': lookupKey },
     },
   );
   for await (const page of scan) {
     for (const item of page.Items ?? []) {
-      await client
+      const key = statusSortKey(String(item.status), String(item.id));
+      if (item[STATUS_SORT_KEY] === key) continue;
+      const set = await client
         .send(
           new UpdateCommand({
             TableName: tableName,
@@ -29,13 +33,17 @@ export async function backfillStatusKeys(client: DynamoDBDocumentClient, tableNa
             // Unless the record was written meanwhile (a write sets the key itself).
             ConditionExpression: 'sys_version = :version AND attribute_exists(#lookup)',
             ExpressionAttributeNames: { '#statusKey': STATUS_SORT_KEY, '#lookup': lookupKey },
-            ExpressionAttributeValues: { ':statusKey': statusSortKey(String(item.status), String(item.id)), ':version': item.sys_version },
+            ExpressionAttributeValues: { ':statusKey': key, ':version': item.sys_version },
           }),
         )
-        .catch((error: Error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
-        });
-      migrated++;
+        .then(
+          () => true,
+          (error: Error) => {
+            if (error.name !== 'ConditionalCheckFailedException') throw error;
+            return false;
+          },
+        );
+      if (set) migrated++;
     }
   }
   return migrated;

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
@@ -100,9 +100,9 @@ describe('processing in the local service', () => {
     expect(await inStatus('payment failure')).toContain(reported.id);
     expect(await inStatus('processing')).not.toContain(done.id);
 
-    // A token answered once is answered: a second callback is refused as Step Functions refuses it.
+    // A token answered once is closed: a second callback is refused as Step Functions refuses it.
     await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: doneEvent.detail.taskToken, output: '{}' }))).rejects.toBeInstanceOf(
-      TaskDoesNotExist,
+      TaskTimedOut,
     );
   });
 });

@@ -60,4 +60,15 @@ describe('a data directory from before the status lists', () => {
     expect((await inError()).items.map((item) => item.id)).toEqual(['st-1', 'st-3']);
     expect(await backfillStatusKeys(client, tables.tableName)).toBe(0);
   });
+
+  it('repairs a status key out of step with the status (a write-back by an execution started before the status lists)', async () => {
+    const record = storedRecord({ id: 'st-old-exec', billing_run_id: 'run-old-exec', status: 'completed' });
+    await client.send(
+      new PutCommand({ TableName: tables.tableName, Item: { ...toItem('t1', record), status_id: 'processing#st-old-exec' } }),
+    );
+    const completed = () => repository.list('t1', 'billingRun', 'run-old-exec', { limit: 10, status: 'completed' });
+    expect((await completed()).items).toEqual([]);
+    expect(await backfillStatusKeys(client, tables.tableName)).toBe(1);
+    expect((await completed()).items.map((item) => item.id)).toEqual(['st-old-exec']);
+  });
 });

@@ -68,6 +68,8 @@ describe('the local event source of the queue', () => {
         const bodies = event.Records.map((record) => record.body);
         invoked.push(bodies);
         if (bodies.includes('throw')) throw new Error('the function failed');
+        // An identifier not of the batch: Lambda reads the batch as failed whole.
+        if (bodies.includes('unknown id')) return { batchItemFailures: [{ itemIdentifier: 'not-a-message-of-this-batch' }] };
         return {
           batchItemFailures: event.Records.filter((record) => record.body === 'again').map((record) => ({
             itemIdentifier: record.messageId,
@@ -84,6 +86,9 @@ describe('the local event source of the queue', () => {
       expect(invoked[0]?.sort()).toEqual(['again', 'done']);
       expect(invoked[1]).toEqual(['throw']);
       await pollUntil(() => queue.depth().waiting === 2, { what: 'The failed batch kept', timeoutMs: 5_000 });
+      queue.send('unknown id');
+      await pollUntil(() => invoked.length === 3, { what: 'The third batch handled', timeoutMs: 5_000 });
+      await pollUntil(() => queue.depth().waiting === 3, { what: 'The batch answered with an unknown id kept', timeoutMs: 5_000 });
     } finally {
       await source.stop();
     }
@@ -97,7 +102,8 @@ describe('the local workers and task tokens', () => {
     const { token, outcome } = tokens.issue(60_000);
     dispatch({ detail: { taskToken: token } } as Parameters<typeof dispatch>[0]);
     expect(await outcome).toEqual({ output: { status: 'completed' } });
-    expect(() => tokens.succeed(token, '{}')).toThrow(expect.objectContaining({ code: 'TaskDoesNotExist' }));
+    expect(() => tokens.succeed(token, '{}')).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+    expect(() => tokens.succeed('never-issued', '{}')).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
   });
 
   it('a task not answered in time fails with States.Timeout, and its token is TaskTimedOut', async () => {

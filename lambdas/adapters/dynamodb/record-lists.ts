@@ -46,9 +46,9 @@ export async function listRecords(client: DynamoDBDocumentClient, tableName: str
 
 /**
  * A page of one status: the entries of the lookup's status index under that status (keys only, in id
- * order), then their records by key. The index is eventually consistent, so a record that has left
- * the status (or was deleted) since its entry was read is left out of the page; the cursor still goes
- * on from the last entry read.
+ * order), then their records by key, strongly consistent. The index is eventually consistent, so a
+ * record that has left the status or the lookup value (or was deleted) since its entry was written is
+ * left out of the page; the cursor still goes on from the last entry read.
  */
 async function listInStatus(
   client: DynamoDBDocumentClient,
@@ -72,7 +72,11 @@ async function listInStatus(
     tableName,
     listed.map((entry) => String(entry[PARTITION_KEY])),
   );
-  const pageItems = items.map(toRecord).filter((record) => record.status === page.status && record.sys_deleted_by_id === undefined);
+  // The record as it is now: still in the status, still under this lookup value (a write may move it), not deleted.
+  const field = LOOKUP_INDEXES[list.lookup].field;
+  const pageItems = items
+    .map(toRecord)
+    .filter((record) => record.status === page.status && record[field] === list.value && record.sys_deleted_by_id === undefined);
   const lastEntry = listed.at(-1);
   return entries.length > page.limit && lastEntry
     ? { items: pageItems, lastId: idOfRecordKey(String(lastEntry[PARTITION_KEY])) }

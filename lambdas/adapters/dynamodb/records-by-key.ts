@@ -10,7 +10,7 @@ const KEYS_PER_CALL = 100;
 
 /**
  * The items of these record keys, in the keys' order (a key with no item left out), read 100 keys a
- * BatchGetItem, the calls at once. Keys DynamoDB leaves unprocessed (throttled) are asked again by the
+ * BatchGetItem, the calls at once, strongly consistent (a status list must not show a record's old copy). Keys DynamoDB leaves unprocessed (throttled) are asked again by the
  * `keyReads` schedule; still left, the read throws LeftUnprocessed (busy, as storage-busy.ts reads it).
  */
 export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: string, keys: string[]): Promise<Item[]> {
@@ -25,7 +25,7 @@ export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: 
           RETRY_POLICIES.keyReads,
           async () => {
             const { Responses, UnprocessedKeys } = await client.send(
-              new BatchGetCommand({ RequestItems: { [tableName]: { Keys: left } } }),
+              new BatchGetCommand({ RequestItems: { [tableName]: { Keys: left, ConsistentRead: true } } }),
             );
             for (const item of Responses?.[tableName] ?? []) found.set(String(item[PARTITION_KEY]), item);
             left = (UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof left;

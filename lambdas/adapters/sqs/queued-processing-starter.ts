@@ -4,6 +4,7 @@ import { processorExecutions } from '../../domain/processing.ts';
 import type { ProcessingInput, ProcessingStarter, QueuedStart, StartQueue } from '../../ports/processing-starter.ts';
 
 const SEND_TIMEOUT_MS = 2_000;
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Hands each start to the queue of processing starts, whose consumer (handlers/start-processing.ts)
@@ -13,7 +14,8 @@ const SEND_TIMEOUT_MS = 2_000;
  * here. The SQS client is built on the first start: most requests start nothing.
  */
 export class QueuedProcessingStarter implements ProcessingStarter, StartQueue {
-  static forQueue(queueUrl: string, stateMachineArn: string, region: string): QueuedProcessingStarter {
+  /** `local`: the local service's queue, which takes placeholder credentials (the machine's are never sent there). */
+  static forQueue(queueUrl: string, stateMachineArn: string, region: string, local = false): QueuedProcessingStarter {
     // An attempt that hangs is given up after 2 s and tried again (the SDK's three attempts), well within
     // the writer's 10 s: a start that cannot be queued moves its record to error rather than time the write out.
     return new QueuedProcessingStarter(
@@ -22,6 +24,7 @@ export class QueuedProcessingStarter implements ProcessingStarter, StartQueue {
           region,
           maxAttempts: SDK_ATTEMPTS,
           requestHandler: { requestTimeout: SEND_TIMEOUT_MS, throwOnRequestTimeout: true },
+          ...(local && { credentials: LOCAL_CREDENTIALS }),
         }),
       queueUrl,
       stateMachineArn,

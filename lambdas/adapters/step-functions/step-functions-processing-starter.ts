@@ -31,8 +31,13 @@ function isBusy(error: unknown): boolean {
  * load, or given up for time (`signal`), is a `ProcessorBusy`, which the queue tries again later.
  */
 export class StepFunctionsProcessingStarter implements ProcessingStarter {
-  static forStateMachine(stateMachineArn: string, region: string): StepFunctionsProcessingStarter {
-    return new StepFunctionsProcessingStarter(new SFNClient({ region, retryMode: 'adaptive', maxAttempts: SDK_ATTEMPTS }), stateMachineArn);
+  /** `local`: the local service's Step Functions, which takes placeholder credentials (the machine's are never sent there). */
+  static forStateMachine(stateMachineArn: string, region: string, local = false): StepFunctionsProcessingStarter {
+    const credentials = local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+    return new StepFunctionsProcessingStarter(
+      new SFNClient({ region, retryMode: 'adaptive', maxAttempts: SDK_ATTEMPTS, ...credentials }),
+      stateMachineArn,
+    );
   }
 
   readonly executionArnFor: (name: string) => string;

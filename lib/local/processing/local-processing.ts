@@ -118,6 +118,7 @@ export async function startLocalProcessing(options: LocalProcessingOptions): Pro
         // The SQS client posts to its queue URL's host; named as its endpoint too, it says nothing of the difference.
         AWS_ENDPOINT_URL_SQS: serviceUrl,
         AWS_ENDPOINT_URL_SFN: `${serviceUrl}${LOCAL_AWS_PATH}`,
+        LOCAL_AWS_ENDPOINTS: 'true',
       };
     },
     async stop() {

@@ -141,7 +141,8 @@ function writeOf(ended: TaskOutcome): { name: WriteBackName; values: Record<stri
       name: 'failure',
       values: {
         ':status': WRITE_BACKS.failure.status,
-        ':message': FAILURE_MESSAGE_FORMAT.replace('{}', failure.Error),
+        // As States.Format inserts it: literally (a function, so that `$&` in the worker's error is text).
+        ':message': FAILURE_MESSAGE_FORMAT.replace('{}', () => failure.Error),
         ':stack': failure.Cause,
       },
     };

@@ -91,7 +91,10 @@ export class QueueEventSource {
         logger.warn('the local queue consumer timed out: its batch comes back after the visibility timeout', { functionName });
         return everyOne;
       }
-      return new Set((answer?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      const named = (answer?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+      // Lambda reads a batch whose response names an empty or unknown identifier as failed whole.
+      if (named.some((id) => typeof id !== 'string' || !everyOne.has(id))) return everyOne;
+      return new Set(named);
     } catch (error) {
       logger.error('the local queue consumer failed: its batch comes back after the visibility timeout', {
         functionName,

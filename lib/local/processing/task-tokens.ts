@@ -15,14 +15,19 @@ interface Waiting {
   timer: NodeJS.Timeout;
 }
 
+/** How many closed tokens are remembered (to answer TaskTimedOut rather than InvalidToken): the newest. */
+const CLOSED_KEPT = 100_000;
+
 /**
  * The task tokens of `.waitForTaskToken` tasks, as Step Functions keeps them: each waits for one
  * SendTaskSuccess or SendTaskFailure, or for its task's timeout (a `States.Timeout` failure). A token
- * answered, timed out, or never issued is `TaskDoesNotExist` / `TaskTimedOut`, as in AWS.
+ * whose task is closed (answered, timed out, aborted) is `TaskTimedOut` ("the task token has either
+ * expired or the task associated with the token has already been closed"); one never issued here is
+ * `InvalidToken`, as in AWS.
  */
 export class TaskTokens {
   private readonly waiting = new Map<string, Waiting>();
-  private readonly timedOut = new Set<string>();
+  private readonly closed = new Set<string>();
 
   /** A new token, and the outcome its task waits for. */
   issue(timeoutMs: number): { token: string; outcome: Promise<TaskOutcome> } {
@@ -30,7 +35,7 @@ export class TaskTokens {
     const outcome = new Promise<TaskOutcome>((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(token);
-        this.timedOut.add(token);
+        this.close(token);
         resolve({ failure: { Error: 'States.Timeout' } });
       }, timeoutMs);
       this.waiting.set(token, { resolve, timer });
@@ -74,6 +79,7 @@ export class TaskTokens {
       clearTimeout(waiting.timer);
       waiting.resolve({ failure: { Error: 'States.Aborted', Cause: 'The local service stopped' } });
       this.waiting.delete(token);
+      this.close(token);
     }
   }
 
@@ -81,16 +87,27 @@ export class TaskTokens {
     const waiting = this.waitingFor(token);
     clearTimeout(waiting.timer);
     this.waiting.delete(token as string);
+    this.close(token as string);
     waiting.resolve(outcome);
+  }
+
+  private close(token: string): void {
+    this.closed.add(token);
+    if (this.closed.size > CLOSED_KEPT) this.closed.delete(this.closed.values().next().value as string);
   }
 
   private waitingFor(token: unknown): Waiting {
     if (typeof token !== 'string' || token.length === 0 || token.length > 1024) {
       throw new LocalAwsError('InvalidToken', 'taskToken must be a string of 1 to 1024 characters');
     }
-    if (this.timedOut.has(token)) throw new LocalAwsError('TaskTimedOut', 'The task of this token timed out');
+    if (this.closed.has(token)) {
+      throw new LocalAwsError(
+        'TaskTimedOut',
+        'The task token has either expired or the task associated with the token has already been closed',
+      );
+    }
     const waiting = this.waiting.get(token);
-    if (!waiting) throw new LocalAwsError('TaskDoesNotExist', 'No task waits for this token (answered already, or never issued)');
+    if (!waiting) throw new LocalAwsError('InvalidToken', 'The provided token is not valid (no task of this service was given it)');
     return waiting;
   }
 }
