@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ID_PATTERN, STATUSES } from '../domain/billing-run-action.ts';
+import { ID_PATTERN } from '../domain/billing-run-action.ts';
 import { fieldsParameter } from '../domain/field-selection.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
@@ -13,24 +13,6 @@ export const consistentReadParameter = z.pipe(
 
 /** A list page's `limit`: at most `max` items, `default` when the client gives none. */
 export const LIST_LIMITS = { default: 100, max: 1000 } as const;
-const LIMIT = `must be an integer from 1 to ${LIST_LIMITS.max}`;
-const limitParameter = z.pipe(
-  z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,4}$/, { error: LIMIT })),
-      z.pipe(z.transform(Number), z.int().check(z.minimum(1, { error: LIMIT }), z.maximum(LIST_LIMITS.max, { error: LIMIT }))),
-    ),
-  ),
-  z.transform((value) => value ?? LIST_LIMITS.default),
-);
-
-export const listQuery = z.strictObject({
-  fields: z.optional(fieldsParameter),
-  status: z.optional(z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` })),
-  limit: limitParameter,
-  exclusiveStartKey: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }))),
-});
-
 /** A read of a bulk load: where its page of line errors starts (the `errors_last_evaluated_key` of the previous read). */
 export const bulkLoadQuery = z.strictObject({
   errorsExclusiveStartKey: z.optional(
