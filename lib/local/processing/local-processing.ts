@@ -43,6 +43,8 @@ export interface LocalProcessing {
   worker: WorkerSetting;
   /** Takes the local service's URL: the functions' environment for the queue and the processor, and the queue's consumer starts. */
   listenAt(serviceUrl: string): Record<string, string>;
+  /** No start waits in the queue (visible or not) and none is being handled: the starter's writes are done. */
+  settled(): boolean;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startLocalProcessing(options: LocalProcessingOptions): Pro
         LOCAL_AWS_ENDPOINTS: 'true',
       };
     },
+    settled: () => queue.depth().waiting === 0 && (consumer?.idle() ?? true),
     async stop() {
       await consumer?.stop();
       tokens.abandonAll();

@@ -48,12 +48,19 @@ function recordOf(message: QueuedMessage, queueArn: string): SQSRecord {
  */
 export class QueueEventSource {
   private running = true;
+  /** Batches being handled now. */
+  private handling = 0;
   private readonly pollers: Promise<void>[];
   private readonly options: EventSourceOptions;
 
   constructor(options: EventSourceOptions) {
     this.options = options;
     this.pollers = Array.from({ length: options.maxConcurrency }, () => this.poll());
+  }
+
+  /** Whether no batch is being handled now. */
+  idle(): boolean {
+    return this.handling === 0;
   }
 
   async stop(): Promise<void> {
@@ -70,7 +77,8 @@ export class QueueEventSource {
         await queue.waitForMessages(next === undefined ? LONG_POLL_MS : Math.min(LONG_POLL_MS, Math.max(next - Date.now(), 10)));
         continue;
       }
-      const failed = await this.invoke(messages);
+      this.handling += 1;
+      const failed = await this.invoke(messages).finally(() => (this.handling -= 1));
       for (const message of messages) if (!failed.has(message.messageId)) queue.delete(message.messageId, message.receipt as string);
     }
   }
