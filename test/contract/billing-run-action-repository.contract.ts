@@ -18,6 +18,20 @@ const FULL_AT = 2;
 export const TENANTS: ContractTenant[] = [{ id: 't1' }, { id: 't2' }, { id: 'small', maxActions: FULL_AT }];
 
 /**
+ * A contract's records, unique to the run: `record` makes a stored record whose id sorts after every id
+ * made before it by this maker (ids begin with `prefix`), `lookupValue` a lookup value no other case uses.
+ */
+export function contractRecords(prefix: string) {
+  const run = randomUUID().slice(0, 8);
+  let sequence = 0;
+  return {
+    record: (overrides: Partial<BillingRunAction> = {}): BillingRunAction =>
+      storedRecord({ id: `${prefix}-${run}-${String(++sequence).padStart(4, '0')}`, ...overrides }),
+    lookupValue: (what: string) => `${what}-${run}-${++sequence}`,
+  };
+}
+
+/**
  * The contract of BillingRunActionRepository (lambdas/ports/billing-run-action-repository.ts), as the
  * use cases rely on it: run against every implementation, so that the in-memory stand-in the unit tests
  * use behaves as the DynamoDB adapter does. Every case makes records of its own (ids and lookup values
@@ -30,12 +44,7 @@ export function billingRunActionRepositoryContract(name: string, makeRepository:
       repository = await makeRepository(TENANTS);
     });
 
-    const run = randomUUID().slice(0, 8);
-    let sequence = 0;
-    /** A new record: its id sorts after every id made before it in this run. */
-    const record = (overrides: Partial<BillingRunAction> = {}): BillingRunAction =>
-      storedRecord({ id: `c-${run}-${String(++sequence).padStart(4, '0')}`, ...overrides });
-    const lookupValue = (what: string) => `${what}-${run}-${++sequence}`;
+    const { record, lookupValue } = contractRecords('c');
     /** The record as a write of the next version would leave it. */
     const next = (current: BillingRunAction, changes: Partial<BillingRunAction> = {}): BillingRunAction => ({
       ...current,
@@ -189,7 +198,7 @@ export function billingRunActionRepositoryContract(name: string, makeRepository:
     });
 
     it('creates once per Idempotency-Key: the same body replays the first record, another body is a Conflict, an expired key is free', async () => {
-      const key = `key-${run}`;
+      const key = lookupValue('key');
       const claim = { key, bodyHash: 'hash-1', now: 1_000, expiresAt: 2_000 };
       const first = record();
       expect(await repository.create('t1', first, claim)).toEqual({ record: first, replayed: false });

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BillingRunAction } from '../../lambdas/domain/record-schema.ts';
 import type { BillingRunActionRepository } from '../../lambdas/ports/billing-run-action-repository.ts';
-import { storedRecord } from '../support/fixtures.ts';
-import { type RepositoryFactory, TENANTS } from './billing-run-action-repository.contract.ts';
+import { type RepositoryFactory, TENANTS, contractRecords } from './billing-run-action-repository.contract.ts';
 
 /**
  * The lists of BillingRunActionRepository's contract (billing-run-action-repository.contract.ts): paging
@@ -16,12 +14,7 @@ export function recordListsContract(name: string, makeRepository: RepositoryFact
       repository = await makeRepository(TENANTS);
     });
 
-    const run = randomUUID().slice(0, 8);
-    let sequence = 0;
-    /** A new record: its id sorts after every id made before it in this run. */
-    const record = (overrides: Partial<BillingRunAction> = {}): BillingRunAction =>
-      storedRecord({ id: `l-${run}-${String(++sequence).padStart(4, '0')}`, ...overrides });
-    const lookupValue = (what: string) => `${what}-${run}-${++sequence}`;
+    const { record, lookupValue } = contractRecords('l');
 
     it('lists the records of one lookup value in id order, page by page with limit and afterId', async () => {
       const billingRun = lookupValue('run');
