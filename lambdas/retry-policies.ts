@@ -64,6 +64,22 @@ export const RETRY_POLICIES = {
   },
   /** The records a status list found in its index, read by key: keys a BatchGetItem left unprocessed (throttled), within a request's time. */
   keyReads: { attempts: UNTIL_THE_BUDGET, baseMs: 50, capMs: 1_000, budgetMs: 3_000, retries: 'keys a BatchGetItem left unprocessed' },
+  /** The stream consumer's counting of a batch of changes in the run summaries: within its function's 60 s, the rest for the events. */
+  runCounts: {
+    attempts: UNTIL_THE_BUDGET,
+    baseMs: 20,
+    capMs: 2_000,
+    budgetMs: 20_000,
+    retries: 'DynamoDB busy (throttled; a transaction of another consumer on the counter item)',
+  },
+  /** A change event PutEvents failed (its entry, or the call): put again, within the stream consumer's 60 s. */
+  changeEvents: {
+    attempts: 6,
+    baseMs: 100,
+    capMs: 3_000,
+    budgetMs: 15_000,
+    retries: 'entries PutEvents answered failed (throttled, an internal failure); a call that failed',
+  },
   /** A load's own item (its claim and line count, its end): 90 s, within the prepare step's 900 s and the finish step's 120 s. */
   loadItem: { attempts: UNTIL_THE_BUDGET, baseMs: 50, capMs: 4_000, budgetMs: 90_000, retries: 'DynamoDB busy' },
   /** The tenant registry's reads and changes (an operator's command): 30 s before it answers busy. */

@@ -15,6 +15,8 @@ interface Access {
   startsProcessing: boolean;
   /** For the bulk load operations: starting one (it hands out upload targets), or reading one (with its line errors). */
   bulkLoads?: 'start' | 'read';
+  /** For the run summary: it reads the run's counters, which the stream consumer keeps. */
+  summaries?: true;
 }
 
 const READ_ONE = { records: ['GetItem'], tenants: [], startsProcessing: false } as const satisfies Access;
@@ -30,6 +32,8 @@ const COUNTED_CREATE = {
 const COUNTED_CHANGE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true } as const satisfies Access;
 const REMOVE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false } as const satisfies Access;
 const START_LOAD = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' } as const satisfies Access;
+/** A run's summary reads its 16 counter items in one BatchGetItem, never the run's records. */
+const READ_SUMMARY = { records: ['BatchGetItem'], tenants: [], startsProcessing: false, summaries: true } as const satisfies Access;
 const READ_LOAD = { records: ['GetItem', 'Query'], tenants: [], startsProcessing: false, bulkLoads: 'read' } as const satisfies Access;
 
 export interface Route {
@@ -152,6 +156,16 @@ export const ROUTES = [
     summary: 'Read a bulk load: its status, counts and first line errors',
     access: READ_LOAD,
   },
+  {
+    operation: 'getBillingRunSummary',
+    method: 'GET',
+    path: `${BASE}/billingRun/{billing_run_id}/summary`,
+    scope: READ_SCOPE,
+    hasBody: false,
+    entry: 'lambdas/handlers/get-billing-run-summary.ts',
+    summary: 'Summarize a billing run: its live records counted by status and by type',
+    access: READ_SUMMARY,
+  },
   listRoute('certification'),
   listRoute('application'),
   listRoute('trainingProvider'),
@@ -170,7 +184,8 @@ type RouteNamed<O extends OperationName> = Extract<(typeof ROUTES)[number], { op
 export type NeedsOf<O extends OperationName> =
   | (RouteNamed<O>['access']['startsProcessing'] extends true ? 'processing' : never)
   | (RouteNamed<O> extends { lookup: Lookup } ? 'cursorKeys' : never)
-  | (RouteNamed<O>['access'] extends { bulkLoads: 'start' | 'read' } ? 'bulkLoads' : never);
+  | (RouteNamed<O>['access'] extends { bulkLoads: 'start' | 'read' } ? 'bulkLoads' : never)
+  | (RouteNamed<O>['access'] extends { summaries: true } ? 'summaries' : never);
 
 export function routeOf(operation: OperationName): Route {
   const route = ROUTES.find((candidate) => candidate.operation === operation);

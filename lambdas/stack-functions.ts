@@ -64,3 +64,21 @@ export const PROCESSING_ENDED = {
   entry: 'lambdas/handlers/processing-ended.ts',
   timeoutSeconds: 30,
 } as const;
+/**
+ * The consumer of the records table's change stream (no API operation): counts the run summaries and
+ * publishes the change events. Its event source reads batches of `batchSize`, up to
+ * `parallelizationFactor` at once per stream shard (each record's changes stay in order: Lambda keeps a
+ * partition key's records in one batch line), bisects a failing batch, retries a record
+ * `retryAttempts` times and then sends it to the on-failure destination.
+ */
+export const RECORD_CHANGES = {
+  operation: 'publishRecordChanges',
+  entry: 'lambdas/handlers/record-changes.ts',
+  timeoutSeconds: 60,
+  batchSize: 100,
+  maxBatchingWindowSeconds: 1,
+  parallelizationFactor: 10,
+  retryAttempts: 10,
+  /** The stream keeps a record 24 hours; one older is sent to the on-failure destination rather than lost silently. */
+  maxRecordAgeSeconds: 6 * 3600,
+} as const;

@@ -17,6 +17,8 @@ export const BASELINES = {
   query: 'bench/baselines/query.ts',
   /** A QueryCommand on each of a sharded lookup's 16 index partitions, at once. */
   queryShards: 'bench/baselines/query-shards.ts',
+  /** One BatchGetCommand of 16 keys (a run's summary counters). */
+  batchGet: 'bench/baselines/batch-get.ts',
   /** One conditional PutCommand. */
   put: 'bench/baselines/put.ts',
   /** A GetCommand, then an UpdateCommand. */
@@ -50,6 +52,7 @@ const OPERATION_BASELINES: Record<(typeof ROUTES)[number]['operation'], Baseline
   deleteBillingRunAction: 'readWrite',
   startBulkLoad: 'put', // presigning the upload URL is local work, like the authorizer's JWT check
   getBulkLoad: 'get', // a load without line errors: no Query
+  getBillingRunSummary: 'batchGet',
   listBillingRunActionsByCertification: 'query',
   listBillingRunActionsByApplication: 'query',
   listBillingRunActionsByTrainingProvider: 'queryShards',

@@ -1,5 +1,6 @@
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { DynamoDbOpenExecutions } from '../adapters/dynamodb/dynamodb-open-executions.ts';
+import { DynamoDbRunSummaries } from '../adapters/dynamodb/dynamodb-run-summaries.ts';
 import { DynamoDbStuckRecords } from '../adapters/dynamodb/dynamodb-stuck-records.ts';
 import { DynamoDbTenantRegistry } from '../adapters/dynamodb/dynamodb-tenant-registry.ts';
 import { JoseTokenVerifier } from '../adapters/jwks/jose-token-verifier.ts';
@@ -11,6 +12,7 @@ import type { AuthorizerDependencies } from '../auth/authorize-request.ts';
 import { authConfig, bulkLoadConfig, cursorKeyConfig, sweepConfig, tenantRegistryConfig } from '../config.ts';
 import { logger } from '../logger.ts';
 import type { CursorKeys } from '../ports/cursor-keys.ts';
+import type { RunSummaries } from '../ports/run-summaries.ts';
 import type { BulkLoadAccess, ExtraName, Extras, With } from '../use-cases/dependencies.ts';
 import type { SweepDependencies } from '../use-cases/sweep-stuck-processing.ts';
 import { bulkLoadStore, commonDependencies, countCapacityEvent, storage } from './shared.ts';
@@ -18,6 +20,7 @@ import { bulkLoadStore, commonDependencies, countCapacityEvent, storage } from '
 export { processingStarter } from './shared.ts';
 
 let keys: CursorKeys | undefined;
+let summaries: RunSummaries | undefined;
 let bulk: BulkLoadAccess | undefined;
 let authorizer: AuthorizerDependencies | undefined;
 let sweep: Omit<SweepDependencies, 'requestId' | 'remainingMs'> | undefined;
@@ -37,6 +40,13 @@ export function resolver<N extends ExtraName = never>(extras: { [K in N]: () => 
     }
     return built;
   };
+}
+
+/** The runs' summaries, for the summary operation: the counters the stream consumer keeps in the records table. */
+export function runSummaries(): RunSummaries {
+  const { config, client } = storage();
+  summaries ??= new DynamoDbRunSummaries(client, config.tableName);
+  return summaries;
 }
 
 /** The list cursors' keys: from Secrets Manager in AWS (read at run time, cached), fixed locally. */

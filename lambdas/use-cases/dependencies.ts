@@ -5,6 +5,7 @@ import type { BillingRunActionRepository } from '../ports/billing-run-action-rep
 import type { UploadTargets } from '../ports/bulk-load-files.ts';
 import type { BulkChunks, BulkLoads } from '../ports/bulk-load-store.ts';
 import type { BatchLimits } from '../domain/bulk-load.ts';
+import type { RunSummaries } from '../ports/run-summaries.ts';
 
 /** What the two bulk load operations add: the loads, and where their files are uploaded. */
 export interface BulkLoadAccess {
@@ -43,6 +44,8 @@ export interface Extras {
   cursorKeys: CursorKeys;
   /** The loads, and where their files are uploaded. */
   bulkLoads: BulkLoadAccess;
+  /** The runs' summaries, kept by the stream consumer. */
+  summaries: RunSummaries;
 }
 export type ExtraName = keyof Extras;
 

@@ -12,6 +12,9 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './i
 import { type TableNames, ensureTables } from './tables.ts';
 import { migrateLookupShards } from './lookup-shards-migration.ts';
 import { backfillStatusKeys } from '../tables/status-keys-backfill.ts';
+import { backfillSummaries } from '../tables/summary-backfill.ts';
+import { type LocalChanges, localChanges } from './streams/local-changes.ts';
+import type { StreamHandler } from './streams/local-stream-source.ts';
 import { provisionTenant } from '../tenants/tenant-provisioning.ts';
 import { AUTHORIZER_CACHE_TTL_SECONDS, loadsWriteUnits } from '../stack/api-settings.ts';
 import { referencePages } from './reference-pages.ts';
@@ -45,6 +48,11 @@ export interface LocalServiceOptions {
   authorizerCacheTtlSeconds?: number;
   /** Processing: who works the actions and how long a worker has; by default LOCAL_WORKER, LOCAL_WORKER_DELAY_MS and PROCESSING_TIMEOUT_SECONDS. */
   processing?: { worker: WorkerSetting; timeoutMs: number };
+  /**
+   * The change stream's consumer (run summaries, change events): on by default, as in AWS; tests that
+   * are about something else may leave it off, and tests of it may wrap its handler to make it fail.
+   */
+  changes?: 'off' | { wrap?: (handler: StreamHandler) => StreamHandler };
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
   limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'> & {
     /** The stage's method throttle; by default from the tiers and STAGE_THROTTLE, as the stack's. */
@@ -58,6 +66,8 @@ export interface LocalService {
   bulkLoads: LocalBulkLoadRunner;
   /** The queue of starts, the processor and its worker, as they run in AWS. */
   processing: LocalProcessing;
+  /** The change stream's consumer and the local event bus, unless turned off. */
+  changes?: LocalChanges;
   /** Where the functions reach DynamoDB: the capacity emulator's endpoint when it runs, else DynamoDB's. */
   dynamoDbEndpoint: string;
   /** The capacity emulator, when it runs (its report says what it throttled). */
@@ -122,11 +132,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const client = createDocumentClient({ region: REGION, endpoint });
   let gateway: RunningGateway | undefined;
   let processing: LocalProcessing | undefined;
+  let changes: LocalChanges | undefined;
   try {
     await ensureTables(client, tables);
     if (!options.inMemory) {
       await migrateLookupShards(client, tables.tableName);
       await backfillStatusKeys(client, tables.tableName);
+      await backfillSummaries(client, tables.tableName);
     }
     const issuer = await localIssuer(dataDir);
     const tenants = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
@@ -172,9 +184,16 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       tableName: tables.tableName,
       ...(options.processing ?? processingFrom(process.env)),
     });
+    changes =
+      options.changes === 'off'
+        ? undefined
+        : localChanges({
+            ...{ dataDir, inMemory: options.inMemory ?? false, region: process.env.AWS_REGION as string, tableName: tables.tableName },
+            ...{ streamEndpoint: dynamoDbEndpoint, storageEndpoint: capacity?.backgroundUrl ?? endpoint, wrap: options.changes?.wrap },
+          });
     gateway = await startLocalGateway({
       uploads: bulkLoads,
-      aws: processing.aws,
+      aws: { ...processing.aws, ...(changes && { events: changes.bus }) },
       port: options.port,
       host,
       usagePlans,
@@ -188,11 +207,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
     // The writers' SQS client and the starter's Step Functions client reach the local ones (placeholder credentials, as for DynamoDB Local).
     Object.assign(process.env, processing.listenAt(gateway.url));
+    if (changes) Object.assign(process.env, changes.listenAt(gateway.url));
     const instance: InstanceFile = { pid: process.pid, url: gateway.url, dynamoDbEndpoint: endpoint, ...tables };
     writeFileSync(instanceFilePath(dataDir), JSON.stringify(instance, null, 2));
 
     const running = gateway;
     const runningProcessing = processing;
+    const runningChanges = changes;
     bulkLoads.resume();
     return {
       url: gateway.url,
@@ -202,10 +223,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       tenants,
       bulkLoads,
       processing,
+      ...(changes && { changes }),
       stop: async () => {
         await running.stop();
         await bulkLoads.stop();
         await runningProcessing.stop();
+        await runningChanges?.stop();
         client.destroy();
         rmSync(instanceFilePath(dataDir), { force: true });
         await capacity?.stop();
@@ -215,6 +238,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   } catch (error) {
     await gateway?.stop();
     await processing?.stop();
+    await changes?.stop();
     client.destroy();
     await capacity?.stop();
     await dynamoDb?.stop();

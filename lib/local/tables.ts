@@ -63,6 +63,7 @@ function recordsTableInput(tableName: string): CreateTableCommandInput {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+    StreamSpecification: RECORDS_STREAM,
     // Each key attribute once, though several indexes share it (a lookup's key is also its status index's).
     AttributeDefinitions: [
       ...new Map(
@@ -121,6 +122,17 @@ async function addLaterIndexesIfMissing(client: DynamoDBDocumentClient, tableNam
   if (missing.length > 0) await whenActive(client, tableName);
 }
 
+/** The records table's change stream, as the stack's: the item before and after each write (the consumer reads both). */
+const RECORDS_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const };
+
+/** A records table made before the change stream (an older DATA_DIR) gains it; the summary backfill counts what it holds already. */
+async function enableStreamIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: RECORDS_STREAM }));
+  await whenActive(client, tableName);
+}
+
 function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
   return {
     TableName: tenantsTableName,
@@ -154,6 +166,7 @@ export async function ensureTables(client: DynamoDBDocumentClient, names: TableN
   await createIfMissing(client, recordsTableInput(names.tableName));
   await createIfMissing(client, tenantsTableInput(names.tenantsTableName));
   await addLaterIndexesIfMissing(client, names.tableName);
+  await enableStreamIfMissing(client, names.tableName);
   await client
     .send(
       new UpdateTimeToLiveCommand({

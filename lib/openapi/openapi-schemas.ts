@@ -116,6 +116,30 @@ export function componentSchemas(): Record<string, JsonSchema> {
     Error: schema(errorSchema()),
     BulkLoadStart: schema(startBulkLoadSchema, 'input'),
     ...bulkLoadSchemas(),
+    RunSummary: runSummarySchema(),
+  };
+}
+
+const counts = (what: string): JsonSchema => ({
+  type: 'object',
+  description: `The run's live records by ${what}; a ${what} with none is left out`,
+  additionalProperties: { type: 'integer', minimum: 1 },
+});
+
+/** A run's summary (SPEC 2.5), counted from the change stream. */
+function runSummarySchema(): JsonSchema {
+  return {
+    type: 'object',
+    required: ['billing_run_id', 'total', 'by_status', 'by_type'],
+    description:
+      "A billing run's live records (deleted ones not counted), kept from the table's change stream: exact once writes settle, a few seconds behind them (docs/api.md, Run summaries).",
+    properties: {
+      billing_run_id: { type: 'string' },
+      total: { type: 'integer', minimum: 0 },
+      by_status: { ...counts('status'), propertyNames: { enum: [...STATUSES] } },
+      by_type: { ...counts('type'), propertyNames: { enum: [...TYPES] } },
+      last_change_at: { type: 'string', format: 'date-time', description: 'When the last change counted was made' },
+    },
   };
 }
 

@@ -146,6 +146,7 @@ function successSchema(route: Route): JsonSchema {
   if (route.operation === 'getBillingRunAction') return ref('BillingRunActionFields');
   if (route.operation === 'startBulkLoad') return ref('BulkLoadStarted');
   if (route.operation === 'getBulkLoad') return ref('BulkLoad');
+  if (route.operation === 'getBillingRunSummary') return ref('RunSummary');
   return ref('BillingRunAction');
 }
 
@@ -157,7 +158,7 @@ export function buildOpenApiDocument(): JsonSchema {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.operation,
       summary: route.summary,
-      tags: [route.lookup ? 'lists' : route.access.bulkLoads ? 'bulk loads' : 'records'],
+      tags: [route.lookup ? 'lists' : route.access.bulkLoads ? 'bulk loads' : route.access.summaries ? 'billing runs' : 'records'],
       security: [{ bearerAuth: [route.scope] }],
       description: `Needs the \`${route.scope}\` scope${route.scope === READ_SCOPE ? ` (or \`${WRITE_SCOPE}\`)` : ''}.`,
       parameters: [...names.map(pathParameter), ...queryParameters(route)],
@@ -186,6 +187,7 @@ export function buildOpenApiDocument(): JsonSchema {
       { name: 'records', description: 'One billing run action, and batches of them' },
       { name: 'lists', description: 'Billing run actions by lookup, oldest first, in pages' },
       { name: 'bulk loads', description: 'Thousands to millions of new records from one NDJSON file: start, upload, follow' },
+      { name: 'billing runs', description: "A billing run's progress: its records counted by status and by type" },
     ],
     security: [{ bearerAuth: [] }],
     paths,

@@ -53,6 +53,8 @@ interface ServiceOptions {
    * dispatched and waiting, so the tests of other things see it unchanged; the processing tests name theirs.
    */
   processing?: LocalServiceOptions['processing'];
+  /** The change stream's consumer: off by default (the tests of summaries and events turn it on, and may wrap it to make it fail). */
+  changes?: LocalServiceOptions['changes'];
   /** The DynamoDB the service uses, when not the test run's DynamoDB Local itself (asked when the service starts). */
   dynamoDbEndpoint?: () => string;
 }
@@ -74,6 +76,7 @@ async function startTestService({
   capacity = 'off',
   dynamoDbEndpoint = () => inject('dynamoDbEndpoint'),
   processing = { worker: { kind: 'none' }, timeoutMs: 24 * 60 * 60 * 1000 },
+  changes = 'off',
 }: ServiceOptions): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bra-test-'));
   const service = await startLocalService({
@@ -85,6 +88,7 @@ async function startTestService({
     tenants,
     tiers,
     processing,
+    changes,
     capacity,
     authorizerCacheTtlSeconds,
     limits,

@@ -12,6 +12,7 @@ describe('the functions of the route table', () => {
         ...(route.access.startsProcessing ? ['processing'] : []),
         ...('lookup' in route ? ['cursorKeys'] : []),
         ...('bulkLoads' in route.access ? ['bulkLoads'] : []),
+        ...('summaries' in route.access ? ['summaries'] : []),
       ];
       const source = readFileSync(route.entry, 'utf8');
       const extras = /resolver\(\{([^}]*)\}\)/.exec(source)?.[1] ?? '';
@@ -30,6 +31,8 @@ describe('the functions of the route table', () => {
     createHandler('listBillingRunActionsByBillingRun', { run }, () => commonOnly);
     // @ts-expect-error: a bulk load operation must be given the bulk loads.
     createHandler('startBulkLoad', { run }, () => commonOnly);
+    // @ts-expect-error: the run summary must be given the summaries.
+    createHandler('getBillingRunSummary', { run }, () => commonOnly);
     expect(typeof createHandler('patchBillingRunAction', { run }, () => ({ ...commonOnly, processing: startsKept() }))).toBe('function');
   });
 });

@@ -13,7 +13,12 @@ const KEYS_PER_CALL = 100;
  * BatchGetItem, the calls at once, strongly consistent (a status list must not show a record's old copy). Keys DynamoDB leaves unprocessed (throttled) are asked again by the
  * `keyReads` schedule; still left, the read throws LeftUnprocessed (busy, as storage-busy.ts reads it).
  */
-export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: string, keys: string[]): Promise<Item[]> {
+export async function readItemsByKey(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: string[],
+  what = 'records of a status list',
+): Promise<Item[]> {
   const found = new Map<string, Item>();
   const calls: string[][] = [];
   for (let start = 0; start < keys.length; start += KEYS_PER_CALL) calls.push(keys.slice(start, start + KEYS_PER_CALL));
@@ -29,7 +34,7 @@ export async function readItemsByKey(client: DynamoDBDocumentClient, tableName: 
             );
             for (const item of Responses?.[tableName] ?? []) found.set(String(item[PARTITION_KEY]), item);
             left = (UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof left;
-            if (left.length > 0) throw new LeftUnprocessed('records of a status list', left.length);
+            if (left.length > 0) throw new LeftUnprocessed(what, left.length);
           },
           (error) => error instanceof LeftUnprocessed,
         );

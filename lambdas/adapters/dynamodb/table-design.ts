@@ -216,3 +216,13 @@ export const openExecutionKey = (tenantId: string, name: string): string => `${t
  * end there (a lost "execution ended" event).
  */
 export const openExecutionsPartition = (tenantId: string): string => `${tenantId}#executions`;
+
+/**
+ * The run summaries (dynamodb-run-summaries.ts): a run's counters spread over 16 items (a one-run load
+ * counts a change a line, more than one item takes: 1,000 write units a second), and one item per record
+ * naming the last version of it that a summary counted. Both keys hold two '#' (no record key does).
+ */
+export const RUN_SUMMARY_SHARDS = 16;
+export const runSummaryKeys = (tenantId: string, billingRunId: string): string[] =>
+  Array.from({ length: RUN_SUMMARY_SHARDS }, (_, shard) => `${tenantId}#summary#${billingRunId}#${shard}`);
+export const countedVersionKey = (tenantId: string, id: string): string => `${tenantId}#counted#${id}`;

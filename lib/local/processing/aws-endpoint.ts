@@ -5,6 +5,7 @@ import { LocalAwsError } from './local-aws-error.ts';
 import type { LocalQueue } from './local-queue.ts';
 import type { LocalStepFunctions } from './local-step-functions.ts';
 import type { TaskTokens } from './task-tokens.ts';
+import type { LocalEventBus } from '../events/local-event-bus.ts';
 
 /** Where the SDK's Step Functions client reaches the local service (AWS_ENDPOINT_URL_SFN): the gateway's port, this path. */
 export const LOCAL_AWS_PATH = '/_aws';
@@ -19,7 +20,7 @@ export function isAwsCall(request: IncomingMessage, path: string): boolean {
     request.method === 'POST' &&
     typeof target === 'string' &&
     (path === '/' || path === LOCAL_AWS_PATH || path === `${LOCAL_AWS_PATH}/`) &&
-    (target.startsWith('AmazonSQS.') || target.startsWith('AWSStepFunctions.'))
+    (target.startsWith('AmazonSQS.') || target.startsWith('AWSStepFunctions.') || target.startsWith('AWSEvents.'))
   );
 }
 
@@ -28,6 +29,8 @@ export interface LocalAws {
   queueUrl: string;
   stepFunctions: LocalStepFunctions;
   tokens: TaskTokens;
+  /** The stack's event bus, where the stream consumer puts the change events (AWS_ENDPOINT_URL_EVENTBRIDGE). */
+  events?: LocalEventBus;
 }
 
 type Operation = (aws: LocalAws, request: Record<string, unknown>) => Record<string, unknown>;
@@ -47,6 +50,10 @@ const OPERATIONS: Record<string, Operation> = {
       ...(typeof MessageGroupId === 'string' && { groupId: MessageGroupId }),
     });
     return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(MessageBody).digest('hex') };
+  },
+  'AWSEvents.PutEvents': (aws, request) => {
+    if (!aws.events) throw new LocalAwsError('ResourceNotFoundException', 'The local service runs no event bus');
+    return aws.events.putEvents(request);
   },
   'AWSStepFunctions.StartExecution': (aws, request) => aws.stepFunctions.startExecution(request),
   'AWSStepFunctions.DescribeExecution': (aws, request) => aws.stepFunctions.describeExecution(request),
@@ -73,7 +80,8 @@ const OPERATIONS: Record<string, Operation> = {
 export async function serveAwsCall(aws: LocalAws, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const target = request.headers['x-amz-target'] as string;
   const answer = (status: number, body: Record<string, unknown>) => {
-    response.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
+    // EventBridge speaks JSON 1.1, SQS and Step Functions 1.0.
+    response.writeHead(status, { 'Content-Type': `application/x-amz-json-${target.startsWith('AWSEvents.') ? '1.1' : '1.0'}` });
     response.end(JSON.stringify(body));
   };
   try {
