@@ -199,14 +199,15 @@ export class LocalStreamSource {
         // A failure that names no record of the batch fails it whole, as Lambda reads it.
         failedAt = named.includes(-1) ? 0 : Math.min(...named);
       } catch (error) {
-        if (attempts >= this.options.retryAttempts) {
-          this.options.onFailure({ records: pending, reason: (error as Error).message });
-          return;
-        }
+        // A split does not count as a retry (Lambda's BisectBatchOnFunctionError): the halves are tried at once.
         if (pending.length > 1) {
           const half = Math.ceil(pending.length / 2);
-          await this.deliver(pending.slice(0, half), attempts + 1);
-          await this.deliver(pending.slice(half), attempts + 1);
+          await this.deliver(pending.slice(0, half), attempts);
+          await this.deliver(pending.slice(half), attempts);
+          return;
+        }
+        if (attempts >= this.options.retryAttempts) {
+          this.options.onFailure({ records: pending, reason: (error as Error).message });
           return;
         }
         attempts++;
