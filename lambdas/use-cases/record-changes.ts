@@ -6,7 +6,6 @@ export interface ChangeDependencies {
   events: ChangeEvents;
 }
 
-
 /**
  * A batch of the change stream, in its order: each change counted in its run's summary, then published
  * as an event. Answers the sequence number of the first record not fully handled: the event source

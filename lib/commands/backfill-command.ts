@@ -2,13 +2,16 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { backfillStatusKeys } from '../tables/status-keys-backfill.ts';
+import { backfillSummaries } from '../tables/summary-backfill.ts';
 import { UsageError } from './command-line.ts';
 import { readDeployedStack } from './stack-outputs.ts';
 
-export const USAGE = `usage: npm run backfill-status-keys -- --stack <name>
-Gives every record of a deployed stack written before the status lists its status key, so that
-?status= lists find it (docs/operations.md, Upgrading). Uses the machine's AWS credentials and AWS_REGION.
-Locally there is nothing to run: npm start does it for an older DATA_DIR.`;
+export const USAGE = `usage: npm run backfill -- --stack <name>   (also: npm run backfill-status-keys, its older name)
+Brings the records of a deployed stack written before an upgrade up to date (docs/operations.md,
+Upgrading): gives each record its status key, so that ?status= lists find it, and counts each record the
+change stream never told in its billing run's summary (once, whatever the stream counts meanwhile).
+Uses the machine's AWS credentials and AWS_REGION. Locally there is nothing to run: npm start does both
+for an older DATA_DIR.`;
 
 /** The stack named by --stack (or STACK_NAME). */
 export function parseBackfillCommand(args: string[], env: NodeJS.ProcessEnv = process.env): { stack: string } {
@@ -23,7 +26,7 @@ export function parseBackfillCommand(args: string[], env: NodeJS.ProcessEnv = pr
   return { stack };
 }
 
-/** Reads the stack's records table from its outputs and backfills it; prints how many records it gave a key. */
+/** Reads the stack's records table from its outputs and backfills it: the status keys, then the summaries; prints what each did. */
 export async function runBackfillCommand(parsed: { stack: string }, print: (line: string) => void): Promise<void> {
   const { tableName } = await readDeployedStack(new CloudFormationClient({}), parsed.stack);
   // Adaptive retries: the scan's writes slow down rather than fail when the table throttles them.
@@ -31,6 +34,9 @@ export async function runBackfillCommand(parsed: { stack: string }, print: (line
   try {
     const count = await backfillStatusKeys(client, tableName);
     print(`${tableName}: ${count} records given their status key`);
+    // After the stream is on (the deploy that added it): a change made during the scan is the stream's to count.
+    const read = await backfillSummaries(client, tableName);
+    print(`${tableName}: ${read} live records counted in their runs' summaries (each once: those counted already are left)`);
   } finally {
     client.destroy();
   }

@@ -15,7 +15,11 @@ export interface EventsOptions {
 }
 
 export function parseEventsCommand(args: string[], env: NodeJS.ProcessEnv = process.env): EventsOptions {
-  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, follow: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, follow: { type: 'boolean', default: false } },
+    strict: true,
+  });
   if (values.tenant === '') throw new UsageError('--tenant needs a tenant id');
   return {
     ...(values.tenant !== undefined && { tenant: values.tenant }),
@@ -37,7 +41,8 @@ function printFrom(options: EventsOptions, from: number, print: (line: string) =
   const whole = chunk.lastIndexOf(0x0a) + 1;
   for (const line of chunk.subarray(0, whole).toString('utf8').split('\n')) {
     if (line.trim() === '') continue;
-    if (options.tenant === undefined || (JSON.parse(line) as { detail?: { tenant?: unknown } }).detail?.tenant === options.tenant) print(line);
+    if (options.tenant === undefined || (JSON.parse(line) as { detail?: { tenant?: unknown } }).detail?.tenant === options.tenant)
+      print(line);
   }
   return from + whole;
 }

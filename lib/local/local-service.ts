@@ -193,7 +193,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
           });
     gateway = await startLocalGateway({
       uploads: bulkLoads,
-      aws: { ...processing.aws, ...(changes && { events: changes.bus }) },
+      // One object: the queue's URL is set on it once the gateway listens.
+      aws: Object.assign(processing.aws, changes && { events: changes.bus }),
       port: options.port,
       host,
       usagePlans,

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('the API reference page, in headless Chromium', () => {
-  it('lists the twelve operations, rendered offline from the served document', async () => {
+  it('lists the thirteen operations, rendered offline from the served document', async () => {
     const page = await browser.newPage();
     // Offline, as on a machine with no network: anything not served by the service is refused.
     const external: { url: string; type: string }[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { STATUSES, TYPES } from '../../lambdas/domain/billing-run-action.ts';
+import { parseEventsCommand, runEventsCommand } from '../../lib/commands/events-command.ts';
 import type { StreamHandler } from '../../lib/local/streams/local-stream-source.ts';
 import { validBody } from '../../testkit/bodies.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
@@ -24,7 +25,11 @@ const redelivering =
     if (++invocations % 3 === 0) throw new Error('injected: the batch was handled, and its answer lost');
     return answer;
   };
-const service = serviceForThisFile({ changes: { wrap: redelivering } });
+// The built-in worker completes each action put in processing: the processor's write-backs are changes too.
+const service = serviceForThisFile({
+  changes: { wrap: redelivering },
+  processing: { worker: { kind: 'built-in', delayMs: 50 }, timeoutMs: 60_000 },
+});
 const RUN = 'run-2026-12';
 const OTHER_RUN = 'run-2027-01';
 
@@ -80,6 +85,12 @@ async function workload(tenant: string): Promise<void> {
     ],
   });
   expect(batch.error_count).toBe(0);
+  const processed = await call(tenant, 'POST', '', validBody({ billing_run_id: RUN, status: 'processing' }));
+  await pollUntil(() => call(tenant, 'GET', `/${processed.id}?consistentRead=true`), {
+    what: 'the processor completing the action',
+    timeoutMs: 15_000,
+    until: (record) => record.status === 'completed',
+  });
 }
 
 describe('run summaries and change events from the change stream', () => {
@@ -105,7 +116,7 @@ describe('run summaries and change events from the change stream', () => {
         expect(Date.parse(summary.last_change_at)).not.toBeNaN();
       }
     }
-    expect((await call('tenant-a', 'GET', `/billingRun/${RUN}/summary`)).total).toBe(18 - 3 + 40);
+    expect((await call('tenant-a', 'GET', `/billingRun/${RUN}/summary`)).total).toBe(19 - 3 + 40);
     expect(invocations).toBeGreaterThan(3);
 
     const events = readFileSync(join(service.dataDir, 'events.ndjson'), 'utf8')
@@ -135,6 +146,10 @@ describe('run summaries and change events from the change stream', () => {
       const deleted = mine.filter((event) => event.detail.operation === 'deleted');
       expect(new Set(deleted.map((event) => event.detail.id)).size).toBe(2);
       expect(byId.size).toBe(records.length + 2);
+      // `npm run events -- --tenant` prints exactly the tenant's lines of the file.
+      const printed: string[] = [];
+      await runEventsCommand(parseEventsCommand(['--tenant', tenant], { DATA_DIR: service.dataDir }), (line) => printed.push(line));
+      expect(printed.map((line) => JSON.parse(line))).toEqual(mine);
       // A tenant's events hold its own records only.
       expect(
         mine.every((event) => event.detail.record === undefined || event.detail.record.sys_last_security_context.tenant === tenant),
