@@ -1,3 +1,4 @@
+import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
@@ -89,5 +90,19 @@ describe('the run summaries on DynamoDB Local', () => {
       ]),
     ).toBeUndefined();
     expect(await summaries.read('t4', 'r4')).toMatchObject({ total: 3, by_status: { completed: 1, excluded: 1, pending: 1 } });
+  });
+
+  it('an older data directory gains the stream at start, and its records are counted once', async () => {
+    const older = { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') };
+    await ensureTables(client, older);
+    await client.send(new UpdateTableCommand({ TableName: older.tableName, StreamSpecification: { StreamEnabled: false } }));
+    for (const id of ['o-1', 'o-2']) {
+      await client.send(new PutCommand({ TableName: older.tableName, Item: toItem('t5', storedRecord({ id, billing_run_id: 'r5' })) }));
+    }
+    await ensureTables(client, older);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: older.tableName }));
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(await backfillSummaries(client, older.tableName)).toBe(2);
+    expect(await new DynamoDbRunSummaries(client, older.tableName).read('t5', 'r5')).toMatchObject({ total: 2, by_status: { pending: 2 } });
   });
 });
