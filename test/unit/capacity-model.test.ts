@@ -3,6 +3,7 @@ import { costFigures } from '../../lib/tools/capacity-model/costs.ts';
 import { MODEL_DEFAULTS } from '../../lib/tools/capacity-model/inputs.ts';
 import { minutesToStart, startFigures, sweepFigures, sweepWalkFigures } from '../../lib/tools/capacity-model/processing.ts';
 import { listWalkFigures } from '../../lib/tools/capacity-model/reads.ts';
+import { batchFigures, streamCeilings, streamDollars, streamFigures } from '../../lib/tools/capacity-model/stream.ts';
 import { writeFigures } from '../../lib/tools/capacity-model/writes.ts';
 
 // Each expected value is worked out by hand from the defaults: 1,500-byte records (2 write units),
@@ -70,7 +71,6 @@ describe('the capacity model', () => {
 
   it('costs a million lines with and without processing at list prices', () => {
     const costs = costFigures(MODEL_DEFAULTS);
-    expect(costs.withoutProcessing).toBeCloseTo(6.25, 9);
     // 11 write units at load and 11 at the write-back (the item and 4 lookup entries of 2 units, the processing entry's keys 1),
     // a consistent read before each start; 3 transitions at $0.025 per 1,000; an event;
     // 1.2 requests a start at $0.40 per million; 100,000 invocations of 0.1 GB-s.
@@ -79,6 +79,52 @@ describe('the capacity model', () => {
     expect(costs.parts.eventBridge).toBeCloseTo(1, 9);
     expect(costs.parts.sqs).toBeCloseTo(0.48, 9);
     expect(costs.parts.lambda).toBeCloseTo(0.02 + 10_000 * 0.000_013_333_4, 9);
-    expect(costs.withProcessing).toBeCloseTo(90.508_334, 6);
+    // The change stream: the create of each line, and its write-back too when processed (2.333 a million changes).
+    expect(costs.withoutProcessing).toBeCloseTo(6.25 + 2.333_000_28, 6);
+    expect(costs.parts.changeStream).toBeCloseTo(2 * 2.333_000_28, 6);
+    expect(costs.withProcessing).toBeCloseTo(90.508_334 + 2 * 2.333_000_28, 6);
+  });
+
+  it('counts and publishes a batch of one run in two transactions and ten PutEvents calls', () => {
+    // 99 changes and their run's counter item, then 1 and the counter item; 10 calls of 10 entries.
+    const batch = batchFigures(MODEL_DEFAULTS);
+    expect([batch.transactions, batch.calls, batch.entriesPerCall, batch.eventChunks]).toEqual([2, 10, 10, 1]);
+    // 20 ms, 2 x 50 ms, 10 x 30 ms; 100 bookkeeping items and 2 counter items, 2 units each (transactional).
+    expect(batch.seconds).toBeCloseTo(0.42, 9);
+    expect(batch.countingUnitsPerChange).toBeCloseTo(204 / 100, 9);
+    const ceilings = streamCeilings(MODEL_DEFAULTS);
+    // 4,000 write units over 1,000 a partition: 4 shards, 10 batches each at once.
+    expect([ceilings.shards, ceilings.concurrentBatches]).toEqual([4, 40]);
+    expect(ceilings.consumer).toBeCloseTo((40 * 100) / 0.42, 6);
+    // 4 shards x 4 reads x 1,000 stream records, 2.02 a change (1 MB holds 652 changes of 1,608 bytes).
+    expect(ceilings.reading).toBeCloseTo((16 * 1_000) / 2.02, 6);
+    // 16 counter items, 20 transactions a second each (50 ms), 50 changes a transaction.
+    expect(ceilings.counters).toBe(16_000);
+    // The account's calls less the processor's dispatches at Step Functions' 300 and 150 starts a second.
+    expect([ceilings.putEventsLargest, ceilings.putEventsSmallest]).toEqual([97_000, 2_500]);
+    expect(ceilings.table).toBeCloseTo(4_000 / 2.04, 6);
+  });
+
+  it("lags a one-run load's summary by what the load leaves of the table, and costs a million changes", () => {
+    const stream = streamFigures(MODEL_DEFAULTS);
+    // The load: 1,700 lines a second, 3,400 of the table's 4,000 units; the counting gets 600 (294 changes a second).
+    expect(stream.countingUnitsDuringLoad).toBeCloseTo(1_700 * 2.04, 6);
+    expect(stream.countedDuringLoad).toBeCloseTo(600 / 2.04, 6);
+    // 588 s of load; 1,000,000 - 294.1 x 588.2 left, at 1,960.8 a second, then 0.25 s + 1 s + 0.42 s.
+    const left = 1_000_000 - (600 / 2.04) * (1_000_000 / 1_700);
+    expect(stream.lagLargest).toBeCloseTo(left / (4_000 / 2.04) + 1.67, 6);
+    expect(stream.lagLargest).toBeCloseTo(423.43, 2);
+    expect(stream.lagSmallest).toBeCloseTo(stream.lagLargest, 9);
+    // A quota of 400 entries, 150 of them the dispatches': 250 a second, during the load and after.
+    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 1_700)) / 250 + 1.67, 6);
+    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 1_700 + stream.lagLargest) / 60, 9);
+    // The pace charging the counting: 3,400 units over 4.04 a line; the table then has room for the counting.
+    expect(stream.pacedWithCounting).toBeCloseTo(3_400 / 4.04, 6);
+    expect(stream.pacedWithCountingLag).toBeCloseTo(1.67, 9);
+    // $1 an event; 2,040,000 units at $0.625 a million; 10,000 invocations, and 4,200 s at 1 GB.
+    const dollars = streamDollars(MODEL_DEFAULTS, 1_000_000);
+    expect(dollars.parts.events).toBeCloseTo(1, 9);
+    expect(dollars.parts.counting).toBeCloseTo(1.275, 9);
+    expect(dollars.parts.lambda).toBeCloseTo(0.002 + 4_200 * 0.000_013_333_4, 9);
   });
 });

@@ -1,6 +1,7 @@
 import { PROCESSING_STARTS } from '../../../lambdas/stack-functions.ts';
 import { readUnits } from '../../local/capacity/units.ts';
 import type { ModelInput } from './inputs.ts';
+import { streamDollars } from './stream.ts';
 import { LOOKUPS, itemUnits, loadUnits, processingEntryUnits } from './writes.ts';
 
 /**
@@ -10,14 +11,19 @@ import { LOOKUPS, itemUnits, loadUnits, processingEntryUnits } from './writes.ts
  */
 export const writeBackUnits = (input: ModelInput): number => itemUnits(input) * (1 + LOOKUPS) + processingEntryUnits(input);
 
-/**
- * Dollars for the large load at us-east-1 list prices, without processing (its write requests) and
- * with every line left in processing: the processing index entry at load, the write-back, the
- * execution's state transitions, its event, the queue's requests and the starter's invocations. The
- * load's own S3 requests, step functions and Distributed Map are in neither.
- */
 /** Read units of the starter's read of a record before it starts its execution (consistent). */
 export const starterReadUnits = (input: ModelInput): number => readUnits(input.recordBytes, 'strong');
+
+/** Changes of a record the change stream counts and publishes: its create, and when processed its write-back. */
+export const CHANGES_PER_LINE = { loaded: 1, processed: 2 };
+
+/**
+ * Dollars for the large load at us-east-1 list prices, without processing (its write requests, and
+ * its creates' way through the change stream) and with every line left in processing: the processing
+ * index entry at load, the write-back, the execution's state transitions, its event, the queue's
+ * requests, the starter's invocations and both changes' way through the change stream. The load's own
+ * S3 requests, step functions and Distributed Map are in neither.
+ */
 
 export function costFigures(input: ModelInput) {
   const lines = input.largeLoadLines;
@@ -37,9 +43,11 @@ export function costFigures(input: ModelInput) {
     lambda:
       perMillion(invocations, prices.lambdaRequestsPerMillion) +
       invocations * (input.starterInvocationMs / 1000) * (input.starterMemoryMb / 1024) * prices.lambdaGbSecond,
+    changeStream: streamDollars(input, lines * CHANGES_PER_LINE.processed).total,
   };
   return {
-    withoutProcessing: perMillion(lines * loadUnits(input, 0), prices.dynamoWritesPerMillion),
+    withoutProcessing:
+      perMillion(lines * loadUnits(input, 0), prices.dynamoWritesPerMillion) + streamDollars(input, lines * CHANGES_PER_LINE.loaded).total,
     withProcessing: Object.values(parts).reduce((sum, part) => sum + part, 0),
     parts,
   };

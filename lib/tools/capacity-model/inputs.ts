@@ -8,6 +8,43 @@ interface Bucket {
   perSecond: number;
 }
 
+/** The change stream's inputs: AWS's published limits, and assumptions where AWS publishes nothing. */
+interface StreamInput {
+  /**
+   * How often Lambda reads each shard of a DynamoDB stream: "at a base rate of 4 times per second"
+   * (Lambda developer guide, "Using AWS Lambda with Amazon DynamoDB", Polling and batching streams).
+   */
+  pollsPerSecond: number;
+  /**
+   * What one GetRecords call reads: "up to 1000 records or 1 MB worth of records, whichever is reached
+   * first" (DynamoDB API reference, GetRecords; DynamoDB developer guide, "Evaluate your Streams usage").
+   */
+  getRecords: { records: number; bytes: number };
+  /** TransactWriteItems' limit: up to 100 actions a call (DynamoDB API reference, TransactWriteItems). */
+  transactionItems: number;
+  /**
+   * PutEvents calls a second an account takes in a region ("PutEvents throttle limit in transactions per
+   * second": "Maximum number of requests per second for PutEvents API"; EventBridge user guide, "Amazon
+   * EventBridge quotas"): 10,000 in us-east-1, us-west-2 and eu-west-1; 2,400, 1,200 or 600 in some
+   * regions; 400 in each of the others, the smallest. A quota of calls, not entries.
+   */
+  putEventsPerSecond: { largest: number; smallest: number };
+  /** "Each 64 KB chunk of a payload is billed as one event" (aws.amazon.com/eventbridge/pricing/). */
+  eventChunkBytes: number;
+  /** An assumption: a record's bookkeeping item (its key and the version counted, a TTL when it is deleted). */
+  bookkeepingItemBytes: number;
+  /** An assumption: an event's entry besides its record (source, detail type, time, the detail's other fields). */
+  eventEnvelopeBytes: number;
+  /** An assumption: one TransactWriteItems of up to 100 items, its answer included (AWS publishes no latency). */
+  transactionMs: number;
+  /** An assumption: one PutEvents call of 10 entries (the consumer makes a batch's calls one after another). */
+  putEventsMs: number;
+  /** An assumption: the rest of an invocation (reading the batch, the changes made from the images, the answer). */
+  invocationMs: number;
+  /** The consumer's memory (ServiceFunction's default, 1,024 MB: constructs/record-changes.ts sets none). */
+  consumerMemoryMb: number;
+}
+
 /**
  * The capacity model's inputs: AWS's published limits and prices, the design's own settings where
  * they are not read from the code, and the assumptions AWS publishes nothing for, each named as one.
@@ -74,6 +111,8 @@ export interface ModelInput {
   starterInvocationMs: number;
   /** The starter's memory (ServiceFunction's default, 1,024 MB). */
   starterMemoryMb: number;
+  /** The change stream and its consumer (stream.ts). */
+  stream: StreamInput;
   /** List prices in us-east-1, without free tiers. */
   prices: {
     /** DynamoDB on demand, per million write request units (aws.amazon.com/dynamodb/pricing/on-demand/). */
@@ -123,6 +162,19 @@ export const MODEL_DEFAULTS: ModelInput = {
   processorTransitions: 3,
   starterInvocationMs: 100,
   starterMemoryMb: 1_024,
+  stream: {
+    pollsPerSecond: 4,
+    getRecords: { records: 1_000, bytes: 1024 * 1024 },
+    transactionItems: 100,
+    putEventsPerSecond: { largest: 10_000, smallest: 400 },
+    eventChunkBytes: 64 * 1024,
+    bookkeepingItemBytes: 100,
+    eventEnvelopeBytes: 300,
+    transactionMs: 50,
+    putEventsMs: 30,
+    invocationMs: 20,
+    consumerMemoryMb: 1_024,
+  },
   prices: {
     dynamoWritesPerMillion: 0.625,
     dynamoReadsPerMillion: 0.125,

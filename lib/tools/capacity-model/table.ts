@@ -4,10 +4,12 @@ import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
 import { PROCESSING_STARTS, SWEEP_SCHEDULE } from '../../../lambdas/stack-functions.ts';
 import { PAGE_MARGIN_MS } from '../../../lambdas/use-cases/sweep-stuck-processing.ts';
-import { costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
+import { CHANGES_PER_LINE, costFigures, starterReadUnits, writeBackUnits } from './costs.ts';
 import { MODEL_DEFAULTS, type ModelInput } from './inputs.ts';
 import { SWEEP_PAGE_RECORDS, startFigures, sweepFigures, sweepWalkFigures } from './processing.ts';
 import { listPageReadUnits, listWalkFigures } from './reads.ts';
+import { shown } from './shown.ts';
+import { streamRows } from './stream-rows.ts';
 import { ERROR_SHARDS, LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './writes.ts';
 
 /**
@@ -16,10 +18,6 @@ import { ERROR_SHARDS, LOOKUPS, RUN_SHARDS, loadUnits, writeFigures } from './wr
  */
 const START = '<!-- capacity-model:start -->';
 const END = '<!-- capacity-model:end -->';
-
-/** A figure as the doc gives it: en-US thousands separators, a fixed number of decimals. */
-const shown = (value: number, digits = 0): string =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The rows: a label and a value as shown. */
 function rows(input: ModelInput): [string, string][] {
@@ -138,8 +136,9 @@ function rows(input: ModelInput): [string, string][] {
       `dollars a month of those reads (a run every ${SWEEP_SCHEDULE.everyMinutes} minutes, us-east-1, on demand)`,
       shown(walk.monthlyDollars, 2),
     ],
+    ...streamRows(input),
     [
-      `dollars for ${large} lines loaded, not processed (their write requests; the load's own S3, Lambda and Step Functions not counted)`,
+      `dollars for ${large} lines loaded, not processed (their write requests, and their creates counted and published; the load's own S3, Lambda and Step Functions not counted)`,
       shown(costs.withoutProcessing, 2),
     ],
     [
@@ -154,11 +153,15 @@ function rows(input: ModelInput): [string, string][] {
       `of which Step Functions Standard (${input.processorTransitions} state transitions an execution)`,
       shown(costs.parts.stepFunctions, 2),
     ],
-    ['of which EventBridge (one event an execution)', shown(costs.parts.eventBridge, 2)],
+    ["of which EventBridge (the processor's event, one an execution)", shown(costs.parts.eventBridge, 2)],
     [`of which SQS (a send a start; a receive and a delete per ${PROCESSING_STARTS.batchSize})`, shown(costs.parts.sqs, 2)],
     [
       `of which the starter's Lambda (an invocation per ${PROCESSING_STARTS.batchSize} starts, ${input.starterInvocationMs} ms at ${shown(input.starterMemoryMb)} MB)`,
       shown(costs.parts.lambda, 2),
+    ],
+    [
+      `of which the change stream (${CHANGES_PER_LINE.processed} changes a line, its create and its write-back, counted and published)`,
+      shown(costs.parts.changeStream, 2),
     ],
   ];
 }
