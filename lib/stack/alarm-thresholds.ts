@@ -26,6 +26,10 @@ const thresholdsSchema = z.strictObject({
   processingStartsDeadLettered: z.number().int().positive(),
   /** Ended executions whose place among their tenant's open ones could not be given back (their dead-letter queue's most in 5 minutes). */
   executionsUnclosed: z.number().int().positive(),
+  /** Minutes the change stream's consumer is behind (its iterator age's most), in two 5-minute periods running. */
+  changeStreamLagMinutes: z.number().positive(),
+  /** Batches of changes the stream's event source gave up (its on-failure queue's most in 5 minutes). */
+  changesGivenUp: z.number().int().positive(),
   /** Records the sweep moved to error, in 15 minutes. */
   recordsSwept: z.number().int().positive(),
   /** Bulk loads that ended failed, and bulk load executions that failed, in 5 minutes. */
@@ -46,6 +50,8 @@ const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   processingStartsOldestMinutes: 120,
   processingStartsDeadLettered: 1,
   executionsUnclosed: 1,
+  changeStreamLagMinutes: 5,
+  changesGivenUp: 1,
   recordsSwept: 1,
   bulkLoadsFailed: 1,
 };

@@ -1,19 +1,9 @@
 import type { Lookup } from '../../lambdas/domain/billing-run-action.ts';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import {
-  ApiKeySourceType,
-  AuthorizationType,
-  EndpointType,
-  LambdaIntegration,
-  LogGroupLogDestination,
-  MethodLoggingLevel,
-  Period,
-  RequestAuthorizer,
-  RestApi,
-} from 'aws-cdk-lib/aws-apigateway';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { LambdaIntegration, Period, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledge } from './nag.ts';
@@ -21,20 +11,20 @@ import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { STATUS_INDEX_ORDER } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
-import { accessLogFormat } from './access-log-format.ts';
 import { BulkLoader } from './constructs/bulk-loader.ts';
 import { indexesOf, recordsTable, tenantRegistryTable } from './service-tables.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
 import { ProcessingStarts } from './constructs/processing-starts.ts';
+import { RecordChanges } from './constructs/record-changes.ts';
+import { serviceRestApi } from './rest-api.ts';
 import { scheduleSweep } from './processing-sweep.ts';
 import { requestAuthorizer } from './request-authorizer.ts';
 import { addGatewayResponses } from './constructs/gateway-responses.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { OUTPUT_NAMES } from './output-names.ts';
 import type { StageThrottle, Tiers } from './tiers.ts';
-import { WebFirewall } from './constructs/web-firewall.ts';
 
 export interface BillingRunActionsStackProps extends StackProps {
   /**
@@ -82,6 +72,8 @@ export class BillingRunActionsStack extends Stack {
   /** The queue of processing starts and its consumer. */
   readonly starts: ProcessingStarts;
   readonly bulkLoader: BulkLoader;
+  /** The records table's change stream: its consumer, the change events' bus, the changes given up. */
+  readonly changes: RecordChanges;
 
   constructor(scope: Construct, id: string, props: BillingRunActionsStackProps) {
     super(scope, id, props);
@@ -102,6 +94,11 @@ export class BillingRunActionsStack extends Stack {
       tenantsTable: this.tenantsTable,
       logRetention: props.logRetention,
     });
+    this.changes = new RecordChanges(this, 'RecordChanges', {
+      table: this.table,
+      tenantsTable: this.tenantsTable,
+      logRetention: props.logRetention,
+    });
     scheduleSweep(this, { table: this.table, tenantsTable: this.tenantsTable, ...props });
     this.bulkLoader = new BulkLoader(this, 'BulkLoads', {
       table: this.table,
@@ -111,7 +108,7 @@ export class BillingRunActionsStack extends Stack {
       ...props.bulkLoad,
     });
     const functionFor = this.operationFunctions(props);
-    this.api = this.restApi(props, requestAuthorizer(this, { tenantsTable: this.tenantsTable, ...props }));
+    this.api = serviceRestApi(this, props, requestAuthorizer(this, { tenantsTable: this.tenantsTable, ...props }));
     for (const route of ROUTES) {
       this.api.root
         .resourceForPath(route.path)
@@ -126,6 +123,7 @@ export class BillingRunActionsStack extends Stack {
       tables: [this.table, this.tenantsTable],
       processor: this.processor,
       starts: this.starts,
+      changes: this.changes,
       bulkLoads: this.bulkLoader.stateMachine,
       thresholds: props.alarmThresholds,
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
@@ -134,6 +132,11 @@ export class BillingRunActionsStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
     new CfnOutput(this, OUTPUT_NAMES.tableName, { value: this.table.tableName });
     new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
+    new CfnOutput(this, OUTPUT_NAMES.changeEventBusName, {
+      value: this.changes.bus.eventBusName,
+      description: 'The change events bus (docs/events.md)',
+    });
+    new CfnOutput(this, OUTPUT_NAMES.changeEventBusArn, { value: this.changes.bus.eventBusArn });
     new CfnOutput(this, 'ProcessorStateMachineArn', { value: this.processor.stateMachineArn });
     new CfnOutput(this, 'BulkLoadBucketName', {
       value: this.bulkLoader.bucket.bucketName,
@@ -183,54 +186,6 @@ export class BillingRunActionsStack extends Stack {
       if (route.access.startsProcessing) this.starts.grantEnqueue(fn);
       return fn;
     };
-  }
-
-  /** The regional REST API, stage v1: access logs, tracing, API keys from the authorizer on every method. */
-  private restApi(props: BillingRunActionsStackProps, authorizer: RequestAuthorizer): RestApi {
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
-    const api = new RestApi(this, 'Api', {
-      restApiName: this.stackName,
-      description: 'Billing Run Actions service',
-      endpointTypes: [EndpointType.REGIONAL],
-      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
-      // Every request body reaches the functions as the client's bytes (base64, isBase64Encoded): without
-      // binary media types API Gateway handles a payload "as a UTF-8 encoded JSON string" (AWS, Binary media
-      // types for REST APIs), so bytes that are not UTF-8 could not be refused. The functions decode bodies by
-      // the rule bulk load lines follow (strict UTF-8, a leading BOM dropped); their responses are text
-      // (isBase64Encoded unset), which a Lambda proxy integration returns as it is.
-      binaryMediaTypes: ['*/*'],
-      // AWS::ApiGateway::Account is one per account and region: one stack owns it (apiGatewayAccount).
-      cloudWatchRole: props.apiGatewayAccount,
-      ...(props.apiGatewayAccount && { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }),
-      deployOptions: {
-        stageName: 'v1',
-        throttlingRateLimit: props.stageThrottle.rateLimit,
-        throttlingBurstLimit: props.stageThrottle.burstLimit,
-        tracingEnabled: true,
-        metricsEnabled: true,
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: accessLogFormat(),
-      },
-      defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true },
-    });
-    acknowledge(api, {
-      'AwsSolutions-APIG2':
-        'Requests are validated in the functions against the same Zod schemas as the record, answering 400 with details naming every bad field; a gateway validator would answer first, less precisely.',
-      'AwsSolutions-COG4':
-        'Callers present JWTs of the configured external issuer, verified (signature, iss, aud, exp) by the Lambda REQUEST authorizer.',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
-        'The account-level API Gateway CloudWatch role uses this AWS managed policy by design; it only lets API Gateway write its logs.',
-    });
-    if (props.wafRateLimitPerFiveMinutes === false) {
-      acknowledge(api.deploymentStage, {
-        'AwsSolutions-APIG3': 'The operator left AWS WAF out (context waf=false); stage throttling and per-tenant usage plans still apply.',
-      });
-    } else {
-      new WebFirewall(this, 'WebFirewall', { stage: api.deploymentStage, rateLimitPerFiveMinutes: props.wafRateLimitPerFiveMinutes });
-    }
-    return api;
   }
 
   /** One usage plan per tier, with its throttle and monthly quota, and its id as an output for the tenants command. */

@@ -32,6 +32,9 @@ export interface Signals {
   bulkLines: IMetric[];
   bulkLoadsFailed: IMetric;
   bulkExecutionsFailed: IMetric;
+  /** The change stream's consumer: its iterator age (ms, maximum), and the batches its event source gave up. */
+  changesLag: IMetric;
+  changesGivenUp: IMetric;
   /** The Contributor Insights rules of tenant usage (tenant-usage.ts). */
   tenantUsage: TenantUsageRules;
 }
@@ -127,6 +130,10 @@ export function addDashboard(stack: Stack, props: Sources, signals: Signals): vo
           left: [signals.bulkLoadsFailed, props.bulkLoads.metricStarted({ period: FIVE_MINUTES }), signals.bulkExecutionsFailed],
           width: 6,
         }),
+      ],
+      [
+        new GraphWidget({ title: 'Change stream: consumer iterator age (ms, max)', left: [signals.changesLag], width: 12 }),
+        new GraphWidget({ title: 'Change stream: batches given up (on-failure queue)', left: [signals.changesGivenUp], width: 12 }),
       ],
       ...tenantUsageWidgets(signals.tenantUsage),
     ],

@@ -3,15 +3,13 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, type IMetric, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { METRIC } from '../../lambdas/domain/metric-names.ts';
 import { bulkLoadStep } from '../../lambdas/stack-functions.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
-import { acknowledge } from './nag.ts';
+import { alarmTopic, allowAlarmsToPublish } from './alarm-topic.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addDashboard, serviceMetric } from './dashboard.ts';
 import { tenantUsageRules } from './tenant-usage.ts';
@@ -25,6 +23,8 @@ export interface MonitoringProps {
   processor: IStateMachine;
   /** The queue of processing starts, and its dead-letter queue. */
   starts: { queue: IQueue; deadLetters: IQueue; unclosed: IQueue };
+  /** The records table's change stream: its consumer (among `functions`) and the event source's on-failure queue. */
+  changes: { consumer: ServiceFunction; failures: IQueue };
   /** The bulk load state machine. */
   bulkLoads: IStateMachine;
   thresholds: AlarmThresholds;
@@ -69,17 +69,7 @@ function filledSum(terms: Record<string, IMetric>, label: string): MathExpressio
  * says what each alarm means and what to do.
  */
 export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
-  const topic = new Topic(stack, 'Alarms', { displayName: `${stack.stackName} alarms`, enforceSSL: true });
-  acknowledge(topic, {
-    'AwsSolutions-SNS2':
-      'Alarm notifications carry no data, and CloudWatch cannot publish to a topic under the AWS managed SNS key; a customer key would add $1 a month for nothing to protect.',
-  });
-  if (props.alarmEmail) {
-    acknowledge(topic.addSubscription(new EmailSubscription(props.alarmEmail)), {
-      'Serverless-SNSRedrivePolicy':
-        'An e-mail of an alarm that cannot be delivered stays visible as the alarm state in CloudWatch; a dead-letter queue would hold mail nobody reads.',
-    });
-  }
+  const topic = alarmTopic(stack, props.alarmEmail);
   const action = new SnsAction(topic);
   const alarms: Alarm[] = [];
   const alarm = (id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1): Alarm => {
@@ -115,7 +105,7 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     // The REQUEST authorizer answers every bad or expired token by throwing Unauthorized, which Lambda
     // counts as an error: its real failures are AuthorizerFailures, alarmed below.
     if (fn !== props.authorizer) {
-      alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, `${name}: failed invocations`);
+      alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES }), t.functionErrors, fn.errorsAlarmDescription);
     }
     alarm(`${name}Throttles`, fn.function.metricThrottles({ period: FIVE_MINUTES }), t.functionThrottles, `${name}: throttled invocations`);
   }
@@ -174,6 +164,22 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     t.executionsUnclosed,
     "Ended processor executions kept their tenant's place (their event is in the dead-letter queue): the tenant's cap counts them until the sweep closes them; read the closer's log, then purge",
   );
+  // IteratorAge (ms): how old the last change of a batch was when the event source handed it over.
+  const changesLag = props.changes.consumer.function.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES });
+  alarm(
+    'RecordChangesLag',
+    changesLag,
+    t.changeStreamLagMinutes * 60_000,
+    "The change stream's consumer is behind (its iterator age, ms, in two 5-minute periods running): run summaries and change events lag the writes. Check PublishRecordChanges' errors, throttles and log; a change failing again and again holds its shard until its retries are spent.",
+    2,
+  );
+  const changesGivenUp = messagesIn(props.changes.failures);
+  alarm(
+    'RecordChangesGivenUp',
+    changesGivenUp,
+    t.changesGivenUp,
+    "Changes of the records table were given up (retries spent or 6 hours old): their runs' summaries are no longer exact and their events may be missing. Each message of the on-failure queue names a stream, a shard and a range of sequence numbers; within 24 hours of the change (the stream's retention) read those records (get-shard-iterator AT_SEQUENCE_NUMBER, get-records), invoke PublishRecordChanges with them once its log's error is fixed (a version counts once), then delete the message (docs/operations.md).",
+  );
   alarm(
     'RecordsSwept',
     service(METRIC.recordsSwept, { operation: 'sweepStuckProcessing' }).with({ period: Duration.minutes(15) }),
@@ -224,27 +230,9 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
     bulkLines,
     bulkLoadsFailed,
     bulkExecutionsFailed,
+    changesLag,
+    changesGivenUp,
     tenantUsage: tenantUsageRules(stack, props.functions),
   });
   return topic;
-}
-
-/**
- * `enforceSSL` gives the topic a policy of its own, which replaces SNS's default one, so CloudWatch may
- * publish only if the policy says so: this stack's alarms, each by its ARN (aws:SourceArn), and only
- * over TLS like everyone (the deny that enforceSSL adds still holds).
- */
-function allowAlarmsToPublish(stack: Stack, topic: Topic, alarms: Alarm[]): void {
-  topic.addToResourcePolicy(
-    new PolicyStatement({
-      sid: 'AlarmsOfThisStackPublish',
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        ArnEquals: { 'aws:SourceArn': alarms.map((created) => created.alarmArn) },
-        StringEquals: { 'aws:SourceAccount': stack.account },
-      },
-    }),
-  );
 }

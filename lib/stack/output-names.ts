@@ -4,5 +4,8 @@ import type { TierName } from '../../lambdas/domain/tenant.ts';
 export const OUTPUT_NAMES = {
   tenantsTableName: 'TenantsTableName',
   tableName: 'TableName',
+  /** The change events' bus (docs/events.md): subscribers put their rules on it. */
+  changeEventBusName: 'ChangeEventBusName',
+  changeEventBusArn: 'ChangeEventBusArn',
   usagePlanId: (tier: TierName) => `UsagePlanId${tier[0]?.toUpperCase()}${tier.slice(1)}`,
 } as const;

@@ -1,7 +1,15 @@
 import type { Lookup } from '../../lambdas/domain/billing-run-action.ts';
 import type { Route } from '../../lambdas/routes.ts';
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ContributorInsightsMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ContributorInsightsMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import {
   BULK_ERROR_INDEX,
   INDEX_SORT_KEY,
@@ -27,7 +35,9 @@ const KEY_INSIGHTS = { contributorInsightsSpecification: { enabled: true, mode: 
 /**
  * Records: key `pk`, one GSI per lookup, the sweep's sparse ones and a load's line errors', TTL for
  * soft-deleted records; on demand, PITR, protected, retained, Contributor Insights on the table and
- * every index; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md).
+ * every index; with `warmWriteUnits`, pre-warmed, the table and every index alike (docs/capacity.md);
+ * a stream of each item before and after its change, which the change stream's consumer reads
+ * (constructs/record-changes.ts; turning it on for a deployed table is an update in place).
  */
 export function recordsTable(stack: Stack, warmWriteUnits: number | undefined, statusIndexes: readonly Lookup[]): Table {
   const warm = warmWriteUnits === undefined ? {} : { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } };
@@ -39,6 +49,7 @@ export function recordsTable(stack: Stack, warmWriteUnits: number | undefined, s
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     timeToLiveAttribute: TTL_ATTRIBUTE,
+    stream: StreamViewType.NEW_AND_OLD_IMAGES,
     encryption: TableEncryption.AWS_MANAGED,
     removalPolicy: RemovalPolicy.RETAIN,
   });

@@ -5,9 +5,9 @@ import { NO_BUNDLING, ofType, synth, tableActionsOf } from '../support/cdk-synth
 const { template } = synth(NO_BUNDLING);
 
 describe('the functions and what they may do', () => {
-  it('has one function per operation, plus the authorizer, the sweep, the starter, the closer of ended executions and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
+  it('has one function per operation, plus the authorizer, the sweep, the starter, the closer of ended executions, the change stream consumer and three bulk load steps, all nodejs24.x on arm64 with tracing and their own log group', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTES.length + 7);
+    expect(functions).toHaveLength(ROUTES.length + 8);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -35,6 +35,8 @@ describe('alarms', () => {
       'RecordsSwept',
       'BulkLoadsFailed',
       'BulkLoadExecutionsFailed',
+      'RecordChangesLag',
+      'RecordChangesGivenUp',
     ]) {
       expect(
         ids.some((id) => id.startsWith(prefix)),
@@ -44,6 +46,7 @@ describe('alarms', () => {
     for (const name of [
       ...ROUTES.map((route) => route.operation),
       'SweepStuckProcessing',
+      'PublishRecordChanges',
       'BulkLoadPrepare',
       'BulkLoadChunk',
       'BulkLoadFinish',

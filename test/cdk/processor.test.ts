@@ -59,7 +59,11 @@ describe('the default processor', () => {
     expect(definition).toContain('States.ALL');
     expect(definition).toContain('DynamoDB.ConditionalCheckFailedException');
     expect(machine?.Properties.TracingConfiguration).toEqual({ Enabled: true });
-    template.resourceCountIs('AWS::Events::EventBus', 1);
+    // The processor's bus, beside the change events' (record-changes.test.ts).
+    expect(Object.keys(template.findResources('AWS::Events::EventBus')).sort()).toEqual([
+      expect.stringMatching(/^DefaultProcessorBus/),
+      expect.stringMatching(/^RecordChangesBus/),
+    ]);
   });
 
   it("writes records back in the storage layer's format: its key, and every field of the change stamp", () => {

@@ -35,10 +35,10 @@ export interface ServiceFunctionProps {
   timeout?: Duration;
   /**
    * How it is invoked: by API Gateway (the default), on a schedule, as a task of a state machine, by a
-   * queue's event source, or asynchronously by an EventBridge rule (`event`: its failed invocations, after
-   * Lambda's own two retries, go to `deadLetterQueue`).
+   * queue's or a DynamoDB stream's event source, or asynchronously by an EventBridge rule (`event`: its
+   * failed invocations, after Lambda's own two retries, go to `deadLetterQueue`).
    */
-  invocation?: 'api' | 'schedule' | 'state machine' | 'queue' | 'event';
+  invocation?: 'api' | 'schedule' | 'state machine' | 'queue' | 'stream' | 'event';
   /** Where its failed asynchronous invocations go (an `event` function's). */
   deadLetterQueue?: IQueue;
   /**
@@ -46,6 +46,8 @@ export interface ServiceFunctionProps {
    * access line, a bulk load step's line): the Contributor Insights rules of tenant usage read its log group.
    */
   tenantUsage?: boolean;
+  /** What its failed invocations mean and what to do: its Errors alarm's description (monitoring.ts); `<id>: failed invocations` without. */
+  errorsAlarmDescription?: string;
 }
 
 /**
@@ -58,12 +60,14 @@ export class ServiceFunction extends Construct {
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly tenantUsage: boolean;
+  readonly errorsAlarmDescription: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
     this.logGroup = logGroup;
     this.tenantUsage = props.tenantUsage ?? false;
+    this.errorsAlarmDescription = props.errorsAlarmDescription ?? `${id}: failed invocations`;
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
     this.function = new NodejsFunction(this, 'Function', {
       entry: resolve(PROJECT_ROOT, props.entry),
@@ -100,10 +104,16 @@ export class ServiceFunction extends Construct {
             'Invoked synchronously by a state machine task, which retries it and catches its failure: a dead-letter queue only receives failed asynchronous invocations.',
           queue:
             "Invoked synchronously by an SQS event source mapping: a failed message returns to its queue and ends in the queue's own dead-letter queue; a function's dead-letter queue only receives failed asynchronous invocations.",
+          stream:
+            "Invoked synchronously by a DynamoDB stream event source mapping: the changes it gives up after its retries go to the mapping's on-failure destination (an SQS queue); a function's dead-letter queue only receives failed asynchronous invocations.",
         }[invocation],
       });
+    const xray = 'X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions';
     acknowledge(this.role, {
-      'AwsSolutions-IAM5[Resource::*]': 'Only X-Ray PutTraceSegments/PutTelemetryRecords, which support no resource-level permissions.',
+      'AwsSolutions-IAM5[Resource::*]':
+        invocation === 'stream'
+          ? `Only ${xray}, and dynamodb:ListStreams, which Lambda's DynamoDB event source needs of the function's role and CDK's Table grants on *: it lists stream ARNs, no data.`
+          : `Only ${xray}.`,
     });
   }
 
