@@ -1,7 +1,5 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handlerOn } from '../../../lambdas/handlers/record-changes.ts';
-import { changeDependencies } from '../../../lambdas/composition/record-changes.ts';
 import { RECORD_CHANGES } from '../../../lambdas/stack-functions.ts';
 import { LocalEventBus } from '../events/local-event-bus.ts';
 import { LOCAL_AWS_PATH } from '../processing/aws-endpoint.ts';
@@ -51,7 +49,12 @@ export function localChanges(options: LocalChangesOptions): LocalChanges {
     // EVENTS_WEBHOOK_URL: each event is POSTed there too.
     ...(process.env.EVENTS_WEBHOOK_URL && { webhookUrl: process.env.EVENTS_WEBHOOK_URL }),
   });
-  const consumer = handlerOn(() => changeDependencies(options.storageEndpoint));
+  // The handler's modules are loaded when the service starts, not when a command imports this module (they need an invocation's store).
+  const loaded = Promise.all([
+    import('../../../lambdas/handlers/record-changes.ts'),
+    import('../../../lambdas/composition/record-changes.ts'),
+  ]).then(([{ handlerOn }, { changeDependencies }]) => handlerOn(() => changeDependencies(options.storageEndpoint)));
+  const consumer: StreamHandler = async (event, context) => (await loaded)(event, context);
   let source: LocalStreamSource | undefined;
   return {
     bus,
