@@ -1,47 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../lib/local/dynamodb-local.ts';
-import { type LocalService, startLocalService } from '../lib/local/local-service.ts';
 import { AWS_CAPACITY } from '../lib/local/capacity/settings.ts';
 import { writeUnits } from '../lib/local/capacity/units.ts';
-import { TIERS } from '../lambdas/domain/tenant.ts';
-import type { Tiers } from '../lib/stack/tiers.ts';
+import type { LocalService } from '../lib/local/local-service.ts';
 import { validBody } from '../testkit/bodies.ts';
 import { loadThroughService } from './bulk-load.ts';
 import { neighbourDuringLoads } from './neighbour.ts';
+import { SCALE, withScaledService } from './scaled-service.ts';
 import { type Figure, round } from './stats.ts';
 
-/** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
-const SCALE = 20;
 /** The premium tier's rate (lib/stack/tiers.ts), scaled. */
 const PREMIUM_SCALED = 200 / SCALE;
 const SECONDS_PER_RATE = 3;
-const unthrottled = Object.fromEntries(TIERS.map((tier) => [tier, { rateLimit: 1e9, burstLimit: 1e9, monthlyQuota: null }])) as Tiers;
 
-async function withService<T>(work: (service: LocalService, token: string, loadToken: string) => Promise<T>, endpoint: string): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bra-bench-capacity-'));
-  const service = await startLocalService({
-    dataDir,
-    port: await freePort(),
-    inMemory: true,
-    dynamoDbEndpoint: endpoint,
-    tables: { tableName: `bench-capacity-${Date.now()}`, tenantsTableName: `bench-capacity-tenants-${Date.now()}` },
-    tenants: ['bench-capacity', 'bench-load', 'bench-busy', 'bench-neighbour'],
-    tiers: unthrottled,
-    authorizerCacheTtlSeconds: 300,
-    capacity: { ...AWS_CAPACITY, scale: SCALE },
-  });
-  try {
-    return await work(
+function withService<T>(work: (service: LocalService, token: string, loadToken: string) => Promise<T>, endpoint: string): Promise<T> {
+  const tenants = ['bench-capacity', 'bench-load', 'bench-busy', 'bench-neighbour'];
+  return withScaledService(endpoint, { name: 'capacity', tenants }, async (service) =>
+    work(
       service,
       await service.issuer.sign({ tenant: 'bench-capacity', expiresInSeconds: 3600 }),
       await service.issuer.sign({ tenant: 'bench-load', expiresInSeconds: 3600 }),
-    );
-  } finally {
-    await service.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    ),
+  );
 }
 
 /**

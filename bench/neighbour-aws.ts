@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../lib/local/dynamodb-local.ts';
 import { ROOT } from './bundles.ts';
 import { neighbourDuringLoads } from './neighbour.ts';
+import { writeFiguresApart } from './results-file.ts';
 import { type Figure, log, printFigures, round } from './stats.ts';
 
 /**
@@ -109,10 +110,6 @@ async function measure(): Promise<Figure[]> {
 }
 
 const figures = await measure();
-const resultsFile = join(ROOT, 'bench/results.json');
-const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { figures: [] };
-const names = new Set(figures.map((figure) => figure.name));
-results.figures = [...(results.figures as Figure[]).filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+writeFiguresApart(figures);
 printFigures(figures);
 console.log('\nwritten to bench/results.json');

@@ -14,6 +14,8 @@ import { bulkLoadFigure } from './bulk-load.ts';
 import { statusListFigure } from './status-list.ts';
 import { capacityEmulatorFigure } from './capacity-emulator.ts';
 import { capacityFigures } from './capacity-figures.ts';
+import { RESULTS_FILE } from './results-file.ts';
+import { summaryLagFigure } from './summary-lag.ts';
 import { inProcessFigures, inProcessRun } from './in-process.ts';
 import { type Figure, log, median, printFigures, round, started } from './stats.ts';
 
@@ -209,14 +211,14 @@ try {
   figures.push(await bulkLoadFigure(dynamoDb.endpoint));
   figures.push(await capacityEmulatorFigure(dynamoDb.endpoint));
   figures.push(...(await capacityFigures(dynamoDb.endpoint)));
+  figures.push(await summaryLagFigure(dynamoDb.endpoint));
 } finally {
   await dynamoDb.stop();
 }
 
 // The figures `npm run bench:neighbour-aws` measures apart (named `_aws`) stay in the file as it wrote them.
-const resultsFile = join(ROOT, 'bench/results.json');
-const measuredApart: Figure[] = existsSync(resultsFile)
-  ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { figures: Figure[] }).figures.filter((figure) => figure.name.endsWith('_aws'))
+const measuredApart: Figure[] = existsSync(RESULTS_FILE)
+  ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as { figures: Figure[] }).figures.filter((figure) => figure.name.endsWith('_aws'))
   : [];
 const results = {
   machine: {
@@ -229,7 +231,7 @@ const results = {
   date: new Date().toISOString(),
   figures: [...figures, ...measuredApart],
 };
-writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 printFigures(figures);
 console.log(
   `\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`,

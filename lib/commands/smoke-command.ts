@@ -2,35 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TENANT_ID_PATTERN } from '../../lambdas/domain/billing-run-action.ts';
 import { UsageError } from './command-line.ts';
+import { CheckFailed, call, expectStatus, expectThat } from './smoke-calls.ts';
 import { isLoadEnded } from '../../lambdas/domain/bulk-load.ts';
 import { LOOKUP_TABLE } from '../../lambdas/domain/billing-run-action.ts';
 
 export const USAGE = `usage: npm run smoke -- --url <API base URL> --token <JWT> --tenant <id>
-Runs every operation once against a deployed stack (or npm start), then the refusals, cleans up, and exits 0 or 1.`;
+Runs every operation once against a deployed stack (or npm start), checks its run's summary, then the refusals, cleans up, and exits 0 or 1.`;
 
 /** How long the smoke test's bulk load may take to end (a few lines: seconds in AWS and locally). */
 const BULK_LOAD_DEADLINE_MS = 180_000;
-
-/** The fields of the API's answers that the checks read. */
-interface Body {
-  id: string;
-  name?: string;
-  sys_version?: number;
-  status?: string;
-  loaded?: number;
-  Items?: { id: string }[];
-  success_count?: number;
-  results?: unknown;
-  upload?: { url: string; method: string; headers: Record<string, string> };
-}
-
-interface Answer {
-  status: number;
-  body: Body;
-}
-
-/** A check failed: what was expected and what came back. */
-class CheckFailed extends Error {}
+/** How long the run's summary may take to count the records: it follows the writes by seconds (docs/api.md, Run summaries). */
+const SUMMARY_DEADLINE_MS = 120_000;
+const POLL_MS = 500;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseSmokeCommand(argv: string[]): { url: string; token: string; tenant: string } {
   const { values } = parseArgs({
@@ -45,40 +29,46 @@ function parseSmokeCommand(argv: string[]): { url: string; token: string; tenant
   return { url: values.url.replace(/\/+$/, ''), token: values.token, tenant: values.tenant };
 }
 
-/** One request; the answer's body must be JSON (every answer of the API is), or the check fails. */
-async function call(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<Answer> {
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.token && { Authorization: `Bearer ${init.token}` }),
-      ...(init.body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) };
-  } catch {
-    throw new CheckFailed(`${init.method ?? 'GET'} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
-  }
+/** How many of `statuses` are each status, as a summary's `by_status` counts them. */
+function countsOf(statuses: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
 }
 
-function expectStatus(answer: Answer, status: number): Body {
-  if (answer.status !== status) {
-    throw new CheckFailed(`expected ${status}, got ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-  }
-  return answer.body;
-}
+const sameCounts = (counted: Record<string, number> = {}, expected: Record<string, number>): boolean =>
+  Object.keys(counted).length === Object.keys(expected).length && Object.entries(expected).every(([key, n]) => counted[key] === n);
 
-function expectThat(condition: boolean, what: string): void {
-  if (!condition) throw new CheckFailed(what);
+/**
+ * Reads the run's summary, as a client must (it follows the writes by seconds), until it counts exactly
+ * the records with `statuses` (their number, and how many are in each status) or the deadline passes.
+ * Until the stream has counted the run's first change it is 404; a throttle or a 5xx is read again, any
+ * other refusal fails at once.
+ */
+async function summaryCounting(summaryUrl: string, token: string, statuses: string[]): Promise<string> {
+  const expected = countsOf(statuses);
+  for (const deadline = Date.now() + SUMMARY_DEADLINE_MS; ; await wait(POLL_MS)) {
+    const answer = await call(summaryUrl, { token });
+    const { total, by_status: byStatus } = answer.body;
+    if (answer.status === 200 && total === statuses.length && sameCounts(byStatus, expected)) {
+      return `${total} records, by status ${JSON.stringify(byStatus)}`;
+    }
+    if (answer.status !== 404 && answer.status !== 429 && answer.status < 500) expectStatus(answer, 200);
+    if (Date.now() >= deadline) {
+      throw new CheckFailed(
+        `after ${SUMMARY_DEADLINE_MS / 1000} s the run's summary does not count the ${statuses.length} records created ` +
+          `(by status ${JSON.stringify(expected)}); it answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+      );
+    }
+  }
 }
 
 /**
  * The smoke test of a running service: every operation once (create, get, fields, patch, put, the four
- * lists, batch, a bulk load of a few lines, delete), then the refusals (no token 401, another tenant
- * 403, an unknown path 404), each answer parsed as JSON. Everything it creates carries lookup values
- * of its own and is deleted at the end. One line per check; 0 when every check passed, 1 otherwise.
+ * lists, batch, a bulk load of a few lines, the run's summary once it counts them, delete), then the
+ * refusals (no token 401, another tenant 403, an unknown path 404), each answer parsed as JSON.
+ * Everything it creates carries lookup values of its own and is deleted at the end. One line per
+ * check; 0 when every check passed, 1 otherwise.
  */
 export async function runSmoke(argv: string[], print: (line: string) => void = console.log): Promise<number> {
   const { url, token, tenant } = parseSmokeCommand(argv);
@@ -114,11 +104,15 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
     }
   };
   const created: string[] = [];
+  /** The status of each record created, as it last answered (a loaded line's, as the file gave it): what the run's summary must count. */
+  const statuses = new Map<string, string | undefined>();
 
   let id = '';
   await check('create', async () => {
-    id = expectStatus(await call(api, { method: 'POST', token, body: body('smoke create') }), 200).id;
+    const record = expectStatus(await call(api, { method: 'POST', token, body: body('smoke create') }), 200);
+    id = record.id;
     created.push(id);
+    statuses.set(id, record.status);
     return id;
   });
   if (id) {
@@ -134,6 +128,7 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
         await call(`${api}/${id}`, { method: 'PATCH', token, body: [{ op: 'replace', path: '/name', value: 'smoke patched' }] }),
         200,
       );
+      statuses.set(id, patched.status);
       expectThat(patched.sys_version === 2 && patched.name === 'smoke patched', `patch left version ${patched.sys_version}`);
     });
     await check('update', async () => {
@@ -141,6 +136,7 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
         await call(`${api}/${id}`, { method: 'PUT', token, body: { ...body('smoke updated'), sys_version: 2 } }),
         200,
       );
+      statuses.set(id, updated.status);
       expectThat(updated.sys_version === 3, `update left version ${updated.sys_version}`);
     });
     for (const lookup of Object.keys(LOOKUP_TABLE)) {
@@ -174,6 +170,7 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
     for (const deadline = Date.now() + BULK_LOAD_DEADLINE_MS; ; ) {
       const read = expectStatus(await call(`${api}/bulkLoads/${load.id}`, { token }), 200);
       if (isLoadEnded(read.status)) {
+        for (let line = 1; line <= (read.loaded ?? 0); line++) statuses.set(`${load.id}/${line}`, body('').status);
         expectThat(
           read.status === 'completed' && read.loaded === 3,
           `the load ended ${read.status}: ${JSON.stringify(read).slice(0, 300)}`,
@@ -181,9 +178,12 @@ export async function runSmoke(argv: string[], print: (line: string) => void = c
         return `load ${load.id}`;
       }
       expectThat(Date.now() < deadline, `the load is still ${read.status} after ${BULK_LOAD_DEADLINE_MS / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await wait(POLL_MS);
     }
   });
+  if (statuses.size > 0) {
+    await check('run summary', () => summaryCounting(`${api}/billingRun/${run}/summary`, token, [...statuses.values()].map(String)));
+  }
 
   await check('no token: 401', async () => void expectStatus(await call(`${api}/${id || 'x'}`), 401));
   await check(

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { runSmoke } from '../../lib/commands/smoke-command.ts';
 import { serviceForThisFile } from '../support/http-service.ts';
 
-const service = serviceForThisFile();
+// The change stream's consumer on: the smoke test waits for its run's summary to count its records.
+const service = serviceForThisFile({ changes: {} });
 
 describe('npm run smoke against the local service', () => {
-  it('runs every operation and refusal once, cleans up, and exits 0', async () => {
+  it('runs every operation and refusal once, sees its run summary count its records, cleans up, and exits 0', async () => {
     const lines: string[] = [];
     const code = await runSmoke(['--url', service.url, '--token', service.token, '--tenant', 'tenant-a'], (line) => lines.push(line));
     expect(
@@ -25,6 +26,8 @@ describe('npm run smoke against the local service', () => {
         name,
       ).toBe(true);
     }
+    // The created record and the load's three lines, every one pending.
+    expect(lines.some((line) => /^ok {4}run summary \(\d+ ms\): 4 records, by status \{"pending":4\}$/.test(line))).toBe(true);
     expect(lines.some((line) => /^ok {4}delete \(clean-up\) \(\d+ ms\): 4 records deleted$/.test(line))).toBe(true);
   }, 60_000);
 
