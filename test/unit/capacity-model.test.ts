@@ -7,7 +7,8 @@ import { batchFigures, streamCeilings, streamDollars, streamFigures } from '../.
 import { writeFigures } from '../../lib/tools/capacity-model/writes.ts';
 
 // Each expected value is worked out by hand from the defaults: 1,500-byte records (2 write units),
-// 4,000 write units a second a table or index, 1,000 a key value, 16 shards a billing run.
+// 4,000 write units a second a table or index, 1,000 a key value, 16 shards a billing run; the loads'
+// pace charges a line 4 write units (its item's 2, and its counting's 2: adapters/dynamodb/dynamodb-bulk-chunks.ts).
 describe('the capacity model', () => {
   it('starts executions at the lesser of the bucket refill and the starter, after the burst', () => {
     const starts = startFigures(MODEL_DEFAULTS);
@@ -28,19 +29,30 @@ describe('the capacity model', () => {
 
   it("shares the loads' pace (85% of the table's warm throughput) equally among tenants loading at once, each on its own billing run's shards", () => {
     const ten = writeFigures(MODEL_DEFAULTS);
-    // 2,000 records a second for the table, 1,700 of them the loads', shared by 10: 170 each; 100,000 lines in 588 s.
-    expect(ten.loadsLinesPerSecond).toBe(1_700);
+    // 3,400 of the table's 4,000 write units a second are the loads', 4 a line: 850 lines, shared by 10: 85 each; 100,000 lines in 1,176 s.
+    expect(ten.paceUnitsPerLine).toBe(4);
+    expect(ten.recordsPerSecond).toBe(2_000);
+    expect(ten.loadsLinesPerSecond).toBe(850);
+    expect(ten.oneRunLinesPerSecond).toBe(850);
     expect(ten.requestsWriteUnitsDuringLoads).toBeCloseTo(600, 9);
-    expect(ten.concurrentLoadLinesPerSecond).toBe(170);
-    expect(ten.concurrentLoadsMinutes).toBeCloseTo(100_000 / 170 / 60, 9);
-    expect(ten.smallOneRunMinutes).toBeCloseTo(100_000 / 1_700 / 60, 9);
-    expect(ten.twoTenantsLinesPerSecond).toBe(850);
-    expect(ten.largeBesideAnotherMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
+    // An index is written the loads' items alone: 850 x 2 of its 4,000.
+    expect(ten.indexWriteUnitsLeftDuringLoads).toBe(2_300);
+    expect(ten.concurrentLoadLinesPerSecond).toBe(85);
+    expect(ten.concurrentLoadsMinutes).toBeCloseTo(100_000 / 85 / 60, 9);
+    expect(ten.smallOneRunMinutes).toBeCloseTo(100_000 / 850 / 60, 9);
+    expect(ten.largeOneRunMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
+    expect(ten.largeSpreadMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
+    // Raised to 14,000 units: 11,900 the loads', 2,975 lines a second, below the run's 16 shards' 8,000.
+    expect(ten.largeOneRunRaisedMinutes).toBeCloseTo(1_000_000 / 2_975 / 60, 9);
+    expect(ten.twoTenantsLinesPerSecond).toBe(425);
+    expect(ten.largeBesideAnotherMinutes).toBeCloseTo(1_000_000 / 425 / 60, 9);
     const one = writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 1 });
-    expect(one.concurrentLoadLinesPerSecond).toBe(1_700);
-    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(42.5);
-    // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first.
+    expect(one.concurrentLoadLinesPerSecond).toBe(850);
+    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(21.25);
+    // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first (the counting is not
+    // charged to an index's key values: 400,000 x 0.85 / 4 / 10 = 8,500 would be the load's share).
     expect(writeFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 400_000 }).concurrentLoadLinesPerSecond).toBe(8_000);
+    expect(writeFigures(MODEL_DEFAULTS).oneKeyLinesPerSecond).toBe(500);
   });
 
   it('walks a list of a million records in pages of the largest limit', () => {
@@ -107,20 +119,23 @@ describe('the capacity model', () => {
 
   it("lags a one-run load's summary by what the load leaves of the table, and costs a million changes", () => {
     const stream = streamFigures(MODEL_DEFAULTS);
-    // The load: 1,700 lines a second, 3,400 of the table's 4,000 units; the counting gets 600 (294 changes a second).
-    expect(stream.countingUnitsDuringLoad).toBeCloseTo(1_700 * 2.04, 6);
-    expect(stream.countedDuringLoad).toBeCloseTo(600 / 2.04, 6);
-    // 588 s of load; 1,000,000 - 294.1 x 588.2 left, at 1,960.8 a second, then 0.25 s + 1 s + 0.42 s.
-    const left = 1_000_000 - (600 / 2.04) * (1_000_000 / 1_700);
-    expect(stream.lagLargest).toBeCloseTo(left / (4_000 / 2.04) + 1.67, 6);
-    expect(stream.lagLargest).toBeCloseTo(423.43, 2);
-    expect(stream.lagSmallest).toBeCloseTo(stream.lagLargest, 9);
+    // The load: 850 lines a second, 1,700 of the table's 4,000 units; the counting asks 850 x 2.04 = 1,734 of the 2,300 left,
+    // and requests keep 4,000 - 1,700 - 1,734 = 566 (the pace's 600, less the counter items' 0.04 a line it leaves out).
+    expect(stream.countingUnitsDuringLoad).toBeCloseTo(850 * 2.04, 6);
+    expect(stream.requestsLeftDuringLoad).toBeCloseTo(566, 6);
+    expect(stream.countedDuringLoad).toBe(850);
+    // Nothing left at the load's end: the stream's next read, the batching window and a batch, 0.25 s + 1 s + 0.42 s.
+    expect(stream.lagLargest).toBeCloseTo(1.67, 9);
+    expect(stream.lagSmallest).toBeCloseTo(1.67, 9);
     // A quota of 400 entries, 150 of them the dispatches': 250 a second, during the load and after.
-    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 1_700)) / 250 + 1.67, 6);
-    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 1_700 + stream.lagLargest) / 60, 9);
-    // The pace charging the counting: 3,400 units over 4.04 a line; the table then has room for the counting.
-    expect(stream.pacedWithCounting).toBeCloseTo(3_400 / 4.04, 6);
-    expect(stream.pacedWithCountingLag).toBeCloseTo(1.67, 9);
+    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 850)) / 250 + 1.67, 6);
+    expect(stream.lagSmallestByEntries).toBeCloseTo(2_825.2, 2);
+    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 850 + 1.67) / 60, 9);
+    // Charged by the pace, the counting keeps up at any warm throughput: at 14,000 units, 2,975 lines a second take 5,950
+    // and their counting asks 6,069 of the 8,050 left (the stream's ceilings are higher, 14 shards).
+    const raised = streamFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 14_000 });
+    expect(raised.countedDuringLoad).toBe(2_975);
+    expect(raised.lagLargest).toBeCloseTo(1.67, 9);
     // $1 an event; 2,040,000 units at $0.625 a million; 10,000 invocations, and 4,200 s at 1 GB.
     const dollars = streamDollars(MODEL_DEFAULTS, 1_000_000);
     expect(dollars.parts.events).toBeCloseTo(1, 9);

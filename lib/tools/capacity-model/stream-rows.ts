@@ -1,3 +1,4 @@
+import { COUNTING_WRITE_UNITS } from '../../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
 import { RUN_SUMMARY_SHARDS } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import { RECORD_CHANGES } from '../../../lambdas/stack-functions.ts';
 import type { ModelInput } from './inputs.ts';
@@ -51,26 +52,27 @@ export function streamRows(input: ModelInput): [string, string][] {
       shown(ceilings.table),
     ],
     [
-      `write units a second the counting of a one-run load at the loads' pace asks of the table (the pace keeps ${shown(w.requestsWriteUnitsDuringLoads)} free for requests)`,
+      `write units a second the counting of a one-run load at the loads' pace takes of the table (the pace charges it ${COUNTING_WRITE_UNITS} a line, its bookkeeping item's transactional write, and leaves out the counter items' ${shown(batch.countingUnitsPerChange - COUNTING_WRITE_UNITS, 2)})`,
       shown(figures.countingUnitsDuringLoad),
     ],
     [
-      `changes a second counted while that load keeps its pace (what its ${itemUnits(input)} write units a line leave of the table)`,
+      `write units a second of the table left meanwhile to other tenants' requests (the pace keeps ${shown(w.requestsWriteUnitsDuringLoads)}, less the counter items' share)`,
+      shown(figures.requestsLeftDuringLoad),
+    ],
+    [
+      `changes a second counted while that load keeps its pace (at most what its ${itemUnits(input)} write units a line leave of the table)`,
       shown(figures.countedDuringLoad),
     ],
     [
-      `seconds the run summary of a ${large}-line load of one billing run lags behind the load's end, largest regions (the changes left, at the table's whole warm throughput, then the stream's next read, the ${RECORD_CHANGES.maxBatchingWindowSeconds} s batching window and a batch)`,
-      shown(figures.lagLargest),
+      `seconds the run summary of a ${large}-line load of one billing run lags behind the load's end, largest regions (the changes left, if any, at the table's whole warm throughput, then the stream's next read, the ${RECORD_CHANGES.maxBatchingWindowSeconds} s batching window and a batch)`,
+      shown(figures.lagLargest, 1),
     ],
-    ['the same in the smallest regions', shown(figures.lagSmallest)],
+    ['the same in the smallest regions', shown(figures.lagSmallest, 1)],
     [
       'the same in the smallest regions were the PutEvents quota one of entries (the quotas page gives calls)',
       shown(figures.lagSmallestByEntries),
     ],
     ["minutes from that load's start until its summary is exact", shown(figures.exactAfterMinutes, 1)],
-    ["lines a second of that load were the loads' pace to charge each line its counting too", shown(figures.pacedWithCounting)],
-    ['minutes for that load then', shown(input.largeLoadLines / figures.pacedWithCounting / 60, 1)],
-    ["seconds its summary would then lag behind the load's end (the counting keeps up)", shown(figures.pacedWithCountingLag, 1)],
     [
       `dollars for ${shown(million)} changes of records counted in their summaries and published as events (us-east-1 list prices, full batches)`,
       shown(dollars.total, 2),

@@ -79,8 +79,8 @@ export function streamCeilings(input: ModelInput) {
 
 /**
  * The summary of the large load of one billing run, behind the load. The load keeps the loads' pace (a
- * share of the table's write throughput, charged its own writes); the counting gets what the load
- * leaves of the table, then the whole table once the load is done. The changes left at the load's end
+ * share of the table's write throughput, charged its own writes and its counting's); the counting gets
+ * what the load leaves of the table, then the whole table once the load is done. The changes left at the load's end
  * are counted at the slowest of the table and the stream's ceilings; the last ones then wait for the
  * stream's next read, the batching window and one batch. `eventsPerSecond` is PutEvents' ceiling, while
  * the processor dispatches at its most (the load's lines left in processing).
@@ -104,15 +104,13 @@ export function streamFigures(input: ModelInput) {
   const loadLinesPerSecond = writeFigures(input).oneRunLinesPerSecond;
   const loadSeconds = input.largeLoadLines / loadLinesPerSecond;
   const largest = summaryLag(input, loadLinesPerSecond, ceilings.putEventsLargest);
-  // The loads' pace charging each line its counting as well: the same share of the table, fewer lines.
-  const pacedWithCounting = Math.min(
-    loadLinesPerSecond,
-    (input.warmWriteUnits * input.loadsShare) / (itemUnits(input) + batch.countingUnitsPerChange),
-  );
+  const countingUnitsDuringLoad = loadLinesPerSecond * batch.countingUnitsPerChange;
   return {
     batch,
     ceilings,
-    countingUnitsDuringLoad: loadLinesPerSecond * batch.countingUnitsPerChange,
+    countingUnitsDuringLoad,
+    /** The table's write units a second left to other tenants' requests: less the load's items and their counting (the counter items' share too, which the pace leaves out). */
+    requestsLeftDuringLoad: Math.max(0, input.warmWriteUnits - loadLinesPerSecond * itemUnits(input) - countingUnitsDuringLoad),
     countedDuringLoad: largest.countedDuring,
     lagLargest: largest.seconds,
     lagSmallest: summaryLag(input, loadLinesPerSecond, ceilings.putEventsSmallest).seconds,
@@ -123,8 +121,6 @@ export function streamFigures(input: ModelInput) {
       input.stream.putEventsPerSecond.smallest - processorDispatches(input).smallest,
     ).seconds,
     exactAfterMinutes: (loadSeconds + largest.seconds) / 60,
-    pacedWithCounting,
-    pacedWithCountingLag: summaryLag(input, pacedWithCounting, ceilings.putEventsLargest).seconds,
   };
 }
 
