@@ -52,7 +52,7 @@ export interface LocalServiceOptions {
    * The change stream's consumer (run summaries, change events): on by default, as in AWS; tests that
    * are about something else may leave it off, and tests of it may wrap its handler to make it fail.
    */
-  changes?: 'off' | { wrap?: (handler: StreamHandler) => StreamHandler };
+  changes?: 'off' | { wrap?: (handler: StreamHandler) => StreamHandler; webhookUrl?: string };
   /** AWS's limits, lowered by tests that need to meet them (see GatewayOptions). */
   limits?: Pick<GatewayOptions, 'functionTimeoutMs' | 'integrationTimeoutMs' | 'lambdaResponseLimitBytes'> & {
     /** The stage's method throttle; by default from the tiers and STAGE_THROTTLE, as the stack's. */
@@ -190,6 +190,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         : localChanges({
             ...{ dataDir, inMemory: options.inMemory ?? false, region: process.env.AWS_REGION as string, tableName: tables.tableName },
             ...{ streamEndpoint: dynamoDbEndpoint, storageEndpoint: capacity?.backgroundUrl ?? endpoint, wrap: options.changes?.wrap },
+            webhookUrl: options.changes?.webhookUrl ?? process.env.EVENTS_WEBHOOK_URL,
           });
     gateway = await startLocalGateway({
       uploads: bulkLoads,

@@ -128,9 +128,9 @@ describe('authorization', () => {
         token,
         ...(route.hasBody && { body: validBody() }),
       });
-      // Past authorization, a read answers; no bulk load has the record's id, so that one is not found.
+      // Past authorization, a read answers; no bulk load has the record's id, nor any run a summary (no stream consumer here), so those are not found.
       if (route.scope === 'billing-run-actions:read')
-        expect(response.status, route.operation).toBe(route.operation === 'getBulkLoad' ? 404 : 200);
+        expect(response.status, route.operation).toBe(['getBulkLoad', 'getBillingRunSummary'].includes(route.operation) ? 404 : 200);
       else {
         expect(response.status, route.operation).toBe(403);
         expect(response.body.message).toMatch(/billing-run-actions:write/);

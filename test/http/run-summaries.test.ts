@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { type Server, createServer } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
 import { STATUSES, TYPES } from '../../lambdas/domain/billing-run-action.ts';
 import { parseEventsCommand, runEventsCommand } from '../../lib/commands/events-command.ts';
 import type { StreamHandler } from '../../lib/local/streams/local-stream-source.ts';
@@ -25,9 +26,23 @@ const redelivering =
     if (++invocations % 3 === 0) throw new Error('injected: the batch was handled, and its answer lost');
     return answer;
   };
+/** EVENTS_WEBHOOK_URL: a receiver of the test's, given every event too. */
+const posted: Record<string, any>[] = [];
+const receiver: Server = createServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+  request.on('end', () => {
+    posted.push(JSON.parse(body) as Record<string, any>);
+    response.writeHead(204).end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverPort = (receiver.address() as { port: number }).port;
+afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
 // The built-in worker completes each action put in processing: the processor's write-backs are changes too.
 const service = serviceForThisFile({
-  changes: { wrap: redelivering },
+  changes: { wrap: redelivering, webhookUrl: `http://127.0.0.1:${receiverPort}/events` },
   processing: { worker: { kind: 'built-in', delayMs: 50 }, timeoutMs: 60_000 },
 });
 const RUN = 'run-2026-12';
@@ -113,6 +128,12 @@ describe('run summaries and change events from the change stream', () => {
           countOf(await fullRead(tenant, run)),
         );
         expect(summary.billing_run_id).toBe(run);
+        // Each status list is the full list filtered, in its order.
+        const all = await fullRead(tenant, run);
+        for (const status of Object.keys(summary.by_status)) {
+          const listed = await call(tenant, 'GET', `/billingRun/${run}?limit=1000&status=${encodeURIComponent(status)}`);
+          expect(listed.Items.map((record: { id: string }) => record.id)).toEqual(all.filter((r) => r.status === status).map((r) => r.id));
+        }
         expect(Date.parse(summary.last_change_at)).not.toBeNaN();
       }
     }
@@ -123,6 +144,9 @@ describe('run summaries and change events from the change stream', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
+    // The webhook was given every event, in the file's order.
+    await pollUntil(() => posted.length, { what: 'the webhook given every event', timeoutMs: 10_000, until: (n) => n === events.length });
+    expect(posted).toEqual(events);
     // Every event as the JSON Schema the docs give says (docs/change-event.schema.json).
     const schema = JSON.parse(readFileSync(new URL('../../docs/change-event.schema.json', import.meta.url), 'utf8'));
     const valid = new Ajv2020({ allErrors: true, validateFormats: false }).compile(schema);

@@ -89,6 +89,18 @@ describe('a change, from the item before and after a write', () => {
     expect(streamed).toMatchObject({ sequence: '7', change: { tenantId: 'tenant-x', operation: 'deleted', expiresAt: 1234 } });
     const counter = { dynamodb: { SequenceNumber: '8', Keys: image({ pk: 'tenant-x#summary#r#1' }), NewImage: image({ total: 1 }) } };
     expect(streamedChangeOf(counter as never).change).toBeUndefined();
+    // DynamoDB Local's stream gives an empty map as {} (no type): read as the empty map, at any depth.
+    const pace = {
+      dynamodb: {
+        SequenceNumber: '9',
+        Keys: image({ pk: '#bulkpace#tenants' }),
+        NewImage: { pk: { S: '#bulkpace#tenants' }, tenants: {} },
+      },
+    };
+    expect(streamedChangeOf(pace as never).change).toBeUndefined();
+    const withEmpty = structuredClone(record);
+    (withEmpty.dynamodb.NewImage as Record<string, unknown>).training_provider_billing_records = { L: [{}, { M: { note: {} } }] };
+    expect(streamedChangeOf(withEmpty as never).change?.record.training_provider_billing_records).toEqual([{}, { note: {} }]);
   });
 });
 

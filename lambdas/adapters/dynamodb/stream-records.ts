@@ -7,7 +7,23 @@ import { UNMARSHALL_OPTIONS } from './attribute-values.ts';
 import { PARTITION_KEY, TTL_ATTRIBUTE, recordKey, tenantOfRecordKey } from './table-design.ts';
 
 type Image = Record<string, AttributeValue>;
-const itemOf = (image: unknown) => (image ? unmarshall(image as Image, UNMARSHALL_OPTIONS) : undefined);
+
+/**
+ * DynamoDB Local's stream gives an empty map as `{}`, with no type (DynamoDB's own gives `{"M": {}}`),
+ * which the unmarshaller refuses: read as the empty map it is, at any depth.
+ */
+function typed(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Object.keys(value).length === 0) return { M: {} };
+  const { M, L } = value as { M?: Record<string, unknown>; L?: unknown[] };
+  if (M) return { M: Object.fromEntries(Object.entries(M).map(([key, element]) => [key, typed(element)])) };
+  if (L) return { L: L.map(typed) };
+  return value;
+}
+const itemOf = (image: unknown) =>
+  image
+    ? unmarshall(Object.fromEntries(Object.entries(image as Image).map(([key, value]) => [key, typed(value)])) as Image, UNMARSHALL_OPTIONS)
+    : undefined;
 
 /**
  * A record of the table's stream (NEW_AND_OLD_IMAGES) as the change it tells: the tenant from the

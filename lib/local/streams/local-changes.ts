@@ -21,6 +21,8 @@ export interface LocalChangesOptions {
   streamEndpoint: string;
   /** Where the consumer's counting reaches DynamoDB (the capacity emulator's background door when it runs). */
   storageEndpoint: string;
+  /** EVENTS_WEBHOOK_URL: each event is POSTed there too. */
+  webhookUrl?: string | undefined;
   /** Tests wrap the consumer to make it fail or redeliver as Lambda may. */
   wrap?: ((handler: StreamHandler) => StreamHandler) | undefined;
 }
@@ -46,8 +48,7 @@ export function localChanges(options: LocalChangesOptions): LocalChanges {
     region: options.region,
     account: LOCAL_ACCOUNT,
     file: join(options.dataDir, EVENTS_FILE),
-    // EVENTS_WEBHOOK_URL: each event is POSTed there too.
-    ...(process.env.EVENTS_WEBHOOK_URL && { webhookUrl: process.env.EVENTS_WEBHOOK_URL }),
+    ...(options.webhookUrl && { webhookUrl: options.webhookUrl }),
   });
   // The handler's modules are loaded when the service starts, not when a command imports this module (they need an invocation's store).
   const loaded = Promise.all([
