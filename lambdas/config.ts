@@ -93,6 +93,11 @@ export function processingConfig(): { stateMachineArn: string; queueUrl: string;
   };
 }
 
+/** The run summaries' own table (SUMMARIES_TABLE_NAME): the stream consumer's counting, the summary operation's reads. */
+export function summariesConfig(): { summariesTableName: string } {
+  return { summariesTableName: required('SUMMARIES_TABLE_NAME') };
+}
+
 /** The stream consumer's bus for the change events (EVENT_BUS_NAME); locally the local service's (LOCAL_AWS_ENDPOINTS). */
 export function changeEventsConfig(): { busName: string; region: string; local: boolean } {
   return { busName: required('EVENT_BUS_NAME'), region: dynamoDbConfig().region, local: process.env.LOCAL_AWS_ENDPOINTS === 'true' };

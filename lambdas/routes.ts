@@ -15,7 +15,7 @@ interface Access {
   startsProcessing: boolean;
   /** For the bulk load operations: starting one (it hands out upload targets), or reading one (with its line errors). */
   bulkLoads?: 'start' | 'read';
-  /** For the run summary: it reads the run's counters, which the stream consumer keeps. */
+  /** For the run summary: it reads the run's counters in the summaries table (BatchGetItem), which the stream consumer keeps. */
   summaries?: true;
 }
 
@@ -32,8 +32,8 @@ const COUNTED_CREATE = {
 const COUNTED_CHANGE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: true } as const satisfies Access;
 const REMOVE = { records: ['GetItem', 'PutItem'], tenants: ['UpdateItem'], startsProcessing: false } as const satisfies Access;
 const START_LOAD = { records: ['GetItem', 'PutItem'], tenants: [], startsProcessing: false, bulkLoads: 'start' } as const satisfies Access;
-/** A run's summary reads its 16 counter items in one BatchGetItem, never the run's records. */
-const READ_SUMMARY = { records: ['BatchGetItem'], tenants: [], startsProcessing: false, summaries: true } as const satisfies Access;
+/** A run's summary reads its 16 counter items in the summaries table in one BatchGetItem, never the run's records. */
+const READ_SUMMARY = { records: [], tenants: [], startsProcessing: false, summaries: true } as const satisfies Access;
 const READ_LOAD = { records: ['GetItem', 'Query'], tenants: [], startsProcessing: false, bulkLoads: 'read' } as const satisfies Access;
 
 export interface Route {

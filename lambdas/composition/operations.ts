@@ -9,7 +9,7 @@ import { LocalUploadTargets } from '../adapters/local/local-upload-targets.ts';
 import { S3UploadTargets } from '../adapters/s3/s3-upload-targets.ts';
 import { SecretsManagerCursorKeys } from '../adapters/secrets-manager/secrets-manager-cursor-keys.ts';
 import type { AuthorizerDependencies } from '../auth/authorize-request.ts';
-import { authConfig, bulkLoadConfig, cursorKeyConfig, sweepConfig, tenantRegistryConfig } from '../config.ts';
+import { authConfig, bulkLoadConfig, cursorKeyConfig, summariesConfig, sweepConfig, tenantRegistryConfig } from '../config.ts';
 import { logger } from '../logger.ts';
 import type { CursorKeys } from '../ports/cursor-keys.ts';
 import type { RunSummaries } from '../ports/run-summaries.ts';
@@ -44,8 +44,7 @@ export function resolver<N extends ExtraName = never>(extras: { [K in N]: () => 
 
 /** The runs' summaries, for the summary operation: the counters the stream consumer keeps in the records table. */
 export function runSummaries(): RunSummaries {
-  const { config, client } = storage();
-  summaries ??= new DynamoDbRunSummaries(client, config.tableName);
+  summaries ??= new DynamoDbRunSummaries(storage().client, summariesConfig().summariesTableName);
   return summaries;
 }
 

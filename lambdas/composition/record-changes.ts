@@ -1,6 +1,6 @@
 import { DynamoDbRunSummaries } from '../adapters/dynamodb/dynamodb-run-summaries.ts';
 import { EventBridgeChangeEvents } from '../adapters/eventbridge/eventbridge-change-events.ts';
-import { changeEventsConfig } from '../config.ts';
+import { changeEventsConfig, summariesConfig } from '../config.ts';
 import type { ChangeDependencies } from '../use-cases/record-changes.ts';
 import { newStorage, storage } from './shared.ts';
 
@@ -15,10 +15,10 @@ let changes: ChangeDependencies | undefined;
  */
 export function changeDependencies(endpoint?: string): ChangeDependencies {
   if (!changes) {
-    const { config, client } = endpoint ? newStorage({ endpoint }) : storage();
+    const { client } = endpoint ? newStorage({ endpoint }) : storage();
     const events = changeEventsConfig();
     changes = {
-      summaries: new DynamoDbRunSummaries(client, config.tableName),
+      summaries: new DynamoDbRunSummaries(client, summariesConfig().summariesTableName),
       events: EventBridgeChangeEvents.forBus(events.busName, events.region, events.local),
     };
   }

@@ -28,14 +28,14 @@ export function parseBackfillCommand(args: string[], env: NodeJS.ProcessEnv = pr
 
 /** Reads the stack's records table from its outputs and backfills it: the status keys, then the summaries; prints what each did. */
 export async function runBackfillCommand(parsed: { stack: string }, print: (line: string) => void): Promise<void> {
-  const { tableName } = await readDeployedStack(new CloudFormationClient({}), parsed.stack);
+  const { tableName, summariesTableName } = await readDeployedStack(new CloudFormationClient({}), parsed.stack);
   // Adaptive retries: the scan's writes slow down rather than fail when the table throttles them.
   const client = createDocumentClient({ region: process.env.AWS_REGION, retryMode: 'adaptive' });
   try {
     const count = await backfillStatusKeys(client, tableName);
     print(`${tableName}: ${count} records given their status key`);
     // After the stream is on (the deploy that added it): a change made during the scan is the stream's to count.
-    const read = await backfillSummaries(client, tableName);
+    const read = await backfillSummaries(client, tableName, summariesTableName);
     print(`${tableName}: ${read} live records counted in their runs' summaries (each once: those counted already are left)`);
   } finally {
     client.destroy();

@@ -5,6 +5,7 @@ import { OUTPUT_NAMES } from '../stack/output-names.ts';
 export interface DeployedStack {
   tableName: string;
   tenantsTableName: string;
+  summariesTableName: string;
   usagePlanIds: Record<TierName, string>;
 }
 
@@ -19,6 +20,7 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
   return {
     tableName: required(OUTPUT_NAMES.tableName),
     tenantsTableName: required(OUTPUT_NAMES.tenantsTableName),
+    summariesTableName: required(OUTPUT_NAMES.summariesTableName),
     usagePlanIds: Object.fromEntries(TIERS.map((tier) => [tier, required(OUTPUT_NAMES.usagePlanId(tier))])) as Record<TierName, string>,
   };
 }

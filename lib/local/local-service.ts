@@ -9,7 +9,7 @@ import { type CapacityEmulator, startCapacityEmulator } from './capacity/emulato
 import { type CapacitySettings, effective } from './capacity/settings.ts';
 import { type GatewayOptions, type RunningGateway, startLocalGateway } from './gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer, localIssuer } from './issuer.ts';
-import { type TableNames, ensureTables } from './tables.ts';
+import { type TableNames, ensureTables, summariesTableOf } from './tables.ts';
 import { migrateLookupShards } from './lookup-shards-migration.ts';
 import { backfillStatusKeys } from '../tables/status-keys-backfill.ts';
 import { backfillSummaries } from '../tables/summary-backfill.ts';
@@ -138,7 +138,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!options.inMemory) {
       await migrateLookupShards(client, tables.tableName);
       await backfillStatusKeys(client, tables.tableName);
-      await backfillSummaries(client, tables.tableName);
+      await backfillSummaries(client, tables.tableName, summariesTableOf(tables));
     }
     const issuer = await localIssuer(dataDir);
     const tenants = new DynamoDbTenantRegistry(client, tables.tenantsTableName);
@@ -147,6 +147,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     Object.assign(process.env, {
       TABLE_NAME: tables.tableName,
       TENANTS_TABLE_NAME: tables.tenantsTableName,
+      SUMMARIES_TABLE_NAME: summariesTableOf(tables),
       DYNAMODB_ENDPOINT: endpoint,
       AWS_REGION: process.env.AWS_REGION ?? REGION,
       CURSOR_SECRET: storedSecret(dataDir, 'cursor-secret'),
@@ -227,10 +228,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       processing,
       ...(changes && { changes }),
       stop: async () => {
+        // The stream's consumer first: its batch in hand puts its events on the gateway's endpoint.
+        await runningChanges?.stop();
         await running.stop();
         await bulkLoads.stop();
         await runningProcessing.stop();
-        await runningChanges?.stop();
         client.destroy();
         rmSync(instanceFilePath(dataDir), { force: true });
         await capacity?.stop();

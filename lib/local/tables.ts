@@ -24,7 +24,12 @@ import {
 export interface TableNames {
   tableName: string;
   tenantsTableName: string;
+  /** The run summaries' table; by default the records table's name and `-summaries`. */
+  summariesTableName?: string;
 }
+
+/** The run summaries' table of these tables. */
+export const summariesTableOf = (names: TableNames): string => names.summariesTableName ?? `${names.tableName}-summaries`;
 
 /**
  * The sparse indexes that came after the first release (the sweep's records in processing, first in
@@ -142,6 +147,16 @@ function tenantsTableInput(tenantsTableName: string): CreateTableCommandInput {
   };
 }
 
+/** The run summaries' own table: counters and bookkeeping items keyed by `pk`, the bookkeeping of deleted records expiring by TTL. */
+function summariesTableInput(summariesTableName: string): CreateTableCommandInput {
+  return {
+    TableName: summariesTableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
+  };
+}
+
 async function exists(client: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -161,21 +176,19 @@ async function createIfMissing(client: DynamoDBDocumentClient, input: CreateTabl
   }
 }
 
-/** Creates both tables with their indexes when missing; existing tables and their data are kept. */
+/** Creates the tables (records with their indexes and stream, tenants, summaries) when missing; existing tables and their data are kept. */
 export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await createIfMissing(client, recordsTableInput(names.tableName));
   await createIfMissing(client, tenantsTableInput(names.tenantsTableName));
   await addLaterIndexesIfMissing(client, names.tableName);
   await enableStreamIfMissing(client, names.tableName);
-  await client
-    .send(
-      new UpdateTimeToLiveCommand({
-        TableName: names.tableName,
-        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      }),
-    )
-    .catch((error: Error) => {
-      // Enabling TTL twice is refused; it is already on.
-      if (!/already enabled/i.test(error.message)) throw error;
-    });
+  await createIfMissing(client, summariesTableInput(summariesTableOf(names)));
+  for (const tableName of [names.tableName, summariesTableOf(names)]) {
+    await client
+      .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
+      .catch((error: Error) => {
+        // Enabling TTL twice is refused; it is already on.
+        if (!/already enabled/i.test(error.message)) throw error;
+      });
+  }
 }

@@ -4,7 +4,8 @@ import { LOOKUP_INDEXES, idOfRecordKey, tenantOfRecordKey } from '../../lambdas/
 import type { CountableChange } from '../../lambdas/ports/run-summaries.ts';
 
 /**
- * Records written before the change stream was on were never counted in their runs' summaries: each
+ * Records (of `tableName`) written before the change stream was on were never counted in their runs' summaries (in
+ * `summariesTableName`): each
  * live one is counted now at the version read, on the same condition the stream's consumer keeps (only a
  * record no summary has counted yet, at any version), so a record the stream counted meanwhile, or counts
  * later from a newer version, is counted once all the same (dynamodb-run-summaries.ts). Run after the
@@ -12,8 +13,8 @@ import type { CountableChange } from '../../lambdas/ports/run-summaries.ts';
  * on an older data directory; `npm run backfill -- --stack` on a deployed stack's table. Answers how
  * many live records it read.
  */
-export async function backfillSummaries(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  const summaries = new DynamoDbRunSummaries(client, tableName);
+export async function backfillSummaries(client: DynamoDBDocumentClient, tableName: string, summariesTableName: string): Promise<number> {
+  const summaries = new DynamoDbRunSummaries(client, summariesTableName);
   const lookupKey = LOOKUP_INDEXES.billingRun.partitionKey;
   let read = 0;
   const scan = paginateScan(

@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-c
 import { DynamoDbRunSummaries } from '../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
 import { toItem } from '../../lambdas/adapters/dynamodb/record-items.ts';
 import type { CountableChange } from '../../lambdas/ports/run-summaries.ts';
-import { ensureTables } from '../../lib/local/tables.ts';
+import { ensureTables, summariesTableOf } from '../../lib/local/tables.ts';
 import { backfillSummaries } from '../../lib/tables/summary-backfill.ts';
 import { storedRecord, uniqueName } from '../support/fixtures.ts';
 
@@ -16,7 +16,7 @@ import { storedRecord, uniqueName } from '../support/fixtures.ts';
  */
 const client = createDocumentClient({ region: 'us-east-1', endpoint: inject('dynamoDbEndpoint') });
 const tables = { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') };
-const summaries = new DynamoDbRunSummaries(client, tables.tableName);
+const summaries = new DynamoDbRunSummaries(client, summariesTableOf(tables));
 beforeAll(() => ensureTables(client, tables));
 afterAll(() => client.destroy());
 
@@ -82,8 +82,8 @@ describe('the run summaries on DynamoDB Local', () => {
       ]),
     ).toBeUndefined();
     await client.send(new PutCommand({ TableName: tables.tableName, Item: record('old-2', 3, 'completed') }));
-    expect(await backfillSummaries(client, tables.tableName)).toBeGreaterThanOrEqual(3);
-    expect(await backfillSummaries(client, tables.tableName)).toBeGreaterThanOrEqual(3);
+    expect(await backfillSummaries(client, tables.tableName, summariesTableOf(tables))).toBeGreaterThanOrEqual(3);
+    expect(await backfillSummaries(client, tables.tableName, summariesTableOf(tables))).toBeGreaterThanOrEqual(3);
     expect(
       await summaries.count([
         { ...change('old-3', 3, 'pending', 'excluded', 't4'), before: state('pending', 'r4'), after: state('excluded', 'r4') },
@@ -102,7 +102,10 @@ describe('the run summaries on DynamoDB Local', () => {
     await ensureTables(client, older);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: older.tableName }));
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
-    expect(await backfillSummaries(client, older.tableName)).toBe(2);
-    expect(await new DynamoDbRunSummaries(client, older.tableName).read('t5', 'r5')).toMatchObject({ total: 2, by_status: { pending: 2 } });
+    expect(await backfillSummaries(client, older.tableName, summariesTableOf(older))).toBe(2);
+    expect(await new DynamoDbRunSummaries(client, summariesTableOf(older)).read('t5', 'r5')).toMatchObject({
+      total: 2,
+      by_status: { pending: 2 },
+    });
   });
 });

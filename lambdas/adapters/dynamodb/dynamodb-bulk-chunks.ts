@@ -16,7 +16,6 @@ import type { DynamoDbLoadPace } from './load-pace.ts';
 import { itemSize } from '../../domain/stored-size.ts';
 import { PARTITION_KEY, TTL_ATTRIBUTE, bulkChunkKey, bulkLoadKey, recordKey } from './table-design.ts';
 import { keepLineErrorsThrough, lineErrorItem } from './bulk-line-errors.ts';
-import { COUNTING_WRITE_UNITS } from './dynamodb-run-summaries.ts';
 
 /** A record with its item, made once when the line is read and written as it is. */
 interface RecordItem extends StorableRecord {
@@ -26,12 +25,6 @@ interface RecordItem extends StorableRecord {
 const BATCH_WRITE_ITEMS = 25;
 /** The write units of putting `items` (each 1 KB begun; an index that projects the whole item costs as much again). */
 const writeUnitsOf = (items: Item[]): number => items.reduce((sum, item) => sum + Math.ceil(itemSize(item) / 1024), 0);
-/**
- * New records cost the table more than their own writes: the change stream's consumer counts each in its
- * run's summary, a transactional write of its bookkeeping item (COUNTING_WRITE_UNITS). The loads' pace
- * charges it with the record, so that the loads and the counting they cause keep to the loads' share.
- */
-const recordWriteUnitsOf = (items: Item[]): number => writeUnitsOf(items) + COUNTING_WRITE_UNITS * items.length;
 /** How many reads at once look for the records of a batch that gives up. */
 const STORED_ID_READS = 25;
 
@@ -103,10 +96,10 @@ export class DynamoDbBulkChunks implements BulkChunks {
   async putRecords(tenantId: string, records: StorableRecord[], options: { firstAttempt: boolean }): Promise<void> {
     const items = (records as RecordItem[]).map((stored) => stored.item);
     if (options.firstAttempt) {
-      await this.batchPut(tenantId, items, recordWriteUnitsOf);
+      await this.batchPut(tenantId, items);
       return;
     }
-    await this.pace?.acquire(tenantId, recordWriteUnitsOf(items));
+    await this.pace?.acquire(tenantId, writeUnitsOf(items));
     await Promise.all(
       items.map((item) =>
         this.client
@@ -202,7 +195,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
     }
   }
   /** BatchWriteItem, 25 items a call, its unprocessed (or throttled) items sent again with backoff until a deadline. */
-  private async batchPut(tenantId: string, items: Item[], unitsOf: (items: Item[]) => number = writeUnitsOf): Promise<void> {
+  private async batchPut(tenantId: string, items: Item[]): Promise<void> {
     const batches: Item[][] = [];
     for (let index = 0; index < items.length; index += BATCH_WRITE_ITEMS) batches.push(items.slice(index, index + BATCH_WRITE_ITEMS));
     await Promise.all(
@@ -210,7 +203,7 @@ export class DynamoDbBulkChunks implements BulkChunks {
         let requests = batch.map((Item) => ({ PutRequest: { Item } }));
         const attempt = async (): Promise<void> => {
           // Each call waits for its place in the loads' pace, a retry of what was left unprocessed too.
-          await this.pace?.acquire(tenantId, unitsOf(requests.map((request) => request.PutRequest.Item)));
+          await this.pace?.acquire(tenantId, writeUnitsOf(requests.map((request) => request.PutRequest.Item)));
           const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
           requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
           if (requests.length > 0) throw new LeftUnprocessed('items', requests.length);

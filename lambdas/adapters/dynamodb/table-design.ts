@@ -218,9 +218,10 @@ export const openExecutionKey = (tenantId: string, name: string): string => `${t
 export const openExecutionsPartition = (tenantId: string): string => `${tenantId}#executions`;
 
 /**
- * The run summaries (dynamodb-run-summaries.ts): a run's counters spread over 16 items (a one-run load
- * counts a change a line, more than one item takes: 1,000 write units a second), and one item per record
- * naming the last version of it that a summary counted. Both keys hold two '#' (no record key does).
+ * The run summaries (dynamodb-run-summaries.ts), in a table of their own keyed by `pk` (the counting of a
+ * load at the records table's limits would take as much again of its throughput): a run's counters spread
+ * over 16 items (a one-run load counts a change a line, more than one item takes: 1,000 write units a
+ * second), and one item per record naming the last version of it that a summary counted.
  */
 export const RUN_SUMMARY_SHARDS = 16;
 export const runSummaryKeys = (tenantId: string, billingRunId: string): string[] =>

@@ -96,7 +96,8 @@ export class LocalStreamSource {
       } catch (error) {
         if (!this.running) break;
         process.emitWarning(`The local stream consumer could not read the stream: ${(error as Error).message}`);
-        found = true;
+        await wait(1_000);
+        continue;
       }
       if (!found) {
         this.lastEmptyCycle = cycle;
@@ -159,7 +160,8 @@ export class LocalStreamSource {
     }
     const records = (answer.Records ?? []).map((record) => this.lambdaRecord(streamArn, record));
     if (records.length > 0) {
-      await this.deliver(records, 0);
+      // Stopped before the batch was handled: it is read again from the position kept, at the next start.
+      if (!(await this.deliver(records, 0))) return true;
       this.positions.shards[shardId] = records.at(-1)?.dynamodb?.SequenceNumber as string;
       if (this.options.positionFile) writeFileSync(this.options.positionFile, JSON.stringify(this.positions));
     }
@@ -183,11 +185,15 @@ export class LocalStreamSource {
     } as DynamoDBRecord;
   }
 
-  /** Hands the records over until they are handled, or (past the retries) sent to the on-failure destination. */
-  private async deliver(records: DynamoDBRecord[], retried: number): Promise<void> {
+  /**
+   * Hands the records over until they are handled, or (past the retries) sent to the on-failure
+   * destination; false when the source stopped first (the records are not done).
+   */
+  private async deliver(records: DynamoDBRecord[], retried: number): Promise<boolean> {
     let pending = records;
     let attempts = retried;
     while (pending.length > 0) {
+      if (!this.running) return false;
       let failedAt: number;
       try {
         const context = lambdaContext(this.options.functionName, this.options.timeoutMs);
@@ -195,20 +201,18 @@ export class LocalStreamSource {
         const named = (answer?.batchItemFailures ?? []).map((failure) =>
           pending.findIndex((record) => record.dynamodb?.SequenceNumber === failure.itemIdentifier),
         );
-        if (named.length === 0) return;
+        if (named.length === 0) return true;
         // A failure that names no record of the batch fails it whole, as Lambda reads it.
         failedAt = named.includes(-1) ? 0 : Math.min(...named);
       } catch (error) {
         // A split does not count as a retry (Lambda's BisectBatchOnFunctionError): the halves are tried at once.
         if (pending.length > 1) {
           const half = Math.ceil(pending.length / 2);
-          await this.deliver(pending.slice(0, half), attempts);
-          await this.deliver(pending.slice(half), attempts);
-          return;
+          return (await this.deliver(pending.slice(0, half), attempts)) && this.deliver(pending.slice(half), attempts);
         }
         if (attempts >= this.options.retryAttempts) {
           this.options.onFailure({ records: pending, reason: (error as Error).message });
-          return;
+          return true;
         }
         attempts++;
         await wait(Math.min(2_000, 50 * 2 ** attempts));
@@ -217,10 +221,11 @@ export class LocalStreamSource {
       pending = pending.slice(failedAt);
       if (attempts >= this.options.retryAttempts) {
         this.options.onFailure({ records: pending, reason: 'the consumer answered these records failed' });
-        return;
+        return true;
       }
       attempts++;
       await wait(Math.min(2_000, 50 * 2 ** attempts));
     }
+    return true;
   }
 }
