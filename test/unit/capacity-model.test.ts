@@ -7,8 +7,9 @@ import { batchFigures, streamCeilings, streamDollars, streamFigures } from '../.
 import { writeFigures } from '../../lib/tools/capacity-model/writes.ts';
 
 // Each expected value is worked out by hand from the defaults: 1,500-byte records (2 write units),
-// 4,000 write units a second a table or index, 1,000 a key value, 16 shards a billing run; the loads'
-// pace charges a line 4 write units (its item's 2, and its counting's 2: adapters/dynamodb/dynamodb-bulk-chunks.ts).
+// 4,000 write units a second a table or index (the summaries table too: a new on-demand table), 1,000 a key value,
+// 16 shards a billing run; the loads' pace charges a line its item's 2 write units alone (adapters/dynamodb/dynamodb-bulk-chunks.ts):
+// the counting of the records is the summaries table's.
 describe('the capacity model', () => {
   it('starts executions at the lesser of the bucket refill and the starter, after the burst', () => {
     const starts = startFigures(MODEL_DEFAULTS);
@@ -29,28 +30,28 @@ describe('the capacity model', () => {
 
   it("shares the loads' pace (85% of the table's warm throughput) equally among tenants loading at once, each on its own billing run's shards", () => {
     const ten = writeFigures(MODEL_DEFAULTS);
-    // 3,400 of the table's 4,000 write units a second are the loads', 4 a line: 850 lines, shared by 10: 85 each; 100,000 lines in 1,176 s.
-    expect(ten.paceUnitsPerLine).toBe(4);
+    // 2,000 records a second for the table, 1,700 of them the loads' (3,400 of its 4,000 write units, 2 a line),
+    // shared by 10: 170 each; 100,000 lines in 588 s.
     expect(ten.recordsPerSecond).toBe(2_000);
-    expect(ten.loadsLinesPerSecond).toBe(850);
-    expect(ten.oneRunLinesPerSecond).toBe(850);
+    expect(ten.loadsLinesPerSecond).toBe(1_700);
+    expect(ten.oneRunLinesPerSecond).toBe(1_700);
     expect(ten.requestsWriteUnitsDuringLoads).toBeCloseTo(600, 9);
-    // An index is written the loads' items alone: 850 x 2 of its 4,000.
-    expect(ten.indexWriteUnitsLeftDuringLoads).toBe(2_300);
-    expect(ten.concurrentLoadLinesPerSecond).toBe(85);
-    expect(ten.concurrentLoadsMinutes).toBeCloseTo(100_000 / 85 / 60, 9);
-    expect(ten.smallOneRunMinutes).toBeCloseTo(100_000 / 850 / 60, 9);
-    expect(ten.largeOneRunMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
-    expect(ten.largeSpreadMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
-    // Raised to 14,000 units: 11,900 the loads', 2,975 lines a second, below the run's 16 shards' 8,000.
-    expect(ten.largeOneRunRaisedMinutes).toBeCloseTo(1_000_000 / 2_975 / 60, 9);
-    expect(ten.twoTenantsLinesPerSecond).toBe(425);
-    expect(ten.largeBesideAnotherMinutes).toBeCloseTo(1_000_000 / 425 / 60, 9);
+    expect(ten.concurrentLoadLinesPerSecond).toBe(170);
+    expect(ten.concurrentLoadsMinutes).toBeCloseTo(100_000 / 170 / 60, 9);
+    expect(ten.smallOneRunMinutes).toBeCloseTo(100_000 / 1_700 / 60, 9);
+    expect(ten.largeOneRunMinutes).toBeCloseTo(1_000_000 / 1_700 / 60, 9);
+    expect(ten.largeOneRunMinutes).toBeCloseTo(9.804, 3);
+    expect(ten.largeSpreadMinutes).toBeCloseTo(1_000_000 / 1_700 / 60, 9);
+    // Raised to 14,000 units: 7,000 records a second, 5,950 the loads', below the run's 16 shards' 8,000.
+    expect(ten.largeOneRunRaisedMinutes).toBeCloseTo(1_000_000 / 5_950 / 60, 9);
+    expect(ten.largeOneRunRaisedMinutes).toBeCloseTo(2.801, 3);
+    expect(ten.twoTenantsLinesPerSecond).toBe(850);
+    expect(ten.largeBesideAnotherMinutes).toBeCloseTo(1_000_000 / 850 / 60, 9);
     const one = writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 1 });
-    expect(one.concurrentLoadLinesPerSecond).toBe(850);
-    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(21.25);
-    // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first (the counting is not
-    // charged to an index's key values: 400,000 x 0.85 / 4 / 10 = 8,500 would be the load's share).
+    expect(one.concurrentLoadLinesPerSecond).toBe(1_700);
+    expect(writeFigures({ ...MODEL_DEFAULTS, concurrentLoads: 40 }).concurrentLoadLinesPerSecond).toBe(42.5);
+    // A table warmed far up: each load meets its own 16 shards' 16 x 500 = 8,000 lines a second first
+    // (400,000 / 2 x 0.85 / 10 = 17,000 would be the load's share).
     expect(writeFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 400_000 }).concurrentLoadLinesPerSecond).toBe(8_000);
     expect(writeFigures(MODEL_DEFAULTS).oneKeyLinesPerSecond).toBe(500);
   });
@@ -108,34 +109,46 @@ describe('the capacity model', () => {
     // 4,000 write units over 1,000 a partition: 4 shards, 10 batches each at once.
     expect([ceilings.shards, ceilings.concurrentBatches]).toEqual([4, 40]);
     expect(ceilings.consumer).toBeCloseTo((40 * 100) / 0.42, 6);
-    // 4 shards x 4 reads x 1,000 stream records, 2.02 a change (1 MB holds 652 changes of 1,608 bytes).
-    expect(ceilings.reading).toBeCloseTo((16 * 1_000) / 2.02, 6);
+    // 4 shards x 4 reads x 1 MB, a change one stream record of 1,500 bytes (699 of them; the summaries table has no stream).
+    expect([batch.streamRecordsPerChange, batch.streamBytesPerChange]).toEqual([1, 1_500]);
+    expect(ceilings.reading).toBeCloseTo((16 * 1024 * 1024) / 1_500, 6);
     // 16 counter items, 20 transactions a second each (50 ms), 50 changes a transaction.
     expect(ceilings.counters).toBe(16_000);
     // The account's calls less the processor's dispatches at Step Functions' 300 and 150 starts a second.
     expect([ceilings.putEventsLargest, ceilings.putEventsSmallest]).toEqual([97_000, 2_500]);
-    expect(ceilings.table).toBeCloseTo(4_000 / 2.04, 6);
+    // The summaries table, a new on-demand table: 4,000 write units a second over its 4 partitions, 2.04 a change.
+    expect(ceilings.summariesPartitions).toBe(4);
+    expect(ceilings.summariesTable).toBeCloseTo(4_000 / 2.04, 6);
+    expect(ceilings.summariesTable).toBeCloseTo(1_960.78, 2);
   });
 
-  it("lags a one-run load's summary by what the load leaves of the table, and costs a million changes", () => {
+  it("counts a one-run load on the summaries table, lags its summary by the slowest of the stream's ceilings, and costs a million changes", () => {
     const stream = streamFigures(MODEL_DEFAULTS);
-    // The load: 850 lines a second, 1,700 of the table's 4,000 units; the counting asks 850 x 2.04 = 1,734 of the 2,300 left,
-    // and requests keep 4,000 - 1,700 - 1,734 = 566 (the pace's 600, less the counter items' 0.04 a line it leaves out).
-    expect(stream.countingUnitsDuringLoad).toBeCloseTo(850 * 2.04, 6);
-    expect(stream.requestsLeftDuringLoad).toBeCloseTo(566, 6);
-    expect(stream.countedDuringLoad).toBe(850);
+    // The load: 1,700 lines a second, 3,400 of the records table's 4,000 units: requests keep 600, the counting takes none of them.
+    // Its counting: 1,700 x 2.04 = 3,468 of the summaries table's 4,000 (86.7%), below its 1,960.8 changes a second: it keeps up.
+    expect(stream.requestsLeftDuringLoad).toBeCloseTo(600, 9);
+    expect(stream.countingUnitsDuringLoad).toBeCloseTo(1_700 * 2.04, 6);
+    expect(stream.countingShareOfSummaries).toBeCloseTo(3_468 / 4_000, 9);
+    expect(stream.countedDuringLoad).toBe(1_700);
     // Nothing left at the load's end: the stream's next read, the batching window and a batch, 0.25 s + 1 s + 0.42 s.
     expect(stream.lagLargest).toBeCloseTo(1.67, 9);
     expect(stream.lagSmallest).toBeCloseTo(1.67, 9);
     // A quota of 400 entries, 150 of them the dispatches': 250 a second, during the load and after.
-    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 850)) / 250 + 1.67, 6);
-    expect(stream.lagSmallestByEntries).toBeCloseTo(2_825.2, 2);
-    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 850 + 1.67) / 60, 9);
-    // Charged by the pace, the counting keeps up at any warm throughput: at 14,000 units, 2,975 lines a second take 5,950
-    // and their counting asks 6,069 of the 8,050 left (the stream's ceilings are higher, 14 shards).
+    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 1_700)) / 250 + 1.67, 6);
+    expect(stream.lagSmallestByEntries).toBeCloseTo(3_413.43, 2);
+    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 1_700 + 1.67) / 60, 9);
+    // Both tables pre-warmed to 14,000 units: 5,950 lines a second, their counting 12,138 units, the same 86.7% of the
+    // summaries table's (6,862.7 changes a second); the stream's ceilings are higher (14 shards), its counters' 16,000.
     const raised = streamFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 14_000 });
-    expect(raised.countedDuringLoad).toBe(2_975);
+    expect(raised.countedDuringLoad).toBe(5_950);
+    expect(raised.countingShareOfSummaries).toBeCloseTo(stream.countingShareOfSummaries, 9);
     expect(raised.lagLargest).toBeCloseTo(1.67, 9);
+    // A run's counter items slower than the load (1 s a transaction: 16 x 1 x 50 = 800 changes a second) fall behind: the changes
+    // left at the load's end are counted at 800 a second, then 0.25 s + 1 s + a batch of 2.32 s (2 transactions of 1 s).
+    const slow = streamFigures({ ...MODEL_DEFAULTS, stream: { ...MODEL_DEFAULTS.stream, transactionMs: 1_000 } });
+    expect(slow.ceilings.counters).toBe(800);
+    expect(slow.countedDuringLoad).toBe(800);
+    expect(slow.lagLargest).toBeCloseTo((1_000_000 * (1 - 800 / 1_700)) / 800 + 3.57, 6);
     // $1 an event; 2,040,000 units at $0.625 a million; 10,000 invocations, and 4,200 s at 1 GB.
     const dollars = streamDollars(MODEL_DEFAULTS, 1_000_000);
     expect(dollars.parts.events).toBeCloseTo(1, 9);

@@ -1,10 +1,9 @@
-import { COUNTING_WRITE_UNITS } from '../../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
 import { RUN_SUMMARY_SHARDS } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import { RECORD_CHANGES } from '../../../lambdas/stack-functions.ts';
 import type { ModelInput } from './inputs.ts';
 import { shown } from './shown.ts';
 import { processorDispatches, streamDollars, streamFigures } from './stream.ts';
-import { itemUnits, writeFigures } from './writes.ts';
+import { writeFigures } from './writes.ts';
 
 /** The change stream rows of docs/capacity.md's table: the stream and its consumer, a one-run load's summary, the cost of a million changes. */
 export function streamRows(input: ModelInput): [string, string][] {
@@ -32,7 +31,7 @@ export function streamRows(input: ModelInput): [string, string][] {
     ],
     [`changes a second the consumer counts and publishes (batches of ${batch.changes})`, shown(ceilings.consumer)],
     [
-      `changes a second Lambda's reading of the stream takes (${stream.pollsPerSecond} GetRecords a shard a second, each at most ${shown(stream.getRecords.records)} stream records or 1 MB; ${shown(batch.streamRecordsPerChange, 2)} stream records a change: the record's, its bookkeeping item's and a share of a counter item's)`,
+      `changes a second Lambda's reading of the stream takes (${stream.pollsPerSecond} GetRecords a shard a second, each at most ${shown(stream.getRecords.records)} stream records or 1 MB; a change is ${batch.streamRecordsPerChange} stream record of ${shown(batch.streamBytesPerChange)} bytes, the record's: the counting writes the summaries table, which has no stream)`,
       shown(ceilings.reading),
     ],
     [
@@ -48,23 +47,24 @@ export function streamRows(input: ModelInput): [string, string][] {
       shown(ceilings.putEventsSmallest),
     ],
     [
-      `changes a second the table takes for counting them alone (its warm throughput; ${shown(batch.countingUnitsPerChange, 2)} write units a change: its bookkeeping item in a transaction, and a share of a counter item)`,
-      shown(ceilings.table),
+      `changes a second the summaries table takes for counting (a table of its own, on demand: a new table's warm throughput, ${shown(input.warmWriteUnits)} write units a second, pre-warmed with the records table; ${shown(batch.countingUnitsPerChange, 2)} write units a change: its bookkeeping item in a transaction, a key of its own, the keys spread over the table's ${ceilings.summariesPartitions} partitions, and a share of a counter item)`,
+      shown(ceilings.summariesTable),
     ],
     [
-      `write units a second the counting of a one-run load at the loads' pace takes of the table (the pace charges it ${COUNTING_WRITE_UNITS} a line, its bookkeeping item's transactional write, and leaves out the counter items' ${shown(batch.countingUnitsPerChange - COUNTING_WRITE_UNITS, 2)})`,
+      `write units a second the counting of a one-run load at the loads' pace (${shown(w.oneRunLinesPerSecond)} lines a second) takes of the summaries table`,
       shown(figures.countingUnitsDuringLoad),
     ],
+    ["the same, percent of the summaries table's warm throughput", `${shown(figures.countingShareOfSummaries * 100, 1)}%`],
     [
-      `write units a second of the table left meanwhile to other tenants' requests (the pace keeps ${shown(w.requestsWriteUnitsDuringLoads)}, less the counter items' share)`,
+      `write units a second of the records table left meanwhile to other tenants' requests (the loads' pace keeps them; the counting writes none of the records table)`,
       shown(figures.requestsLeftDuringLoad),
     ],
     [
-      `changes a second counted while that load keeps its pace (at most what its ${itemUnits(input)} write units a line leave of the table)`,
+      `changes a second counted while that load keeps its pace (the slowest of the load, the consumer, Lambda's reading, the run's counter items, PutEvents and the summaries table: the counting ${figures.countedDuringLoad < w.oneRunLinesPerSecond ? 'falls behind' : 'keeps up'})`,
       shown(figures.countedDuringLoad),
     ],
     [
-      `seconds the run summary of a ${large}-line load of one billing run lags behind the load's end, largest regions (the changes left, if any, at the table's whole warm throughput, then the stream's next read, the ${RECORD_CHANGES.maxBatchingWindowSeconds} s batching window and a batch)`,
+      `seconds the run summary of a ${large}-line load of one billing run lags behind the load's end, largest regions (the changes left, if any, at the slowest of the same but the load, then the stream's next read, the ${RECORD_CHANGES.maxBatchingWindowSeconds} s batching window and a batch)`,
       shown(figures.lagLargest, 1),
     ],
     ['the same in the smallest regions', shown(figures.lagSmallest, 1)],

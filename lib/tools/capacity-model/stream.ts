@@ -9,7 +9,9 @@ import { itemUnits, writeFigures } from './writes.ts';
 /**
  * The records table's change stream and its consumer (RECORD_CHANGES, adapters/dynamodb/dynamodb-run-summaries.ts,
  * adapters/eventbridge/eventbridge-change-events.ts), for changes of one billing run that each move a
- * counter (a bulk load's creates, a processed record's write-back), in full batches (a backlog).
+ * counter (a bulk load's creates, a processed record's write-back), in full batches (a backlog). The
+ * consumer counts in the summaries table, a table of its own (on demand, key `pk`, no index): it writes
+ * nothing of the records table.
  *
  * A batch is counted in transactions of up to `transactionItems` items: each change's bookkeeping item
  * and one of its run's counter items (so 99 changes of one run a transaction), one after another; then
@@ -32,9 +34,9 @@ export function batchFigures(input: ModelInput) {
     seconds: (stream.invocationMs + transactions * stream.transactionMs + calls * stream.putEventsMs) / 1000,
     /** Write units of counting one change: its bookkeeping item, and its share of the counter items. */
     countingUnitsPerChange: countingUnits / changes,
-    /** Stream records, and their bytes, a change brings: the record's own, its bookkeeping item's, a share of a counter item's (both images). */
-    streamRecordsPerChange: 2 + transactions / changes,
-    streamBytesPerChange: input.recordBytes + stream.bookkeepingItemBytes + (transactions / changes) * 2 * input.counterItemBytes,
+    /** Stream records, and their bytes, a change brings: the record's own alone (the counting writes the summaries table, which has no stream). */
+    streamRecordsPerChange: 1,
+    streamBytesPerChange: input.recordBytes,
     eventChunks: Math.ceil(eventBytes / stream.eventChunkBytes),
   };
 }
@@ -52,8 +54,11 @@ export function processorDispatches(input: ModelInput) {
 /**
  * What the stream and its consumer take, changes a second. A stream has about one shard a table partition
  * (an assumption: AWS's Streams guide says only that shards are made and split as needed), and a partition
- * takes 1,000 write units a second, so a new table's warm throughput makes 4. Lambda runs up to
+ * takes 1,000 write units a second, so a new records table's warm throughput makes 4. Lambda runs up to
  * `parallelizationFactor` batches of a shard at once, and reads each shard `pollsPerSecond` times a second.
+ * The summaries table is a new on-demand table too, pre-warmed with the records table (lib/stack/service-tables.ts):
+ * `warmWriteUnits` is its warm throughput as well. Each record's bookkeeping item is a key of its own, so
+ * they spread over its partitions; one run's counter items are its hot keys (`counters`).
  */
 export function streamCeilings(input: ModelInput) {
   const batch = batchFigures(input);
@@ -72,32 +77,33 @@ export function streamCeilings(input: ModelInput) {
     counters: RUN_SUMMARY_SHARDS * counterTransactions * (batch.changes / batch.transactions),
     putEventsLargest: (stream.putEventsPerSecond.largest - dispatches.largest) * batch.entriesPerCall,
     putEventsSmallest: (stream.putEventsPerSecond.smallest - dispatches.smallest) * batch.entriesPerCall,
-    /** The table's whole warm throughput given to counting alone. */
-    table: input.warmWriteUnits / batch.countingUnitsPerChange,
+    /** The summaries table's partitions (as the stream's shards: its warm throughput over a partition's). */
+    summariesPartitions: Math.ceil(input.warmWriteUnits / input.partitionWriteUnits),
+    /** The summaries table's warm throughput, all the counting's. */
+    summariesTable: input.warmWriteUnits / batch.countingUnitsPerChange,
   };
 }
 
 /**
  * The summary of the large load of one billing run, behind the load. The load keeps the loads' pace (a
- * share of the table's write throughput, charged its own writes and its counting's); the counting gets
- * what the load leaves of the table, then the whole table once the load is done. The changes left at the load's end
- * are counted at the slowest of the table and the stream's ceilings; the last ones then wait for the
- * stream's next read, the batching window and one batch. `eventsPerSecond` is PutEvents' ceiling, while
- * the processor dispatches at its most (the load's lines left in processing).
+ * share of the records table's write throughput, charged its own writes); the counting has the summaries
+ * table to itself, during the load and after. Changes are counted at the slowest of the load, the consumer,
+ * Lambda's reading, the run's counter items, PutEvents and the summaries table; those left at the load's
+ * end at the slowest of the same but the load; the last ones then wait for the stream's next read, the
+ * batching window and one batch. `eventsPerSecond` is PutEvents' ceiling, while the processor dispatches
+ * at its most (the load's lines left in processing).
  */
 function summaryLag(input: ModelInput, loadLinesPerSecond: number, eventsPerSecond: number) {
   const batch = batchFigures(input);
   const ceilings = streamCeilings(input);
-  const stream = Math.min(ceilings.consumer, ceilings.reading, ceilings.counters, eventsPerSecond);
-  const tableLeft = Math.max(0, input.warmWriteUnits - loadLinesPerSecond * itemUnits(input));
-  const countedDuring = Math.min(loadLinesPerSecond, stream, tableLeft / batch.countingUnitsPerChange);
+  const after = Math.min(ceilings.consumer, ceilings.reading, ceilings.counters, eventsPerSecond, ceilings.summariesTable);
+  const countedDuring = Math.min(loadLinesPerSecond, after);
   const backlog = input.largeLoadLines * (1 - countedDuring / loadLinesPerSecond);
-  const after = Math.min(stream, ceilings.table);
   const lastChange = 1 / input.stream.pollsPerSecond + RECORD_CHANGES.maxBatchingWindowSeconds + batch.seconds;
   return { countedDuring, seconds: backlog / after + lastChange };
 }
 
-/** The change stream's figures: its ceilings, what counting a load takes from the table, and the summary's lag. */
+/** The change stream's figures: its ceilings, what counting a load takes of the summaries table, what the records table keeps, and the summary's lag. */
 export function streamFigures(input: ModelInput) {
   const batch = batchFigures(input);
   const ceilings = streamCeilings(input);
@@ -108,9 +114,11 @@ export function streamFigures(input: ModelInput) {
   return {
     batch,
     ceilings,
+    /** The summaries table's write units a second the load's counting takes, and the share of its warm throughput. */
     countingUnitsDuringLoad,
-    /** The table's write units a second left to other tenants' requests: less the load's items and their counting (the counter items' share too, which the pace leaves out). */
-    requestsLeftDuringLoad: Math.max(0, input.warmWriteUnits - loadLinesPerSecond * itemUnits(input) - countingUnitsDuringLoad),
+    countingShareOfSummaries: countingUnitsDuringLoad / input.warmWriteUnits,
+    /** The records table's write units a second left to other tenants' requests: less the load's items alone (the counting writes none). */
+    requestsLeftDuringLoad: Math.max(0, input.warmWriteUnits - loadLinesPerSecond * itemUnits(input)),
     countedDuringLoad: largest.countedDuring,
     lagLargest: largest.seconds,
     lagSmallest: summaryLag(input, loadLinesPerSecond, ceilings.putEventsSmallest).seconds,

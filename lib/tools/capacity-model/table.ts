@@ -36,15 +36,11 @@ function rows(input: ModelInput): [string, string][] {
     ['records a second a new table takes (each index takes as many of its own)', shown(w.recordsPerSecond)],
     ['lines a second one index key value takes', shown(w.oneKeyLinesPerSecond)],
     [
-      "write units the loads' pace charges a line (its item's, and its counting's: its bookkeeping item's transactional write)",
-      shown(w.paceUnitsPerLine),
-    ],
-    [
-      `lines a second all loads together may take (the loads' pace: ${shown(input.loadsShare * 100)}% of the table's warm throughput, for their writes and their counting)`,
+      `lines a second all loads together may take (the loads' pace: ${shown(input.loadsShare * 100)}% of the table's warm throughput, charged each line's item alone; the counting of the records is the summaries table's)`,
       shown(w.loadsLinesPerSecond),
     ],
     [
-      `write units a second the loads' pace keeps for other tenants' requests (of the table; each index, which the counting does not write, keeps ${shown(w.indexWriteUnitsLeftDuringLoads)} of its own)`,
+      "write units a second left to other tenants' requests while loads run at their pace (each index keeps as many of its own)",
       shown(w.requestsWriteUnitsDuringLoads),
     ],
     [

@@ -1,4 +1,3 @@
-import { COUNTING_WRITE_UNITS } from '../../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
 import { BULK_ERROR_INDEX, LOOKUP_INDEXES } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import { LINE_ERRORS_KEPT } from '../../../lambdas/domain/bulk-load.ts';
 import { COUNTER_SHARDS } from '../../../lambdas/domain/record-limit.ts';
@@ -22,38 +21,28 @@ export const processingEntryUnits = (input: ModelInput): number => writeUnits(in
 export const loadUnits = (input: ModelInput, processingShare = input.processingShare): number =>
   itemUnits(input) * (1 + LOOKUPS) + processingEntryUnits(input) * processingShare;
 
-/**
- * Write units the loads' pace charges a line (adapters/dynamodb/dynamodb-bulk-chunks.ts): its item's,
- * and its counting's (COUNTING_WRITE_UNITS: its bookkeeping item's transactional write; the counter
- * item's share is left out), so that the loads and the counting they cause keep to the loads' share.
- * The counting writes the table alone, under other keys: no index, and no key value of one, is charged it.
- */
-const paceUnitsPerLine = (input: ModelInput): number => itemUnits(input) + COUNTING_WRITE_UNITS;
-
 const minutes = (lines: number, perSecond: number): number => lines / perSecond / 60;
 
 /** What the writes of loads and creates take: DynamoDB's limits on a new table, and the loads' pace (a share of them). */
 export function writeFigures(input: ModelInput) {
   const recordsPerSecond = input.warmWriteUnits / itemUnits(input);
-  // All loads together, and the counting of their records, take the loads' share of the table's warm throughput; the rest is the requests'.
-  const loadsLinesPerSecond = (input.warmWriteUnits * input.loadsShare) / paceUnitsPerLine(input);
+  // All loads together take the loads' share of the table's (and each index's) warm throughput; the rest is the requests'.
+  // The pace charges a line its item's write units alone (adapters/dynamodb/dynamodb-bulk-chunks.ts): the counting
+  // of the records it writes is the summaries table's (stream.ts), which the pace does not meter.
+  const loadsLinesPerSecond = recordsPerSecond * input.loadsShare;
   const oneKeyLinesPerSecond = input.partitionWriteUnits / itemUnits(input);
-  // A billing run's index entries go to its shards, each a key value of its own, up to what loads may take
-  // (the counting is not charged there: its items are the table's, under other keys).
+  // A billing run's index entries go to its shards, each a key value of its own, up to what loads may take.
   const oneRunCeiling = RUN_SHARDS * oneKeyLinesPerSecond;
   const oneRunLinesPerSecond = Math.min(oneRunCeiling, loadsLinesPerSecond);
   // Tenants loading at once share the loads' pace equally; each load has its own billing run's shards.
   const sharedLinesPerSecond = (tenants: number) => Math.min(oneRunCeiling, loadsLinesPerSecond / tenants);
   const concurrentLoadLinesPerSecond = sharedLinesPerSecond(input.concurrentLoads);
-  const raisedLinesPerSecond = (input.raisedWarmWriteUnits * input.loadsShare) / paceUnitsPerLine(input);
+  const raisedLinesPerSecond = (input.raisedWarmWriteUnits / itemUnits(input)) * input.loadsShare;
   return {
     unitsPerRecord: loadUnits(input),
     recordsPerSecond,
-    paceUnitsPerLine: paceUnitsPerLine(input),
     loadsLinesPerSecond,
     requestsWriteUnitsDuringLoads: input.warmWriteUnits * (1 - input.loadsShare),
-    /** An index's write units a second the loads at their pace leave: they write it their items alone. */
-    indexWriteUnitsLeftDuringLoads: input.warmWriteUnits - loadsLinesPerSecond * itemUnits(input),
     oneKeyLinesPerSecond,
     oneRunLinesPerSecond,
     largeOneRunMinutes: minutes(input.largeLoadLines, oneRunLinesPerSecond),
