@@ -228,8 +228,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       processing,
       ...(changes && { changes }),
       stop: async () => {
-        // The stream's consumer first: its batch in hand puts its events on the gateway's endpoint.
-        await runningChanges?.stop();
+        await runningChanges?.stop(); // first: its batch in hand puts its events on the gateway's endpoint
         await running.stop();
         await bulkLoads.stop();
         await runningProcessing.stop();

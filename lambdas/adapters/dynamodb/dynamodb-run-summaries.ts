@@ -26,12 +26,6 @@ import { cancellationReasons, transactWrite } from './transactions.ts';
  */
 const COUNTED_VERSION = 'counted_version';
 const LAST_CHANGE_AT = 'last_change_at';
-/**
- * What counting a new record costs the table: its bookkeeping item (under 1 KB) written in a transaction,
- * two write units ("Managing capacity for transactions", DynamoDB developer guide); its share of the run's
- * counter item, one in up to 99 changes, is left out.
- */
-export const COUNTING_WRITE_UNITS = 2;
 /** TransactWriteItems' limit on items. */
 const TRANSACTION_ITEMS = 100;
 
