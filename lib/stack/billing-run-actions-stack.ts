@@ -12,7 +12,7 @@ import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { STATUS_INDEX_ORDER } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import { TIERS } from '../../lambdas/domain/tenant.ts';
 import { BulkLoader } from './constructs/bulk-loader.ts';
-import { indexesOf, recordsTable, tenantRegistryTable } from './service-tables.ts';
+import { SUMMARIES_THROTTLED, indexesOf, recordsTable, summariesTable, tenantRegistryTable } from './service-tables.ts';
 import type { AlarmThresholds } from './alarm-thresholds.ts';
 import { addMonitoring } from './monitoring.ts';
 import { DefaultProcessor } from './constructs/default-processor.ts';
@@ -68,6 +68,8 @@ export class BillingRunActionsStack extends Stack {
   /** The lookups whose lists may filter by status: those whose status index the table has. */
   readonly statusLookups: readonly Lookup[];
   readonly tenantsTable: Table;
+  /** The run summaries' counters and bookkeeping, which the change stream's consumer keeps. */
+  readonly summariesTable: Table;
   readonly processor: IStateMachine;
   /** The queue of processing starts and its consumer. */
   readonly starts: ProcessingStarts;
@@ -81,6 +83,7 @@ export class BillingRunActionsStack extends Stack {
     this.statusLookups = STATUS_INDEX_ORDER.slice(0, props.statusIndexes);
     this.table = recordsTable(this, props.warmWriteUnits, this.statusLookups);
     this.tenantsTable = tenantRegistryTable(this);
+    this.summariesTable = summariesTable(this, props.warmWriteUnits);
     this.processor = props.processorStateMachineArn
       ? StateMachine.fromStateMachineArn(this, 'Processor', props.processorStateMachineArn)
       : new DefaultProcessor(this, 'DefaultProcessor', {
@@ -97,6 +100,7 @@ export class BillingRunActionsStack extends Stack {
     this.changes = new RecordChanges(this, 'RecordChanges', {
       table: this.table,
       tenantsTable: this.tenantsTable,
+      summariesTable: this.summariesTable,
       logRetention: props.logRetention,
     });
     scheduleSweep(this, { table: this.table, tenantsTable: this.tenantsTable, ...props });
@@ -120,7 +124,7 @@ export class BillingRunActionsStack extends Stack {
       api: this.api,
       functions: this.node.findAll().filter((construct): construct is ServiceFunction => construct instanceof ServiceFunction),
       authorizer: this.node.findChild('Authorizer') as ServiceFunction,
-      tables: [this.table, this.tenantsTable],
+      tables: [{ table: this.table }, { table: this.tenantsTable }, { table: this.summariesTable, whenThrottled: SUMMARIES_THROTTLED }],
       processor: this.processor,
       starts: this.starts,
       changes: this.changes,
@@ -132,6 +136,7 @@ export class BillingRunActionsStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; paths start with billingRunActions/' });
     new CfnOutput(this, OUTPUT_NAMES.tableName, { value: this.table.tableName });
     new CfnOutput(this, OUTPUT_NAMES.tenantsTableName, { value: this.tenantsTable.tableName });
+    new CfnOutput(this, OUTPUT_NAMES.summariesTableName, { value: this.summariesTable.tableName });
     new CfnOutput(this, OUTPUT_NAMES.changeEventBusName, {
       value: this.changes.bus.eventBusName,
       description: 'The change events bus (docs/events.md)',
@@ -173,6 +178,7 @@ export class BillingRunActionsStack extends Stack {
           // A list whose status index this stack does not have yet refuses `?status=` (an upgrade in steps).
           ...(route.lookup && !this.statusLookups.includes(route.lookup) && { STATUS_LISTS: 'off' }),
           ...(route.access.bulkLoads && { BULK_LOAD_BUCKET: this.bulkLoader.bucket.bucketName }),
+          ...(route.access.summaries && { SUMMARIES_TABLE_NAME: this.summariesTable.tableName }),
         },
       });
       if (route.access.bulkLoads === 'start') this.bulkLoader.grantUploads(fn);
@@ -183,6 +189,8 @@ export class BillingRunActionsStack extends Stack {
       }
       fn.grantTable(this.table, route.access.records, indexesOf(route, this.statusLookups));
       fn.grantTable(this.tenantsTable, route.access.tenants);
+      // A run's summary: its 16 counter items in one BatchGetItem, nothing else of the summaries table.
+      if (route.access.summaries) fn.grantTable(this.summariesTable, ['BatchGetItem']);
       if (route.access.startsProcessing) this.starts.grantEnqueue(fn);
       return fn;
     };

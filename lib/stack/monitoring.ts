@@ -19,7 +19,8 @@ export interface MonitoringProps {
   functions: ServiceFunction[];
   /** The REQUEST authorizer's function, among `functions`. */
   authorizer: ServiceFunction;
-  tables: Table[];
+  /** Each table, and what its throttling means and what to do (`DynamoDB throttled requests on the <id> table` without). */
+  tables: { table: Table; whenThrottled?: string }[];
   processor: IStateMachine;
   /** The queue of processing starts, and its dead-letter queue. */
   starts: { queue: IQueue; deadLetters: IQueue; unclosed: IQueue };
@@ -34,10 +35,11 @@ export interface MonitoringProps {
 const FIVE_MINUTES = Duration.minutes(5);
 /**
  * The DynamoDB operations the functions and the commands use (an alarm's math may sum at most 10
- * metrics); the chunk step writes records with BatchWriteItem.
+ * metrics); the chunk step writes records with BatchWriteItem, the lists and the summary read with BatchGetItem.
  */
 const OPERATIONS = [
   Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
   Operation.PUT_ITEM,
   Operation.UPDATE_ITEM,
   Operation.QUERY,
@@ -131,13 +133,14 @@ export function addMonitoring(stack: Stack, props: MonitoringProps): Topic {
       ),
       `${table.node.id} ${metricName}`,
     );
-  const tableSignals = props.tables.map((table) => ({
+  const tableSignals = props.tables.map(({ table, whenThrottled }) => ({
     name: table.node.id,
+    whenThrottled: whenThrottled ?? `DynamoDB throttled requests on the ${table.node.id} table`,
     throttled: perOperation(table, 'ThrottledRequests'),
     systemErrors: perOperation(table, 'SystemErrors'),
   }));
-  for (const { name, throttled, systemErrors } of tableSignals) {
-    alarm(`${name}Throttled`, throttled, t.dynamoDbThrottledRequests, `DynamoDB throttled requests on the ${name} table`);
+  for (const { name, whenThrottled, throttled, systemErrors } of tableSignals) {
+    alarm(`${name}Throttled`, throttled, t.dynamoDbThrottledRequests, whenThrottled);
     alarm(`${name}SystemErrors`, systemErrors, t.dynamoDbSystemErrors, `DynamoDB system errors on the ${name} table`);
   }
   const processorFailed = props.processor.metricFailed({ period: FIVE_MINUTES });

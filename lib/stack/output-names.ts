@@ -4,6 +4,8 @@ import type { TierName } from '../../lambdas/domain/tenant.ts';
 export const OUTPUT_NAMES = {
   tenantsTableName: 'TenantsTableName',
   tableName: 'TableName',
+  /** The run summaries' table, which `npm run backfill` writes (its second pass). */
+  summariesTableName: 'SummariesTableName',
   /** The change events' bus (docs/events.md): subscribers put their rules on it. */
   changeEventBusName: 'ChangeEventBusName',
   changeEventBusArn: 'ChangeEventBusArn',

@@ -22,7 +22,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../../lambdas/adapters/dynamodb/table-design.ts';
 
-// The service's two tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were).
+// The service's three tables, made on the stack itself (their construct ids, and so the deployed tables, stay as they were).
 
 /**
  * CloudWatch Contributor Insights for DynamoDB, on the records table and on each of its indexes (each has
@@ -107,6 +107,35 @@ export function tenantRegistryTable(stack: Stack): Table {
     removalPolicy: RemovalPolicy.RETAIN,
   });
 }
+
+/**
+ * The run summaries (dynamodb-run-summaries.ts: a run's 16 counter items, a record's bookkeeping item),
+ * apart from the records so that counting a change (two write units) takes nothing of the records
+ * table's throughput. The change stream's consumer and `npm run backfill` write it, the summary operation
+ * reads it. Key `pk`, no index, no stream (its writes are nobody's changes); TTL for the bookkeeping items
+ * of deleted records (they expire with them); on demand, PITR, protected, retained, as the other two. With `warmWriteUnits` it is
+ * pre-warmed as the records table: a one-run load at that table's pace counts about as many write units
+ * here. Contributor Insights on its throttled keys only (a hot key is one run's counter item, a key in
+ * plain text as the records table's): processed only when a request is throttled, so it costs nothing
+ * while counting keeps up, where every counted change would be two events of ACCESSED_AND_THROTTLED_KEYS.
+ */
+export function summariesTable(stack: Stack, warmWriteUnits: number | undefined): Table {
+  return new Table(stack, 'Summaries', {
+    ...(warmWriteUnits !== undefined && { warmThroughput: { writeUnitsPerSecond: warmWriteUnits } }),
+    contributorInsightsSpecification: { enabled: true, mode: ContributorInsightsMode.THROTTLED_KEYS },
+    partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    encryption: TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+/** What the summaries table's throttling means and what to do: its Throttled alarm's description (monitoring.ts). */
+export const SUMMARIES_THROTTLED =
+  "DynamoDB throttled requests on the Summaries table: the change stream consumer's counting (it retries, then answers the change as failed for its event source to retry: summaries and change events lag, RecordChangesLag), npm run backfill's (it slows down), or a summary's read (its keys are read again). An on-demand table takes 4,000 write units a second when new (context warmWriteUnits: as many as the records table) and throttles past twice its previous peak; a hot key is one run's counter item, which the table's Contributor Insights (throttled keys) names. Nothing is lost unless RecordChangesGivenUp fires.";
 
 /** The records table's indexes an operation may query: a list's lookup index and its status index (if the table has it), a load's errors. */
 export function indexesOf(route: Route, statusLookups: readonly Lookup[]): string[] {

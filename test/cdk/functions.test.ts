@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/routes.ts';
+import { ROUTES, type Route } from '../../lambdas/routes.ts';
 import { NO_BUNDLING, ofType, synth, tableActionsOf } from '../support/cdk-synth.ts';
 
 const { template } = synth(NO_BUNDLING);
@@ -36,11 +36,25 @@ describe('the functions and what they may do', () => {
       Tenants: ['dynamodb:UpdateItem'],
     });
     expect(tableActionsOf(template, 'Authorizer')).toEqual({ Tenants: ['dynamodb:GetItem'] });
+    // A run's summary reads its counters in the summaries table, nothing of the records.
+    expect(tableActionsOf(template, 'getBillingRunSummary')).toEqual({ Summaries: ['dynamodb:BatchGetItem'] });
     // A list function may query its own index and nothing else.
     const [, listPolicy] =
       ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('listBillingRunActionsByCertificationRole')) ?? [];
     expect(JSON.stringify(listPolicy)).toContain('/index/byCertification');
     expect(JSON.stringify(listPolicy)).not.toContain('/index/byApplication');
+  });
+
+  it('tells the summary operation alone, among the operations, where the summaries are, and lets no other read them', () => {
+    const summaries = { Ref: expect.stringMatching(/^Summaries/) };
+    for (const route of ROUTES as readonly Route[]) {
+      const [, fn] = ofType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`${route.operation}Function`)) ?? [];
+      const reads = route.access.summaries === true;
+      expect(route.operation === 'getBillingRunSummary', route.operation).toBe(reads);
+      if (reads) expect(fn?.Properties.Environment.Variables.SUMMARIES_TABLE_NAME).toEqual(summaries);
+      else expect(fn?.Properties.Environment.Variables.SUMMARIES_TABLE_NAME, route.operation).toBeUndefined();
+      expect(tableActionsOf(template, route.operation).Summaries, route.operation).toEqual(reads ? ['dynamodb:BatchGetItem'] : undefined);
+    }
   });
 
   it('lets the writing functions hand starts to the queue of starts, and only the starter start executions', () => {

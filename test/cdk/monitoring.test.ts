@@ -30,6 +30,8 @@ describe('alarms', () => {
       'RecordsSystemErrors',
       'TenantsThrottled',
       'TenantsSystemErrors',
+      'SummariesThrottled',
+      'SummariesSystemErrors',
       'ProcessorFailed',
       'ProcessorTimedOut',
       'RecordsSwept',

@@ -10,6 +10,7 @@ const json = template.toJSON();
 const idOf = (type: string, prefix: string) => ofType(template, type).find(([id]) => id.startsWith(prefix))?.[0] as string;
 const resourceOf = (type: string, prefix: string) => ofType(template, type).find(([id]) => id.startsWith(prefix))?.[1];
 const records = idOf('AWS::DynamoDB::Table', 'Records');
+const summaries = idOf('AWS::DynamoDB::Table', 'Summaries');
 const bus = idOf('AWS::Events::EventBus', 'RecordChangesBus');
 const failures = idOf('AWS::SQS::Queue', 'RecordChangesFailures');
 const consumer = idOf('AWS::Lambda::Function', 'RecordChangesPublishRecordChangesFunction');
@@ -82,12 +83,14 @@ describe("the records table's change stream", () => {
     expect(invokes({ OldImage: bookkeeping })).toBe(false);
   });
 
-  it('lets the consumer update items of the records table and put events on its bus, and nothing more', () => {
+  it("lets the consumer update items of the summaries table, read the records table's stream and put events on its bus, and nothing more", () => {
     const statements = statementsOf('RecordChangesPublishRecordChangesRole');
-    const onTable = statements.filter(
-      (statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [records, 'Arn'] }),
+    const onSummaries = statements.filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [summaries, 'Arn'] }),
     );
-    expect(onTable.flatMap(actionsOf)).toEqual(['dynamodb:UpdateItem']);
+    expect(onSummaries.flatMap(actionsOf)).toEqual(['dynamodb:UpdateItem']);
+    // Of the records table, the stream alone: no item action on the table itself.
+    expect(JSON.stringify(statements)).not.toContain(`"${records}","Arn"`);
     const dynamoDbActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
     expect(dynamoDbActions.sort()).toEqual(
       ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:UpdateItem'].sort(),
@@ -109,6 +112,7 @@ describe("the records table's change stream", () => {
     expect(resourceOf('AWS::Lambda::Function', consumer)?.Properties.Environment.Variables).toMatchObject({
       TABLE_NAME: { Ref: records },
       TENANTS_TABLE_NAME: { Ref: expect.stringMatching(/^Tenants/) },
+      SUMMARIES_TABLE_NAME: { Ref: summaries },
       EVENT_BUS_NAME: { Ref: bus },
     });
   });

@@ -46,14 +46,16 @@ describe('the tables', () => {
     });
   });
 
-  it('has Contributor Insights (most accessed and most throttled keys) on the records table and on each of its indexes, not on the registry', () => {
+  it('has Contributor Insights (most accessed and most throttled keys) on the records table and on each of its indexes, not on the registry, throttled keys alone on the summaries', () => {
     const insights = { Enabled: true, Mode: 'ACCESSED_AND_THROTTLED_KEYS' };
-    const tables = Object.values(template.findResources('AWS::DynamoDB::Table')).map((table) => table.Properties);
-    const records = tables.find((table) => table.KeySchema[0].AttributeName === 'pk');
+    const tables = Object.entries(template.findResources('AWS::DynamoDB::Table'));
+    const records = tables.find(([id]) => id.startsWith('Records'))?.[1].Properties;
     expect(records.ContributorInsightsSpecification).toEqual(insights);
     expect(records.GlobalSecondaryIndexes).toHaveLength(11);
     for (const index of records.GlobalSecondaryIndexes) expect(index.ContributorInsightsSpecification, index.IndexName).toEqual(insights);
-    const registry = tables.find((table) => table.KeySchema[0].AttributeName === 'tenant_id');
+    const registry = tables.find(([id]) => id.startsWith('Tenants'))?.[1].Properties;
     expect(registry.ContributorInsightsSpecification).toBeUndefined();
+    const summaries = tables.find(([id]) => id.startsWith('Summaries'))?.[1].Properties;
+    expect(summaries.ContributorInsightsSpecification).toEqual({ Enabled: true, Mode: 'THROTTLED_KEYS' });
   });
 });

@@ -40,7 +40,7 @@ export function tableActionsOf(template: Template, operation: string): Record<st
   for (const statement of policy?.Properties.PolicyDocument.Statement ?? []) {
     const list = [statement.Action].flat().filter((action: string) => action.startsWith('dynamodb:'));
     if (list.length === 0) continue;
-    const target = JSON.stringify(statement.Resource).match(/"(Records|Tenants)\w*"/)?.[1] as string;
+    const target = JSON.stringify(statement.Resource).match(/"(Records|Tenants|Summaries)\w*"/)?.[1] as string;
     (actions[target] ??= []).push(...list);
   }
   return actions;

@@ -15,12 +15,14 @@ export interface RecordChangesProps {
   /** The records table, with its stream (NEW_AND_OLD_IMAGES: service-tables.ts). */
   table: ITable;
   tenantsTable: ITable;
+  /** The run summaries' table (service-tables.ts): the consumer's counting writes it, and nothing else. */
+  summariesTable: ITable;
   logRetention: RetentionDays;
 }
 
 /**
  * The records table's change stream and its consumer (`RECORD_CHANGES`): each change of a record is
- * counted in its run's summary (in the records table) and published on the stack's own bus. What the
+ * counted in its run's summary (in the summaries table) and published on the stack's own bus. What the
  * event source gives up after its retries lands in `failures`, alarmed on (monitoring.ts).
  */
 export class RecordChanges extends Construct {
@@ -57,14 +59,16 @@ export class RecordChanges extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         TENANTS_TABLE_NAME: props.tenantsTable.tableName,
+        SUMMARIES_TABLE_NAME: props.summariesTable.tableName,
         EVENT_BUS_NAME: this.bus.eventBusName,
       },
     });
-    // Counting is a TransactWriteItems of Update items on the records table (a record's bookkeeping item,
-    // a run's counter item), each with a condition: "Permissions for Put, Update, Delete, and Get actions
-    // are governed by the permissions used for the underlying PutItem, UpdateItem, DeleteItem, and GetItem
-    // operations" (DynamoDB developer guide, "Using IAM with DynamoDB transactions"). So UpdateItem alone.
-    this.consumer.grantTable(props.table, ['UpdateItem']);
+    // Counting is a TransactWriteItems of Update items on the summaries table (a record's bookkeeping
+    // item, a run's counter item), each with a condition: "Permissions for Put, Update, Delete, and Get
+    // actions are governed by the permissions used for the underlying PutItem, UpdateItem, DeleteItem, and
+    // GetItem operations" (DynamoDB developer guide, "Using IAM with DynamoDB transactions"). So UpdateItem
+    // alone, there alone: of the records table the consumer reads the stream only (the event source's grant).
+    this.consumer.grantTable(props.summariesTable, ['UpdateItem']);
     // PutEvents on this bus only (not grantPutEventsTo's default bus).
     this.bus.grantPutEventsTo(this.consumer.role);
     this.consumer.function.addEventSource(
@@ -86,8 +90,9 @@ export class RecordChanges extends Construct {
 
 /**
  * Only a record's own items invoke the consumer: an item with the record's version before or after the
- * change. The run counters and the bookkeeping items the consumer writes have none, so its own writes
- * never invoke it (nor do a load's or a tenant's other items). Lambda event filtering: "your filters are
+ * change. The records table's other items (a load's, a tenant's open executions) have none, so their
+ * changes never invoke it; nor would a run counter or bookkeeping item, were one ever written there (the
+ * consumer writes them in the summaries table, whose changes no stream carries). Lambda event filtering: "your filters are
  * logically ORed together", and a DynamoDB attribute is matched under its type in the image with the
  * `exists` operator, e.g. `{ "dynamodb": { "NewImage": { "x": { "N": [{ "exists": true }] } } } }`
  * (AWS Lambda developer guide, "Control which events Lambda sends to your function" and "Using event
