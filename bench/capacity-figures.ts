@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './bundles.ts';
-import { SCALE } from './scaled-service.ts';
+import { SCALE } from './scale.ts';
 import { type Figure, log } from './stats.ts';
 
 /**

@@ -13,8 +13,15 @@ export interface InProcessRun {
 export function inProcessRun(when: string): Promise<InProcessRun> {
   log(`warm overhead and batch (${when}), in a child process with the SDK mocked`);
   return new Promise((resolve, reject) => {
-    // Logging and metrics as in AWS, whatever this process set for its own in-process parts.
-    const { POWERTOOLS_LOG_LEVEL: _level, POWERTOOLS_METRICS_DISABLED: _metrics, ...env } = process.env;
+    // Logging and metrics as in AWS, whatever this process set for its own in-process parts; and no
+    // AWS_LAMBDA_MAX_CONCURRENCY (the local gateway's invocations set it where they run: Powertools then
+    // wants an InvokeStore, which this child, calling handlers bare, has none of).
+    const {
+      POWERTOOLS_LOG_LEVEL: _level,
+      POWERTOOLS_METRICS_DISABLED: _metrics,
+      AWS_LAMBDA_MAX_CONCURRENCY: _concurrency,
+      ...env
+    } = process.env;
     const child = fork(join(ROOT, 'bench/in-process-child.ts'), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
     child.once('message', (message) => resolve(message as InProcessRun));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`in-process bench exited with ${code}`))));

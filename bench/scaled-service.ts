@@ -8,8 +8,9 @@ import { AWS_CAPACITY } from '../lib/local/capacity/settings.ts';
 import type { TableNames } from '../lib/local/tables.ts';
 import type { Tiers } from '../lib/stack/tiers.ts';
 
-/** DynamoDB's limits divided by this: every rate 20 times smaller, a transaction's hold 20 times longer. */
-export const SCALE = 20;
+import { SCALE } from './scale.ts';
+
+export { SCALE };
 const unthrottled = Object.fromEntries(TIERS.map((tier) => [tier, { rateLimit: 1e9, burstLimit: 1e9, monthlyQuota: null }])) as Tiers;
 
 /**

@@ -1,7 +1,7 @@
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.ts';
 import { childFigures } from './capacity-figures.ts';
 import { writeFiguresApart } from './results-file.ts';
-import { SCALE } from './scaled-service.ts';
+import { SCALE } from './scale.ts';
 import { type Figure, log, printFigures } from './stats.ts';
 
 /** `summary_lag_s` (SPEC section 6, run progress), measured by bench/summary-lag-child.ts in a process of its own. */
