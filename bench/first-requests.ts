@@ -4,7 +4,7 @@ import { uploadKey } from '../lambdas/adapters/s3/upload-keys.ts';
 import { proxyEvent as testProxyEvent } from '../testkit/api-gateway-event.ts';
 import { validBody } from '../testkit/bodies.ts';
 import { type Bundle, REFERENCE } from './bundles.ts';
-import { TENANT } from './fixture.ts';
+import { SUMMARY_RUN, TENANT } from './fixture.ts';
 
 /** The processor the writers and the starter are given, and the execution the starter's first request starts (its record waits for it). */
 export const BENCH_PROCESSOR = 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-processor';
@@ -62,6 +62,8 @@ export function firstRequests(existing: BillingRunAction, token: string): (name:
         });
       case 'getBulkLoad':
         return proxyEvent({ method: 'GET', resource, pathParameters: { tenantId: TENANT, loadId: existing.id } });
+      case 'getBillingRunSummary':
+        return proxyEvent({ method: 'GET', resource, pathParameters: { tenantId: TENANT, billing_run_id: SUMMARY_RUN } });
       case 'sweepStuckProcessing':
         return {};
       case 'startProcessing':

@@ -1,15 +1,17 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingRunAction } from '../lambdas/domain/record-schema.ts';
 import { newRecord } from '../lambdas/domain/record-stamp.ts';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client.ts';
 import { toItem } from '../lambdas/adapters/dynamodb/record-items.ts';
 import { DynamoDbTenantRegistry } from '../lambdas/adapters/dynamodb/dynamodb-tenant-registry.ts';
-import { type TableNames, ensureTables } from '../lib/local/tables.ts';
+import { type TableNames, ensureTables, summariesTableOf } from '../lib/local/tables.ts';
 import { provisionTenant } from '../lib/tenants/tenant-provisioning.ts';
 import { validBody } from '../testkit/bodies.ts';
 
 export const TENANT = 'bench';
 export const TABLES: TableNames = { tableName: 'bench-actions', tenantsTableName: 'bench-tenants' };
+/** A billing run whose summary the bench reads: one counter item of its 16, as the stream's consumer leaves it. */
+export const SUMMARY_RUN = 'run-bench';
 
 let sequence = 0;
 /** A stored record of the bench tenant, as the service would have written it. */
@@ -24,10 +26,13 @@ export async function prepareStore(endpoint: string): Promise<Record<string, str
   const client = createDocumentClient({ region: 'us-east-1', endpoint });
   await ensureTables(client, TABLES);
   await provisionTenant(new DynamoDbTenantRegistry(client, TABLES.tenantsTableName), TENANT, { tier: 'premium', maxActions: 10_000_000 });
+  const counter = { pk: `${TENANT}#summary#${SUMMARY_RUN}#0`, total: 1, 'status:pending': 1, 'type:send renewal reminder': 1 };
+  await client.send(new PutCommand({ TableName: summariesTableOf(TABLES), Item: counter }));
   client.destroy();
   return {
     TABLE_NAME: TABLES.tableName,
     TENANTS_TABLE_NAME: TABLES.tenantsTableName,
+    SUMMARIES_TABLE_NAME: summariesTableOf(TABLES),
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'us-east-1',
     CURSOR_SECRET: 'bench-cursor-secret',
