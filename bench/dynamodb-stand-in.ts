@@ -50,12 +50,19 @@ export function startDynamoDbStandIn(
       return { Attributes: marshall({ ...claimed, ...(status && { status }), pk: keyOf(request) }) };
     },
     // The tenant's counter read whole (a batch's reservation): the registry item and every shard, with room.
+    // A run's summary (keys `pk`): its first counter item counts one record, the others are not there.
     BatchGetItem: (request) => {
-      const [table, read] = Object.entries(request.RequestItems as Record<string, { Keys: { tenant_id: { S: string } }[] }>)[0] ?? [];
+      const [table, read] =
+        Object.entries(request.RequestItems as Record<string, { Keys: { tenant_id?: { S: string }; pk?: { S: string } }[] }>)[0] ?? [];
+      if (read?.Keys[0]?.pk) {
+        const first = read.Keys.map(({ pk }) => pk?.S ?? '').filter((pk) => pk.endsWith('#0'));
+        const counters = first.map((pk) => marshall({ pk, total: 1, 'status:pending': 1, 'type:send renewal reminder': 1 }));
+        return { Responses: { [table as string]: counters }, UnprocessedKeys: {} };
+      }
       const found = (read?.Keys ?? []).map(({ tenant_id }) =>
-        tenant_id.S.includes('#counter#')
-          ? marshall({ tenant_id: tenant_id.S, shard_count: 0, shard_slice: 1_000 })
-          : marshall({ ...items.tenant, tenant_id: tenant_id.S }),
+        (tenant_id as { S: string }).S.includes('#counter#')
+          ? marshall({ tenant_id: (tenant_id as { S: string }).S, shard_count: 0, shard_slice: 1_000 })
+          : marshall({ ...items.tenant, tenant_id: (tenant_id as { S: string }).S }),
       );
       return { Responses: { [table as string]: found }, UnprocessedKeys: {} };
     },
