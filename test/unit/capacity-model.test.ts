@@ -92,67 +92,67 @@ describe('the capacity model', () => {
     expect(costs.parts.eventBridge).toBeCloseTo(1, 9);
     expect(costs.parts.sqs).toBeCloseTo(0.48, 9);
     expect(costs.parts.lambda).toBeCloseTo(0.02 + 10_000 * 0.000_013_333_4, 9);
-    // The change stream: the create of each line, and its write-back too when processed (2.333 a million changes).
-    expect(costs.withoutProcessing).toBeCloseTo(6.25 + 2.333_000_28, 6);
-    expect(costs.parts.changeStream).toBeCloseTo(2 * 2.333_000_28, 6);
-    expect(costs.withProcessing).toBeCloseTo(90.508_334 + 2 * 2.333_000_28, 6);
+    // The change stream: the create of each line, and its write-back too when processed (2.371 a million changes).
+    expect(costs.withoutProcessing).toBeCloseTo(6.25 + 2.371_333_68, 6);
+    expect(costs.parts.changeStream).toBeCloseTo(2 * 2.371_333_68, 6);
+    expect(costs.withProcessing).toBeCloseTo(90.508_334 + 2 * 2.371_333_68, 6);
   });
 
-  it('counts and publishes a batch of one run in two transactions and ten PutEvents calls', () => {
-    // 99 changes and their run's counter item, then 1 and the counter item; 10 calls of 10 entries.
+  it('counts and publishes a batch of one run in four transactions and ten PutEvents calls', () => {
+    // 25 changes (CHANGES_PER_TRANSACTION) and their run's counter item, four times; 10 calls of 10 entries.
     const batch = batchFigures(MODEL_DEFAULTS);
-    expect([batch.transactions, batch.calls, batch.entriesPerCall, batch.eventChunks]).toEqual([2, 10, 10, 1]);
-    // 20 ms, 2 x 50 ms, 10 x 30 ms; 100 bookkeeping items and 2 counter items, 2 units each (transactional).
-    expect(batch.seconds).toBeCloseTo(0.42, 9);
-    expect(batch.countingUnitsPerChange).toBeCloseTo(204 / 100, 9);
+    expect([batch.transactions, batch.calls, batch.entriesPerCall, batch.eventChunks]).toEqual([4, 10, 10, 1]);
+    // 20 ms, 4 x 50 ms, 10 x 30 ms; 100 bookkeeping items and 4 counter items, 2 units each (transactional).
+    expect(batch.seconds).toBeCloseTo(0.52, 9);
+    expect(batch.countingUnitsPerChange).toBeCloseTo(208 / 100, 9);
     const ceilings = streamCeilings(MODEL_DEFAULTS);
     // 4,000 write units over 1,000 a partition: 4 shards, 10 batches each at once.
     expect([ceilings.shards, ceilings.concurrentBatches]).toEqual([4, 40]);
-    expect(ceilings.consumer).toBeCloseTo((40 * 100) / 0.42, 6);
+    expect(ceilings.consumer).toBeCloseTo((40 * 100) / 0.52, 6);
     // 4 shards x 4 reads x 1 MB, a change one stream record of 1,500 bytes (699 of them; the summaries table has no stream).
     expect([batch.streamRecordsPerChange, batch.streamBytesPerChange]).toEqual([1, 1_500]);
     expect(ceilings.reading).toBeCloseTo((16 * 1024 * 1024) / 1_500, 6);
-    // 16 counter items, 20 transactions a second each (50 ms), 50 changes a transaction.
-    expect(ceilings.counters).toBe(16_000);
+    // 16 counter items, 20 transactions a second each (50 ms), 25 changes a transaction.
+    expect(ceilings.counters).toBe(8_000);
     // The account's calls less the processor's dispatches at Step Functions' 300 and 150 starts a second.
     expect([ceilings.putEventsLargest, ceilings.putEventsSmallest]).toEqual([97_000, 2_500]);
-    // The summaries table, a new on-demand table: 4,000 write units a second over its 4 partitions, 2.04 a change.
+    // The summaries table, a new on-demand table: 4,000 write units a second over its 4 partitions, 2.08 a change.
     expect(ceilings.summariesPartitions).toBe(4);
-    expect(ceilings.summariesTable).toBeCloseTo(4_000 / 2.04, 6);
-    expect(ceilings.summariesTable).toBeCloseTo(1_960.78, 2);
+    expect(ceilings.summariesTable).toBeCloseTo(4_000 / 2.08, 6);
+    expect(ceilings.summariesTable).toBeCloseTo(1_923.08, 2);
   });
 
   it("counts a one-run load on the summaries table, lags its summary by the slowest of the stream's ceilings, and costs a million changes", () => {
     const stream = streamFigures(MODEL_DEFAULTS);
     // The load: 1,700 lines a second, 3,400 of the records table's 4,000 units: requests keep 600, the counting takes none of them.
-    // Its counting: 1,700 x 2.04 = 3,468 of the summaries table's 4,000 (86.7%), below its 1,960.8 changes a second: it keeps up.
+    // Its counting: 1,700 x 2.08 = 3,536 of the summaries table's 4,000 (88.4%), below its 1,923.1 changes a second: it keeps up.
     expect(stream.requestsLeftDuringLoad).toBeCloseTo(600, 9);
-    expect(stream.countingUnitsDuringLoad).toBeCloseTo(1_700 * 2.04, 6);
-    expect(stream.countingShareOfSummaries).toBeCloseTo(3_468 / 4_000, 9);
+    expect(stream.countingUnitsDuringLoad).toBeCloseTo(1_700 * 2.08, 6);
+    expect(stream.countingShareOfSummaries).toBeCloseTo(3_536 / 4_000, 9);
     expect(stream.countedDuringLoad).toBe(1_700);
-    // Nothing left at the load's end: the stream's next read, the batching window and a batch, 0.25 s + 1 s + 0.42 s.
-    expect(stream.lagLargest).toBeCloseTo(1.67, 9);
-    expect(stream.lagSmallest).toBeCloseTo(1.67, 9);
+    // Nothing left at the load's end: the stream's next read, the batching window and a batch, 0.25 s + 1 s + 0.52 s.
+    expect(stream.lagLargest).toBeCloseTo(1.77, 9);
+    expect(stream.lagSmallest).toBeCloseTo(1.77, 9);
     // A quota of 400 entries, 150 of them the dispatches': 250 a second, during the load and after.
-    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 1_700)) / 250 + 1.67, 6);
-    expect(stream.lagSmallestByEntries).toBeCloseTo(3_413.43, 2);
-    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 1_700 + 1.67) / 60, 9);
-    // Both tables pre-warmed to 14,000 units: 5,950 lines a second, their counting 12,138 units, the same 86.7% of the
-    // summaries table's (6,862.7 changes a second); the stream's ceilings are higher (14 shards), its counters' 16,000.
+    expect(stream.lagSmallestByEntries).toBeCloseTo((1_000_000 * (1 - 250 / 1_700)) / 250 + 1.77, 6);
+    expect(stream.lagSmallestByEntries).toBeCloseTo(3_413.53, 2);
+    expect(stream.exactAfterMinutes).toBeCloseTo((1_000_000 / 1_700 + 1.77) / 60, 9);
+    // Both tables pre-warmed to 14,000 units: 5,950 lines a second, their counting 12,376 units, the same 88.4% of the
+    // summaries table's (6,730.8 changes a second); the stream's ceilings are higher (14 shards), its counters' 8,000.
     const raised = streamFigures({ ...MODEL_DEFAULTS, warmWriteUnits: 14_000 });
     expect(raised.countedDuringLoad).toBe(5_950);
     expect(raised.countingShareOfSummaries).toBeCloseTo(stream.countingShareOfSummaries, 9);
-    expect(raised.lagLargest).toBeCloseTo(1.67, 9);
-    // A run's counter items slower than the load (1 s a transaction: 16 x 1 x 50 = 800 changes a second) fall behind: the changes
-    // left at the load's end are counted at 800 a second, then 0.25 s + 1 s + a batch of 2.32 s (2 transactions of 1 s).
+    expect(raised.lagLargest).toBeCloseTo(1.77, 9);
+    // A run's counter items slower than the load (1 s a transaction: 16 x 1 x 25 = 400 changes a second) fall behind: the changes
+    // left at the load's end are counted at 400 a second, then 0.25 s + 1 s + a batch of 4.32 s (4 transactions of 1 s).
     const slow = streamFigures({ ...MODEL_DEFAULTS, stream: { ...MODEL_DEFAULTS.stream, transactionMs: 1_000 } });
-    expect(slow.ceilings.counters).toBe(800);
-    expect(slow.countedDuringLoad).toBe(800);
-    expect(slow.lagLargest).toBeCloseTo((1_000_000 * (1 - 800 / 1_700)) / 800 + 3.57, 6);
-    // $1 an event; 2,040,000 units at $0.625 a million; 10,000 invocations, and 4,200 s at 1 GB.
+    expect(slow.ceilings.counters).toBe(400);
+    expect(slow.countedDuringLoad).toBe(400);
+    expect(slow.lagLargest).toBeCloseTo((1_000_000 * (1 - 400 / 1_700)) / 400 + 5.57, 6);
+    // $1 an event; 2,080,000 units at $0.625 a million; 10,000 invocations, and 5,200 s at 1 GB.
     const dollars = streamDollars(MODEL_DEFAULTS, 1_000_000);
     expect(dollars.parts.events).toBeCloseTo(1, 9);
-    expect(dollars.parts.counting).toBeCloseTo(1.275, 9);
-    expect(dollars.parts.lambda).toBeCloseTo(0.002 + 4_200 * 0.000_013_333_4, 9);
+    expect(dollars.parts.counting).toBeCloseTo(1.3, 9);
+    expect(dollars.parts.lambda).toBeCloseTo(0.002 + 5_200 * 0.000_013_333_4, 9);
   });
 });

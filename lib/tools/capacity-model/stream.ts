@@ -1,3 +1,4 @@
+import { CHANGES_PER_TRANSACTION } from '../../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
 import { RUN_SUMMARY_SHARDS } from '../../../lambdas/adapters/dynamodb/table-design.ts';
 import { MAX_ENTRIES_PER_PUT, MAX_ENTRY_BYTES } from '../../../lambdas/domain/change-events.ts';
 import { RECORD_CHANGES } from '../../../lambdas/stack-functions.ts';
@@ -13,15 +14,15 @@ import { itemUnits, writeFigures } from './writes.ts';
  * consumer counts in the summaries table, a table of its own (on demand, key `pk`, no index): it writes
  * nothing of the records table.
  *
- * A batch is counted in transactions of up to `transactionItems` items: each change's bookkeeping item
- * and one of its run's counter items (so 99 changes of one run a transaction), one after another; then
+ * A batch is counted in transactions of CHANGES_PER_TRANSACTION changes at most (the code's): each
+ * change's bookkeeping item and one of its run's counter items, one transaction after another; then
  * published with PutEvents, 10 entries a call, one call after another. Every write of a transaction is
  * charged twice, 1 KB begun each ("Managing capacity for transactions", DynamoDB developer guide).
  */
 export function batchFigures(input: ModelInput) {
   const { stream } = input;
   const changes = RECORD_CHANGES.batchSize;
-  const transactions = Math.ceil(changes / (stream.transactionItems - 1));
+  const transactions = Math.ceil(changes / Math.min(CHANGES_PER_TRANSACTION, stream.transactionItems - 1));
   const eventBytes = input.recordBytes + stream.eventEnvelopeBytes;
   const entriesPerCall = Math.min(MAX_ENTRIES_PER_PUT, Math.floor(MAX_ENTRY_BYTES / eventBytes));
   const calls = Math.ceil(changes / entriesPerCall);
