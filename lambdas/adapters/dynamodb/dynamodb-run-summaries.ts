@@ -47,6 +47,12 @@ interface Pending {
 /** Asked again at once: some changes of the transaction turned out counted already, or never counted before. */
 class Recount extends Error {}
 
+/** The change counted again, from its state after alone (`first`) or its state before and after; nothing when that moves no counter. */
+function recount(pending: Pending, first: boolean): Pending[] {
+  const counts = countsOf(pending.change, !first);
+  return counts.size === 0 ? [] : [{ ...pending, first, counts }];
+}
+
 function pendingOf(changes: CountableChange[]): Pending[] {
   return changes.flatMap((change, position) => {
     const counts = countsOf(change);
@@ -149,9 +155,14 @@ export class DynamoDbRunSummaries implements RunSummaries {
         left = left.flatMap((pending, n) => {
           const reason = reasons[n];
           if (reason?.Code !== 'ConditionalCheckFailed') return [pending];
-          if (pending.first || reason.Item?.[COUNTED_VERSION] !== undefined) return [];
-          const counts = countsOf(pending.change, false);
-          return counts.size === 0 ? [] : [{ ...pending, first: true, counts }];
+          // The bookkeeping item as it stood (its attribute value as DynamoDB gives it in the reason).
+          const counted = (reason.Item?.[COUNTED_VERSION] as { N?: string } | undefined)?.N;
+          // Never counted: the record's state after the change alone.
+          if (counted === undefined) return recount(pending, true);
+          // Counted at this version or a later one already: nothing to do.
+          if (Number(counted) >= pending.change.version) return [];
+          // Counted at an older version meanwhile (another consumer's first count of it): from its state before.
+          return pending.change.before ? recount(pending, false) : [];
         });
         throw new Recount();
       }
