@@ -3,7 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client.ts';
 import { backfillStatusKeys } from '../tables/status-keys-backfill.ts';
 import { backfillSummaries } from '../tables/summary-backfill.ts';
-import { UsageError } from './command-line.ts';
+import { CommandFailed, UsageError } from './command-line.ts';
 import { readDeployedStack } from './stack-outputs.ts';
 
 export const USAGE = `usage: npm run backfill -- --stack <name>   (also: npm run backfill-status-keys, its older name)
@@ -29,6 +29,11 @@ export function parseBackfillCommand(args: string[], env: NodeJS.ProcessEnv = pr
 /** Reads the stack's records table from its outputs and backfills it: the status keys, then the summaries; prints what each did. */
 export async function runBackfillCommand(parsed: { stack: string }, print: (line: string) => void): Promise<void> {
   const { tableName, summariesTableName } = await readDeployedStack(new CloudFormationClient({}), parsed.stack);
+  if (!summariesTableName) {
+    throw new CommandFailed(
+      `Stack ${parsed.stack} has no output SummariesTableName: deploy this release (the change stream) first, then run the backfill`,
+    );
+  }
   // Adaptive retries: the scan's writes slow down rather than fail when the table throttles them.
   const client = createDocumentClient({ region: process.env.AWS_REGION, retryMode: 'adaptive' });
   try {

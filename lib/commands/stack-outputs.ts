@@ -5,7 +5,8 @@ import { OUTPUT_NAMES } from '../stack/output-names.ts';
 export interface DeployedStack {
   tableName: string;
   tenantsTableName: string;
-  summariesTableName: string;
+  /** The run summaries' table; absent on a stack deployed before the change stream (only the backfill needs it). */
+  summariesTableName?: string;
   usagePlanIds: Record<TierName, string>;
 }
 
@@ -20,7 +21,7 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
   return {
     tableName: required(OUTPUT_NAMES.tableName),
     tenantsTableName: required(OUTPUT_NAMES.tenantsTableName),
-    summariesTableName: required(OUTPUT_NAMES.summariesTableName),
+    ...(outputs.get(OUTPUT_NAMES.summariesTableName) && { summariesTableName: outputs.get(OUTPUT_NAMES.summariesTableName) as string }),
     usagePlanIds: Object.fromEntries(TIERS.map((tier) => [tier, required(OUTPUT_NAMES.usagePlanId(tier))])) as Record<TierName, string>,
   };
 }

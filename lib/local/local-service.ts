@@ -134,7 +134,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   let processing: LocalProcessing | undefined;
   let changes: LocalChanges | undefined;
   try {
-    await ensureTables(client, tables);
+    await ensureTables(client, tables, { stream: options.changes !== 'off' });
     if (!options.inMemory) {
       await migrateLookupShards(client, tables.tableName);
       await backfillStatusKeys(client, tables.tableName);

@@ -15,7 +15,7 @@ import { uniqueName } from '../support/fixtures.ts';
 const endpoint = inject('dynamoDbEndpoint');
 const client = createDocumentClient({ region: 'us-east-1', endpoint });
 const tables = { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') };
-beforeAll(() => ensureTables(client, tables));
+beforeAll(() => ensureTables(client, tables, { stream: true }));
 afterAll(() => client.destroy());
 
 const keyOf = (record: DynamoDBRecord) => record.dynamodb?.Keys?.pk?.S as string;

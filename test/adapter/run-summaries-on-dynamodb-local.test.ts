@@ -94,12 +94,12 @@ describe('the run summaries on DynamoDB Local', () => {
 
   it('an older data directory gains the stream at start, and its records are counted once', async () => {
     const older = { tableName: uniqueName('actions'), tenantsTableName: uniqueName('tenants') };
-    await ensureTables(client, older);
+    await ensureTables(client, older, { stream: true });
     await client.send(new UpdateTableCommand({ TableName: older.tableName, StreamSpecification: { StreamEnabled: false } }));
     for (const id of ['o-1', 'o-2']) {
       await client.send(new PutCommand({ TableName: older.tableName, Item: toItem('t5', storedRecord({ id, billing_run_id: 'r5' })) }));
     }
-    await ensureTables(client, older);
+    await ensureTables(client, older, { stream: true });
     const { Table } = await client.send(new DescribeTableCommand({ TableName: older.tableName }));
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(await backfillSummaries(client, older.tableName, summariesTableOf(older))).toBe(2);
