@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { liveRecordPages } from './live-records.ts';
 import { LOOKUP_INDEXES, STATUS_SORT_KEY, statusSortKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 
 /**
@@ -11,17 +12,8 @@ import { LOOKUP_INDEXES, STATUS_SORT_KEY, statusSortKey } from '../../lambdas/ad
 export async function backfillStatusKeys(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
   const lookupKey = LOOKUP_INDEXES.billingRun.partitionKey;
   let migrated = 0;
-  const scan = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      // Live records only (a deleted one has no lookup keys); which need a key is decided below.
-      FilterExpression: 'attribute_exists(#lookup)',
-      ExpressionAttributeNames: { '#lookup': lookupKey },
-    },
-  );
-  for await (const page of scan) {
-    for (const item of page.Items ?? []) {
+  for await (const items of liveRecordPages(client, tableName)) {
+    for (const item of items) {
       const key = statusSortKey(String(item.status), String(item.id));
       if (item[STATUS_SORT_KEY] === key) continue;
       const set = await client

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRunSummaries } from '../../lambdas/adapters/dynamodb/dynamodb-run-summaries.ts';
-import { LOOKUP_INDEXES, idOfRecordKey, tenantOfRecordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
+import { idOfRecordKey, tenantOfRecordKey } from '../../lambdas/adapters/dynamodb/table-design.ts';
 import type { CountableChange } from '../../lambdas/ports/run-summaries.ts';
+import { liveRecordPages } from './live-records.ts';
 
 /**
  * Records (of `tableName`) written before the change stream was on were never counted in their runs' summaries (in
@@ -15,19 +16,9 @@ import type { CountableChange } from '../../lambdas/ports/run-summaries.ts';
  */
 export async function backfillSummaries(client: DynamoDBDocumentClient, tableName: string, summariesTableName: string): Promise<number> {
   const summaries = new DynamoDbRunSummaries(client, summariesTableName);
-  const lookupKey = LOOKUP_INDEXES.billingRun.partitionKey;
   let read = 0;
-  const scan = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      // Live records only (a deleted one has no lookup keys).
-      FilterExpression: 'attribute_exists(#lookup)',
-      ExpressionAttributeNames: { '#lookup': lookupKey },
-    },
-  );
-  for await (const page of scan) {
-    const changes: CountableChange[] = (page.Items ?? [])
+  for await (const items of liveRecordPages(client, tableName)) {
+    const changes: CountableChange[] = items
       .filter((item) => typeof item.sys_version === 'number' && typeof item.pk === 'string' && idOfRecordKey(item.pk) === item.id)
       .map((item) => ({
         tenantId: tenantOfRecordKey(String(item.pk)),
